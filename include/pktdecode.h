@@ -1,0 +1,27 @@
+/**
+ * @file pktdecode.h
+ * @brief libpktdecode umbrella header: include this one.
+ *
+ * Each module has its own header under pktdecode/; this file includes all
+ * of them.  See the main page of the API documentation for the architecture.
+ */
+#ifndef PKTDECODE_H
+#define PKTDECODE_H
+
+#include <pktdecode/export.h>
+#include <pktdecode/version.h>
+#include <pktdecode/error.h>
+/* decoding */
+#include <pktdecode/packet.h>
+#include <pktdecode/eth.h>
+#include <pktdecode/arp.h>
+#include <pktdecode/ipv4.h>
+#include <pktdecode/tcp.h>
+#include <pktdecode/udp.h>
+#include <pktdecode/icmp.h>
+/* capture files */
+#include <pktdecode/reader.h>
+/* live capture */
+/* AF_ALG */
+
+#endif /* PKTDECODE_H */

@@ -1,0 +1,303 @@
+/**
+ * @file pktdecode/packet.h
+ * @brief The decoded-packet state, whole-frame decoding and error details.
+ *
+ * A #pktd_packet is an opaque, fixed-size value that the caller owns
+ * (typically on the stack).  Decoding never allocates, never copies packet
+ * bytes and never reads past the length given: the state records offsets
+ * into the caller's buffer, and the accessors in eth.h, arp.h, ipv4.h,
+ * tcp.h, udp.h and icmp.h read fields from that buffer in host byte order.
+ *
+ * Lifetime: the buffer passed to a decode call must stay valid and unchanged
+ * while the state is used.  Thread safety: all functions are pure; a state
+ * may be read from several threads, and different states may be decoded in
+ * parallel.  Nothing sets errno or keeps global state.
+ *
+ * Results: a decode returns 0 when every recognised layer was decoded, or a
+ * negative code (#PKTD_E_TRUNCATED, #PKTD_E_MALFORMED, #PKTD_E_UNSUPPORTED)
+ * when decoding stopped; the layers before the failing one stay readable,
+ * and pktd_packet_error_layer() / pktd_packet_error_reason() say where and
+ * why.  An unknown EtherType or IP protocol is not an error: decoding simply
+ * ends there and the rest is payload.
+ */
+#ifndef PKTDECODE_PACKET_H
+#define PKTDECODE_PACKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pktdecode/export.h>
+
+PKTD_BEGIN_DECLS
+
+/** Size in bytes of #pktd_packet.  Fixed for the whole 1.x ABI. */
+#define PKTD_PACKET_SIZE 256
+
+/**
+ * @brief Opaque decoded-packet state: allocate it anywhere, never look inside.
+ *
+ * 256 bytes, 8-byte aligned; in Python ctypes it is `c_uint64 * 32`.  It
+ * needs no initialisation and no cleanup: every decode call resets it.
+ */
+typedef struct pktd_packet {
+    uint64_t opaque_[PKTD_PACKET_SIZE / 8]; /**< private: do not use */
+} pktd_packet;
+
+/** @name Link types (pcap LINKTYPE_ values) accepted by pktd_decode()
+ * @{ */
+#define PKTD_LINKTYPE_ETHERNET 1     /**< Ethernet II / 802.3, with 802.1Q/802.1ad tags */
+#define PKTD_LINKTYPE_RAW 101        /**< raw IP (decoded when the version is 4) */
+#define PKTD_LINKTYPE_LINUX_SLL 113  /**< Linux cooked capture v1 */
+#define PKTD_LINKTYPE_IPV4 228       /**< raw IPv4 */
+#define PKTD_LINKTYPE_LINUX_SLL2 276 /**< Linux cooked capture v2 */
+/** @} */
+
+/** Layer identifiers, used by pktd_packet_has() and the error details. */
+enum pktd_layer {
+    PKTD_LAYER_NONE = 0,  /**< no layer / no error */
+    PKTD_LAYER_LINK = 1,  /**< the link type itself */
+    PKTD_LAYER_SLL = 2,   /**< Linux cooked header v1 */
+    PKTD_LAYER_SLL2 = 3,  /**< Linux cooked header v2 */
+    PKTD_LAYER_ETH = 4,   /**< Ethernet header */
+    PKTD_LAYER_VLAN = 5,  /**< one or more 802.1Q / 802.1ad tags */
+    PKTD_LAYER_ARP = 6,   /**< ARP */
+    PKTD_LAYER_IPV4 = 7,  /**< IPv4 */
+    PKTD_LAYER_TCP = 8,   /**< TCP */
+    PKTD_LAYER_UDP = 9,   /**< UDP */
+    PKTD_LAYER_ICMP = 10, /**< ICMP (for IPv4) */
+    PKTD_LAYER_COUNT_ = 11 /**< number of identifiers; grows in later releases */
+};
+
+/** @name Packet flags (pktd_packet_flags()): conditions that are not errors
+ * @{ */
+/** IPv4 total length exceeds the captured bytes: headers valid, payload cut short. */
+#define PKTD_F_IPV4_TRUNCATED 0x0001u
+/** IPv4 total length was 0 (segmentation offload, BIG TCP): the captured length was used. */
+#define PKTD_F_IPV4_LEN_ZERO 0x0002u
+/** Bytes after the IPv4 total length (Ethernet padding) were excluded. */
+#define PKTD_F_IPV4_PADDING 0x0004u
+/** The IPv4 packet is a fragment (MF set or fragment offset non-zero). */
+#define PKTD_F_FRAGMENT 0x0008u
+/** Non-first fragment (offset non-zero): it carries no transport header. */
+#define PKTD_F_LATER_FRAGMENT 0x0010u
+/** The UDP length exceeds the captured bytes (the payload is cut short). */
+#define PKTD_F_UDP_TRUNCATED 0x0020u
+/** UDP length field 0 (GSO or jumbogram): the IP payload length was used. */
+#define PKTD_F_UDP_LEN_ZERO 0x0040u
+/** The UDP length is shorter than the IP payload: trailing bytes excluded. */
+#define PKTD_F_UDP_PADDING 0x0080u
+/** The transport payload is shorter than the headers announce (snap length). */
+#define PKTD_F_PAYLOAD_TRUNCATED 0x0100u
+/** The Ethernet type field is an 802.3 length (< 0x600); no upper layer decoded. */
+#define PKTD_F_ETH_8023 0x0200u
+/** @} */
+
+/** Most VLAN tags decoded in one frame; a deeper stack is #PKTD_E_MALFORMED. */
+#define PKTD_VLAN_MAX_DEPTH 8
+
+/**
+ * @brief The detailed reasons for a decode error: X(NAME, value, "format").
+ *
+ * Each malformed or truncated case has its own reason, pinned like the error
+ * codes.  The format holds up to two `%u`, filled from
+ * pktd_packet_error_value() and pktd_packet_error_value2() by
+ * pktd_packet_error_format().
+ */
+#define PKTD_REASON_MAP(X)                                                        \
+    X(NONE, 0, "no error")                                                        \
+    X(LINKTYPE, 1, "unsupported link type %u")                                    \
+    X(SLL_SHORT, 2, "cooked header needs 16 bytes, have %u")                      \
+    X(SLL2_SHORT, 3, "cooked v2 header needs 20 bytes, have %u")                  \
+    X(ETH_SHORT, 4, "Ethernet header needs 14 bytes, have %u")                    \
+    X(VLAN_SHORT, 5, "VLAN tag needs 4 bytes, have %u")                           \
+    X(VLAN_DEPTH, 6, "more than %u VLAN tags")                                    \
+    X(ARP_SHORT, 7, "ARP header needs 8 bytes, have %u")                          \
+    X(ARP_ADDR_SHORT, 8, "ARP addresses need %u bytes, have %u")                  \
+    X(ARP_HLEN, 9, "hardware address length %u != 6 for Ethernet")                \
+    X(ARP_PLEN, 10, "protocol address length %u != 4 for IPv4")                   \
+    X(IPV4_SHORT, 11, "IPv4 header needs 20 bytes, have %u")                      \
+    X(IPV4_VERSION, 12, "IP version %u != 4")                                     \
+    X(IPV4_IHL, 13, "header length %u < 20")                                      \
+    X(IPV4_HDR_TRUNC, 14, "header length %u beyond captured length %u")           \
+    X(IPV4_TOTLEN, 15, "total length %u < header length %u")                      \
+    X(IPV4_OPT_NOLEN, 16, "IPv4 option %u has no length byte")                    \
+    X(IPV4_OPT_LEN, 17, "IPv4 option length %u < 2")                              \
+    X(IPV4_OPT_OVERRUN, 18, "IPv4 option length %u overruns %u option bytes")     \
+    X(TCP_SHORT, 19, "TCP header needs 20 bytes, have %u")                        \
+    X(TCP_DOFF, 20, "data offset %u < 5")                                         \
+    X(TCP_DOFF_LONG, 21, "header length %u beyond segment length %u")             \
+    X(TCP_HDR_TRUNC, 22, "header length %u beyond captured length %u")            \
+    X(TCP_OPT_NOLEN, 23, "TCP option %u has no length byte")                      \
+    X(TCP_OPT_LEN, 24, "TCP option length %u < 2")                                \
+    X(TCP_OPT_OVERRUN, 25, "TCP option length %u overruns %u option bytes")       \
+    X(TCP_OPT_SIZE, 26, "TCP option %u has invalid length %u")                    \
+    X(UDP_SHORT, 27, "UDP header needs 8 bytes, have %u")                         \
+    X(UDP_LEN_SHORT, 28, "UDP length %u < 8")                                     \
+    X(UDP_LEN_LONG, 29, "UDP length %u > IP payload length %u")                   \
+    X(ICMP_SHORT, 30, "ICMP header needs 8 bytes, have %u")                       \
+    X(ARGUMENT, 31, "invalid argument")
+
+/** Detailed decode error reasons (see #PKTD_REASON_MAP). */
+enum pktd_reason {
+#define PKTD_REASON_ENUM_(name, value, fmt) PKTD_R_##name = value,
+    PKTD_REASON_MAP(PKTD_REASON_ENUM_)
+#undef PKTD_REASON_ENUM_
+};
+
+/**
+ * @brief sizeof(#pktd_packet), for bindings that allocate the state themselves.
+ * @return #PKTD_PACKET_SIZE.
+ * @since 1.0
+ */
+PKTD_API size_t pktd_packet_size(void);
+
+/**
+ * @brief Decode a whole frame of the given link type, every layer present.
+ *
+ * @param p        state to fill (any contents; it is reset).
+ * @param linktype a pcap LINKTYPE_ value (#PKTD_LINKTYPE_ETHERNET, ...).
+ * @param data     the captured bytes; must outlive @p p.
+ * @param len      number of captured bytes at @p data.
+ * @return 0 when every recognised layer decoded; #PKTD_E_TRUNCATED when a
+ *         header is cut short; #PKTD_E_MALFORMED for an impossible field;
+ *         #PKTD_E_UNSUPPORTED for an unknown link type;
+ *         #PKTD_E_INVALID_ARGUMENT for NULL @p p, NULL @p data with a
+ *         non-zero @p len, or @p len above 4 GiB.  The code is also kept in
+ *         the state (pktd_packet_error()).
+ * @since 1.0
+ */
+PKTD_API int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len);
+
+/**
+ * @brief The layers decoded, as a bit set: bit n is set for layer n.
+ * @param p a decoded state.
+ * @return `1u << PKTD_LAYER_x` bits for every layer present.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_layers(const pktd_packet *p);
+
+/**
+ * @brief Whether a layer was decoded.
+ * @param p     a decoded state.
+ * @param layer a #pktd_layer value.
+ * @return 1 if present, 0 if not.
+ * @since 1.0
+ */
+PKTD_API int pktd_packet_has(const pktd_packet *p, uint32_t layer);
+
+/**
+ * @brief Conditions noticed while decoding that are not errors.
+ * @param p a decoded state.
+ * @return A set of PKTD_F_* bits.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_flags(const pktd_packet *p);
+
+/**
+ * @brief The link type the state was decoded with (0 for a per-layer parse).
+ * @param p a decoded state.
+ * @return The LINKTYPE_ value.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_linktype(const pktd_packet *p);
+
+/**
+ * @brief Locate one layer's header in the caller's buffer.
+ * @param p     a decoded state.
+ * @param layer a #pktd_layer value.
+ * @param hdr   receives a pointer to the header (may be NULL).
+ * @param len   receives the header length in bytes, options included
+ *              (may be NULL); for #PKTD_LAYER_VLAN, all tags together.
+ * @return 0, or #PKTD_E_NOT_FOUND if the layer is absent.
+ * @since 1.0
+ */
+PKTD_API int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr,
+                                size_t *len);
+
+/**
+ * @brief The bytes after the last decoded header.
+ *
+ * For TCP and UDP the transport payload, for an unknown IP protocol or a
+ * later fragment the IP payload, for an unknown EtherType the bytes after the
+ * link header.  Clamped to the IPv4 total length (and UDP length), so
+ * Ethernet padding is never payload; only captured bytes are counted.
+ *
+ * @param p    a decoded state.
+ * @param data receives the payload pointer (may be NULL).
+ * @param len  receives the payload length (may be NULL).
+ * @return 0, or #PKTD_E_NOT_FOUND if nothing was decoded.
+ * @since 1.0
+ */
+PKTD_API int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len);
+
+/**
+ * @brief The error that stopped decoding, or 0.
+ * @param p a decoded state.
+ * @return The same code the decode call returned.
+ * @since 1.0
+ */
+PKTD_API int pktd_packet_error(const pktd_packet *p);
+
+/**
+ * @brief The layer at which decoding stopped (#PKTD_LAYER_NONE if none).
+ * @param p a decoded state.
+ * @return A #pktd_layer value.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_error_layer(const pktd_packet *p);
+
+/**
+ * @brief Why decoding stopped (#PKTD_R_NONE if it did not).
+ * @param p a decoded state.
+ * @return A #pktd_reason value.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_error_reason(const pktd_packet *p);
+
+/**
+ * @brief The first value quoted by the reason's message (e.g. the data offset).
+ * @param p a decoded state.
+ * @return The offending value, or 0.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_error_value(const pktd_packet *p);
+
+/**
+ * @brief The second value quoted by the reason's message (e.g. the limit).
+ * @param p a decoded state.
+ * @return The value, or 0.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_packet_error_value2(const pktd_packet *p);
+
+/**
+ * @brief Format the error as text, e.g. "data offset 4 < 5".
+ * @param p    a decoded state.
+ * @param buf  destination; always NUL-terminated when @p size > 0.
+ * @param size size of @p buf.
+ * @return The length of the full message (as snprintf), or
+ *         #PKTD_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+PKTD_API int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t size);
+
+/**
+ * @brief The format string of a reason, with `%u` placeholders.
+ * @param reason a #pktd_reason value.
+ * @return A static string; "unknown reason" for unknown values.
+ * @since 1.0
+ */
+PKTD_API const char *pktd_reason_string(uint32_t reason);
+
+/**
+ * @brief The short lower-case name of a layer: "eth", "vlan", "arp", "ipv4",
+ *        "tcp", "udp", "icmp", "sll", "sll2", "link".
+ * @param layer a #pktd_layer value.
+ * @return A static string; "none" for #PKTD_LAYER_NONE, "unknown" otherwise.
+ * @since 1.0
+ */
+PKTD_API const char *pktd_layer_name(uint32_t layer);
+
+PKTD_END_DECLS
+
+#endif /* PKTDECODE_PACKET_H */

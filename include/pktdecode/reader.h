@@ -1,0 +1,124 @@
+/**
+ * @file pktdecode/reader.h
+ * @brief Reading capture files: classic pcap and pcapng.
+ *
+ * The format is detected from the first four bytes.  Classic pcap is read in
+ * both byte orders with microsecond or nanosecond timestamps; pcapng with
+ * section header, interface description, enhanced, simple and obsolete packet
+ * blocks in both byte orders, several sections and interfaces, each with its
+ * own link type and timestamp resolution (if_tsresol, if_tsoffset).  Other
+ * block types are skipped.
+ *
+ * Hostile files: every length field is checked against the data present and
+ * against #PKTD_READER_MAX_RECORD before anything is allocated or read; a bad
+ * file gives #PKTD_E_BAD_FILE, #PKTD_E_TRUNCATED, #PKTD_E_MALFORMED or
+ * #PKTD_E_TOO_LARGE, with details from pktd_reader_errmsg().
+ *
+ * A reader is used by one thread at a time; different readers are
+ * independent.
+ */
+#ifndef PKTDECODE_READER_H
+#define PKTDECODE_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pktdecode/export.h>
+
+PKTD_BEGIN_DECLS
+
+/** Opaque capture-file reader. */
+typedef struct pktd_reader pktd_reader;
+
+/** Largest record (pcap packet or pcapng block) the reader accepts, in bytes. */
+#define PKTD_READER_MAX_RECORD (16u * 1024u * 1024u)
+
+/** @name File formats (pktd_reader_format())
+ * @{ */
+#define PKTD_FORMAT_PCAP 1   /**< classic pcap */
+#define PKTD_FORMAT_PCAPNG 2 /**< pcapng */
+/** @} */
+
+/**
+ * @brief Open a capture file by path ("-" is not special here).
+ * @param out  receives the reader; set to NULL on failure.
+ * @param path file name.
+ * @return 0; `-errno` from open() or read(); #PKTD_E_BAD_FILE when the file
+ *         is not pcap or pcapng; #PKTD_E_TRUNCATED when it ends inside the
+ *         file header; -ENOMEM; #PKTD_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+PKTD_API int pktd_reader_open_path(pktd_reader **out, const char *path) PKTD_WUR;
+
+/**
+ * @brief Read a capture from an open descriptor (a file, pipe or stdin).
+ *
+ * The descriptor is read sequentially and is not closed by the reader.
+ *
+ * @param out receives the reader; set to NULL on failure.
+ * @param fd  readable descriptor.
+ * @return As pktd_reader_open_path().
+ * @since 1.0
+ */
+PKTD_API int pktd_reader_open_fd(pktd_reader **out, int fd) PKTD_WUR;
+
+/**
+ * @brief Read a capture held in memory, without copying it.
+ * @param out  receives the reader; set to NULL on failure.
+ * @param data the whole file image; must outlive the reader.
+ * @param len  its length.
+ * @return As pktd_reader_open_path().
+ * @since 1.0
+ */
+PKTD_API int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len) PKTD_WUR;
+
+/**
+ * @brief Close a reader and free its memory.
+ * @param r a reader, or NULL.
+ * @since 1.0
+ */
+PKTD_API void pktd_reader_close(pktd_reader *r);
+
+/**
+ * @brief Advance to the next packet.
+ *
+ * @param r      the reader.
+ * @param data   receives the packet bytes, valid until the next call to
+ *               pktd_reader_next() or pktd_reader_close().
+ * @param caplen receives the captured length.
+ * @return 1 for a packet, 0 at the end of the file, or a negative code
+ *         (#PKTD_E_TRUNCATED: the file ends inside a record;
+ *         #PKTD_E_MALFORMED, #PKTD_E_TOO_LARGE, `-errno` from read()).
+ *         After an error every further call returns the same error.
+ * @since 1.0
+ */
+PKTD_API int pktd_reader_next(pktd_reader *r, const uint8_t **data, size_t *caplen) PKTD_WUR;
+
+/** @brief Capture time of the current packet. @param r the reader. @return ns since the epoch (0 for pcapng simple packets). @since 1.0 */
+PKTD_API uint64_t pktd_reader_ts_ns(const pktd_reader *r);
+/** @brief Original (wire) length of the current packet. @param r the reader. @return bytes. @since 1.0 */
+PKTD_API uint32_t pktd_reader_wire_len(const pktd_reader *r);
+/** @brief Link type of the current packet (pcap LINKTYPE_ value). @param r the reader. @return link type; for pcap the file's. @since 1.0 */
+PKTD_API uint32_t pktd_reader_linktype(const pktd_reader *r);
+/** @brief pcapng interface id of the current packet (0 for pcap). @param r the reader. @return interface id. @since 1.0 */
+PKTD_API uint32_t pktd_reader_interface(const pktd_reader *r);
+/** @brief The file format. @param r the reader. @return #PKTD_FORMAT_PCAP or #PKTD_FORMAT_PCAPNG. @since 1.0 */
+PKTD_API uint32_t pktd_reader_format(const pktd_reader *r);
+/** @brief Snap length of the current packet's file or interface. @param r the reader. @return bytes (0 = unlimited in pcapng). @since 1.0 */
+PKTD_API uint32_t pktd_reader_snaplen(const pktd_reader *r);
+/** @brief 1-based index of the current packet in the file. @param r the reader. @return index (0 before the first). @since 1.0 */
+PKTD_API uint64_t pktd_reader_packet_index(const pktd_reader *r);
+/** @brief Byte offset in the file of the current (or failing) record. @param r the reader. @return offset. @since 1.0 */
+PKTD_API uint64_t pktd_reader_offset(const pktd_reader *r);
+
+/**
+ * @brief Details of the last error, e.g. "record at offset 40: caplen 300000 > snaplen 65535".
+ * @param r the reader.
+ * @return A string owned by the reader, valid until the next call; "" if none.
+ * @since 1.0
+ */
+PKTD_API const char *pktd_reader_errmsg(const pktd_reader *r);
+
+PKTD_END_DECLS
+
+#endif /* PKTDECODE_READER_H */
