@@ -21,6 +21,7 @@
 #include <pktdecode/icmp.h>
 /* capture files */
 #include <pktdecode/reader.h>
+#include <pktdecode/writer.h>
 /* live capture */
 /* AF_ALG */
 

@@ -1,0 +1,202 @@
+/**
+ * @file pktdecode/writer.h
+ * @brief Writing capture files: classic pcap and pcapng.
+ *
+ * A writer produces one capture with one link type and snap length:
+ *
+ * - classic pcap (#PKTD_FORMAT_PCAP): the 24-byte file header, then a
+ *   16-byte record header per packet, in the writer's host byte order (as
+ *   libpcap writes it), with the microsecond magic 0xa1b2c3d4 or, with
+ *   #PKTD_WRITER_NANO, the nanosecond magic 0xa1b23c4d;
+ * - pcapng (#PKTD_FORMAT_PCAPNG): one section header block (section length
+ *   unknown, shb_userappl "libpktdecode"), one interface description block
+ *   (interface 0, if_tsresol 6 for microseconds or 9 with #PKTD_WRITER_NANO),
+ *   an enhanced packet block per packet, and an interface statistics block
+ *   per pktd_writer_stats() call, in host byte order.
+ *
+ * Output goes through a fixed 64 KiB buffer: nothing is written to the
+ * descriptor until the buffer fills, pktd_writer_flush() or
+ * pktd_writer_close().  Every write() is retried on EINTR and on short
+ * writes; a failure returns `-errno` (the call is named in
+ * pktd_writer_errmsg()) and puts the writer in a failed state in which every
+ * later call returns the same code.  Writing to a pipe whose reader has gone
+ * raises SIGPIPE: a program that wants -EPIPE instead must ignore SIGPIPE
+ * itself (the library never touches signal dispositions).
+ *
+ * Every file the writer produces is read back by pktd_reader_open_path() and
+ * by libpcap, tcpdump and tshark.
+ *
+ * A writer is used by one thread at a time; different writers are
+ * independent.
+ */
+#ifndef PKTDECODE_WRITER_H
+#define PKTDECODE_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pktdecode/export.h>
+#include <pktdecode/reader.h> /* PKTD_FORMAT_PCAP, PKTD_FORMAT_PCAPNG */
+
+PKTD_BEGIN_DECLS
+
+/** Opaque capture-file writer. */
+typedef struct pktd_writer pktd_writer;
+
+/** @name Writer flags (pktd_writer_open_path(), pktd_writer_open_fd())
+ * @{ */
+/** Nanosecond timestamps: pcap magic 0xa1b23c4d, pcapng if_tsresol 9.
+ *  Without it timestamps are truncated to microseconds. */
+#define PKTD_WRITER_NANO 0x1u
+/** @} */
+
+/** Snap length used when 0 is given (libpcap's default maximum). */
+#define PKTD_WRITER_DEFAULT_SNAPLEN 262144u
+/** Largest snap length accepted: every record then stays within
+ *  #PKTD_READER_MAX_RECORD, so the library's reader reads it back. */
+#define PKTD_WRITER_MAX_SNAPLEN (PKTD_READER_MAX_RECORD - 64u)
+
+/** A pktd_writer_stats() counter with this value is unknown: the matching
+ *  pcapng option is left out. */
+#define PKTD_WRITER_STAT_NONE UINT64_MAX
+
+/**
+ * @brief Create (or truncate) a capture file and write its header.
+ *
+ * The file is opened with O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, mode 0666
+ * before the umask; the writer owns that descriptor and closes it in
+ * pktd_writer_close().
+ *
+ * @param out      receives the writer; set to NULL on failure.
+ * @param path     file name ("-" is not special here).
+ * @param format   #PKTD_FORMAT_PCAP or #PKTD_FORMAT_PCAPNG.
+ * @param linktype LINKTYPE_ value of every packet (at most 0xffff), e.g. 1
+ *                 for Ethernet, 101 for raw IP.
+ * @param snaplen  largest number of bytes saved per packet; longer packets
+ *                 are cut to it.  0 means #PKTD_WRITER_DEFAULT_SNAPLEN; at
+ *                 most #PKTD_WRITER_MAX_SNAPLEN.
+ * @param flags    0 or #PKTD_WRITER_NANO.
+ * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL pointer, unknown format or flag,
+ *         link type or snap length out of range); `-errno` from open();
+ *         -ENOMEM.
+ * @since 1.0
+ */
+PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format,
+                                   uint32_t linktype, uint32_t snaplen, uint32_t flags) PKTD_WUR;
+
+/**
+ * @brief Write a capture to an open descriptor (a file, pipe or stdout).
+ *
+ * The descriptor is written sequentially, never seeked, and not closed by
+ * the writer.
+ *
+ * @param out      receives the writer; set to NULL on failure.
+ * @param fd       writable descriptor.
+ * @param format   as pktd_writer_open_path().
+ * @param linktype as pktd_writer_open_path().
+ * @param snaplen  as pktd_writer_open_path().
+ * @param flags    as pktd_writer_open_path().
+ * @return As pktd_writer_open_path() (#PKTD_E_INVALID_ARGUMENT for fd < 0).
+ * @since 1.0
+ */
+PKTD_API int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
+                                 uint32_t snaplen, uint32_t flags) PKTD_WUR;
+
+/**
+ * @brief Append one packet.
+ *
+ * @param w        the writer.
+ * @param data     the packet bytes (may be NULL when @p caplen is 0).
+ * @param caplen   bytes captured; more than the snap length are cut to it.
+ * @param wire_len original length on the wire, at least @p caplen.
+ * @param ts_ns    capture time in nanoseconds since the epoch (microsecond
+ *                 files keep ts_ns / 1000).
+ * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL writer or data, wire_len <
+ *         caplen, or a pcap timestamp after 2106-02-07 that the 32-bit
+ *         seconds field cannot hold); `-errno` from write() when the
+ *         buffer had to be emptied; the sticky error of a failed writer.
+ * @since 1.0
+ */
+PKTD_API int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen,
+                               uint32_t wire_len, uint64_t ts_ns) PKTD_WUR;
+
+/**
+ * @brief Record capture statistics: a pcapng interface statistics block.
+ *
+ * Each counter is a running total since the start of the capture; pass
+ * #PKTD_WRITER_STAT_NONE for a counter that is not known, and its option is
+ * left out.  May be called several times (e.g. periodically and at the
+ * end); readers show the last one.  Classic pcap has no place for
+ * statistics: the call then only checks its arguments and returns 0.
+ *
+ * @param w             the writer.
+ * @param received      packets the capture received → isb_ifrecv (on
+ *                      Linux: tcpdump's "packets received by filter").
+ * @param dropped_kernel packets the operating system dropped (socket buffer
+ *                      or ring full) → isb_osdrop (tcpdump's "dropped by
+ *                      kernel").
+ * @param dropped_if    packets the interface dropped → isb_ifdrop.
+ * @param filter_accept packets the filter accepted → isb_filteraccept.
+ * @param delivered     packets delivered to the program → isb_usrdeliv.
+ * @param ts_ns         time of the statistics in ns since the epoch; 0 means
+ *                      the timestamp of the last packet written.
+ * @return 0; #PKTD_E_INVALID_ARGUMENT for a NULL writer; `-errno` from
+ *         write(); the sticky error of a failed writer.
+ * @since 1.0
+ */
+PKTD_API int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel,
+                               uint64_t dropped_if, uint64_t filter_accept, uint64_t delivered,
+                               uint64_t ts_ns) PKTD_WUR;
+
+/**
+ * @brief Write out everything buffered, so a reader of the file or pipe
+ *        sees every packet written so far (no fsync()).
+ * @param w the writer.
+ * @return 0; `-errno` from write(); #PKTD_E_INVALID_ARGUMENT for NULL; the
+ *         sticky error of a failed writer.
+ * @since 1.0
+ */
+PKTD_API int pktd_writer_flush(pktd_writer *w) PKTD_WUR;
+
+/**
+ * @brief Flush, close the file (when opened by path) and free the writer.
+ *
+ * The writer is freed whatever the result.
+ *
+ * @param w a writer, or NULL (then 0).
+ * @return 0 when every byte reached the descriptor; otherwise the first
+ *         error: `-errno` from write() or close(), or the sticky error of
+ *         a failed writer.
+ * @since 1.0
+ */
+PKTD_API int pktd_writer_close(pktd_writer *w);
+
+/**
+ * @brief Details of the last error, e.g. "write: No space left on device".
+ * @param w the writer.
+ * @return A string owned by the writer, valid until the next call; "" if
+ *         none or if @p w is NULL.
+ * @since 1.0
+ */
+PKTD_API const char *pktd_writer_errmsg(const pktd_writer *w);
+
+/**
+ * @brief Bytes handed to the descriptor or buffered so far: the size the
+ *        file has after the next flush.
+ * @param w the writer.
+ * @return bytes (0 for NULL).
+ * @since 1.0
+ */
+PKTD_API uint64_t pktd_writer_bytes(const pktd_writer *w);
+
+/**
+ * @brief Packets written so far with pktd_writer_write().
+ * @param w the writer.
+ * @return packets (0 for NULL).
+ * @since 1.0
+ */
+PKTD_API uint64_t pktd_writer_packets(const pktd_writer *w);
+
+PKTD_END_DECLS
+
+#endif /* PKTDECODE_WRITER_H */
