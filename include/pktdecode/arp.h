@@ -18,7 +18,7 @@ PKTD_BEGIN_DECLS
  * @param p    state to fill.
  * @param data the ARP header; must outlive @p p.
  * @param len  captured length.
- * @return 0, #PKTD_E_TRUNCATED or #PKTD_E_MALFORMED.
+ * @return 0, PKTD_E_TRUNCATED or PKTD_E_MALFORMED.
  * @since 1.0
  */
 PKTD_API int pktd_arp_parse(pktd_packet *p, const uint8_t *data, size_t len);

@@ -27,9 +27,22 @@ PKTD_BEGIN_DECLS
  * @brief The error table: X(NAME, value, "name", "message").
  *
  * The single source of the codes, their names and messages; the library
- * builds pktd_strerror() and pktd_err_name() from it.  Ranges: -1000..-1019
- * decoding, -1020..-1039 capture files, -1040..-1059 live capture,
- * -1060..-1079 AF_ALG.
+ * builds enum #pktd_error (as PKTD_E_NAME), pktd_strerror() and
+ * pktd_err_name() from it.  Ranges: -1000..-1019 decoding, -1020..-1039
+ * capture files, -1040..-1059 live capture, -1060..-1079 AF_ALG.
+ *
+ * | code | value | meaning |
+ * |---|---|---|
+ * | PKTD_E_TRUNCATED | -1001 | the input ends before the header or record is complete (a capture cut by its snap length) |
+ * | PKTD_E_MALFORMED | -1002 | a header field holds an impossible value |
+ * | PKTD_E_UNSUPPORTED | -1003 | unsupported link type, protocol, format or feature |
+ * | PKTD_E_INVALID_ARGUMENT | -1004 | a NULL pointer, a size out of range, a bad option |
+ * | PKTD_E_NOT_FOUND | -1005 | the requested layer, option or item is absent |
+ * | PKTD_E_BAD_FILE | -1020 | not a pcap or pcapng file |
+ * | PKTD_E_TOO_LARGE | -1021 | a length field exceeds the library's limit |
+ * | PKTD_E_BAD_STATE | -1040 | e.g. a setter called after activation |
+ * | PKTD_E_BREAK | -1041 | a read loop stopped by pktd_cap_breakloop() |
+ * | PKTD_E_UNAVAILABLE | -1060 | the kernel facility or algorithm is not available to this process |
  */
 #define PKTD_ERROR_MAP(X)                                                              \
     X(TRUNCATED, -1001, "truncated",                                                   \
@@ -49,7 +62,9 @@ PKTD_BEGIN_DECLS
 /** Library error codes (see #PKTD_ERROR_MAP for the messages). */
 enum pktd_error {
     PKTD_OK = 0, /**< success */
+/** @cond INTERNAL */
 #define PKTD_ERROR_ENUM_(name, value, str, msg) PKTD_E_##name = value,
+/** @endcond */
     PKTD_ERROR_MAP(PKTD_ERROR_ENUM_)
 #undef PKTD_ERROR_ENUM_
 };

@@ -14,7 +14,7 @@ PKTD_BEGIN_DECLS
  * @param p    state to fill.
  * @param data the ICMP header; must outlive @p p.
  * @param len  captured length.
- * @return 0 or #PKTD_E_TRUNCATED.
+ * @return 0 or PKTD_E_TRUNCATED.
  * @since 1.0
  */
 PKTD_API int pktd_icmp_parse(pktd_packet *p, const uint8_t *data, size_t len);
@@ -41,8 +41,8 @@ PKTD_API int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq);
 /**
  * @brief Verify the ICMP checksum over the whole message.
  * @param p a decoded state.
- * @return 1 if correct, 0 if wrong, #PKTD_E_NOT_FOUND without ICMP,
- *         #PKTD_E_TRUNCATED when the message is not fully captured.
+ * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without ICMP,
+ *         PKTD_E_TRUNCATED when the message is not fully captured.
  * @since 1.0
  */
 PKTD_API int pktd_icmp_checksum_ok(const pktd_packet *p);

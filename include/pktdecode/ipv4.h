@@ -57,7 +57,7 @@ PKTD_API uint32_t pktd_ipv4_dst(const pktd_packet *p);
 /**
  * @brief Verify the header checksum (computed on demand, over the header only).
  * @param p a decoded state.
- * @return 1 if correct, 0 if wrong, #PKTD_E_NOT_FOUND without IPv4.
+ * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without IPv4.
  * @since 1.0
  */
 PKTD_API int pktd_ipv4_checksum_ok(const pktd_packet *p);
@@ -67,7 +67,7 @@ PKTD_API int pktd_ipv4_checksum_ok(const pktd_packet *p);
  * @param p    a decoded state.
  * @param data receives a pointer into the buffer (may be NULL).
  * @param len  receives 0 ... 40 (may be NULL).
- * @return 0, or #PKTD_E_NOT_FOUND without IPv4.
+ * @return 0, or PKTD_E_NOT_FOUND without IPv4.
  * @since 1.0
  */
 PKTD_API int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_t *len);
@@ -83,8 +83,8 @@ PKTD_API int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_
  * @param kind   receives the option type byte.
  * @param data   receives the option's value bytes (after type and length).
  * @param len    receives the value length.
- * @return 1 when an option was produced, 0 at the end, #PKTD_E_NOT_FOUND
- *         without IPv4, #PKTD_E_INVALID_ARGUMENT for NULL pointers.
+ * @return 1 when an option was produced, 0 at the end, PKTD_E_NOT_FOUND
+ *         without IPv4, PKTD_E_INVALID_ARGUMENT for NULL pointers.
  *         (Malformed options never reach here: decoding rejects them.)
  * @since 1.0
  */

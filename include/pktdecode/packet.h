@@ -14,7 +14,7 @@
  * parallel.  Nothing sets errno or keeps global state.
  *
  * Results: a decode returns 0 when every recognised layer was decoded, or a
- * negative code (#PKTD_E_TRUNCATED, #PKTD_E_MALFORMED, #PKTD_E_UNSUPPORTED)
+ * negative code (PKTD_E_TRUNCATED, PKTD_E_MALFORMED, PKTD_E_UNSUPPORTED)
  * when decoding stopped; the layers before the failing one stay readable,
  * and pktd_packet_error_layer() / pktd_packet_error_reason() say where and
  * why.  An unknown EtherType or IP protocol is not an error: decoding simply
@@ -92,7 +92,7 @@ enum pktd_layer {
 #define PKTD_F_ETH_8023 0x0200u
 /** @} */
 
-/** Most VLAN tags decoded in one frame; a deeper stack is #PKTD_E_MALFORMED. */
+/** Most VLAN tags decoded in one frame; a deeper stack is PKTD_E_MALFORMED. */
 #define PKTD_VLAN_MAX_DEPTH 8
 
 /**
@@ -139,7 +139,9 @@ enum pktd_layer {
 
 /** Detailed decode error reasons (see #PKTD_REASON_MAP). */
 enum pktd_reason {
+/** @cond INTERNAL */
 #define PKTD_REASON_ENUM_(name, value, fmt) PKTD_R_##name = value,
+/** @endcond */
     PKTD_REASON_MAP(PKTD_REASON_ENUM_)
 #undef PKTD_REASON_ENUM_
 };
@@ -158,10 +160,10 @@ PKTD_API size_t pktd_packet_size(void);
  * @param linktype a pcap LINKTYPE_ value (#PKTD_LINKTYPE_ETHERNET, ...).
  * @param data     the captured bytes; must outlive @p p.
  * @param len      number of captured bytes at @p data.
- * @return 0 when every recognised layer decoded; #PKTD_E_TRUNCATED when a
- *         header is cut short; #PKTD_E_MALFORMED for an impossible field;
- *         #PKTD_E_UNSUPPORTED for an unknown link type;
- *         #PKTD_E_INVALID_ARGUMENT for NULL @p p, NULL @p data with a
+ * @return 0 when every recognised layer decoded; PKTD_E_TRUNCATED when a
+ *         header is cut short; PKTD_E_MALFORMED for an impossible field;
+ *         PKTD_E_UNSUPPORTED for an unknown link type;
+ *         PKTD_E_INVALID_ARGUMENT for NULL @p p, NULL @p data with a
  *         non-zero @p len, or @p len above 4 GiB.  The code is also kept in
  *         the state (pktd_packet_error()).
  * @since 1.0
@@ -208,7 +210,7 @@ PKTD_API uint32_t pktd_packet_linktype(const pktd_packet *p);
  * @param hdr   receives a pointer to the header (may be NULL).
  * @param len   receives the header length in bytes, options included
  *              (may be NULL); for #PKTD_LAYER_VLAN, all tags together.
- * @return 0, or #PKTD_E_NOT_FOUND if the layer is absent.
+ * @return 0, or PKTD_E_NOT_FOUND if the layer is absent.
  * @since 1.0
  */
 PKTD_API int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr,
@@ -225,7 +227,7 @@ PKTD_API int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint
  * @param p    a decoded state.
  * @param data receives the payload pointer (may be NULL).
  * @param len  receives the payload length (may be NULL).
- * @return 0, or #PKTD_E_NOT_FOUND if nothing was decoded.
+ * @return 0, or PKTD_E_NOT_FOUND if nothing was decoded.
  * @since 1.0
  */
 PKTD_API int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len);
@@ -247,7 +249,7 @@ PKTD_API int pktd_packet_error(const pktd_packet *p);
 PKTD_API uint32_t pktd_packet_error_layer(const pktd_packet *p);
 
 /**
- * @brief Why decoding stopped (#PKTD_R_NONE if it did not).
+ * @brief Why decoding stopped (PKTD_R_NONE if it did not).
  * @param p a decoded state.
  * @return A #pktd_reason value.
  * @since 1.0
@@ -276,7 +278,7 @@ PKTD_API uint32_t pktd_packet_error_value2(const pktd_packet *p);
  * @param buf  destination; always NUL-terminated when @p size > 0.
  * @param size size of @p buf.
  * @return The length of the full message (as snprintf), or
- *         #PKTD_E_INVALID_ARGUMENT.
+ *         PKTD_E_INVALID_ARGUMENT.
  * @since 1.0
  */
 PKTD_API int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t size);

@@ -11,8 +11,8 @@
  *
  * Hostile files: every length field is checked against the data present and
  * against #PKTD_READER_MAX_RECORD before anything is allocated or read; a bad
- * file gives #PKTD_E_BAD_FILE, #PKTD_E_TRUNCATED, #PKTD_E_MALFORMED or
- * #PKTD_E_TOO_LARGE, with details from pktd_reader_errmsg().
+ * file gives PKTD_E_BAD_FILE, PKTD_E_TRUNCATED, PKTD_E_MALFORMED or
+ * PKTD_E_TOO_LARGE, with details from pktd_reader_errmsg().
  *
  * A reader is used by one thread at a time; different readers are
  * independent.
@@ -43,9 +43,9 @@ typedef struct pktd_reader pktd_reader;
  * @brief Open a capture file by path ("-" is not special here).
  * @param out  receives the reader; set to NULL on failure.
  * @param path file name.
- * @return 0; `-errno` from open() or read(); #PKTD_E_BAD_FILE when the file
- *         is not pcap or pcapng; #PKTD_E_TRUNCATED when it ends inside the
- *         file header; -ENOMEM; #PKTD_E_INVALID_ARGUMENT.
+ * @return 0; `-errno` from open() or read(); PKTD_E_BAD_FILE when the file
+ *         is not pcap or pcapng; PKTD_E_TRUNCATED when it ends inside the
+ *         file header; -ENOMEM; PKTD_E_INVALID_ARGUMENT.
  * @since 1.0
  */
 PKTD_API int pktd_reader_open_path(pktd_reader **out, const char *path) PKTD_WUR;
@@ -87,8 +87,8 @@ PKTD_API void pktd_reader_close(pktd_reader *r);
  *               pktd_reader_next() or pktd_reader_close().
  * @param caplen receives the captured length.
  * @return 1 for a packet, 0 at the end of the file, or a negative code
- *         (#PKTD_E_TRUNCATED: the file ends inside a record;
- *         #PKTD_E_MALFORMED, #PKTD_E_TOO_LARGE, `-errno` from read()).
+ *         (PKTD_E_TRUNCATED: the file ends inside a record;
+ *         PKTD_E_MALFORMED, PKTD_E_TOO_LARGE, `-errno` from read()).
  *         After an error every further call returns the same error.
  * @since 1.0
  */

@@ -6,7 +6,7 @@
  * with no length byte, a length below 2, a length that overruns the option
  * area, or a known option with the wrong size (MSS 4, window scale 3,
  * SACK-permitted 2, timestamps 10, SACK 2 + 8n) stops decoding with
- * #PKTD_E_MALFORMED.
+ * PKTD_E_MALFORMED.
  */
 #ifndef PKTDECODE_TCP_H
 #define PKTDECODE_TCP_H
@@ -32,7 +32,7 @@ PKTD_BEGIN_DECLS
  * @param p    state to fill.
  * @param data the TCP header; must outlive @p p.
  * @param len  captured length of the segment.
- * @return 0, #PKTD_E_TRUNCATED or #PKTD_E_MALFORMED.
+ * @return 0, PKTD_E_TRUNCATED or PKTD_E_MALFORMED.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_parse(pktd_packet *p, const uint8_t *data, size_t len);
@@ -108,7 +108,7 @@ PKTD_API uint32_t pktd_tcp_opt_sack_count(const pktd_packet *p);
  * @param i     block index, below pktd_tcp_opt_sack_count().
  * @param left  receives the left edge (may be NULL).
  * @param right receives the right edge (may be NULL).
- * @return 0, or #PKTD_E_NOT_FOUND if @p i is out of range.
+ * @return 0, or PKTD_E_NOT_FOUND if @p i is out of range.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t *left,
@@ -119,7 +119,7 @@ PKTD_API int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t 
  * @param p    a decoded state.
  * @param data receives a pointer into the buffer (may be NULL).
  * @param len  receives 0 ... 40 (may be NULL).
- * @return 0, or #PKTD_E_NOT_FOUND without TCP.
+ * @return 0, or PKTD_E_NOT_FOUND without TCP.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_options(const pktd_packet *p, const uint8_t **data, size_t *len);
@@ -135,8 +135,8 @@ PKTD_API int pktd_tcp_options(const pktd_packet *p, const uint8_t **data, size_t
  * @param kind   receives the option kind.
  * @param data   receives the value bytes (after kind and length).
  * @param len    receives the value length.
- * @return 1 when an option was produced, 0 at the end, #PKTD_E_NOT_FOUND
- *         without TCP, #PKTD_E_INVALID_ARGUMENT for NULL pointers.
+ * @return 1 when an option was produced, 0 at the end, PKTD_E_NOT_FOUND
+ *         without TCP, PKTD_E_INVALID_ARGUMENT for NULL pointers.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_option_next(const pktd_packet *p, uint32_t *cursor, uint8_t *kind,
@@ -148,8 +148,8 @@ PKTD_API int pktd_tcp_option_next(const pktd_packet *p, uint32_t *cursor, uint8_
  * Computed on demand; needs the whole segment captured.
  *
  * @param p a decoded state.
- * @return 1 if correct, 0 if wrong, #PKTD_E_NOT_FOUND without TCP over
- *         IPv4, #PKTD_E_TRUNCATED when the segment is not fully captured or
+ * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without TCP over
+ *         IPv4, PKTD_E_TRUNCATED when the segment is not fully captured or
  *         its length is unknown (total length 0).
  * @since 1.0
  */

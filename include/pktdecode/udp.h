@@ -2,8 +2,8 @@
  * @file pktdecode/udp.h
  * @brief UDP: ports, length checks, checksum, payload.
  *
- * A UDP length below 8 is #PKTD_E_MALFORMED, above the IP payload
- * #PKTD_E_MALFORMED; above the captured bytes (but within the IP payload)
+ * A UDP length below 8 is PKTD_E_MALFORMED, above the IP payload
+ * PKTD_E_MALFORMED; above the captured bytes (but within the IP payload)
  * the header is kept and #PKTD_F_UDP_TRUNCATED set; 0 (GSO, jumbograms)
  * uses the IP payload length and sets #PKTD_F_UDP_LEN_ZERO.
  */
@@ -19,7 +19,7 @@ PKTD_BEGIN_DECLS
  * @param p    state to fill.
  * @param data the UDP header; must outlive @p p.
  * @param len  captured length of the datagram.
- * @return 0, #PKTD_E_TRUNCATED or #PKTD_E_MALFORMED.
+ * @return 0, PKTD_E_TRUNCATED or PKTD_E_MALFORMED.
  * @since 1.0
  */
 PKTD_API int pktd_udp_parse(pktd_packet *p, const uint8_t *data, size_t len);
@@ -37,7 +37,7 @@ PKTD_API uint16_t pktd_udp_checksum(const pktd_packet *p);
  * @brief Verify the UDP checksum over the IPv4 pseudo-header and datagram.
  * @param p a decoded state.
  * @return 1 if correct or not used (field 0), 0 if wrong,
- *         #PKTD_E_NOT_FOUND without UDP over IPv4, #PKTD_E_TRUNCATED when
+ *         PKTD_E_NOT_FOUND without UDP over IPv4, PKTD_E_TRUNCATED when
  *         the datagram is not fully captured.
  * @since 1.0
  */
