@@ -1,0 +1,271 @@
+/* Capture-file reader: the handle, buffered input from a descriptor or a
+ * memory image, format detection and the accessors.  The formats themselves
+ * are parsed in reader_pcap.c and reader_pcapng.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pktdecode/error.h>
+#include <pktdecode/reader.h>
+
+#include "common.h"
+#include "reader_int.h"
+
+int pktd__reader_fail(struct pktd_reader *r, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    va_end(ap);
+    /* A non-blocking descriptor with no data yet is not a broken file: the
+     * window still holds the partial record, so a later call resumes. */
+    if (code != -EAGAIN && code != -EWOULDBLOCK)
+        r->err = code;
+    return code;
+}
+
+/* Grows the descriptor buffer to hold at least `need` bytes. */
+static int reader_grow(struct pktd_reader *r, size_t need)
+{
+    size_t cap = r->buf_cap ? r->buf_cap : PKTD__READER_CHUNK;
+    while (cap < need)
+        cap = cap > PKTD__READER_MAX_WINDOW / 2 ? PKTD__READER_MAX_WINDOW : cap * 2;
+    if (cap == r->buf_cap)
+        return 0;
+    uint8_t *nb = realloc(r->buf, cap);
+    if (nb == NULL)
+        return pktd__reader_fail(r, -ENOMEM, "cannot allocate a %zu-byte read buffer", cap);
+    r->buf = nb;
+    r->buf_cap = cap;
+    return 0;
+}
+
+int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
+{
+    /* Callers check lengths against the limit first; this is the backstop
+     * that keeps any length from turning into an allocation. */
+    if (n > PKTD__READER_MAX_WINDOW)
+        return pktd__reader_fail(r, PKTD_E_TOO_LARGE, "at offset %llu: %zu-byte read exceeds the limit",
+                                 (unsigned long long)r->consumed, n);
+    while (r->end - r->pos < n) {
+        if (r->eof || r->fd < 0) {
+            r->eof = 1;
+            return r->end == r->pos ? 0 : PKTD_E_TRUNCATED;
+        }
+        if (r->pos > 0) {
+            memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+            r->end -= r->pos;
+            r->pos = 0;
+        }
+        if (n > r->buf_cap || r->buf_cap == 0) {
+            int rc = reader_grow(r, n);
+            if (rc < 0)
+                return rc;
+        }
+        ssize_t k = read(r->fd, r->buf + r->end, r->buf_cap - r->end);
+        if (k < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            return pktd__reader_fail(r, -e, "read at offset %llu: %s",
+                                     (unsigned long long)(r->consumed + (r->end - r->pos)),
+                                     pktd_strerror(-e));
+        }
+        if (k == 0)
+            r->eof = 1;
+        r->end += (size_t)k;
+    }
+    *p = (r->fd < 0 ? r->mem : r->buf) + r->pos;
+    return 1;
+}
+
+/* The magics a capture file can start with, as bytes in file order. */
+static const uint8_t known_magics[][4] = {
+    {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap, microseconds, big-endian */
+    {0xd4, 0xc3, 0xb2, 0xa1}, /* pcap, microseconds, little-endian */
+    {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap, nanoseconds, big-endian */
+    {0x4d, 0x3c, 0xb2, 0xa1}, /* pcap, nanoseconds, little-endian */
+    {0x0a, 0x0d, 0x0d, 0x0a}, /* pcapng section header block */
+};
+
+/* Reads the magic and hands over to the format's header parser. */
+static int reader_start(struct pktd_reader *r)
+{
+    const uint8_t *p;
+    int rc = pktd__reader_fetch(r, 4, &p);
+    if (rc == 0)
+        return pktd__reader_fail(r, PKTD_E_BAD_FILE, "empty file: not a pcap or pcapng capture");
+    if (rc == PKTD_E_TRUNCATED) {
+        /* 1-3 bytes: truncated if they begin a capture magic, else junk. */
+        size_t have = pktd__reader_avail(r);
+        const uint8_t *q = (r->fd < 0 ? r->mem : r->buf) + r->pos;
+        for (size_t i = 0; i < sizeof known_magics / sizeof known_magics[0]; i++)
+            if (memcmp(q, known_magics[i], have) == 0)
+                return pktd__reader_fail(r, PKTD_E_TRUNCATED,
+                                         "file ends after %zu bytes, inside the magic number", have);
+        return pktd__reader_fail(r, PKTD_E_BAD_FILE, "%zu-byte file: not a pcap or pcapng capture",
+                                 have);
+    }
+    if (rc < 0)
+        return rc;
+    if (memcmp(p, known_magics[4], 4) == 0) {
+        r->format = PKTD_FORMAT_PCAPNG;
+        return pktd__pcapng_open(r);
+    }
+    for (int i = 0; i < 4; i++) {
+        if (memcmp(p, known_magics[i], 4) == 0) {
+            r->format = PKTD_FORMAT_PCAP;
+            r->big_endian = (i % 2) == 0;
+            r->pcap_nano = i >= 2;
+            return pktd__pcap_open(r);
+        }
+    }
+    return pktd__reader_fail(r, PKTD_E_BAD_FILE,
+                             "magic number %02x%02x%02x%02x is neither pcap nor pcapng", p[0], p[1],
+                             p[2], p[3]);
+}
+
+/* Common tail of the three constructors: on failure the handle is freed. */
+static int reader_finish_open(pktd_reader **out, struct pktd_reader *r)
+{
+    int rc = reader_start(r);
+    if (rc < 0) {
+        pktd_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+static struct pktd_reader *reader_alloc(void)
+{
+    struct pktd_reader *r = calloc(1, sizeof *r);
+    if (r != NULL)
+        r->fd = -1;
+    return r;
+}
+
+int pktd_reader_open_fd(pktd_reader **out, int fd)
+{
+    if (out == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    *out = NULL;
+    if (fd < 0)
+        return PKTD_E_INVALID_ARGUMENT;
+    struct pktd_reader *r = reader_alloc();
+    if (r == NULL)
+        return -ENOMEM;
+    r->fd = fd;
+    return reader_finish_open(out, r);
+}
+
+int pktd_reader_open_path(pktd_reader **out, const char *path)
+{
+    if (out == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    *out = NULL;
+    if (path == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    struct pktd_reader *r = reader_alloc();
+    if (r == NULL)
+        return -ENOMEM;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(r);
+        return -e;
+    }
+    r->fd = fd;
+    r->owns_fd = 1;
+    return reader_finish_open(out, r);
+}
+
+int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len)
+{
+    if (out == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    *out = NULL;
+    if (data == NULL && len > 0)
+        return PKTD_E_INVALID_ARGUMENT;
+    struct pktd_reader *r = reader_alloc();
+    if (r == NULL)
+        return -ENOMEM;
+    r->mem = data;
+    r->end = len;
+    r->eof = 1;
+    return reader_finish_open(out, r);
+}
+
+void pktd_reader_close(pktd_reader *r)
+{
+    if (r == NULL)
+        return;
+    if (r->owns_fd)
+        close(r->fd); /* read-only: nothing to lose if close() fails */
+    free(r->buf);
+    free(r->ifs);
+    free(r);
+}
+
+int pktd_reader_next(pktd_reader *r, const uint8_t **data, size_t *caplen)
+{
+    if (r == NULL || data == NULL || caplen == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (r->err)
+        return r->err;
+    r->errmsg[0] = '\0';
+    if (r->format == PKTD_FORMAT_PCAP)
+        return pktd__pcap_next(r, data, caplen);
+    return pktd__pcapng_next(r, data, caplen);
+}
+
+uint64_t pktd_reader_ts_ns(const pktd_reader *r)
+{
+    return r ? r->ts_ns : 0;
+}
+
+uint32_t pktd_reader_wire_len(const pktd_reader *r)
+{
+    return r ? r->wire_len : 0;
+}
+
+uint32_t pktd_reader_linktype(const pktd_reader *r)
+{
+    return r ? r->linktype : 0;
+}
+
+uint32_t pktd_reader_interface(const pktd_reader *r)
+{
+    return r ? r->iface : 0;
+}
+
+uint32_t pktd_reader_format(const pktd_reader *r)
+{
+    return r ? r->format : 0;
+}
+
+uint32_t pktd_reader_snaplen(const pktd_reader *r)
+{
+    return r ? r->snaplen : 0;
+}
+
+uint64_t pktd_reader_packet_index(const pktd_reader *r)
+{
+    return r ? r->packet_index : 0;
+}
+
+uint64_t pktd_reader_offset(const pktd_reader *r)
+{
+    return r ? r->record_offset : 0;
+}
+
+const char *pktd_reader_errmsg(const pktd_reader *r)
+{
+    return r ? r->errmsg : "";
+}
