@@ -14,8 +14,10 @@
  *   an enhanced packet block per packet, and an interface statistics block
  *   per pktd_writer_stats() call, in host byte order.
  *
- * Output goes through a fixed 64 KiB buffer: nothing is written to the
- * descriptor until the buffer fills, pktd_writer_flush() or
+ * The file header is written as soon as the writer is opened (so an
+ * unwritable descriptor fails there and a reader at the other end of a pipe
+ * can start); packets then go through a fixed 64 KiB buffer and reach the
+ * descriptor when it fills, on pktd_writer_flush() or on
  * pktd_writer_close().  Every write() is retried on EINTR and on short
  * writes; a failure returns `-errno` (the call is named in
  * pktd_writer_errmsg()) and puts the writer in a failed state in which every
@@ -76,9 +78,9 @@ typedef struct pktd_writer pktd_writer;
  *                 are cut to it.  0 means #PKTD_WRITER_DEFAULT_SNAPLEN; at
  *                 most #PKTD_WRITER_MAX_SNAPLEN.
  * @param flags    0 or #PKTD_WRITER_NANO.
- * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL pointer, unknown format or flag,
- *         link type or snap length out of range); `-errno` from open();
- *         -ENOMEM.
+ * @return 0; PKTD_E_INVALID_ARGUMENT (NULL pointer, unknown format or flag,
+ *         link type or snap length out of range); `-errno` from open() or
+ *         from write() of the file header; -ENOMEM.
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format,
@@ -96,7 +98,7 @@ PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t
  * @param linktype as pktd_writer_open_path().
  * @param snaplen  as pktd_writer_open_path().
  * @param flags    as pktd_writer_open_path().
- * @return As pktd_writer_open_path() (#PKTD_E_INVALID_ARGUMENT for fd < 0).
+ * @return As pktd_writer_open_path() (PKTD_E_INVALID_ARGUMENT for fd < 0).
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
@@ -111,7 +113,7 @@ PKTD_API int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uin
  * @param wire_len original length on the wire, at least @p caplen.
  * @param ts_ns    capture time in nanoseconds since the epoch (microsecond
  *                 files keep ts_ns / 1000).
- * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL writer or data, wire_len <
+ * @return 0; PKTD_E_INVALID_ARGUMENT (NULL writer or data, wire_len <
  *         caplen, or a pcap timestamp after 2106-02-07 that the 32-bit
  *         seconds field cannot hold); `-errno` from write() when the
  *         buffer had to be emptied; the sticky error of a failed writer.
@@ -140,7 +142,7 @@ PKTD_API int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caple
  * @param delivered     packets delivered to the program → isb_usrdeliv.
  * @param ts_ns         time of the statistics in ns since the epoch; 0 means
  *                      the timestamp of the last packet written.
- * @return 0; #PKTD_E_INVALID_ARGUMENT for a NULL writer; `-errno` from
+ * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL writer; `-errno` from
  *         write(); the sticky error of a failed writer.
  * @since 1.0
  */
@@ -152,7 +154,7 @@ PKTD_API int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropp
  * @brief Write out everything buffered, so a reader of the file or pipe
  *        sees every packet written so far (no fsync()).
  * @param w the writer.
- * @return 0; `-errno` from write(); #PKTD_E_INVALID_ARGUMENT for NULL; the
+ * @return 0; `-errno` from write(); PKTD_E_INVALID_ARGUMENT for NULL; the
  *         sticky error of a failed writer.
  * @since 1.0
  */

@@ -1,0 +1,410 @@
+/* Capture-file writer: classic pcap and pcapng in host byte order, through
+ * a fixed buffer.  Layouts: draft-ietf-opsawg-pcap and -pcapng. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pktdecode/error.h>
+#include <pktdecode/version.h>
+#include <pktdecode/writer.h>
+
+#include "common.h"
+
+#define WRITER_BUF_SIZE (64u * 1024u)
+
+#define PCAP_MAGIC_US 0xa1b2c3d4u
+#define PCAP_MAGIC_NS 0xa1b23c4du
+
+#define BT_SHB 0x0A0D0D0Au
+#define BT_IDB 1u
+#define BT_ISB 5u
+#define BT_EPB 6u
+
+#define OPT_ENDOFOPT 0u
+#define OPT_SHB_USERAPPL 4u
+#define OPT_IF_TSRESOL 9u
+#define OPT_ISB_IFRECV 4u
+#define OPT_ISB_IFDROP 5u
+#define OPT_ISB_FILTERACCEPT 6u
+#define OPT_ISB_OSDROP 7u
+#define OPT_ISB_USRDELIV 8u
+
+#define USERAPPL "libpktdecode " PKTD_VERSION_STRING
+
+struct pktd_writer {
+    int fd;
+    int owns_fd;
+    uint32_t format;
+    uint32_t snaplen;
+    int nano;
+    int err; /* sticky error, 0 if none */
+    uint64_t bytes;
+    uint64_t packets;
+    uint64_t last_ts_ns;
+    size_t len; /* bytes waiting in buf */
+    char errmsg[256];
+    uint8_t buf[WRITER_BUF_SIZE];
+};
+
+static int writer_fail(struct pktd_writer *w, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int writer_fail(struct pktd_writer *w, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* A failed write leaves an unknown prefix in the file: nothing written
+ * afterwards could be trusted, so the failure sticks. */
+static int write_all(struct pktd_writer *w, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(w->fd, p, n);
+        if (k < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            w->err = -e;
+            return writer_fail(w, -e, "write to descriptor %d: %s", w->fd, pktd_strerror(-e));
+        }
+        if (k == 0) { /* only for n == 0 by POSIX; never loop on it */
+            w->err = -EIO;
+            return writer_fail(w, -EIO, "write to descriptor %d wrote nothing", w->fd);
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int flush_buf(struct pktd_writer *w)
+{
+    int rc = write_all(w, w->buf, w->len);
+    w->len = 0;
+    return rc;
+}
+
+/* Appends bytes to the output, writing the buffer out when it is full;
+ * data larger than the whole buffer bypasses it. */
+static int put(struct pktd_writer *w, const void *data, size_t n)
+{
+    if (n > sizeof w->buf - w->len) {
+        int rc = flush_buf(w);
+        if (rc < 0)
+            return rc;
+        if (n > sizeof w->buf) {
+            rc = write_all(w, data, n);
+            if (rc < 0)
+                return rc;
+            w->bytes += n;
+            return 0;
+        }
+    }
+    if (n > 0)
+        memcpy(w->buf + w->len, data, n);
+    w->len += n;
+    w->bytes += n;
+    return 0;
+}
+
+static int put32(struct pktd_writer *w, uint32_t v)
+{
+    return put(w, &v, sizeof v);
+}
+
+static int put_zeros(struct pktd_writer *w, size_t n)
+{
+    static const uint8_t zeros[4];
+    return put(w, zeros, n);
+}
+
+/* pcapng blocks are built in a small scratch area in host order. */
+struct blk {
+    uint8_t b[128];
+    size_t n;
+};
+
+static void blk_u16(struct blk *k, uint16_t v)
+{
+    memcpy(k->b + k->n, &v, 2);
+    k->n += 2;
+}
+
+static void blk_u32(struct blk *k, uint32_t v)
+{
+    memcpy(k->b + k->n, &v, 4);
+    k->n += 4;
+}
+
+static void blk_u64(struct blk *k, uint64_t v)
+{
+    memcpy(k->b + k->n, &v, 8);
+    k->n += 8;
+}
+
+static void blk_opt(struct blk *k, uint16_t code, const void *val, uint16_t len)
+{
+    blk_u16(k, code);
+    blk_u16(k, len);
+    memcpy(k->b + k->n, val, len);
+    size_t padded = ((size_t)len + 3u) & ~(size_t)3u;
+    memset(k->b + k->n + len, 0, padded - len);
+    k->n += padded;
+}
+
+/* Starts a block: type and a length patched by blk_end(). */
+static void blk_begin(struct blk *k, uint32_t type)
+{
+    k->n = 0;
+    blk_u32(k, type);
+    blk_u32(k, 0);
+}
+
+static int blk_end(struct pktd_writer *w, struct blk *k)
+{
+    uint32_t total = (uint32_t)(k->n + 4);
+    memcpy(k->b + 4, &total, 4);
+    blk_u32(k, total);
+    return put(w, k->b, k->n);
+}
+
+static int write_file_header(struct pktd_writer *w, uint32_t linktype)
+{
+    if (w->format == PKTD_FORMAT_PCAP) {
+        uint8_t h[24];
+        uint32_t magic = w->nano ? PCAP_MAGIC_NS : PCAP_MAGIC_US;
+        uint16_t major = 2, minor = 4;
+        uint32_t zero = 0;
+        memcpy(h, &magic, 4);
+        memcpy(h + 4, &major, 2);
+        memcpy(h + 6, &minor, 2);
+        memcpy(h + 8, &zero, 4);  /* thiszone: always 0 */
+        memcpy(h + 12, &zero, 4); /* sigfigs: always 0 */
+        memcpy(h + 16, &w->snaplen, 4);
+        memcpy(h + 20, &linktype, 4);
+        return put(w, h, sizeof h);
+    }
+    struct blk k;
+    blk_begin(&k, BT_SHB);
+    blk_u32(&k, 0x1A2B3C4Du);
+    blk_u16(&k, 1);
+    blk_u16(&k, 0);
+    blk_u64(&k, UINT64_MAX); /* section length: not known in advance */
+    blk_opt(&k, OPT_SHB_USERAPPL, USERAPPL, (uint16_t)(sizeof USERAPPL - 1));
+    blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
+    int rc = blk_end(w, &k);
+    if (rc < 0)
+        return rc;
+    blk_begin(&k, BT_IDB);
+    blk_u16(&k, (uint16_t)linktype);
+    blk_u16(&k, 0);
+    blk_u32(&k, w->snaplen);
+    uint8_t tsresol = w->nano ? 9 : 6;
+    blk_opt(&k, OPT_IF_TSRESOL, &tsresol, 1);
+    blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
+    return blk_end(w, &k);
+}
+
+static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, uint32_t linktype,
+                       uint32_t snaplen, uint32_t flags)
+{
+    struct pktd_writer *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        if (owns_fd)
+            close(fd);
+        return -ENOMEM;
+    }
+    w->fd = fd;
+    w->owns_fd = owns_fd;
+    w->format = format;
+    w->snaplen = snaplen ? snaplen : PKTD_WRITER_DEFAULT_SNAPLEN;
+    w->nano = (flags & PKTD_WRITER_NANO) != 0;
+    /* The header goes out at once, so a descriptor that cannot be written
+     * fails here, and a reader at the other end of a pipe can start. */
+    int rc = write_file_header(w, linktype);
+    if (rc == 0)
+        rc = flush_buf(w);
+    if (rc < 0) {
+        if (owns_fd)
+            close(fd);
+        free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+static int check_open_args(uint32_t format, uint32_t linktype, uint32_t snaplen, uint32_t flags)
+{
+    if (format != PKTD_FORMAT_PCAP && format != PKTD_FORMAT_PCAPNG)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (linktype > 0xffffu || snaplen > PKTD_WRITER_MAX_SNAPLEN || (flags & ~PKTD_WRITER_NANO))
+        return PKTD_E_INVALID_ARGUMENT;
+    return 0;
+}
+
+int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
+                        uint32_t snaplen, uint32_t flags)
+{
+    if (out == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    *out = NULL;
+    int rc = check_open_args(format, linktype, snaplen, flags);
+    if (rc < 0)
+        return rc;
+    if (fd < 0)
+        return PKTD_E_INVALID_ARGUMENT;
+    return writer_open(out, fd, 0, format, linktype, snaplen, flags);
+}
+
+int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, uint32_t linktype,
+                          uint32_t snaplen, uint32_t flags)
+{
+    if (out == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    *out = NULL;
+    int rc = check_open_args(format, linktype, snaplen, flags);
+    if (rc < 0)
+        return rc;
+    if (path == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -errno;
+    return writer_open(out, fd, 1, format, linktype, snaplen, flags);
+}
+
+int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                      uint64_t ts_ns)
+{
+    if (w == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (w->err)
+        return w->err;
+    if (data == NULL && caplen > 0)
+        return writer_fail(w, PKTD_E_INVALID_ARGUMENT, "packet data is NULL");
+    if (caplen > wire_len)
+        return writer_fail(w, PKTD_E_INVALID_ARGUMENT, "caplen %zu exceeds wire length %lu", caplen,
+                           (unsigned long)wire_len);
+    uint32_t cap = caplen > w->snaplen ? w->snaplen : (uint32_t)caplen;
+    uint64_t units = w->nano ? ts_ns : ts_ns / 1000u;
+    int rc;
+    if (w->format == PKTD_FORMAT_PCAP) {
+        uint64_t sec = ts_ns / 1000000000u;
+        if (sec > UINT32_MAX)
+            return writer_fail(w, PKTD_E_INVALID_ARGUMENT,
+                               "timestamp %llu ns is after 2106: pcap cannot hold it",
+                               (unsigned long long)ts_ns);
+        uint32_t hdr[4] = {
+            (uint32_t)sec,
+            (uint32_t)(w->nano ? ts_ns % 1000000000u : ts_ns % 1000000000u / 1000u),
+            cap,
+            wire_len,
+        };
+        rc = put(w, hdr, sizeof hdr);
+        if (rc == 0)
+            rc = put(w, data, cap);
+    } else {
+        uint32_t pad = (4u - (cap & 3u)) & 3u;
+        uint32_t total = 32u + cap + pad;
+        uint32_t hdr[7] = {
+            BT_EPB, total, 0 /* interface */, (uint32_t)(units >> 32), (uint32_t)units, cap,
+            wire_len,
+        };
+        rc = put(w, hdr, sizeof hdr);
+        if (rc == 0)
+            rc = put(w, data, cap);
+        if (rc == 0)
+            rc = put_zeros(w, pad);
+        if (rc == 0)
+            rc = put32(w, total);
+    }
+    if (rc < 0)
+        return rc;
+    w->packets++;
+    w->last_ts_ns = ts_ns;
+    return 0;
+}
+
+int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel,
+                      uint64_t dropped_if, uint64_t filter_accept, uint64_t delivered,
+                      uint64_t ts_ns)
+{
+    if (w == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (w->err)
+        return w->err;
+    if (w->format == PKTD_FORMAT_PCAP)
+        return 0; /* classic pcap has no statistics record */
+    if (ts_ns == 0)
+        ts_ns = w->last_ts_ns;
+    uint64_t units = w->nano ? ts_ns : ts_ns / 1000u;
+    const struct {
+        uint16_t code;
+        uint64_t value;
+    } opts[] = {
+        {OPT_ISB_IFRECV, received},      {OPT_ISB_IFDROP, dropped_if},
+        {OPT_ISB_FILTERACCEPT, filter_accept}, {OPT_ISB_OSDROP, dropped_kernel},
+        {OPT_ISB_USRDELIV, delivered},
+    };
+    struct blk k;
+    blk_begin(&k, BT_ISB);
+    blk_u32(&k, 0); /* interface */
+    blk_u32(&k, (uint32_t)(units >> 32));
+    blk_u32(&k, (uint32_t)units);
+    int any = 0;
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        if (opts[i].value == PKTD_WRITER_STAT_NONE)
+            continue;
+        blk_opt(&k, opts[i].code, &opts[i].value, 8);
+        any = 1;
+    }
+    if (any)
+        blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
+    return blk_end(w, &k);
+}
+
+int pktd_writer_flush(pktd_writer *w)
+{
+    if (w == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (w->err)
+        return w->err;
+    return flush_buf(w);
+}
+
+int pktd_writer_close(pktd_writer *w)
+{
+    if (w == NULL)
+        return 0;
+    int rc = w->err ? w->err : flush_buf(w);
+    if (w->owns_fd && close(w->fd) < 0 && rc == 0)
+        rc = -errno; /* e.g. EIO or EDQUOT reported only at close on NFS */
+    free(w);
+    return rc;
+}
+
+const char *pktd_writer_errmsg(const pktd_writer *w)
+{
+    return w ? w->errmsg : "";
+}
+
+uint64_t pktd_writer_bytes(const pktd_writer *w)
+{
+    return w ? w->bytes : 0;
+}
+
+uint64_t pktd_writer_packets(const pktd_writer *w)
+{
+    return w ? w->packets : 0;
+}
