@@ -23,6 +23,7 @@
 #include <pktdecode/reader.h>
 #include <pktdecode/writer.h>
 /* live capture */
+#include <pktdecode/capture.h>
 /* AF_ALG */
 
 #endif /* PKTDECODE_H */

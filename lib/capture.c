@@ -1,0 +1,538 @@
+/* Live capture handle: life cycle, options, errors, waiting, statistics.
+ * The socket work is in capture_ring.c (AF_PACKET) and capture_inet.c
+ * (AF_INET); the kernel filter in capture_filter.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pktdecode/capture.h>
+#include <pktdecode/error.h>
+
+#include "capture_int.h"
+#include "common.h"
+
+/* What to do about the common system errors, appended to the message. */
+static const char *advice(int code)
+{
+    switch (code) {
+    case -EPERM:
+    case -EACCES:
+        return " (run as root or grant CAP_NET_RAW, e.g. setcap cap_net_raw+ep PROGRAM)";
+    case -ENODEV:
+    case -ENXIO:
+        return " (no such device: see `ip link` for the interface names)";
+    case -ENETDOWN:
+        return " (the interface is down: bring it up with `ip link set DEV up`)";
+    case -EAFNOSUPPORT:
+        return " (the kernel has no AF_PACKET support: CONFIG_PACKET)";
+    case -ENOMEM:
+        return " (not enough kernel memory: ask for a smaller buffer)";
+    default:
+        return "";
+    }
+}
+
+int pktd__cap_fail(pktd_cap *c, int code, const char *fmt, ...)
+{
+    char buf[sizeof c->errmsg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    memcpy(c->errmsg, buf, sizeof buf);
+    return code;
+}
+
+int pktd__cap_fail_sys(pktd_cap *c, int code, const char *fmt, ...)
+{
+    char buf[sizeof c->errmsg];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, ": %s%s", pktd_strerror(code), advice(code));
+    memcpy(c->errmsg, buf, sizeof buf);
+    return code;
+}
+
+uint64_t pktd__cap_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int pktd_cap_create(pktd_cap **out, const char *device)
+{
+    if (out == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    *out = NULL;
+    if (device != NULL && strlen(device) >= IF_NAMESIZE)
+        return PKTD_E_INVALID_ARGUMENT;
+    pktd_cap *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return -ENOMEM;
+    if (device != NULL && strcmp(device, "any") != 0)
+        memcpy(c->device, device, strlen(device) + 1);
+    c->snaplen = PKTD_CAP_DEFAULT_SNAPLEN;
+    c->buffer_size = PKTD_CAP_DEFAULT_BUFFER;
+    c->timeout_ms = -1;
+    c->direction = PKTD_CAP_DIR_BOTH;
+    c->fd = -1;
+    atomic_init(&c->brk, 0);
+    /* Created here, not at activation, so pktd_cap_breakloop() works at any
+     * time without a check that could race with activation. */
+    c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (c->efd < 0) {
+        int e = -errno;
+        free(c);
+        return e;
+    }
+    *out = c;
+    return 0;
+}
+
+static void deactivate(pktd_cap *c)
+{
+    if (c->ip_proto != 0)
+        pktd__cap_inet_close(c);
+    else
+        pktd__cap_ring_close(c);
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->active = 0;
+}
+
+void pktd_cap_close(pktd_cap *c)
+{
+    if (c == NULL)
+        return;
+    deactivate(c);
+    if (c->efd >= 0)
+        close(c->efd);
+    free(c->prog);
+    free(c->expr);
+    free(c);
+}
+
+/* Every option setter starts with this: the handle exists and is inactive. */
+static int settable(pktd_cap *c)
+{
+    if (c == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (c->active)
+        return pktd__cap_fail(c, PKTD_E_BAD_STATE,
+                              "options cannot change after pktd_cap_activate(); "
+                              "close the handle and create a new one");
+    return 0;
+}
+
+int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    /* 0 would be IPPROTO_IP, 255 IPPROTO_RAW: both are send-only for raw sockets. */
+    if (protocol == 0 || protocol > 254)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
+                              "IP protocol %u: must be 1 ... 254 (IPPROTO_RAW cannot receive)",
+                              protocol);
+    c->ip_proto = protocol;
+    return 0;
+}
+
+int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (snaplen > PKTD_CAP_DEFAULT_SNAPLEN)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "snap length %u: must be 1 ... %u",
+                              snaplen, PKTD_CAP_DEFAULT_SNAPLEN);
+    c->snaplen = snaplen == 0 ? PKTD_CAP_DEFAULT_SNAPLEN : snaplen;
+    return 0;
+}
+
+int pktd_cap_set_promisc(pktd_cap *c, int on)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    c->promisc = on != 0;
+    return 0;
+}
+
+int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (bytes == 0)
+        bytes = PKTD_CAP_DEFAULT_BUFFER;
+    /* The kernel counts blocks and frames in 32 bits; even with the largest
+     * useful block (2^30 bytes) the ring cannot describe more than this. */
+    if (bytes / ((size_t)1 << 30) >= 0xffffffffu)
+        return pktd__cap_fail(c, PKTD_E_TOO_LARGE,
+                              "buffer of %zu bytes cannot be described to the kernel "
+                              "(tpacket_req counts blocks in 32 bits)",
+                              bytes);
+    c->buffer_size = bytes;
+    return 0;
+}
+
+int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (ms > 60000)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
+                              "block timeout %u ms: must be 0 (kernel default) ... 60000", ms);
+    c->block_tmo_ms = ms;
+    return 0;
+}
+
+int pktd_cap_set_timeout(pktd_cap *c, int32_t ms)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (ms < -1)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "timeout %d ms: must be -1 or more",
+                              (int)ms);
+    c->timeout_ms = ms;
+    return 0;
+}
+
+int pktd_cap_set_immediate(pktd_cap *c, int on)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    c->immediate = on != 0;
+    return 0;
+}
+
+int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (version != PKTD_CAP_TPACKET_AUTO && version != PKTD_CAP_TPACKET_V2 &&
+        version != PKTD_CAP_TPACKET_V3)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
+                              "TPACKET version %u: must be 0 (automatic), 2 or 3", version);
+    c->version_req = version;
+    return 0;
+}
+
+int pktd_cap_set_direction(pktd_cap *c, uint32_t dir)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (dir < PKTD_CAP_DIR_IN || dir > PKTD_CAP_DIR_BOTH)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
+                              "direction %u: must be PKTD_CAP_DIR_IN, _OUT or _BOTH", dir);
+    c->direction = dir;
+    return 0;
+}
+
+int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    uint32_t type = mode & 0xffu;
+    uint32_t flags = mode & ~0xffu;
+    if ((type != PKTD_CAP_FANOUT_HASH && type != PKTD_CAP_FANOUT_LB &&
+         type != PKTD_CAP_FANOUT_CPU) ||
+        (flags & ~(PKTD_CAP_FANOUT_FLAG_ROLLOVER | PKTD_CAP_FANOUT_FLAG_DEFRAG)) != 0)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
+                              "fanout mode 0x%x: must be HASH, LB or CPU with optional "
+                              "ROLLOVER/DEFRAG flags",
+                              mode);
+    if (group > 0xffff)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "fanout group %u: must be 0 ... 65535",
+                              group);
+    c->fanout = 1;
+    c->fanout_mode = mode;
+    c->fanout_group = group;
+    return 0;
+}
+
+int pktd_cap_set_nonblock(pktd_cap *c, int on)
+{
+    if (c == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    c->nonblock = on != 0;
+    return 0;
+}
+
+int pktd_cap_activate(pktd_cap *c)
+{
+    if (c == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (c->active)
+        return pktd__cap_fail(c, PKTD_E_BAD_STATE, "the handle is already active");
+    c->errmsg[0] = '\0';
+    c->st_received = c->st_dropped = c->st_delivered = c->st_filtered = 0;
+    c->refilter_until_ns = 0;
+    int rc = pktd__cap_filter_refresh(c);
+    if (rc != 0)
+        return rc;
+    rc = c->ip_proto != 0 ? pktd__cap_inet_activate(c) : pktd__cap_ring_activate(c);
+    if (rc < 0) {
+        /* Leave nothing half open: the handle can be reconfigured and retried. */
+        char msg[sizeof c->errmsg];
+        memcpy(msg, c->errmsg, sizeof msg);
+        deactivate(c);
+        memcpy(c->errmsg, msg, sizeof msg);
+        return rc;
+    }
+    c->active = 1;
+    return rc;
+}
+
+static int readable(const pktd_cap *c)
+{
+    if (c == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    if (!c->active)
+        return PKTD_E_BAD_STATE;
+    return 0;
+}
+
+int pktd__cap_take_break(pktd_cap *c)
+{
+    if (atomic_exchange(&c->brk, 0) == 0)
+        return 0;
+    uint64_t v;
+    /* Empty the eventfd so the next wait blocks again. */
+    ssize_t r = read(c->efd, &v, sizeof v);
+    (void)r;
+    return PKTD_E_BREAK;
+}
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Start a read call: its wait ends at one deadline however many times the
+ * read loops (packets the library drops, several waits). */
+static void start_read(pktd_cap *c)
+{
+    c->deadline_ns = c->timeout_ms >= 0 ? monotonic_ns() + (uint64_t)c->timeout_ms * 1000000u : 0;
+}
+
+/* Milliseconds poll() may wait: 0 non-blocking, -1 forever, else what is
+ * left until the deadline (rounded up, so a wait never ends early). */
+static int wait_ms(const pktd_cap *c)
+{
+    if (c->nonblock)
+        return 0;
+    if (c->deadline_ns == 0)
+        return -1;
+    uint64_t now = monotonic_ns();
+    if (now >= c->deadline_ns)
+        return 0;
+    uint64_t left = (c->deadline_ns - now + 999999u) / 1000000u;
+    return left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+int pktd__cap_wait(pktd_cap *c)
+{
+    struct pollfd pfd[2] = {
+        {.fd = c->fd, .events = POLLIN},
+        {.fd = c->efd, .events = POLLIN},
+    };
+    for (;;) {
+        int n = poll(pfd, 2, wait_ms(c));
+        if (n < 0) {
+            if (errno == EINTR) {
+                /* A signal handler may have asked for a break. */
+                int b = pktd__cap_take_break(c);
+                if (b != 0)
+                    return b;
+                continue;
+            }
+            return pktd__cap_fail_sys(c, -errno, "poll");
+        }
+        if (n == 0)
+            return 0;
+        if (pfd[1].revents & POLLIN) {
+            int b = pktd__cap_take_break(c);
+            if (b != 0)
+                return b;
+            uint64_t v;
+            ssize_t r = read(c->efd, &v, sizeof v); /* stale wakeup */
+            (void)r;
+        }
+        if (pfd[0].revents & POLLIN)
+            return 1;
+        if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            int err = 0;
+            socklen_t len = sizeof err;
+            if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
+                return pktd__cap_fail_sys(c, -err, "capture socket on %s",
+                                          c->device[0] ? c->device : "all interfaces");
+            return pktd__cap_fail(c, -EIO, "capture socket: poll reported an error");
+        }
+    }
+}
+
+int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+{
+    int rc = readable(c);
+    if (rc != 0)
+        return rc;
+    if (data == NULL || caplen == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    rc = pktd__cap_take_break(c);
+    if (rc != 0)
+        return rc;
+    start_read(c);
+    rc = c->ip_proto != 0 ? pktd__cap_inet_next(c, data, caplen)
+                          : pktd__cap_ring_next(c, data, caplen);
+    if (rc == 1)
+        c->st_delivered++;
+    return rc;
+}
+
+int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
+{
+    int rc = readable(c);
+    if (rc != 0)
+        return rc;
+    if (cb == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    rc = pktd__cap_take_break(c);
+    if (rc != 0)
+        return rc;
+    start_read(c);
+    int n = 0;
+    int saved_nonblock = c->nonblock;
+    for (;;) {
+        const uint8_t *data;
+        size_t caplen;
+        rc = c->ip_proto != 0 ? pktd__cap_inet_next(c, &data, &caplen)
+                              : pktd__cap_ring_next(c, &data, &caplen);
+        if (rc != 1)
+            break;
+        c->st_delivered++;
+        n++;
+        int stop = cb(user, data, caplen, c->wire_len, c->ts_ns);
+        if (stop != 0 || (max > 0 && n >= max))
+            break;
+        /* After the first packet take only what is ready: never wait again. */
+        c->nonblock = 1;
+        if (atomic_load(&c->brk) != 0)
+            break;
+    }
+    c->nonblock = saved_nonblock;
+    if (n > 0)
+        return n;
+    return rc;
+}
+
+void pktd_cap_breakloop(pktd_cap *c)
+{
+    if (c == NULL)
+        return;
+    /* Only an atomic store and write(2): both async-signal-safe. */
+    atomic_store(&c->brk, 1);
+    uint64_t one = 1;
+    ssize_t r = write(c->efd, &one, sizeof one);
+    (void)r;
+}
+
+int pktd_cap_fd(const pktd_cap *c)
+{
+    int rc = readable(c);
+    return rc != 0 ? rc : c->fd;
+}
+
+uint64_t pktd_cap_ts_ns(const pktd_cap *c) { return c != NULL ? c->ts_ns : 0; }
+uint32_t pktd_cap_wire_len(const pktd_cap *c) { return c != NULL ? c->wire_len : 0; }
+uint32_t pktd_cap_ifindex(const pktd_cap *c) { return c != NULL ? c->ifidx : 0; }
+uint32_t pktd_cap_pkttype(const pktd_cap *c) { return c != NULL ? c->pkttype : 0; }
+size_t pktd_cap_buffer_size(const pktd_cap *c) { return c != NULL && c->active ? c->buf_actual : 0; }
+
+uint32_t pktd_cap_linktype(const pktd_cap *c)
+{
+    if (c == NULL)
+        return 0;
+    return c->ip_proto != 0 ? 101u : 1u; /* LINKTYPE_RAW, LINKTYPE_ETHERNET */
+}
+
+uint32_t pktd_cap_snaplen(const pktd_cap *c) { return c != NULL ? c->snaplen : 0; }
+
+uint32_t pktd_cap_tpacket_version(const pktd_cap *c)
+{
+    return c != NULL && c->active && c->ip_proto == 0 ? c->version : 0;
+}
+
+int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
+{
+    int rc = readable(c);
+    if (rc != 0)
+        return rc;
+    if (stats == NULL && n > 0)
+        return PKTD_E_INVALID_ARGUMENT;
+    uint64_t pending = 0;
+    if (c->ip_proto != 0) {
+        rc = pktd__cap_inet_drops(c);
+        if (rc < 0)
+            return rc;
+    } else {
+        /* Count the ring first: a packet arriving in between is then counted
+         * as received and not yet as pending, never the other way round. */
+        pending = pktd__cap_ring_pending(c);
+        struct tpacket_stats_v3 st;
+        socklen_t len = sizeof st;
+        memset(&st, 0, sizeof st);
+        if (getsockopt(c->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+            return pktd__cap_fail_sys(c, -errno, "getsockopt(PACKET_STATISTICS)");
+        /* The kernel resets its counters on every read and has already added
+         * the drops into tp_packets. */
+        c->st_received += st.tp_packets;
+        c->st_dropped += st.tp_drops;
+    }
+    uint64_t v[PKTD_CAP_STAT_COUNT] = {
+        [PKTD_CAP_STAT_RECEIVED] = c->st_received,
+        [PKTD_CAP_STAT_DROPPED] = c->st_dropped,
+        [PKTD_CAP_STAT_DELIVERED] = c->st_delivered,
+        [PKTD_CAP_STAT_FILTERED] = c->st_filtered,
+        [PKTD_CAP_STAT_PENDING] = pending,
+    };
+    size_t k = n < PKTD_CAP_STAT_COUNT ? n : PKTD_CAP_STAT_COUNT;
+    for (size_t i = 0; i < k; i++)
+        stats[i] = v[i];
+    return (int)k;
+}
+
+const char *pktd_cap_errmsg(const pktd_cap *c)
+{
+    return c != NULL ? c->errmsg : "";
+}
+
+void pktd__cap_test_ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+{
+    c->test_fail_ring_above = fail_above;
+    c->test_totalram = totalram;
+}

@@ -1,0 +1,45 @@
+/* Classic BPF in user space: checking a program the way the kernel will,
+ * running it on a captured frame, and reading `tcpdump -ddd` text.  Used by
+ * the capture handle for filters it cannot leave to the kernel (packets from
+ * before a filter change, VLAN expressions).  Not installed. */
+#ifndef PKTD_CAPTURE_BPF_H
+#define PKTD_CAPTURE_BPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/filter.h>
+
+/* What the kernel's ancillary loads (SKF_AD_*) return for one frame. */
+struct pktd_bpf_aux {
+    uint32_t len;       /* wire length (BPF_LEN) */
+    uint32_t protocol;  /* EtherType, host order (SKF_AD_PROTOCOL) */
+    uint32_t pkttype;   /* PACKET_HOST ... (SKF_AD_PKTTYPE) */
+    uint32_t ifindex;   /* SKF_AD_IFINDEX */
+    uint32_t hatype;    /* ARPHRD_* (SKF_AD_HATYPE) */
+    uint32_t vlan_tci;  /* SKF_AD_VLAN_TAG */
+    uint32_t vlan_present;
+    uint32_t vlan_tpid; /* SKF_AD_VLAN_TPID */
+    uint32_t net_off;   /* network header offset in the frame (SKF_NET_OFF) */
+};
+
+/* Check a program against the kernel's rules for classic BPF: length,
+ * allowed opcodes, jumps inside the program, scratch memory indexes and
+ * stores before loads, division by a constant zero, a final return.
+ * Returns 0, or PKTD_E_INVALID_ARGUMENT with a message in err. */
+int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen);
+
+/* Run a checked program on @p caplen bytes of a frame.  Returns the number
+ * of bytes to keep (0 = reject).  A load outside the captured bytes or an
+ * ancillary value the aux record does not carry rejects the frame, as the
+ * kernel rejects a load outside the packet. */
+uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t *pkt,
+                       size_t caplen, const struct pktd_bpf_aux *aux);
+
+/* Parse `tcpdump -ddd` output: a count, then "code jt jf k" per instruction,
+ * separated by newlines or commas.  On success *out is malloc()ed.  Returns
+ * 0, PKTD_E_INVALID_ARGUMENT (message in err) or -ENOMEM. */
+int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len, char *err,
+                         size_t errlen);
+
+#endif /* PKTD_CAPTURE_BPF_H */

@@ -1,0 +1,149 @@
+/* Live capture: the handle's private layout, shared by capture.c (life cycle,
+ * options, errors, statistics), capture_ring.c (AF_PACKET TPACKET_V3/V2
+ * ring), capture_inet.c (AF_INET raw socket) and capture_filter.c (kernel
+ * filter attachment).  Not installed. */
+#ifndef PKTD_CAPTURE_INT_H
+#define PKTD_CAPTURE_INT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/filter.h>
+#include <net/if.h>
+
+#include <pktdecode/capture.h>
+
+#include "capture_bpf.h"
+
+/* Room kept in front of each frame so a VLAN tag the kernel removed can be
+ * put back without copying the frame (PACKET_RESERVE). */
+#define PKTD_CAP_VLAN_LEN 4u
+
+/* Largest packet a ring slot is sized for: an IPv4 datagram plus link header
+ * and two VLAN tags.  Bigger (GRO/BIG TCP) packets are cut by the kernel,
+ * with their wire length kept. */
+#define PKTD_CAP_MAX_PKT (65535u + 14u + 8u + 4u)
+
+struct pktd_cap {
+    /* ---- options (create .. activate) ---- */
+    char device[IF_NAMESIZE]; /* "" = all interfaces */
+    uint32_t ip_proto;        /* 0 = link layer, else AF_INET raw for this protocol */
+    uint32_t snaplen;
+    int promisc;
+    size_t buffer_size;
+    uint32_t block_tmo_ms;
+    int32_t timeout_ms;
+    int immediate;
+    uint32_t version_req;
+    uint32_t direction;
+    int fanout;
+    uint32_t fanout_mode;
+    uint32_t fanout_group;
+    int nonblock;
+    uint64_t deadline_ns;     /* CLOCK_MONOTONIC end of the current read's wait; 0 = none */
+
+    /* ---- filter ---- */
+    struct sock_filter *prog; /* user program, NULL = none */
+    size_t prog_len;
+    int prog_userland;        /* run in user space on the re-tagged frame (vlan expressions) */
+    char *expr;               /* expression to recompile if the link type changes */
+    int expr_optimize;
+    uint32_t expr_linktype;   /* link type the expression was compiled for */
+    uint32_t expr_snaplen;    /* snap length it was compiled with */
+
+    /* ---- state ---- */
+    int active;
+    int fd;
+    int efd;                  /* eventfd for pktd_cap_breakloop() */
+    atomic_int brk;           /* break requested */
+    uint32_t linktype;
+    int ifindex;              /* 0 = all */
+    int lo_ifindex;           /* loopback's index in this namespace, 0 if none */
+    size_t buf_actual;
+
+    /* Packets from before a filter change are re-checked in user space: any
+     * ring frame stamped at or before this time (ns). */
+    uint64_t refilter_until_ns;
+
+    /* ---- AF_PACKET ring ---- */
+    uint32_t version;         /* 2 or 3 */
+    uint8_t *map;
+    size_t map_len;
+    uint32_t block_size, block_nr, frame_size, frame_nr;
+    uint32_t cur;             /* V3: current block; V2: current frame */
+    int holding;              /* the current block/frame belongs to us */
+    uint8_t *next_pkt;        /* V3: next packet header in the current block */
+    uint32_t pkts_left;       /* V3: packets after next_pkt in the current block */
+
+    /* ---- AF_INET ---- */
+    uint8_t *rxbuf;           /* one datagram */
+    size_t rxbuf_len;
+    uint32_t inet_drops_seen; /* last cumulative socket drop count read */
+
+    /* ---- the current packet ---- */
+    uint64_t ts_ns;
+    uint32_t wire_len;
+    uint32_t ifidx;
+    uint32_t pkttype;
+
+    /* ---- statistics (running totals) ---- */
+    uint64_t st_received;
+    uint64_t st_dropped;
+    uint64_t st_delivered;
+    uint64_t st_filtered;
+
+    /* ---- test hooks (tests/check_capture.c only) ---- */
+    size_t test_fail_ring_above; /* pretend PACKET_RX_RING fails above this size */
+    size_t test_totalram;        /* pretend the machine has this much memory */
+
+    char errmsg[256];
+};
+
+/* Record an error message and return @p code.  The message is formatted
+ * first, so arguments may point into errmsg itself. */
+int pktd__cap_fail(pktd_cap *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Same, appending ": <strerror(-code)>" and, for common errno values, what to do. */
+int pktd__cap_fail_sys(pktd_cap *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Nanoseconds since the epoch (CLOCK_REALTIME, as packet timestamps). */
+uint64_t pktd__cap_now_ns(void);
+
+/* Wait until fd is readable, the timeout passes or a break is requested.
+ * Returns 1 readable, 0 timeout, PKTD_E_BREAK, or -errno. */
+int pktd__cap_wait(pktd_cap *c);
+/* Consume a pending break request: PKTD_E_BREAK if there was one, else 0. */
+int pktd__cap_take_break(pktd_cap *c);
+
+/* AF_PACKET ring (capture_ring.c). */
+int pktd__cap_ring_activate(pktd_cap *c);
+int pktd__cap_ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen);
+void pktd__cap_ring_release(pktd_cap *c);
+uint64_t pktd__cap_ring_pending(const pktd_cap *c);
+void pktd__cap_ring_close(pktd_cap *c);
+/* Ring geometry for a request (exposed for the unit tests). */
+int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
+                            uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
+                            uint32_t *frame_nr);
+
+/* AF_INET raw socket (capture_inet.c). */
+int pktd__cap_inet_activate(pktd_cap *c);
+int pktd__cap_inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen);
+void pktd__cap_inet_close(pktd_cap *c);
+int pktd__cap_inet_drops(pktd_cap *c);
+
+/* Kernel filter (capture_filter.c): build the program for the handle's
+ * direction and user filter and attach it; with @p drain, first reject
+ * everything and empty the socket queue (a filter change on a live socket). */
+int pktd__cap_filter_install(pktd_cap *c, int drain);
+/* Attach the one-instruction reject-all program. */
+int pktd__cap_filter_reject_all(pktd_cap *c);
+/* Recompile a filter expression if the mode or snap length changed since. */
+int pktd__cap_filter_refresh(pktd_cap *c);
+
+/* Test hooks, reachable only by the internal unit tests. */
+void pktd__cap_test_ring_limits(pktd_cap *c, size_t fail_above, size_t totalram);
+
+#endif /* PKTD_CAPTURE_INT_H */

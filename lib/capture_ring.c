@@ -1,0 +1,570 @@
+/* AF_PACKET capture through a TPACKET_V3 (or V2) memory-mapped ring.
+ *
+ * Setup order (as netsniff-ng, and libpcap since 1.10): a socket with
+ * protocol 0 receives nothing; version, reserve and ring are set, the ring
+ * mapped, the filter attached, and only then is the socket bound to
+ * ETH_P_ALL.  No unfiltered packet can reach the ring, so no drain is needed
+ * at activation.
+ *
+ * Ownership of a block (V3) or frame (V2) passes between kernel and user
+ * through its status word: read with acquire semantics before touching the
+ * data, hand back with a release store of TP_STATUS_KERNEL (the "proper
+ * memory sync" fix of libpcap 1.10.0, issue #898). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include <pktdecode/capture.h>
+#include <pktdecode/error.h>
+
+#include "capture_int.h"
+#include "common.h"
+
+/* Block descriptor header size, as the kernel's BLK_PLUS_PRIV(0). */
+#define BLK_HDR_LEN ((sizeof(struct tpacket_block_desc) + 7u) & ~7u)
+
+static size_t page_size(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096u;
+}
+
+static uint32_t snap_effective(uint32_t snaplen)
+{
+    return snaplen < PKTD_CAP_MAX_PKT ? snaplen : PKTD_CAP_MAX_PKT;
+}
+
+int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
+                            uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
+                            uint32_t *frame_nr)
+{
+    size_t hdrlen = version == 3 ? TPACKET3_HDRLEN : TPACKET2_HDRLEN;
+    /* Where the kernel puts the MAC header (tpacket_rcv, SOCK_RAW): the
+     * header, room for a 16-byte link header, aligned, plus our reserve. */
+    size_t macoff = TPACKET_ALIGN(hdrlen + 16u) + PKTD_CAP_VLAN_LEN;
+    size_t frame = TPACKET_ALIGN(macoff + snap_effective(snaplen));
+    size_t need = version == 3 ? BLK_HDR_LEN + frame : frame;
+    size_t block = pagesize;
+    while (block < need)
+        block <<= 1;
+    /* Bigger blocks waste less of the ring (V2: a frame never straddles a
+     * block) and mean fewer wakeups; stop at 256 KiB (V3) or 1 MiB (V2),
+     * and keep at least 8 blocks when the ring is large enough. */
+    size_t cap = version == 3 ? (256u << 10) : (1u << 20);
+    while (block < cap && block * 2u <= bytes / 8u)
+        block <<= 1;
+    if (block > (size_t)INT_MAX) /* the kernel takes the block size as an int */
+        return PKTD_E_TOO_LARGE;
+    size_t nr = bytes / block + (bytes % block != 0);
+    if (nr < 2)
+        nr = 2; /* one block loses packets while it is being read (libpcap #843) */
+    size_t per_block = version == 3 ? 1u : block / frame;
+    if (nr > UINT32_MAX || nr > UINT32_MAX / per_block)
+        return PKTD_E_TOO_LARGE;
+    *block_size = (uint32_t)block;
+    *block_nr = (uint32_t)nr;
+    /* V3 keeps variable-size packets in blocks; its "frames" only have to
+     * satisfy tpacket_req's consistency check, so one frame per block. */
+    *frame_size = version == 3 ? (uint32_t)block : (uint32_t)frame;
+    *frame_nr = (uint32_t)(nr * per_block);
+    return 0;
+}
+
+/* Interface index, flags and hardware type of c->device. */
+static int lookup_device(pktd_cap *c, int *ifindex, int *hatype)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
+    if (ioctl(c->fd, SIOCGIFINDEX, &ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFINDEX(%s)", c->device);
+    *ifindex = ifr.ifr_ifindex;
+    if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
+    if (!(ifr.ifr_flags & IFF_UP))
+        return pktd__cap_fail(c, -ENETDOWN,
+                              "interface %s is down: bring it up with `ip link set %s up`",
+                              c->device, c->device);
+    if (ioctl(c->fd, SIOCGIFHWADDR, &ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFHWADDR(%s)", c->device);
+    *hatype = ifr.ifr_hwaddr.sa_family;
+    return 0;
+}
+
+static int loopback_index(pktd_cap *c)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    return ioctl(c->fd, SIOCGIFINDEX, &ifr) == 0 ? ifr.ifr_ifindex : 0;
+}
+
+static size_t machine_memory(const pktd_cap *c)
+{
+    if (c->test_totalram != 0)
+        return c->test_totalram;
+    struct sysinfo si;
+    if (sysinfo(&si) != 0)
+        return 0;
+    return (size_t)si.totalram * si.mem_unit;
+}
+
+static int set_version(pktd_cap *c)
+{
+    int want_v2 = c->immediate || c->version_req == PKTD_CAP_TPACKET_V2;
+    if (c->immediate && c->version_req == PKTD_CAP_TPACKET_V3)
+        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
+                              "immediate mode needs TPACKET_V2: V3 hands packets over in blocks");
+    int v = TPACKET_V3;
+    if (!want_v2) {
+        if (setsockopt(c->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) == 0) {
+            c->version = 3;
+            return 0;
+        }
+        if (c->version_req == PKTD_CAP_TPACKET_V3)
+            return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_VERSION, TPACKET_V3)");
+    }
+    v = TPACKET_V2;
+    if (setsockopt(c->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_VERSION, TPACKET_V2)");
+    c->version = 2;
+    return 0;
+}
+
+/* Ask for the ring; on ENOMEM retry with 5 % fewer blocks (at least one
+ * fewer), down to two.  Returns 0, PKTD_CAP_WARNING (smaller ring) or < 0. */
+static int create_ring(pktd_cap *c)
+{
+    size_t want = c->buffer_size;
+    int warned = 0;
+    char note[160] = "";
+    size_t mem = machine_memory(c);
+    if (mem != 0 && want > mem / 2) {
+        snprintf(note, sizeof note,
+                 "ring of %zu KiB exceeds half of the machine's memory (%zu KiB); ", want >> 10,
+                 mem >> 10);
+        want = mem / 2;
+        warned = 1;
+    }
+    uint32_t bs, bn, fs, fn;
+    int rc = pktd__cap_ring_geometry(c->version, c->snaplen, want, page_size(), &bs, &bn, &fs, &fn);
+    if (rc != 0)
+        return pktd__cap_fail(c, rc, "ring of %zu bytes cannot be described to the kernel", want);
+    size_t first_blocks = bn;
+    uint32_t per_block = fn / bn;
+    for (;;) {
+        union {
+            struct tpacket_req req;
+            struct tpacket_req3 req3;
+        } r;
+        memset(&r, 0, sizeof r);
+        r.req3.tp_block_size = bs;
+        r.req3.tp_block_nr = bn;
+        r.req3.tp_frame_size = fs;
+        r.req3.tp_frame_nr = bn * per_block;
+        if (c->version == 3)
+            r.req3.tp_retire_blk_tov = c->block_tmo_ms; /* 0: the kernel chooses */
+        size_t bytes = (size_t)bs * bn;
+        int err;
+        if (c->test_fail_ring_above != 0 && bytes > c->test_fail_ring_above) {
+            err = ENOMEM; /* unit tests: pretend the kernel ran out of memory */
+        } else if (setsockopt(c->fd, SOL_PACKET, PACKET_RX_RING, &r,
+                              c->version == 3 ? sizeof r.req3 : sizeof r.req) == 0) {
+            break;
+        } else {
+            err = errno;
+        }
+        if (err != ENOMEM || bn <= 2)
+            return pktd__cap_fail_sys(c, -err,
+                                      "setsockopt(PACKET_RX_RING, %u blocks of %u KiB = %zu KiB)",
+                                      bn, bs >> 10, bytes >> 10);
+        uint32_t fewer = bn / 20u > 0 ? bn / 20u : 1u;
+        bn = bn - fewer < 2 ? 2 : bn - fewer;
+    }
+    c->block_size = bs;
+    c->block_nr = bn;
+    c->frame_size = fs;
+    c->frame_nr = bn * per_block;
+    c->map_len = (size_t)bs * bn;
+    c->buf_actual = c->map_len;
+    if (bn < first_blocks) {
+        size_t n = strlen(note);
+        snprintf(note + n, sizeof note - n,
+                 "the kernel could not allocate %zu KiB (ENOMEM); retried smaller", 
+                 (first_blocks * bs) >> 10);
+        warned = 1;
+    }
+    if (warned) {
+        pktd__cap_fail(c, PKTD_CAP_WARNING, "%susing a ring of %zu KiB (%u blocks of %u KiB)", note,
+                       c->map_len >> 10, bn, bs >> 10);
+        return PKTD_CAP_WARNING;
+    }
+    return 0;
+}
+
+int pktd__cap_ring_activate(pktd_cap *c)
+{
+    int warning = 0;
+    c->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (c->fd < 0)
+        return pktd__cap_fail_sys(c, -errno, "socket(AF_PACKET, SOCK_RAW)");
+    c->ifindex = 0;
+    c->linktype = 1; /* LINKTYPE_ETHERNET */
+    int rc;
+    if (c->device[0] != '\0') {
+        int hatype = 0;
+        rc = lookup_device(c, &c->ifindex, &hatype);
+        if (rc != 0)
+            return rc;
+        if (hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK)
+            return pktd__cap_fail(c, PKTD_E_UNSUPPORTED,
+                                  "interface %s has hardware type %d: only Ethernet and "
+                                  "loopback interfaces are supported",
+                                  c->device, hatype);
+    }
+    c->lo_ifindex = loopback_index(c);
+
+    rc = set_version(c);
+    if (rc != 0)
+        return rc;
+    unsigned reserve = PKTD_CAP_VLAN_LEN; /* must precede PACKET_RX_RING */
+    if (setsockopt(c->fd, SOL_PACKET, PACKET_RESERVE, &reserve, sizeof reserve) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_RESERVE)");
+    rc = create_ring(c);
+    if (rc < 0)
+        return rc;
+    if (rc == PKTD_CAP_WARNING)
+        warning = 1;
+    void *m = mmap(NULL, c->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+    if (m == MAP_FAILED) {
+        c->map_len = 0;
+        return pktd__cap_fail_sys(c, -errno, "mmap of the %zu KiB ring", c->buf_actual >> 10);
+    }
+    c->map = m;
+    c->cur = 0;
+    c->holding = 0;
+    c->pkts_left = 0;
+    c->next_pkt = NULL;
+
+    if (c->promisc && c->ifindex != 0) {
+        struct packet_mreq mr;
+        memset(&mr, 0, sizeof mr);
+        mr.mr_ifindex = c->ifindex;
+        mr.mr_type = PACKET_MR_PROMISC;
+        if (setsockopt(c->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0)
+            return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)");
+    } else if (c->promisc) {
+        pktd__cap_fail(c, PKTD_CAP_WARNING,
+                       "promiscuous mode is not available when capturing on all interfaces");
+        warning = 1;
+    }
+
+    /* The filter goes on before bind.  A fanout member first rejects
+     * everything, so the packets that reach it between bind and joining the
+     * group (when it is not yet sharing) are not seen twice. */
+    rc = c->fanout ? pktd__cap_filter_reject_all(c) : pktd__cap_filter_install(c, 0);
+    if (rc != 0)
+        return rc;
+
+    struct sockaddr_ll sll;
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = c->ifindex;
+    if (bind(c->fd, (struct sockaddr *)&sll, sizeof sll) != 0)
+        return pktd__cap_fail_sys(c, -errno, "bind(%s)", c->device[0] ? c->device : "all interfaces");
+    /* An interface that is down makes bind succeed and report ENETDOWN in
+     * SO_ERROR (af_packet.c, packet_do_bind). */
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr != 0)
+        return pktd__cap_fail_sys(c, -soerr, "bind(%s)", c->device[0] ? c->device : "all interfaces");
+
+    if (c->fanout) {
+        uint32_t arg = c->fanout_group | (c->fanout_mode << 16);
+        if (setsockopt(c->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0)
+            return pktd__cap_fail_sys(c, -errno,
+                                      "setsockopt(PACKET_FANOUT, group %u, mode 0x%x): members must "
+                                      "use the same mode and interface",
+                                      c->fanout_group, c->fanout_mode);
+        rc = pktd__cap_filter_install(c, 0);
+        if (rc != 0)
+            return rc;
+    }
+    if (!warning)
+        c->errmsg[0] = '\0';
+    return warning ? PKTD_CAP_WARNING : 0;
+}
+
+void pktd__cap_ring_close(pktd_cap *c)
+{
+    if (c->map != NULL)
+        munmap(c->map, c->map_len);
+    c->map = NULL;
+    c->map_len = 0;
+    c->buf_actual = 0;
+    c->holding = 0;
+}
+
+static struct tpacket_block_desc *block_at(const pktd_cap *c, uint32_t i)
+{
+    return (struct tpacket_block_desc *)(void *)(c->map + (size_t)i * c->block_size);
+}
+
+static void *frame_at(const pktd_cap *c, uint32_t i)
+{
+    uint32_t per_block = c->block_size / c->frame_size;
+    return c->map + (size_t)(i / per_block) * c->block_size + (size_t)(i % per_block) * c->frame_size;
+}
+
+static uint32_t load_acquire(const volatile uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_release(volatile uint32_t *p, uint32_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+void pktd__cap_ring_release(pktd_cap *c)
+{
+    if (!c->holding)
+        return;
+    if (c->version == 3) {
+        store_release(&block_at(c, c->cur)->hdr.bh1.block_status, TP_STATUS_KERNEL);
+        c->cur = (c->cur + 1) % c->block_nr;
+        c->pkts_left = 0;
+        c->next_pkt = NULL;
+    } else {
+        struct tpacket2_hdr *h = frame_at(c, c->cur);
+        store_release(&h->tp_status, TP_STATUS_KERNEL);
+        c->cur = (c->cur + 1) % c->frame_nr;
+    }
+    c->holding = 0;
+}
+
+/* The fields both header versions have, gathered for deliver(). */
+struct ring_pkt {
+    uint8_t *hdr;
+    const struct sockaddr_ll *sll;
+    uint32_t status, len, snaplen, sec, nsec;
+    uint16_t mac, net, vlan_tci, vlan_tpid;
+};
+
+static uint32_t bpf_aux_run(const pktd_cap *c, const struct ring_pkt *r, const uint8_t *frame,
+                            size_t caplen, int tags_inline)
+{
+    struct pktd_bpf_aux aux = {
+        .len = r->len,
+        .protocol = ntohs(r->sll->sll_protocol),
+        .pkttype = r->sll->sll_pkttype,
+        .ifindex = (uint32_t)r->sll->sll_ifindex,
+        .hatype = r->sll->sll_hatype,
+        .net_off = (uint32_t)(r->net - r->mac),
+    };
+    if (!tags_inline && (r->vlan_tci != 0 || (r->status & TP_STATUS_VLAN_VALID))) {
+        aux.vlan_present = 1;
+        aux.vlan_tci = r->vlan_tci;
+        aux.vlan_tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : ETH_P_8021Q;
+    }
+    return pktd__bpf_run(c->prog, c->prog_len, frame, caplen, &aux);
+}
+
+/* Apply the user-space checks to one ring packet, put its VLAN tag back,
+ * and hand it out.  Returns 1 when delivered, 0 when the library drops it
+ * (counted in st_filtered). */
+static int deliver(pktd_cap *c, const struct ring_pkt *r, const uint8_t **data, size_t *caplen)
+{
+    uint8_t *frame = r->hdr + r->mac;
+    size_t snap = r->snaplen;
+    uint32_t wire = r->len;
+    uint32_t pkttype = r->sll->sll_pkttype;
+    uint32_t ifidx = (uint32_t)r->sll->sll_ifindex;
+    uint64_t ts = (uint64_t)r->sec * 1000000000u + r->nsec;
+
+    /* The kernel filter already removes these; checked again so that a
+     * packet that slipped past (no filter attached) is counted, not shown. */
+    if (pkttype == PACKET_OUTGOING) {
+        if (c->direction == PKTD_CAP_DIR_IN ||
+            (c->direction == PKTD_CAP_DIR_BOTH && ifidx == (uint32_t)c->lo_ifindex))
+            goto drop;
+    } else if (c->direction == PKTD_CAP_DIR_OUT) {
+        goto drop;
+    }
+    if (c->ifindex == 0 && r->sll->sll_hatype != ARPHRD_ETHER &&
+        r->sll->sll_hatype != ARPHRD_LOOPBACK)
+        goto drop; /* all interfaces: a frame that is not Ethernet-framed */
+
+    /* Packets from before a filter change meet the new filter here. */
+    if (c->prog != NULL && !c->prog_userland && ts <= c->refilter_until_ns) {
+        uint32_t keep = bpf_aux_run(c, r, frame, snap, 0);
+        if (keep == 0)
+            goto drop;
+        if (keep < snap)
+            snap = keep;
+    }
+
+    /* Put back the tag the kernel took out (802.1Q or the TPID it reports). */
+    if ((r->vlan_tci != 0 || (r->status & TP_STATUS_VLAN_VALID)) && snap >= 12u) {
+        uint16_t tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : ETH_P_8021Q;
+        memmove(frame - PKTD_CAP_VLAN_LEN, frame, 12);
+        frame -= PKTD_CAP_VLAN_LEN;
+        frame[12] = (uint8_t)(tpid >> 8);
+        frame[13] = (uint8_t)tpid;
+        frame[14] = (uint8_t)(r->vlan_tci >> 8);
+        frame[15] = (uint8_t)r->vlan_tci;
+        snap += PKTD_CAP_VLAN_LEN;
+        wire += PKTD_CAP_VLAN_LEN;
+    }
+
+    if (c->prog != NULL && c->prog_userland) {
+        uint32_t keep = bpf_aux_run(c, r, frame, snap, 1);
+        if (keep == 0)
+            goto drop;
+        if (keep < snap)
+            snap = keep;
+    }
+    if (snap > c->snaplen)
+        snap = c->snaplen;
+    c->ts_ns = ts;
+    c->wire_len = wire;
+    c->ifidx = ifidx;
+    c->pkttype = pkttype;
+    *data = frame;
+    *caplen = snap;
+    return 1;
+drop:
+    c->st_filtered++;
+    return 0;
+}
+
+static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
+{
+    for (;;) {
+        if (c->holding && c->pkts_left == 0)
+            pktd__cap_ring_release(c);
+        if (!c->holding) {
+            struct tpacket_block_desc *bd = block_at(c, c->cur);
+            if (!(load_acquire(&bd->hdr.bh1.block_status) & TP_STATUS_USER)) {
+                int rc = pktd__cap_wait(c);
+                if (rc <= 0)
+                    return rc;
+                continue;
+            }
+            c->holding = 1;
+            c->pkts_left = bd->hdr.bh1.num_pkts;
+            c->next_pkt = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+            continue;
+        }
+        struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)c->next_pkt;
+        c->pkts_left--;
+        c->next_pkt = c->pkts_left > 0 ? c->next_pkt + h->tp_next_offset : NULL;
+        struct ring_pkt r = {
+            .hdr = (uint8_t *)h,
+            .sll = (const struct sockaddr_ll *)(const void *)((uint8_t *)h +
+                                                             TPACKET_ALIGN(sizeof *h)),
+            .status = h->tp_status,
+            .len = h->tp_len,
+            .snaplen = h->tp_snaplen,
+            .sec = h->tp_sec,
+            .nsec = h->tp_nsec,
+            .mac = h->tp_mac,
+            .net = h->tp_net,
+            .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
+            .vlan_tpid = h->hv1.tp_vlan_tpid,
+        };
+        if (deliver(c, &r, data, caplen))
+            return 1;
+    }
+}
+
+static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
+{
+    for (;;) {
+        pktd__cap_ring_release(c);
+        struct tpacket2_hdr *h = frame_at(c, c->cur);
+        uint32_t status = load_acquire(&h->tp_status);
+        if (!(status & TP_STATUS_USER)) {
+            int rc = pktd__cap_wait(c);
+            if (rc <= 0)
+                return rc;
+            continue;
+        }
+        c->holding = 1;
+        struct ring_pkt r = {
+            .hdr = (uint8_t *)h,
+            .sll = (const struct sockaddr_ll *)(const void *)((uint8_t *)h +
+                                                             TPACKET_ALIGN(sizeof *h)),
+            .status = status,
+            .len = h->tp_len,
+            .snaplen = h->tp_snaplen,
+            .sec = h->tp_sec,
+            .nsec = h->tp_nsec,
+            .mac = h->tp_mac,
+            .net = h->tp_net,
+            .vlan_tci = h->tp_vlan_tci,
+            .vlan_tpid = h->tp_vlan_tpid,
+        };
+        if (deliver(c, &r, data, caplen))
+            return 1;
+    }
+}
+
+int pktd__cap_ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+{
+    return c->version == 3 ? next_v3(c, data, caplen) : next_v2(c, data, caplen);
+}
+
+uint64_t pktd__cap_ring_pending(const pktd_cap *c)
+{
+    uint64_t n = 0;
+    if (c->map == NULL)
+        return 0;
+    if (c->version == 3) {
+        /* Ready blocks, the unread rest of the one being read, and the
+         * block the kernel is filling: the one with the highest sequence
+         * number, if the kernel still owns it. */
+        uint64_t top_seq = 0;
+        uint32_t top = 0;
+        for (uint32_t i = 0; i < c->block_nr; i++) {
+            struct tpacket_block_desc *bd = block_at(c, i);
+            uint32_t st = load_acquire(&bd->hdr.bh1.block_status);
+            if (bd->hdr.bh1.seq_num >= top_seq) {
+                top_seq = bd->hdr.bh1.seq_num;
+                top = i;
+            }
+            if (c->holding && i == c->cur)
+                n += c->pkts_left;
+            else if (st & TP_STATUS_USER)
+                n += bd->hdr.bh1.num_pkts;
+        }
+        struct tpacket_block_desc *bd = block_at(c, top);
+        if (top_seq != 0 && !(load_acquire(&bd->hdr.bh1.block_status) & TP_STATUS_USER) &&
+            !(c->holding && top == c->cur))
+            n += bd->hdr.bh1.num_pkts;
+    } else {
+        for (uint32_t i = 0; i < c->frame_nr; i++) {
+            if (c->holding && i == c->cur)
+                continue;
+            struct tpacket2_hdr *h = frame_at(c, i);
+            if (load_acquire(&h->tp_status) & TP_STATUS_USER)
+                n++;
+        }
+    }
+    return n;
+}
