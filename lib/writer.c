@@ -156,7 +156,8 @@ static void blk_opt(struct blk *k, uint16_t code, const void *val, uint16_t len)
 {
     blk_u16(k, code);
     blk_u16(k, len);
-    memcpy(k->b + k->n, val, len);
+    if (len > 0) /* opt_endofopt has no value (and may pass NULL) */
+        memcpy(k->b + k->n, val, len);
     size_t padded = ((size_t)len + 3u) & ~(size_t)3u;
     memset(k->b + k->n + len, 0, padded - len);
     k->n += padded;
