@@ -919,6 +919,43 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+/* A non-blocking descriptor without data: -EAGAIN is not sticky, and the
+ * record read so far is kept. */
+START_TEST(test_nonblocking_eagain)
+{
+    struct bb b;
+    bb_init(&b, 0);
+    pcap_header(&b, 0, 2, 4, 65535, 1);
+    pcap_record(&b, 1, 1, 2, 100, 100);
+    pcap_record(&b, 2, 3, 4, 50, 50);
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    ck_assert_int_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+    pktd_reader *r;
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), -EAGAIN);
+    ck_assert_ptr_null(r);
+    size_t split = 24 + 16 + 60; /* inside the first record's data */
+    ck_assert_int_eq(write(fds[1], b.p, split), (ssize_t)split);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), 0);
+    const uint8_t *d;
+    size_t cap;
+    ck_assert_int_eq(pktd_reader_next(r, &d, &cap), -EAGAIN);
+    ck_assert_int_eq(pktd_reader_next(r, &d, &cap), -EAGAIN);
+    ck_assert_int_eq(write(fds[1], b.p + split, b.n - split), (ssize_t)(b.n - split));
+    close(fds[1]);
+    ck_assert_int_eq(pktd_reader_next(r, &d, &cap), 1);
+    ck_assert_uint_eq(cap, 100);
+    ck_assert_uint_eq(pktd_reader_offset(r), 24);
+    ck_assert_mem_eq(d, b.p + 40, 100);
+    ck_assert_int_eq(pktd_reader_next(r, &d, &cap), 1);
+    ck_assert_uint_eq(cap, 50);
+    ck_assert_int_eq(pktd_reader_next(r, &d, &cap), 0);
+    pktd_reader_close(r);
+    close(fds[0]);
+    bb_free(&b);
+}
+END_TEST
+
 /* ------------------------------------------------- real tcpdump captures --- */
 
 static uint8_t *load(const char *path, size_t *len)
@@ -1433,6 +1470,7 @@ int main(void)
     tcase_add_test(tr, test_pcapng_bad_first_block);
     tcase_add_test(tr, test_pcapng_interface_limit);
     tcase_add_test(tr, test_large_record_pipe);
+    tcase_add_test(tr, test_nonblocking_eagain);
     suite_add_tcase(s, tr);
     TCase *tt = tcase_create("truncation");
     tcase_add_test(tt, test_truncation_pcap);

@@ -14,6 +14,24 @@
  * file gives PKTD_E_BAD_FILE, PKTD_E_TRUNCATED, PKTD_E_MALFORMED or
  * PKTD_E_TOO_LARGE, with details from pktd_reader_errmsg().
  *
+ * Choices where files disagree with the specifications:
+ * - an empty file is PKTD_E_BAD_FILE; a file of 1 to 3 bytes is
+ *   PKTD_E_TRUNCATED if they begin a pcap or pcapng magic, else
+ *   PKTD_E_BAD_FILE; a first pcapng block that is not a usable section
+ *   header is PKTD_E_BAD_FILE;
+ * - a pcap record's caplen above the file's snaplen is accepted (real
+ *   files have it; tshark shows the whole record, libpcap cuts it) up to
+ *   #PKTD_READER_MAX_RECORD, and the whole record is returned;
+ * - pcap seconds are unsigned (valid to 2106); a sub-second field of 10^6
+ *   µs or 10^9 ns or more is added as it stands;
+ * - pcapng timestamps are converted exactly from any if_tsresol up to
+ *   10^-19 or 2^-63 s (finer: PKTD_E_UNSUPPORTED); values beyond the
+ *   uint64 nanosecond range (year 2554) or made negative by if_tsoffset
+ *   saturate at UINT64_MAX or 0;
+ * - a section may describe at most 65536 interfaces (more:
+ *   PKTD_E_TOO_LARGE); a packet for an undefined interface is
+ *   PKTD_E_MALFORMED.
+ *
  * A reader is used by one thread at a time; different readers are
  * independent.
  */
@@ -88,8 +106,11 @@ PKTD_API void pktd_reader_close(pktd_reader *r);
  * @param caplen receives the captured length.
  * @return 1 for a packet, 0 at the end of the file, or a negative code
  *         (PKTD_E_TRUNCATED: the file ends inside a record;
- *         PKTD_E_MALFORMED, PKTD_E_TOO_LARGE, `-errno` from read()).
- *         After an error every further call returns the same error.
+ *         PKTD_E_MALFORMED, PKTD_E_TOO_LARGE, PKTD_E_UNSUPPORTED for an
+ *         if_tsresol finer than 10^-19 or 2^-63 s, `-errno` from read()).
+ *         After an error every further call returns the same error,
+ *         except -EAGAIN from a non-blocking descriptor: the partial
+ *         record is kept and a later call continues it.
  * @since 1.0
  */
 PKTD_API int pktd_reader_next(pktd_reader *r, const uint8_t **data, size_t *caplen) PKTD_WUR;
