@@ -207,6 +207,24 @@ else
     fail "pktd-decode not installed in $BIN"
 fi
 
+# ---- the Python binding loads the installed library by its soname ----------
+PYTHON=${PYTHON:-python3}
+if command -v "$PYTHON" >/dev/null 2>&1; then
+    # No PKTDECODE_LIB: the dynamic loader finds libpktdecode.so.1 in $LIB.
+    if out=$(env -u PKTDECODE_LIB LD_LIBRARY_PATH=$LIB PYTHONPATH=$top_srcdir/examples/python "$PYTHON" -c '
+import os, sys, pktdecode as P
+maps = open("/proc/self/maps").read().split()
+lib = [m for m in maps if "/libpktdecode.so." in m]
+print(P.version_string(), os.path.realpath(lib[0]) if lib else "?", len(P.MISSING))
+' 2>&1) && [ "$out" = "$modversion $(readlink -f "$LIB/libpktdecode.so.1") 0" ]; then
+        pass "Python binding loads the installed libpktdecode.so.1, every function bound"
+    else
+        fail "Python binding with the installed library: '$out'"
+    fi
+else
+    echo "# no $PYTHON: Python binding check not run"
+fi
+
 # ---- every installed program has a man page, and it renders cleanly ---------
 nprog=0
 for prog in "$BIN"/pktd-*; do

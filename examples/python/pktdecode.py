@@ -1,0 +1,1378 @@
+"""pktdecode: libpktdecode from Python, over ctypes (no compiler needed).
+
+    import pktdecode
+    with pktdecode.Reader("trace.pcap") as r:
+        for rec in r:
+            p = pktdecode.Packet(rec.data, rec.linktype)
+            if p.has(pktdecode.LAYER_TCP):
+                print(p.ipv4_src_str(), p.tcp_sport(), "->", p.ipv4_dst_str(), p.tcp_dport())
+
+The library is loaded by its soname, libpktdecode.so.1, so the installed
+library is used; set PKTDECODE_LIB to a path to load another copy (the tests
+point it at the library just built).
+
+Names follow the C API without its prefix: pktd_tcp_sport(p) is
+Packet.tcp_sport(), PKTD_LINKTYPE_ETHERNET is LINKTYPE_ETHERNET.  A C
+function that returns a negative code raises PktdError, whose message comes
+from pktd_strerror() (plus the handle's errmsg when there is one); decoding
+is the exception: a packet that does not decode completely is data, not a
+failure, so Packet.decode() returns the code and Packet.error() describes it.
+
+Lifetime: a Packet keeps a reference to the bytes it decoded.  A Reader or
+Capture record's .data is a copy; Reader.next_into() and
+Capture.next_into() decode in place, without copying, and that Packet is
+valid only until the next read from the same handle.
+
+Only the standard library is used; Python 3.6 or later.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import re
+from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_t,
+                    c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
+
+__all__ = ["PktdError", "UnavailableError", "Packet", "Reader", "Record", "Writer",
+           "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
+           "err_name", "lib"]
+
+
+def _load():
+    path = os.environ.get("PKTDECODE_LIB")
+    if path:
+        return ctypes.CDLL(path)
+    try:
+        return ctypes.CDLL("libpktdecode.so.1")
+    except OSError:
+        found = ctypes.util.find_library("pktdecode")
+        if not found:
+            raise
+        return ctypes.CDLL(found)
+
+
+#: The loaded library (ctypes.CDLL): every pktd_ function with its prototype.
+lib = _load()
+
+# ---------------------------------------------------------------- prototypes
+_STATE = POINTER(c_uint64)        # pktd_packet * (a c_uint64 array)
+_H = c_void_p                     # any opaque handle pointer
+_BUF = c_void_p                   # const uint8_t * input (bytes, ctypes buffer)
+_OUTPTR = POINTER(c_void_p)       # const uint8_t ** output
+_OUTSIZE = POINTER(c_size_t)
+_U8P, _U16P, _U32P, _U64P = POINTER(c_uint8), POINTER(c_uint16), POINTER(c_uint32), POINTER(c_uint64)
+
+#: C callback type of pktd_cap_dispatch().
+CAP_HANDLER = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_uint32, c_uint64)
+
+# One line per C function: name, return type, argument types.  Functions that
+# take only `const pktd_packet *` are also made Packet methods (below).
+_PROTOTYPES = [
+    # core
+    ("pktd_version_string", c_char_p, []),
+    ("pktd_version", ctypes.c_uint, []),
+    ("pktd_strerror", c_char_p, [c_int]),
+    ("pktd_err_name", c_char_p, [c_int]),
+    # decoding: the state, whole frames, errors
+    ("pktd_packet_size", c_size_t, []),
+    ("pktd_decode", c_int, [_STATE, c_uint32, _BUF, c_size_t]),
+    ("pktd_packet_layers", c_uint32, [_STATE]),
+    ("pktd_packet_has", c_int, [_STATE, c_uint32]),
+    ("pktd_packet_flags", c_uint32, [_STATE]),
+    ("pktd_packet_linktype", c_uint32, [_STATE]),
+    ("pktd_packet_header", c_int, [_STATE, c_uint32, _OUTPTR, _OUTSIZE]),
+    ("pktd_packet_payload", c_int, [_STATE, _OUTPTR, _OUTSIZE]),
+    ("pktd_packet_error", c_int, [_STATE]),
+    ("pktd_packet_error_layer", c_uint32, [_STATE]),
+    ("pktd_packet_error_reason", c_uint32, [_STATE]),
+    ("pktd_packet_error_value", c_uint32, [_STATE]),
+    ("pktd_packet_error_value2", c_uint32, [_STATE]),
+    ("pktd_packet_error_format", c_int, [_STATE, ctypes.c_char_p, c_size_t]),
+    ("pktd_reason_string", c_char_p, [c_uint32]),
+    ("pktd_layer_name", c_char_p, [c_uint32]),
+    # link layer
+    ("pktd_eth_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_eth_dst", c_void_p, [_STATE]),
+    ("pktd_eth_src", c_void_p, [_STATE]),
+    ("pktd_eth_type", c_uint16, [_STATE]),
+    ("pktd_vlan_count", c_uint32, [_STATE]),
+    ("pktd_vlan_tpid", c_uint16, [_STATE, c_uint32]),
+    ("pktd_vlan_tci", c_uint16, [_STATE, c_uint32]),
+    ("pktd_vlan_vid", c_uint16, [_STATE, c_uint32]),
+    ("pktd_vlan_pcp", c_uint8, [_STATE, c_uint32]),
+    ("pktd_sll_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_sll2_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_sll_pkttype", c_uint16, [_STATE]),
+    ("pktd_sll_hatype", c_uint16, [_STATE]),
+    ("pktd_sll2_ifindex", c_uint32, [_STATE]),
+    ("pktd_sll_addr", c_void_p, [_STATE, _OUTSIZE]),
+    # ARP
+    ("pktd_arp_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_arp_htype", c_uint16, [_STATE]),
+    ("pktd_arp_ptype", c_uint16, [_STATE]),
+    ("pktd_arp_hlen", c_uint8, [_STATE]),
+    ("pktd_arp_plen", c_uint8, [_STATE]),
+    ("pktd_arp_op", c_uint16, [_STATE]),
+    ("pktd_arp_sha", c_void_p, [_STATE]),
+    ("pktd_arp_spa", c_void_p, [_STATE]),
+    ("pktd_arp_tha", c_void_p, [_STATE]),
+    ("pktd_arp_tpa", c_void_p, [_STATE]),
+    # IPv4
+    ("pktd_ipv4_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_ipv4_ihl", c_uint8, [_STATE]),
+    ("pktd_ipv4_tos", c_uint8, [_STATE]),
+    ("pktd_ipv4_total_len", c_uint16, [_STATE]),
+    ("pktd_ipv4_id", c_uint16, [_STATE]),
+    ("pktd_ipv4_df", c_int, [_STATE]),
+    ("pktd_ipv4_mf", c_int, [_STATE]),
+    ("pktd_ipv4_rf", c_int, [_STATE]),
+    ("pktd_ipv4_frag_offset", c_uint16, [_STATE]),
+    ("pktd_ipv4_ttl", c_uint8, [_STATE]),
+    ("pktd_ipv4_proto", c_uint8, [_STATE]),
+    ("pktd_ipv4_checksum", c_uint16, [_STATE]),
+    ("pktd_ipv4_src", c_uint32, [_STATE]),
+    ("pktd_ipv4_dst", c_uint32, [_STATE]),
+    ("pktd_ipv4_checksum_ok", c_int, [_STATE]),
+    ("pktd_ipv4_options", c_int, [_STATE, _OUTPTR, _OUTSIZE]),
+    ("pktd_ipv4_option_next", c_int, [_STATE, _U32P, _U8P, _OUTPTR, _OUTSIZE]),
+    # TCP
+    ("pktd_tcp_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_tcp_sport", c_uint16, [_STATE]),
+    ("pktd_tcp_dport", c_uint16, [_STATE]),
+    ("pktd_tcp_seq", c_uint32, [_STATE]),
+    ("pktd_tcp_ack", c_uint32, [_STATE]),
+    ("pktd_tcp_doff", c_uint8, [_STATE]),
+    ("pktd_tcp_flags", c_uint8, [_STATE]),
+    ("pktd_tcp_ns", c_int, [_STATE]),
+    ("pktd_tcp_window", c_uint16, [_STATE]),
+    ("pktd_tcp_checksum", c_uint16, [_STATE]),
+    ("pktd_tcp_urgent", c_uint16, [_STATE]),
+    ("pktd_tcp_opt_mss", c_int, [_STATE, _U16P]),
+    ("pktd_tcp_opt_wscale", c_int, [_STATE, _U8P]),
+    ("pktd_tcp_opt_sack_perm", c_int, [_STATE]),
+    ("pktd_tcp_opt_timestamps", c_int, [_STATE, _U32P, _U32P]),
+    ("pktd_tcp_opt_sack_count", c_uint32, [_STATE]),
+    ("pktd_tcp_opt_sack_block", c_int, [_STATE, c_uint32, _U32P, _U32P]),
+    ("pktd_tcp_options", c_int, [_STATE, _OUTPTR, _OUTSIZE]),
+    ("pktd_tcp_option_next", c_int, [_STATE, _U32P, _U8P, _OUTPTR, _OUTSIZE]),
+    ("pktd_tcp_checksum_ok", c_int, [_STATE]),
+    # UDP
+    ("pktd_udp_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_udp_sport", c_uint16, [_STATE]),
+    ("pktd_udp_dport", c_uint16, [_STATE]),
+    ("pktd_udp_len", c_uint16, [_STATE]),
+    ("pktd_udp_checksum", c_uint16, [_STATE]),
+    ("pktd_udp_checksum_ok", c_int, [_STATE]),
+    # ICMP
+    ("pktd_icmp_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_icmp_type", c_uint8, [_STATE]),
+    ("pktd_icmp_code", c_uint8, [_STATE]),
+    ("pktd_icmp_checksum", c_uint16, [_STATE]),
+    ("pktd_icmp_rest", c_uint32, [_STATE]),
+    ("pktd_icmp_echo", c_int, [_STATE, _U16P, _U16P]),
+    ("pktd_icmp_checksum_ok", c_int, [_STATE]),
+    # capture files: reading
+    ("pktd_reader_open_path", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_reader_open_fd", c_int, [POINTER(_H), c_int]),
+    ("pktd_reader_open_mem", c_int, [POINTER(_H), _BUF, c_size_t]),
+    ("pktd_reader_close", None, [_H]),
+    ("pktd_reader_next", c_int, [_H, _OUTPTR, _OUTSIZE]),
+    ("pktd_reader_ts_ns", c_uint64, [_H]),
+    ("pktd_reader_wire_len", c_uint32, [_H]),
+    ("pktd_reader_linktype", c_uint32, [_H]),
+    ("pktd_reader_interface", c_uint32, [_H]),
+    ("pktd_reader_format", c_uint32, [_H]),
+    ("pktd_reader_snaplen", c_uint32, [_H]),
+    ("pktd_reader_packet_index", c_uint64, [_H]),
+    ("pktd_reader_offset", c_uint64, [_H]),
+    ("pktd_reader_errmsg", c_char_p, [_H]),
+    # capture files: writing
+    ("pktd_writer_open_path", c_int, [POINTER(_H), c_char_p, c_uint32, c_uint32, c_uint32, c_uint32]),
+    ("pktd_writer_open_fd", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32]),
+    ("pktd_writer_write", c_int, [_H, _BUF, c_size_t, c_uint32, c_uint64]),
+    ("pktd_writer_stats", c_int, [_H, c_uint64, c_uint64, c_uint64, c_uint64, c_uint64, c_uint64]),
+    ("pktd_writer_flush", c_int, [_H]),
+    ("pktd_writer_close", c_int, [_H]),
+    ("pktd_writer_errmsg", c_char_p, [_H]),
+    ("pktd_writer_bytes", c_uint64, [_H]),
+    ("pktd_writer_packets", c_uint64, [_H]),
+    # live capture
+    ("pktd_cap_create", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_cap_close", None, [_H]),
+    ("pktd_cap_set_ip_protocol", c_int, [_H, c_uint32]),
+    ("pktd_cap_set_snaplen", c_int, [_H, c_uint32]),
+    ("pktd_cap_set_promisc", c_int, [_H, c_int]),
+    ("pktd_cap_set_buffer_size", c_int, [_H, c_size_t]),
+    ("pktd_cap_set_block_timeout", c_int, [_H, c_uint32]),
+    ("pktd_cap_set_timeout", c_int, [_H, c_int32]),
+    ("pktd_cap_set_immediate", c_int, [_H, c_int]),
+    ("pktd_cap_set_tpacket_version", c_int, [_H, c_uint32]),
+    ("pktd_cap_set_direction", c_int, [_H, c_uint32]),
+    ("pktd_cap_set_fanout", c_int, [_H, c_uint32, c_uint32]),
+    ("pktd_cap_set_nonblock", c_int, [_H, c_int]),
+    ("pktd_cap_set_filter_bpf", c_int, [_H, _BUF, c_size_t]),
+    ("pktd_cap_set_filter_text", c_int, [_H, c_char_p]),
+    ("pktd_cap_set_filter_expr", c_int, [_H, c_char_p, c_int]),
+    ("pktd_cap_expr_available", c_int, []),
+    ("pktd_cap_activate", c_int, [_H]),
+    ("pktd_cap_next", c_int, [_H, _OUTPTR, _OUTSIZE]),
+    ("pktd_cap_dispatch", c_int, [_H, c_int32, CAP_HANDLER, c_void_p]),
+    ("pktd_cap_breakloop", None, [_H]),
+    ("pktd_cap_fd", c_int, [_H]),
+    ("pktd_cap_ts_ns", c_uint64, [_H]),
+    ("pktd_cap_wire_len", c_uint32, [_H]),
+    ("pktd_cap_ifindex", c_uint32, [_H]),
+    ("pktd_cap_pkttype", c_uint32, [_H]),
+    ("pktd_cap_linktype", c_uint32, [_H]),
+    ("pktd_cap_snaplen", c_uint32, [_H]),
+    ("pktd_cap_buffer_size", c_size_t, [_H]),
+    ("pktd_cap_tpacket_version", c_uint32, [_H]),
+    ("pktd_cap_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_cap_errmsg", c_char_p, [_H]),
+    # AF_ALG: availability, hashes, ciphers
+    ("pktd_alg_probe", c_int, [c_char_p, c_char_p, _BUF, c_size_t, POINTER(c_int)]),
+    ("pktd_alg_is_unavailable", c_int, [c_int]),
+    ("pktd_alg_reason_string", c_char_p, [c_int]),
+    ("pktd_hash_open", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_hash_close", None, [_H]),
+    ("pktd_hash_setkey", c_int, [_H, _BUF, c_size_t]),
+    ("pktd_hash_update", c_int, [_H, _BUF, c_size_t]),
+    ("pktd_hash_final", c_int, [_H, c_void_p, c_size_t]),
+    ("pktd_hash_digest", c_int, [_H, _BUF, c_size_t, c_void_p, c_size_t]),
+    ("pktd_hash_clone", c_int, [POINTER(_H), _H]),
+    ("pktd_hash_reset", None, [_H]),
+    ("pktd_hash_digest_size", c_uint32, [_H]),
+    ("pktd_hash_block_size", c_uint32, [_H]),
+    ("pktd_hash_name", c_char_p, [_H]),
+    ("pktd_hash_errmsg", c_char_p, [_H]),
+    ("pktd_cipher_open", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_cipher_close", None, [_H]),
+    ("pktd_cipher_setkey", c_int, [_H, _BUF, c_size_t]),
+    ("pktd_cipher_encrypt", c_int, [_H, _BUF, c_size_t, _BUF, c_size_t, c_void_p]),
+    ("pktd_cipher_decrypt", c_int, [_H, _BUF, c_size_t, _BUF, c_size_t, c_void_p]),
+    ("pktd_cipher_begin", c_int, [_H, c_uint32, _BUF, c_size_t]),
+    ("pktd_cipher_update", c_int, [_H, _BUF, c_size_t, c_void_p, c_size_t, _OUTSIZE]),
+    ("pktd_cipher_end", c_int, [_H, _BUF, c_size_t, c_void_p, c_size_t, _OUTSIZE]),
+    ("pktd_cipher_reset", None, [_H]),
+    ("pktd_cipher_iv_size", c_uint32, [_H]),
+    ("pktd_cipher_block_size", c_uint32, [_H]),
+    ("pktd_cipher_chunk_size", c_uint32, [_H]),
+    ("pktd_cipher_key_min", c_uint32, [_H]),
+    ("pktd_cipher_key_max", c_uint32, [_H]),
+    ("pktd_cipher_can_stream", c_int, [_H]),
+    ("pktd_cipher_max_len", c_size_t, [_H]),
+    ("pktd_cipher_name", c_char_p, [_H]),
+    ("pktd_cipher_errmsg", c_char_p, [_H]),
+]
+
+#: Names of the C functions this module declares (tests compare it with the
+#: library's exported symbols).
+PROTOTYPES = tuple(name for name, _, _ in _PROTOTYPES)
+
+#: Functions declared here that the loaded library does not export (an older
+#: 1.x library than this module): calling one raises NotImplementedError.
+MISSING = []
+
+
+class _Missing:
+    def __init__(self, name):
+        self.__name__ = name
+
+    def __call__(self, *args):
+        raise NotImplementedError("%s is not in the loaded libpktdecode (%s)"
+                                  % (self.__name__, lib.pktd_version_string().decode()))
+
+
+for _name, _res, _args in _PROTOTYPES:
+    try:
+        _fn = getattr(lib, _name)
+    except AttributeError:
+        MISSING.append(_name)
+        setattr(lib, _name, _Missing(_name))
+        continue
+    _fn.restype = _res
+    _fn.argtypes = _args
+del _name, _res, _args, _fn
+
+
+def _s(b):
+    return b.decode("utf-8", "replace") if b is not None else ""
+
+
+# ------------------------------------------------------------------ errors
+def strerror(code):
+    """pktd_strerror(): the message for a return code (library or -errno)."""
+    return _s(lib.pktd_strerror(code))
+
+
+def err_name(code):
+    """pktd_err_name(): "truncated", "EPERM", "ok", ... for a return code."""
+    return _s(lib.pktd_err_name(code))
+
+
+class PktdError(Exception):
+    """A libpktdecode call failed.
+
+    code: the negative return code; name: pktd_err_name(code); strerror:
+    pktd_strerror(code); detail: the handle's errmsg (may be empty);
+    errno: the errno value for a system failure, else None.
+    """
+
+    def __init__(self, code, detail="", call=""):
+        self.code = code
+        self.name = err_name(code)
+        self.strerror = strerror(code)
+        self.detail = detail or ""
+        self.call = call
+        self.errno = -code if -1000 < code < 0 else None
+        msg = "%s (%s)" % (self.strerror, self.name)
+        if self.detail:
+            msg += ": " + self.detail
+        if call:
+            msg = call + ": " + msg
+        super().__init__(msg)
+
+
+class UnavailableError(PktdError):
+    """The kernel facility or algorithm is unavailable (PKTD_E_UNAVAILABLE)."""
+
+
+def _raise(code, detail="", call=""):
+    cls = UnavailableError if code == E_UNAVAILABLE else PktdError
+    raise cls(code, detail, call)
+
+
+def _check(code, call, handle_errmsg=None):
+    if code < 0:
+        _raise(code, handle_errmsg() if handle_errmsg else "", call)
+    return code
+
+
+# Library error codes, found by asking the library (one table in error.h):
+# E_TRUNCATED = -1001, ...  ERRORS maps the lower-case names to the codes.
+ERRORS = {}
+for _code in range(-1000, -2000, -1):
+    _n = err_name(_code)
+    if _n != "unknown":
+        ERRORS[_n] = _code
+        globals()["E_" + _n.upper()] = _code
+del _code, _n
+
+# Layers, likewise: LAYER_ETH = 4, ...; LAYERS maps names to identifiers.
+LAYERS = {}
+for _i in range(0, 64):
+    _n = _s(lib.pktd_layer_name(_i))
+    if _n == "unknown":
+        break
+    LAYERS[_n] = _i
+    globals()["LAYER_" + _n.upper()] = _i
+del _i, _n
+
+# ------------------------------------------------------------ constants
+# Macros of the public headers (values, not functionality); the test suite
+# compares every one with the headers.
+PACKET_SIZE = 256
+LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL2 = 1, 101, 113, 228, 276
+F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0x8
+F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
+F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
+VLAN_MAX_DEPTH = 8
+TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR = (1 << i for i in range(8))
+FORMAT_PCAP, FORMAT_PCAPNG = 1, 2
+READER_MAX_RECORD = 16 * 1024 * 1024
+WRITER_NANO = 0x1
+WRITER_DEFAULT_SNAPLEN = 262144
+WRITER_MAX_SNAPLEN = READER_MAX_RECORD - 64
+WRITER_STAT_NONE = 2 ** 64 - 1
+CAP_WARNING = 1
+CAP_DEFAULT_SNAPLEN = 262144
+CAP_DEFAULT_BUFFER = 4 * 1024 * 1024
+CAP_BPF_MAXINSNS = 4096
+CAP_DIR_IN, CAP_DIR_OUT, CAP_DIR_BOTH = 1, 2, 3
+CAP_FANOUT_HASH, CAP_FANOUT_LB, CAP_FANOUT_CPU = 0, 1, 2
+CAP_FANOUT_FLAG_ROLLOVER, CAP_FANOUT_FLAG_DEFRAG = 0x1000, 0x8000
+CAP_TPACKET_AUTO, CAP_TPACKET_V2, CAP_TPACKET_V3 = 0, 2, 3
+CAP_PKT_HOST, CAP_PKT_BROADCAST, CAP_PKT_MULTICAST, CAP_PKT_OTHERHOST, CAP_PKT_OUTGOING = range(5)
+CAP_STAT_RECEIVED, CAP_STAT_DROPPED, CAP_STAT_DELIVERED, CAP_STAT_FILTERED, CAP_STAT_PENDING = range(5)
+CAP_STAT_COUNT = 5
+
+
+def version_string():
+    """pktd_version_string(), e.g. "1.0.0"."""
+    return _s(lib.pktd_version_string())
+
+
+def version():
+    """pktd_version(): MAJOR*10000 + MINOR*100 + PATCH."""
+    return lib.pktd_version()
+
+
+# --------------------------------------------------------------- helpers
+def _buffer(data):
+    """(object to keep alive, argument for a const uint8_t *, length)."""
+    if isinstance(data, bytes):
+        return data, data, len(data)
+    if isinstance(data, (bytearray, memoryview)) and not (isinstance(data, memoryview) and data.readonly):
+        n = memoryview(data).nbytes
+        buf = (ctypes.c_char * n).from_buffer(data) if n else b""
+        return buf, buf, n
+    data = bytes(data)
+    return data, data, len(data)
+
+
+def _at(addr, n):
+    return ctypes.string_at(addr, n) if addr and n else b""
+
+
+def mac_str(b):
+    """6 (or any number of) bytes as aa:bb:cc:dd:ee:ff."""
+    return ":".join("%02x" % x for x in b)
+
+
+def ipv4_str(v):
+    """A host-order IPv4 address (int) or 4 bytes as dotted quad."""
+    if isinstance(v, int):
+        v = v.to_bytes(4, "big")
+    return ".".join(str(x) for x in v)
+
+
+# ---------------------------------------------------------------- Packet
+class Packet:
+    """The decoded-packet state (pktd_packet: c_uint64 * (pktd_packet_size() / 8)).
+
+    Packet(data, linktype) decodes at once; Packet() makes an empty state for
+    decode() or the per-layer parse methods.  Every C accessor that takes only
+    the state is a method of the same name without "pktd_" (tcp_sport(),
+    ipv4_ttl(), packet_flags(), ...); accessors with output parameters
+    return their values (None when absent).
+    """
+
+    __slots__ = ("_state", "_keep", "rc")
+
+    _STATE_TYPE = c_uint64 * (lib.pktd_packet_size() // 8)
+
+    def __init__(self, data=None, linktype=LINKTYPE_ETHERNET):
+        self._state = self._STATE_TYPE()
+        self._keep = None
+        self.rc = 0
+        if data is not None:
+            self.decode(data, linktype)
+
+    def decode(self, data, linktype=LINKTYPE_ETHERNET):
+        """pktd_decode(): every layer of a frame.  Returns 0 or the negative
+        code that stopped decoding (see error()); never raises for a bad
+        packet, only for a bad argument."""
+        keep, arg, n = _buffer(data)
+        self._keep = keep
+        self.rc = lib.pktd_decode(self._state, linktype, arg, n)
+        if self.rc == E_INVALID_ARGUMENT:
+            _raise(self.rc, call="pktd_decode")
+        return self.rc
+
+    def _decode_at(self, linktype, addr, n, keep):
+        # Zero-copy decode of library-owned memory (reader, capture ring).
+        self._keep = keep
+        self.rc = lib.pktd_decode(self._state, linktype, addr, n)
+        return self.rc
+
+    def _parse(self, fn, data):
+        keep, arg, n = _buffer(data)
+        self._keep = keep
+        self.rc = fn(self._state, arg, n)
+        return self.rc
+
+    def eth_parse(self, data):
+        """pktd_eth_parse(): an Ethernet frame and the layers above."""
+        return self._parse(lib.pktd_eth_parse, data)
+
+    def sll_parse(self, data):
+        """pktd_sll_parse(): a Linux cooked v1 frame and the layers above."""
+        return self._parse(lib.pktd_sll_parse, data)
+
+    def sll2_parse(self, data):
+        """pktd_sll2_parse(): a Linux cooked v2 frame and the layers above."""
+        return self._parse(lib.pktd_sll2_parse, data)
+
+    def arp_parse(self, data):
+        """pktd_arp_parse(): an ARP message alone."""
+        return self._parse(lib.pktd_arp_parse, data)
+
+    def ipv4_parse(self, data):
+        """pktd_ipv4_parse(): an IPv4 packet and the layers above."""
+        return self._parse(lib.pktd_ipv4_parse, data)
+
+    def tcp_parse(self, data):
+        """pktd_tcp_parse(): a TCP segment alone."""
+        return self._parse(lib.pktd_tcp_parse, data)
+
+    def udp_parse(self, data):
+        """pktd_udp_parse(): a UDP datagram alone."""
+        return self._parse(lib.pktd_udp_parse, data)
+
+    def icmp_parse(self, data):
+        """pktd_icmp_parse(): an ICMP message alone."""
+        return self._parse(lib.pktd_icmp_parse, data)
+
+    # -- state and errors
+    def has(self, layer):
+        """pktd_packet_has(): whether a layer (LAYER_TCP, ... or "tcp") was decoded."""
+        if isinstance(layer, str):
+            layer = LAYERS[layer]
+        return bool(lib.pktd_packet_has(self._state, layer))
+
+    def layers(self):
+        """The names of the layers decoded, outermost first."""
+        bits = lib.pktd_packet_layers(self._state)
+        return [n for n, i in sorted(LAYERS.items(), key=lambda t: t[1]) if bits >> i & 1]
+
+    def header(self, layer):
+        """pktd_packet_header(): one layer's header bytes, or None."""
+        if isinstance(layer, str):
+            layer = LAYERS[layer]
+        ptr, n = c_void_p(), c_size_t()
+        if lib.pktd_packet_header(self._state, layer, byref(ptr), byref(n)) < 0:
+            return None
+        return _at(ptr.value, n.value)
+
+    def payload(self):
+        """pktd_packet_payload(): the bytes after the last decoded header, or None."""
+        ptr, n = c_void_p(), c_size_t()
+        if lib.pktd_packet_payload(self._state, byref(ptr), byref(n)) < 0:
+            return None
+        return _at(ptr.value, n.value)
+
+    def payload_len(self):
+        """Length of payload() without copying it (0 when nothing was decoded)."""
+        n = c_size_t()
+        if lib.pktd_packet_payload(self._state, None, byref(n)) < 0:
+            return 0
+        return n.value
+
+    def error_format(self):
+        """pktd_packet_error_format(): the error as text ("" if none)."""
+        buf = ctypes.create_string_buffer(256)
+        n = lib.pktd_packet_error_format(self._state, buf, len(buf))
+        if n >= len(buf):
+            buf = ctypes.create_string_buffer(n + 1)
+            lib.pktd_packet_error_format(self._state, buf, len(buf))
+        return _s(buf.value)
+
+    def error(self):
+        """None, or (layer name, error name, message) of the error that
+        stopped decoding: ("tcp", "malformed", "data offset 4 < 5")."""
+        rc = lib.pktd_packet_error(self._state)
+        if rc >= 0:
+            return None
+        return (_s(lib.pktd_layer_name(lib.pktd_packet_error_layer(self._state))),
+                err_name(rc), self.error_format())
+
+    # -- addresses as bytes
+    def eth_dst(self):
+        """pktd_eth_dst(): 6 bytes, or None."""
+        return _at(lib.pktd_eth_dst(self._state), 6) or None
+
+    def eth_src(self):
+        """pktd_eth_src(): 6 bytes, or None."""
+        return _at(lib.pktd_eth_src(self._state), 6) or None
+
+    def sll_addr(self):
+        """pktd_sll_addr(): the cooked header's source address bytes, or None."""
+        n = c_size_t()
+        addr = lib.pktd_sll_addr(self._state, byref(n))
+        return _at(addr, n.value) if addr else None
+
+    def arp_sha(self):
+        """pktd_arp_sha(): arp_hlen() bytes, or None."""
+        return _at(lib.pktd_arp_sha(self._state), lib.pktd_arp_hlen(self._state)) or None
+
+    def arp_tha(self):
+        """pktd_arp_tha(): arp_hlen() bytes, or None."""
+        return _at(lib.pktd_arp_tha(self._state), lib.pktd_arp_hlen(self._state)) or None
+
+    def arp_spa(self):
+        """pktd_arp_spa(): arp_plen() bytes, or None."""
+        return _at(lib.pktd_arp_spa(self._state), lib.pktd_arp_plen(self._state)) or None
+
+    def arp_tpa(self):
+        """pktd_arp_tpa(): arp_plen() bytes, or None."""
+        return _at(lib.pktd_arp_tpa(self._state), lib.pktd_arp_plen(self._state)) or None
+
+    def ipv4_src_str(self):
+        """The IPv4 source address as a dotted quad."""
+        return ipv4_str(lib.pktd_ipv4_src(self._state))
+
+    def ipv4_dst_str(self):
+        """The IPv4 destination address as a dotted quad."""
+        return ipv4_str(lib.pktd_ipv4_dst(self._state))
+
+    # -- VLAN tags (index 0 = outermost)
+    def vlan_tpid(self, i):
+        """pktd_vlan_tpid()."""
+        return lib.pktd_vlan_tpid(self._state, i)
+
+    def vlan_tci(self, i):
+        """pktd_vlan_tci()."""
+        return lib.pktd_vlan_tci(self._state, i)
+
+    def vlan_vid(self, i):
+        """pktd_vlan_vid()."""
+        return lib.pktd_vlan_vid(self._state, i)
+
+    def vlan_pcp(self, i):
+        """pktd_vlan_pcp()."""
+        return lib.pktd_vlan_pcp(self._state, i)
+
+    def vlans(self):
+        """The VLAN IDs, outermost first."""
+        return [lib.pktd_vlan_vid(self._state, i) for i in range(lib.pktd_vlan_count(self._state))]
+
+    # -- options
+    def _options(self, fn):
+        ptr, n = c_void_p(), c_size_t()
+        if fn(self._state, byref(ptr), byref(n)) < 0:
+            return None
+        return _at(ptr.value, n.value)
+
+    def ipv4_options(self):
+        """pktd_ipv4_options(): the raw option bytes, or None without IPv4."""
+        return self._options(lib.pktd_ipv4_options)
+
+    def tcp_options(self):
+        """pktd_tcp_options(): the raw option bytes, or None without TCP."""
+        return self._options(lib.pktd_tcp_options)
+
+    def _iter_options(self, fn):
+        cursor, kind, ptr, n = c_uint32(0), c_uint8(), c_void_p(), c_size_t()
+        while True:
+            rc = fn(self._state, byref(cursor), byref(kind), byref(ptr), byref(n))
+            if rc <= 0:
+                if rc < 0 and rc != E_NOT_FOUND:
+                    _raise(rc, call=fn.__name__)
+                return
+            yield kind.value, _at(ptr.value, n.value)
+
+    def ipv4_option_list(self):
+        """pktd_ipv4_option_next() over every option: [(kind, data), ...]."""
+        return list(self._iter_options(lib.pktd_ipv4_option_next))
+
+    def tcp_option_list(self):
+        """pktd_tcp_option_next() over every option: [(kind, data), ...]."""
+        return list(self._iter_options(lib.pktd_tcp_option_next))
+
+    def tcp_opt_mss(self):
+        """pktd_tcp_opt_mss(): the MSS, or None."""
+        v = c_uint16()
+        return v.value if lib.pktd_tcp_opt_mss(self._state, byref(v)) == 1 else None
+
+    def tcp_opt_wscale(self):
+        """pktd_tcp_opt_wscale(): the shift count, or None."""
+        v = c_uint8()
+        return v.value if lib.pktd_tcp_opt_wscale(self._state, byref(v)) == 1 else None
+
+    def tcp_opt_timestamps(self):
+        """pktd_tcp_opt_timestamps(): (TSval, TSecr), or None."""
+        a, b = c_uint32(), c_uint32()
+        return (a.value, b.value) if lib.pktd_tcp_opt_timestamps(self._state, byref(a), byref(b)) == 1 else None
+
+    def tcp_opt_sack_block(self, i):
+        """pktd_tcp_opt_sack_block(): (left, right) of block i."""
+        a, b = c_uint32(), c_uint32()
+        _check(lib.pktd_tcp_opt_sack_block(self._state, i, byref(a), byref(b)), "pktd_tcp_opt_sack_block")
+        return a.value, b.value
+
+    def tcp_opt_sack_blocks(self):
+        """Every SACK block: [(left, right), ...]."""
+        return [self.tcp_opt_sack_block(i) for i in range(lib.pktd_tcp_opt_sack_count(self._state))]
+
+    def icmp_echo(self):
+        """pktd_icmp_echo(): (id, seq) of an echo request or reply, or None."""
+        a, b = c_uint16(), c_uint16()
+        return (a.value, b.value) if lib.pktd_icmp_echo(self._state, byref(a), byref(b)) == 1 else None
+
+    # -- everything, as pktd-decode -j prints it
+    def to_dict(self):
+        """The layers as the JSON Lines schema of pktd-decode -j (doc/json.md),
+        without the record keys (n, ts_ns, caplen, len)."""
+        d = {}
+        if self.has(LAYER_SLL) or self.has(LAYER_SLL2):
+            sll = {"pkttype": self.sll_pkttype(), "hatype": self.sll_hatype(),
+                   "type": self.eth_type(), "addr": mac_str(self.sll_addr() or b"")}
+            if self.has(LAYER_SLL2):
+                sll["ifindex"] = self.sll2_ifindex()
+            d["sll"] = sll
+        if self.has(LAYER_ETH):
+            d["eth"] = {"src": mac_str(self.eth_src()), "dst": mac_str(self.eth_dst()),
+                        "type": self.eth_type(), "vlan": self.vlans()}
+        if self.has(LAYER_ARP):
+            d["arp"] = {"htype": self.arp_htype(), "ptype": self.arp_ptype(), "op": self.arp_op(),
+                        "sha": mac_str(self.arp_sha() or b""), "spa": ipv4_str(self.arp_spa() or b""),
+                        "tha": mac_str(self.arp_tha() or b""), "tpa": ipv4_str(self.arp_tpa() or b"")}
+        if self.has(LAYER_IPV4):
+            d["ipv4"] = {"src": self.ipv4_src_str(), "dst": self.ipv4_dst_str(),
+                         "ihl": self.ipv4_ihl(), "tos": self.ipv4_tos(), "len": self.ipv4_total_len(),
+                         "id": self.ipv4_id(), "df": bool(self.ipv4_df()), "mf": bool(self.ipv4_mf()),
+                         "frag": self.ipv4_frag_offset(), "ttl": self.ipv4_ttl(),
+                         "proto": self.ipv4_proto(), "csum": self.ipv4_checksum(),
+                         "csum_ok": bool(self.ipv4_checksum_ok()),
+                         "opts_len": len(self.ipv4_options() or b"")}
+        if self.has(LAYER_TCP):
+            opts = {}
+            if self.tcp_opt_mss() is not None:
+                opts["mss"] = self.tcp_opt_mss()
+            if self.tcp_opt_wscale() is not None:
+                opts["ws"] = self.tcp_opt_wscale()
+            if self.tcp_opt_sack_perm():
+                opts["sack_perm"] = True
+            if self.tcp_opt_timestamps() is not None:
+                opts["ts"] = list(self.tcp_opt_timestamps())
+            if self.tcp_opt_sack_count():
+                opts["sack"] = [list(b) for b in self.tcp_opt_sack_blocks()]
+            d["tcp"] = {"sport": self.tcp_sport(), "dport": self.tcp_dport(), "seq": self.tcp_seq(),
+                        "ack": self.tcp_ack(), "doff": self.tcp_doff(), "flags": self.tcp_flags(),
+                        "win": self.tcp_window(), "csum": self.tcp_checksum(), "urp": self.tcp_urgent(),
+                        "opts": opts, "payload_len": self.payload_len()}
+        if self.has(LAYER_UDP):
+            d["udp"] = {"sport": self.udp_sport(), "dport": self.udp_dport(), "len": self.udp_len(),
+                        "csum": self.udp_checksum(), "payload_len": self.payload_len()}
+        if self.has(LAYER_ICMP):
+            icmp = {"type": self.icmp_type(), "code": self.icmp_code(), "csum": self.icmp_checksum()}
+            echo = self.icmp_echo()
+            if echo is not None:
+                icmp["id"], icmp["seq"] = echo
+            d["icmp"] = icmp
+        err = self.error()
+        if err is not None:
+            d["error"] = {"layer": err[0], "code": err[1], "msg": err[2]}
+        return d
+
+
+def _state_method(cname):
+    fn = getattr(lib, cname)
+
+    def method(self):
+        return fn(self._state)
+    method.__name__ = cname[5:]
+    method.__doc__ = "%s()." % cname
+    return method
+
+
+# Every accessor that takes only the state becomes a method, unless the class
+# wraps it by hand above (addresses, options).
+for _name, _res, _args in _PROTOTYPES:
+    if _args == [_STATE] and not hasattr(Packet, _name[5:]):
+        setattr(Packet, _name[5:], _state_method(_name))
+del _name, _res, _args
+
+
+# ----------------------------------------------------------------- files
+class Record:
+    """One packet from a Reader or a Capture: data (bytes, a copy), caplen,
+    wire_len, ts_ns, linktype, and index / interface (files) or ifindex /
+    pkttype (live capture)."""
+
+    __slots__ = ("data", "wire_len", "ts_ns", "linktype", "index", "interface", "ifindex", "pkttype")
+
+    def __init__(self, data, wire_len, ts_ns, linktype, index=0, interface=0, ifindex=0, pkttype=0):
+        self.data, self.wire_len, self.ts_ns, self.linktype = data, wire_len, ts_ns, linktype
+        self.index, self.interface, self.ifindex, self.pkttype = index, interface, ifindex, pkttype
+
+    @property
+    def caplen(self):
+        return len(self.data)
+
+    def decode(self):
+        """A Packet of this record's bytes."""
+        return Packet(self.data, self.linktype)
+
+
+class _Handle:
+    """Shared close / context-manager plumbing of the opaque handles."""
+
+    _close = None
+
+    def __init__(self):
+        self._h = c_void_p()
+
+    def _errmsg(self):
+        return ""
+
+    def close(self):
+        """Release the handle (idempotent)."""
+        if self._h:
+            h, self._h = self._h, c_void_p()
+            return self._close(h)
+        return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def _need(self):
+        if not self._h:
+            raise ValueError("%s is closed" % type(self).__name__)
+        return self._h
+
+
+class Reader(_Handle):
+    """A pcap or pcapng file: Reader(path), Reader.from_fd(fd) or
+    Reader.from_bytes(data).  Iterating yields Record objects."""
+
+    _close = staticmethod(lib.pktd_reader_close)
+
+    def __init__(self, path=None, _open=None):
+        super().__init__()
+        if _open is None:
+            p = os.fsencode(path)
+            _open = lambda out: (lib.pktd_reader_open_path(out, p), None)
+        rc, self._keep = _open(byref(self._h))
+        _check(rc, "open %s" % (path if path is not None else "capture"))
+
+    @classmethod
+    def from_fd(cls, fd):
+        """Read from an open descriptor (not closed by the reader)."""
+        return cls(None, lambda out: (lib.pktd_reader_open_fd(out, fd), None))
+
+    @classmethod
+    def from_bytes(cls, data):
+        """Read a capture held in memory (kept referenced, not copied)."""
+        keep, arg, n = _buffer(data)
+        return cls(None, lambda out: (lib.pktd_reader_open_mem(out, arg, n), keep))
+
+    def _errmsg(self):
+        return _s(lib.pktd_reader_errmsg(self._h)) if self._h else ""
+
+    def _next(self):
+        ptr, n = c_void_p(), c_size_t()
+        rc = lib.pktd_reader_next(self._need(), byref(ptr), byref(n))
+        _check(rc, "pktd_reader_next", self._errmsg)
+        return rc, ptr.value, n.value
+
+    def next_into(self, packet):
+        """Read the next packet and decode it into packet in place, without a
+        copy (valid until the next read).  Returns False at the end."""
+        rc, addr, n = self._next()
+        if rc == 0:
+            return False
+        packet._decode_at(lib.pktd_reader_linktype(self._h), addr, n, self)
+        return True
+
+    def __iter__(self):
+        while True:
+            rc, addr, n = self._next()
+            if rc == 0:
+                return
+            h = self._h
+            yield Record(_at(addr, n), lib.pktd_reader_wire_len(h), lib.pktd_reader_ts_ns(h),
+                         lib.pktd_reader_linktype(h), lib.pktd_reader_packet_index(h),
+                         lib.pktd_reader_interface(h))
+
+    def ts_ns(self):
+        """pktd_reader_ts_ns() of the current packet."""
+        return lib.pktd_reader_ts_ns(self._need())
+
+    def wire_len(self):
+        """pktd_reader_wire_len() of the current packet."""
+        return lib.pktd_reader_wire_len(self._need())
+
+    def linktype(self):
+        """pktd_reader_linktype() of the current packet."""
+        return lib.pktd_reader_linktype(self._need())
+
+    def interface(self):
+        """pktd_reader_interface() of the current packet."""
+        return lib.pktd_reader_interface(self._need())
+
+    def format(self):
+        """pktd_reader_format(): FORMAT_PCAP or FORMAT_PCAPNG."""
+        return lib.pktd_reader_format(self._need())
+
+    def snaplen(self):
+        """pktd_reader_snaplen()."""
+        return lib.pktd_reader_snaplen(self._need())
+
+    def packet_index(self):
+        """pktd_reader_packet_index(): 1-based index of the current packet."""
+        return lib.pktd_reader_packet_index(self._need())
+
+    def offset(self):
+        """pktd_reader_offset(): file offset of the current (or failing) record."""
+        return lib.pktd_reader_offset(self._need())
+
+    def errmsg(self):
+        """pktd_reader_errmsg()."""
+        return self._errmsg()
+
+
+class Writer(_Handle):
+    """A pcap or pcapng file being written: Writer(path, FORMAT_PCAP,
+    linktype, snaplen, flags) or Writer.from_fd(fd, ...)."""
+
+    _close = staticmethod(lib.pktd_writer_close)
+
+    def __init__(self, path, format=FORMAT_PCAP, linktype=LINKTYPE_ETHERNET, snaplen=0, flags=0, _fd=None):
+        super().__init__()
+        if _fd is None:
+            rc = lib.pktd_writer_open_path(byref(self._h), os.fsencode(path), format, linktype, snaplen, flags)
+        else:
+            rc = lib.pktd_writer_open_fd(byref(self._h), _fd, format, linktype, snaplen, flags)
+        _check(rc, "open %s" % (path if _fd is None else "fd %d" % _fd))
+
+    @classmethod
+    def from_fd(cls, fd, format=FORMAT_PCAP, linktype=LINKTYPE_ETHERNET, snaplen=0, flags=0):
+        """Write to an open descriptor (not closed by the writer)."""
+        return cls(None, format, linktype, snaplen, flags, _fd=fd)
+
+    def _errmsg(self):
+        return _s(lib.pktd_writer_errmsg(self._h)) if self._h else ""
+
+    def write(self, data, wire_len=None, ts_ns=0):
+        """pktd_writer_write(): one packet (wire_len defaults to len(data))."""
+        keep, arg, n = _buffer(data)
+        _check(lib.pktd_writer_write(self._need(), arg, n, n if wire_len is None else wire_len, ts_ns),
+               "pktd_writer_write", self._errmsg)
+
+    def stats(self, received=WRITER_STAT_NONE, dropped_kernel=WRITER_STAT_NONE, dropped_if=WRITER_STAT_NONE,
+              filter_accept=WRITER_STAT_NONE, delivered=WRITER_STAT_NONE, ts_ns=0):
+        """pktd_writer_stats(): a pcapng interface statistics block."""
+        _check(lib.pktd_writer_stats(self._need(), received, dropped_kernel, dropped_if, filter_accept,
+                                     delivered, ts_ns), "pktd_writer_stats", self._errmsg)
+
+    def flush(self):
+        """pktd_writer_flush()."""
+        _check(lib.pktd_writer_flush(self._need()), "pktd_writer_flush", self._errmsg)
+
+    def close(self):
+        """pktd_writer_close(): flush and close; raises if the flush failed."""
+        if self._h:
+            h, self._h = self._h, c_void_p()
+            rc = lib.pktd_writer_close(h)
+            _check(rc, "pktd_writer_close")
+
+    def bytes(self):
+        """pktd_writer_bytes()."""
+        return lib.pktd_writer_bytes(self._need())
+
+    def packets(self):
+        """pktd_writer_packets()."""
+        return lib.pktd_writer_packets(self._need())
+
+    def errmsg(self):
+        """pktd_writer_errmsg()."""
+        return self._errmsg()
+
+
+# ---------------------------------------------------------- live capture
+class Capture(_Handle):
+    """A live-capture handle (pktdecode/capture.h).
+
+        cap = Capture("eth0")            # None, "" or "any": every interface
+        cap.set_ip_protocol(1)           # optional: AF_INET raw socket, ICMP
+        cap.set_timeout(200)             # let Python handle signals meanwhile
+        cap.activate()
+        for rec in cap: ...              # Records (copies), forever
+
+    Every setter returns the C return value and raises PktdError (with the
+    handle's errmsg) on a negative one.  next() returns a Record, or None
+    when the timeout expired; breakloop() makes a waiting read stop with
+    PktdError E_BREAK.  Activation needs CAP_NET_RAW.
+    """
+
+    _close = staticmethod(lib.pktd_cap_close)
+
+    def __init__(self, device=None):
+        super().__init__()
+        _check(lib.pktd_cap_create(byref(self._h), None if device is None else os.fsencode(device)),
+               "pktd_cap_create(%s)" % (device or "any"))
+
+    def _errmsg(self):
+        return _s(lib.pktd_cap_errmsg(self._h)) if self._h else ""
+
+    def _call(self, name, *args):
+        return _check(getattr(lib, name)(self._need(), *args), name, self._errmsg)
+
+    def set_ip_protocol(self, protocol):
+        """pktd_cap_set_ip_protocol(): capture at the IP layer, one protocol."""
+        return self._call("pktd_cap_set_ip_protocol", protocol)
+
+    def set_snaplen(self, snaplen):
+        """pktd_cap_set_snaplen()."""
+        return self._call("pktd_cap_set_snaplen", snaplen)
+
+    def set_promisc(self, on):
+        """pktd_cap_set_promisc()."""
+        return self._call("pktd_cap_set_promisc", int(bool(on)))
+
+    def set_buffer_size(self, nbytes):
+        """pktd_cap_set_buffer_size()."""
+        return self._call("pktd_cap_set_buffer_size", nbytes)
+
+    def set_block_timeout(self, ms):
+        """pktd_cap_set_block_timeout()."""
+        return self._call("pktd_cap_set_block_timeout", ms)
+
+    def set_timeout(self, ms):
+        """pktd_cap_set_timeout(): longest wait of a read (negative: forever)."""
+        return self._call("pktd_cap_set_timeout", ms)
+
+    def set_immediate(self, on):
+        """pktd_cap_set_immediate()."""
+        return self._call("pktd_cap_set_immediate", int(bool(on)))
+
+    def set_tpacket_version(self, version):
+        """pktd_cap_set_tpacket_version()."""
+        return self._call("pktd_cap_set_tpacket_version", version)
+
+    def set_direction(self, direction):
+        """pktd_cap_set_direction(): CAP_DIR_IN, CAP_DIR_OUT or CAP_DIR_BOTH."""
+        return self._call("pktd_cap_set_direction", direction)
+
+    def set_fanout(self, mode, group):
+        """pktd_cap_set_fanout()."""
+        return self._call("pktd_cap_set_fanout", mode, group)
+
+    def set_nonblock(self, on):
+        """pktd_cap_set_nonblock()."""
+        return self._call("pktd_cap_set_nonblock", int(bool(on)))
+
+    def set_filter_bpf(self, insns):
+        """pktd_cap_set_filter_bpf(): insns is a list of (code, jt, jf, k), or
+        the raw 8-byte struct sock_filter array as bytes; None removes it."""
+        if insns is None:
+            return self._call("pktd_cap_set_filter_bpf", None, 0)
+        if not isinstance(insns, (bytes, bytearray)):
+            insns = b"".join(code.to_bytes(2, "little") + bytes([jt, jf]) + k.to_bytes(4, "little")
+                             for code, jt, jf, k in insns)
+        return self._call("pktd_cap_set_filter_bpf", bytes(insns), len(insns) // 8)
+
+    def set_filter_text(self, text):
+        """pktd_cap_set_filter_text(): a program as `tcpdump -ddd` prints it."""
+        return self._call("pktd_cap_set_filter_text", text.encode())
+
+    def set_filter_expr(self, expr, optimize=True):
+        """pktd_cap_set_filter_expr(): a tcpdump expression (needs libpcap at build time)."""
+        return self._call("pktd_cap_set_filter_expr", None if expr is None else expr.encode(), int(bool(optimize)))
+
+    @staticmethod
+    def expr_available():
+        """pktd_cap_expr_available(): whether set_filter_expr() can work."""
+        return bool(lib.pktd_cap_expr_available())
+
+    def activate(self):
+        """pktd_cap_activate(): 0, or CAP_WARNING (see errmsg())."""
+        return self._call("pktd_cap_activate")
+
+    def _next(self):
+        ptr, n = c_void_p(), c_size_t()
+        rc = self._call("pktd_cap_next", byref(ptr), byref(n))
+        return rc, ptr.value, n.value
+
+    def next(self):
+        """pktd_cap_next(): the next packet as a Record, or None on timeout."""
+        rc, addr, n = self._next()
+        if rc == 0:
+            return None
+        h = self._h
+        return Record(_at(addr, n), lib.pktd_cap_wire_len(h), lib.pktd_cap_ts_ns(h),
+                      lib.pktd_cap_linktype(h), ifindex=lib.pktd_cap_ifindex(h),
+                      pkttype=lib.pktd_cap_pkttype(h))
+
+    def next_into(self, packet):
+        """Read the next packet and decode it in place (no copy; valid until
+        the next read).  Returns False on timeout."""
+        rc, addr, n = self._next()
+        if rc == 0:
+            return False
+        packet._decode_at(lib.pktd_cap_linktype(self._h), addr, n, self)
+        return True
+
+    def __iter__(self):
+        while True:
+            rec = self.next()
+            if rec is not None:
+                yield rec
+
+    def dispatch(self, callback, max_packets=0):
+        """pktd_cap_dispatch(): callback(data: bytes, wire_len, ts_ns) for each
+        ready packet; a true return value stops the batch.  Returns the count."""
+        def handler(user, data, caplen, wire_len, ts_ns):
+            return 1 if callback(_at(data, caplen), wire_len, ts_ns) else 0
+        cb = CAP_HANDLER(handler)
+        return self._call("pktd_cap_dispatch", max_packets, cb, None)
+
+    def breakloop(self):
+        """pktd_cap_breakloop(): any thread may call it."""
+        if self._h:
+            lib.pktd_cap_breakloop(self._h)
+
+    def fileno(self):
+        """pktd_cap_fd(): a descriptor to poll for POLLIN."""
+        return self._call("pktd_cap_fd")
+
+    def linktype(self):
+        """pktd_cap_linktype()."""
+        return lib.pktd_cap_linktype(self._need())
+
+    def snaplen(self):
+        """pktd_cap_snaplen()."""
+        return lib.pktd_cap_snaplen(self._need())
+
+    def buffer_size(self):
+        """pktd_cap_buffer_size()."""
+        return lib.pktd_cap_buffer_size(self._need())
+
+    def tpacket_version(self):
+        """pktd_cap_tpacket_version()."""
+        return lib.pktd_cap_tpacket_version(self._need())
+
+    def ts_ns(self):
+        """pktd_cap_ts_ns() of the current packet."""
+        return lib.pktd_cap_ts_ns(self._need())
+
+    def wire_len(self):
+        """pktd_cap_wire_len() of the current packet."""
+        return lib.pktd_cap_wire_len(self._need())
+
+    def ifindex(self):
+        """pktd_cap_ifindex() of the current packet."""
+        return lib.pktd_cap_ifindex(self._need())
+
+    def pkttype(self):
+        """pktd_cap_pkttype() of the current packet."""
+        return lib.pktd_cap_pkttype(self._need())
+
+    def stats(self):
+        """pktd_cap_stats(): {"received": n, "dropped": n, "delivered": n,
+        "filtered": n, "pending": n} (running totals since activation)."""
+        arr = (c_uint64 * CAP_STAT_COUNT)()
+        n = self._call("pktd_cap_stats", arr, CAP_STAT_COUNT)
+        names = ("received", "dropped", "delivered", "filtered", "pending")
+        return {names[i]: arr[i] for i in range(min(n, CAP_STAT_COUNT))}
+
+    def errmsg(self):
+        """pktd_cap_errmsg()."""
+        return self._errmsg()
+
+
+# ---------------------------------------------------------------- AF_ALG
+ALG_NAME_MAX = 63
+HASH_MAX_DIGEST = 64
+CIPHER_DECRYPT, CIPHER_ENCRYPT = 0, 1
+
+
+def alg_probe(type, name, key=None):
+    """pktd_alg_probe(): None when the algorithm can be used, else the reason
+    why not, as (errno name, sentence).  Raises PktdError for other failures."""
+    reason = c_int(0)
+    keep, arg, n = _buffer(key) if key is not None else (None, None, 0)
+    rc = lib.pktd_alg_probe(type.encode(), name.encode(), arg, n, byref(reason))
+    if rc == 0:
+        return None
+    if rc == E_UNAVAILABLE:
+        return err_name(reason.value), _s(lib.pktd_alg_reason_string(reason.value))
+    _raise(rc, call="pktd_alg_probe(%s, %s)" % (type, name))
+
+
+class _AlgHandle(_Handle):
+    _prefix = ""
+
+    def _errmsg(self):
+        return _s(getattr(lib, self._prefix + "errmsg")(self._h)) if self._h else ""
+
+    def _call(self, suffix, *args):
+        name = self._prefix + suffix
+        rc = getattr(lib, name)(self._need(), *args)
+        if rc < 0:
+            detail = self._errmsg()
+            if lib.pktd_alg_is_unavailable(rc):
+                raise UnavailableError(rc, detail or _s(lib.pktd_alg_reason_string(rc)), name)
+            _raise(rc, detail, name)
+        return rc
+
+    def _open(self, name):
+        rc = getattr(lib, self._prefix + "open")(byref(self._h), name.encode())
+        if rc < 0:
+            call = "%sopen(%s)" % (self._prefix, name)
+            if lib.pktd_alg_is_unavailable(rc):
+                raise UnavailableError(rc, _s(lib.pktd_alg_reason_string(rc)), call)
+            _raise(rc, call=call)
+
+
+class Hash(_AlgHandle):
+    """A kernel hash through AF_ALG: Hash("sha256"), Hash("hmac(sha256)", key).
+
+    digest(data) is one-shot; update() ... final() streams; copy() clones a
+    partial state.  UnavailableError says why AF_ALG cannot be used here.
+    """
+
+    _prefix = "pktd_hash_"
+    _close = staticmethod(lib.pktd_hash_close)
+
+    def __init__(self, name="sha256", key=None, _clone_of=None):
+        super().__init__()
+        if _clone_of is not None:
+            rc = lib.pktd_hash_clone(byref(self._h), _clone_of._need())
+            if rc < 0:
+                _raise(rc, _clone_of._errmsg(), "pktd_hash_clone")
+            return
+        self._open(name)
+        if key is not None:
+            self.setkey(key)
+
+    def setkey(self, key):
+        """pktd_hash_setkey()."""
+        keep, arg, n = _buffer(key)
+        self._call("setkey", arg, n)
+
+    def update(self, data):
+        """pktd_hash_update()."""
+        keep, arg, n = _buffer(data)
+        self._call("update", arg, n)
+        return self
+
+    def final(self):
+        """pktd_hash_final(): the digest of everything updated so far."""
+        md = ctypes.create_string_buffer(HASH_MAX_DIGEST)
+        n = self._call("final", md, len(md))
+        return md.raw[:n]
+
+    def digest(self, data=b""):
+        """pktd_hash_digest(): one-shot digest of data."""
+        keep, arg, n = _buffer(data)
+        md = ctypes.create_string_buffer(HASH_MAX_DIGEST)
+        n = self._call("digest", arg, n, md, len(md))
+        return md.raw[:n]
+
+    def hexdigest(self, data=b""):
+        """digest(data) as lower-case hex."""
+        return self.digest(data).hex()
+
+    def copy(self):
+        """pktd_hash_clone(): a new handle with the same partial digest."""
+        return Hash(_clone_of=self)
+
+    def reset(self):
+        """pktd_hash_reset()."""
+        lib.pktd_hash_reset(self._need())
+
+    def digest_size(self):
+        """pktd_hash_digest_size()."""
+        return lib.pktd_hash_digest_size(self._need())
+
+    def block_size(self):
+        """pktd_hash_block_size()."""
+        return lib.pktd_hash_block_size(self._need())
+
+    def name(self):
+        """pktd_hash_name()."""
+        return _s(lib.pktd_hash_name(self._need()))
+
+    def errmsg(self):
+        """pktd_hash_errmsg()."""
+        return self._errmsg()
+
+
+class Cipher(_AlgHandle):
+    """A kernel skcipher through AF_ALG: Cipher("cbc(aes)", key).
+
+    encrypt(iv, data) / decrypt(iv, data) are one-shot (no padding: data is a
+    whole number of blocks for cbc and ecb); begin() / update() / end()
+    stream a message that arrives in pieces.
+    """
+
+    _prefix = "pktd_cipher_"
+    _close = staticmethod(lib.pktd_cipher_close)
+
+    def __init__(self, name="cbc(aes)", key=None):
+        super().__init__()
+        self._open(name)
+        if key is not None:
+            self.setkey(key)
+
+    def setkey(self, key):
+        """pktd_cipher_setkey()."""
+        keep, arg, n = _buffer(key)
+        self._call("setkey", arg, n)
+
+    def _oneshot(self, op, iv, data):
+        ivk, iva, ivn = _buffer(iv) if iv is not None else (None, None, 0)
+        keep, arg, n = _buffer(data)
+        out = ctypes.create_string_buffer(max(n, 1))
+        self._call(op, iva, ivn, arg, n, out)
+        return out.raw[:n]
+
+    def encrypt(self, iv, data):
+        """pktd_cipher_encrypt()."""
+        return self._oneshot("encrypt", iv, data)
+
+    def decrypt(self, iv, data):
+        """pktd_cipher_decrypt()."""
+        return self._oneshot("decrypt", iv, data)
+
+    def begin(self, direction, iv=None):
+        """pktd_cipher_begin(): CIPHER_ENCRYPT or CIPHER_DECRYPT."""
+        ivk, iva, ivn = _buffer(iv) if iv is not None else (None, None, 0)
+        self._call("begin", direction, iva, ivn)
+
+    def _piece(self, op, data):
+        keep, arg, n = _buffer(data)
+        cap = n + lib.pktd_cipher_chunk_size(self._need())
+        out = ctypes.create_string_buffer(max(cap, 1))
+        outlen = c_size_t()
+        self._call(op, arg, n, out, cap, byref(outlen))
+        return out.raw[:outlen.value]
+
+    def update(self, data):
+        """pktd_cipher_update(): the output bytes ready so far."""
+        return self._piece("update", data)
+
+    def end(self, data=b""):
+        """pktd_cipher_end(): the rest of the output."""
+        return self._piece("end", data)
+
+    def reset(self):
+        """pktd_cipher_reset()."""
+        lib.pktd_cipher_reset(self._need())
+
+    def iv_size(self):
+        """pktd_cipher_iv_size()."""
+        return lib.pktd_cipher_iv_size(self._need())
+
+    def block_size(self):
+        """pktd_cipher_block_size()."""
+        return lib.pktd_cipher_block_size(self._need())
+
+    def chunk_size(self):
+        """pktd_cipher_chunk_size()."""
+        return lib.pktd_cipher_chunk_size(self._need())
+
+    def key_min(self):
+        """pktd_cipher_key_min()."""
+        return lib.pktd_cipher_key_min(self._need())
+
+    def key_max(self):
+        """pktd_cipher_key_max()."""
+        return lib.pktd_cipher_key_max(self._need())
+
+    def can_stream(self):
+        """pktd_cipher_can_stream()."""
+        return bool(lib.pktd_cipher_can_stream(self._need()))
+
+    def max_len(self):
+        """pktd_cipher_max_len()."""
+        return lib.pktd_cipher_max_len(self._need())
+
+    def name(self):
+        """pktd_cipher_name()."""
+        return _s(lib.pktd_cipher_name(self._need()))
+
+    def errmsg(self):
+        """pktd_cipher_errmsg()."""
+        return self._errmsg()
