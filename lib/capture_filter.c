@@ -154,7 +154,9 @@ int pktd__cap_filter_install(pktd_cap *c, int replacing)
             goto out;
         }
     } else if (replacing || c->fanout) {
-        if (setsockopt(c->fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) != 0 && errno != ENOENT &&
+        int unused = 0; /* the kernel wants an int-sized option value */
+        if (setsockopt(c->fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) != 0 &&
+            errno != ENOENT &&
             errno != ENONET) {
             rc = pktd__cap_fail_sys(c, -errno, "setsockopt(SO_DETACH_FILTER)");
             goto out;
