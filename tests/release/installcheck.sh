@@ -245,6 +245,20 @@ for prog in "$BIN"/pktd-*; do
     else
         pass "man page $name.1 installed and renders without warnings"
     fi
+    # Every option the program's own usage text shows is in its page.
+    opts=$(LD_LIBRARY_PATH=$LIB "$prog" -h 2>&1 </dev/null |
+        grep -oE '(^|[][ |])-[A-Za-z]+' | sed 's/^[][ |]//' | sort -u)
+    undocumented=
+    for o in $opts; do
+        grep -qE -- "\\\\$o([^A-Za-z]|\$)" "$page" || undocumented="$undocumented $o"
+    done
+    if [ -n "$opts" ] && [ -z "$undocumented" ]; then
+        pass "man page $name.1 documents every option of its usage text:" $opts
+    elif [ -z "$opts" ]; then
+        fail "$name -h shows no options to compare with its man page"
+    else
+        fail "man page $name.1 misses options of its usage text:$undocumented"
+    fi
 done
 [ "$nprog" -gt 0 ] || fail "no pktd-* program installed in $BIN"
 for page in "$DESTDIR$mandir"/man1/pktd-*.1; do
