@@ -1,0 +1,270 @@
+/* pktd-sniff: tcpdump-like live capture.  Interface: CONTRACT.md,
+ * "pktd-sniff".
+ *
+ *   pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l] [-w FILE] [-s SNAPLEN]
+ *              [-p] [-B KiB] [-Z USER] [FILTER...]
+ *
+ * One line per packet (the same text or JSON Lines as pktd-decode), or a
+ * pcap file with -w.  Stops after COUNT packets or on SIGINT/SIGTERM, then
+ * prints tcpdump's three statistics lines on stderr.  Exit status 0, 1 when
+ * the capture cannot start or fails, 2 on a usage error. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pktdecode.h>
+#include <pktdecode/writer.h>
+
+#include "print.h"
+#include "sniff.h"
+
+static const char *prog = "pktd-sniff";
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l] [-w FILE] [-s SNAPLEN] [-p]\n"
+            "                  [-B KiB] [-Z USER] [FILTER...]\n"
+            "  -i IFACE   capture on IFACE (default: all interfaces)\n"
+            "  -c COUNT   stop after COUNT packets\n"
+            "  -j         JSON Lines, one object per packet (pktd-decode's schema)\n"
+            "  -q         print nothing per packet\n"
+            "  -l         flush standard output after each packet\n"
+            "  -w FILE    write the packets to FILE as pcap (- for standard output)\n"
+            "  -s SNAPLEN keep at most SNAPLEN bytes per packet (0: 262144)\n"
+            "  -p         do not put the interface in promiscuous mode\n"
+            "  -B KiB     ring buffer size in KiB (default 4096)\n"
+            "  -Z USER    after opening the socket and FILE, run as USER\n"
+            "  FILTER     a tcpdump filter expression\n");
+}
+
+struct sink {
+    int json, quiet, line;
+    uint64_t n;
+    pktd_cap *cap;
+    pktd_writer *w;
+    int failed;
+};
+
+static void on_packet(void *user, const uint8_t *data, size_t caplen)
+{
+    struct sink *s = user;
+    s->n++;
+    if (s->w != NULL) {
+        int rc = pktd_writer_write(s->w, data, caplen, pktd_cap_wire_len(s->cap),
+                                   pktd_cap_ts_ns(s->cap));
+        if (rc != 0 && !s->failed) {
+            fprintf(stderr, "%s: %s\n", prog, pktd_writer_errmsg(s->w));
+            s->failed = 1;
+        }
+        return;
+    }
+    if (s->quiet)
+        return;
+    pktd_packet p;
+    struct print_record rec = {
+        .n = s->n,
+        .ts_ns = pktd_cap_ts_ns(s->cap),
+        .caplen = (uint32_t)caplen,
+        .wire_len = pktd_cap_wire_len(s->cap),
+    };
+    (void)pktd_decode(&p, pktd_cap_linktype(s->cap), data, caplen);
+    if (s->json)
+        pktd_print_json(stdout, &rec, &p);
+    else
+        pktd_print_text(stdout, &rec, &p);
+    if (s->line)
+        fflush(stdout);
+}
+
+/* The filter words joined by spaces, as tcpdump takes them. */
+static char *join_words(char **w, int n)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(w[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(s, " ");
+        strcat(s, w[i]);
+    }
+    return s;
+}
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* "\r" + counts, once a second, for -w captures watched on a terminal. */
+static void live_count(struct sink *s, uint64_t *last)
+{
+    uint64_t now = mono_ms();
+    if (now - *last < 1000)
+        return;
+    *last = now;
+    uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
+    if (pktd_cap_stats(s->cap, st, PKTD_CAP_STAT_COUNT) < 0)
+        return;
+    fprintf(stderr, "\r%" PRIu64 " packets captured, %" PRIu64 " dropped", s->n,
+            st[PKTD_CAP_STAT_DROPPED]);
+}
+
+int main(int argc, char **argv)
+{
+    const char *iface = NULL, *wfile = NULL, *user = NULL;
+    int64_t count = -1;
+    int promisc = 1, opt;
+    uint32_t snaplen = 0;
+    uint64_t kib = 0;
+    struct sink s = {0};
+    while ((opt = getopt(argc, argv, "+i:c:jqlw:s:pB:Z:Vh")) != -1) {
+        char *end;
+        switch (opt) {
+        case 'i': iface = optarg; break;
+        case 'c':
+            if ((count = sniff_parse_count(optarg)) < 0) {
+                fprintf(stderr, "%s: -c: not a count: %s\n", prog, optarg);
+                return 2;
+            }
+            break;
+        case 'j': s.json = 1; break;
+        case 'q': s.quiet = 1; break;
+        case 'l': s.line = 1; break;
+        case 'w': wfile = optarg; break;
+        case 's':
+            errno = 0;
+            snaplen = (uint32_t)strtoul(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || end == optarg || snaplen > PKTD_CAP_DEFAULT_SNAPLEN) {
+                fprintf(stderr, "%s: -s: snap length must be 0 ... %u: %s\n", prog,
+                        PKTD_CAP_DEFAULT_SNAPLEN, optarg);
+                return 2;
+            }
+            break;
+        case 'p': promisc = 0; break;
+        case 'B':
+            errno = 0;
+            kib = strtoull(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || end == optarg || kib == 0 || kib > (SIZE_MAX >> 10)) {
+                fprintf(stderr, "%s: -B: not a size in KiB: %s\n", prog, optarg);
+                return 2;
+            }
+            break;
+        case 'Z': user = optarg; break;
+        case 'V':
+            printf("pktd-sniff (libpktdecode) %s\n", pktd_version_string());
+            return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    char *expr = optind < argc ? join_words(argv + optind, argc - optind) : NULL;
+
+    pktd_cap *c;
+    int rc = pktd_cap_create(&c, iface);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_strerror(rc));
+        return 1;
+    }
+    s.cap = c;
+    (void)pktd_cap_set_promisc(c, promisc && iface != NULL);
+    (void)pktd_cap_set_snaplen(c, snaplen);
+    (void)pktd_cap_set_timeout(c, 1000);
+    if (kib != 0 && (rc = pktd_cap_set_buffer_size(c, (size_t)kib << 10)) != 0) {
+        fprintf(stderr, "%s: -B %" PRIu64 ": %s\n", prog, kib, pktd_cap_errmsg(c));
+        return 1;
+    }
+    if (expr != NULL && (rc = pktd_cap_set_filter_expr(c, expr, 1)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+        return 1;
+    }
+    rc = pktd_cap_activate(c);
+    if (rc < 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_cap_errmsg(c));
+        return 1;
+    }
+    if (rc == PKTD_CAP_WARNING)
+        fprintf(stderr, "%s: warning: %s\n", prog, pktd_cap_errmsg(c));
+    if (wfile != NULL) {
+        rc = strcmp(wfile, "-") == 0
+                 ? pktd_writer_open_fd(&s.w, STDOUT_FILENO, PKTD_FORMAT_PCAP, pktd_cap_linktype(c),
+                                       pktd_cap_snaplen(c), PKTD_WRITER_NANO)
+                 : pktd_writer_open_path(&s.w, wfile, PKTD_FORMAT_PCAP, pktd_cap_linktype(c),
+                                         pktd_cap_snaplen(c), PKTD_WRITER_NANO);
+        if (rc != 0) {
+            fprintf(stderr, "%s: %s: %s\n", prog, wfile, pktd_strerror(rc));
+            return 1;
+        }
+    }
+    if (user != NULL && sniff_drop_privileges(prog, user) != 0)
+        return 1;
+    sniff_catch_signals(c);
+    fprintf(stderr, "%s: listening on %s, link-type %s, snapshot length %u bytes\n", prog,
+            iface != NULL ? iface : "any",
+            pktd_cap_linktype(c) == PKTD_LINKTYPE_ETHERNET ? "EN10MB (Ethernet)" : "RAW",
+            pktd_cap_snaplen(c));
+    static char outbuf[1 << 16];
+    if (wfile == NULL || strcmp(wfile, "-") != 0)
+        setvbuf(stdout, outbuf, s.line ? _IOLBF : _IOFBF, sizeof outbuf);
+
+    int show_count = wfile != NULL && strcmp(wfile, "-") != 0 && isatty(STDERR_FILENO);
+    uint64_t last = mono_ms();
+    int status = 0;
+    for (;;) {
+        if (count >= 0 && s.n >= (uint64_t)count)
+            break;
+        const uint8_t *data;
+        size_t caplen;
+        rc = pktd_cap_next(c, &data, &caplen);
+        if (rc == 1)
+            on_packet(&s, data, caplen);
+        else if (rc == PKTD_E_BREAK)
+            break;
+        else if (rc < 0) {
+            fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+            status = 1;
+            break;
+        }
+        if (s.failed) {
+            status = 1;
+            break;
+        }
+        if (show_count)
+            live_count(&s, &last);
+    }
+    if (sniff_stopped())
+        sniff_drain(c, on_packet, &s);
+    if (show_count)
+        fputc('\n', stderr);
+    if (s.w != NULL) {
+        uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
+        int wrc = 0;
+        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0)
+            wrc = pktd_writer_stats(s.w, st[PKTD_CAP_STAT_RECEIVED], st[PKTD_CAP_STAT_DROPPED],
+                                    PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE, s.n, 0);
+        if (pktd_writer_close(s.w) != 0 || wrc != 0) {
+            fprintf(stderr, "%s: %s: write failed\n", prog, wfile);
+            status = 1;
+        }
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
+        status = 1;
+    }
+    sniff_print_stats(prog, c, s.n);
+    pktd_cap_close(c);
+    free(expr);
+    return status;
+}

@@ -1,0 +1,38 @@
+/* What the four sniffers (pktd-sniff, pktd-sniff-ip, -tcp, -arp) share:
+ * stopping on SIGINT/SIGTERM through pktd_cap_breakloop(), dropping
+ * privileges (-Z), reading what is still queued when the capture stops, and
+ * tcpdump's exit statistics.  Not part of the library. */
+#ifndef PKTD_EXAMPLES_SNIFF_H
+#define PKTD_EXAMPLES_SNIFF_H
+
+#include <stdint.h>
+
+#include <pktdecode.h>
+
+/* SIGINT and SIGTERM call pktd_cap_breakloop(c); the handler only stores a
+ * flag and writes to an eventfd, both async-signal-safe. */
+void sniff_catch_signals(pktd_cap *c);
+/* Nonzero once SIGINT or SIGTERM arrived. */
+int sniff_stopped(void);
+
+/* Parse a packet count; -1 when not a number >= 1. */
+int64_t sniff_parse_count(const char *s);
+
+/* Switch to @p user's uid, gid and groups (tcpdump's -Z), after the socket
+ * and output file are open.  Prints the reason and returns -1 on failure. */
+int sniff_drop_privileges(const char *prog, const char *user);
+
+/* After a signal: read, for at most half a second, what the ring still
+ * holds (including the block the kernel hands over at its timeout), passing
+ * each packet to @p cb.  Returns how many were read. */
+uint64_t sniff_drain(pktd_cap *c, void (*cb)(void *, const uint8_t *, size_t), void *user);
+
+/* tcpdump's three exit lines on stderr: "N packets captured",
+ * "N packets received by filter", "N packets dropped by kernel" (singular
+ * for 1, as tcpdump).  Received counts what the filter accepted and was
+ * captured or dropped: packets the library discarded and packets still
+ * queued when the capture stopped are left out, so captured + dropped =
+ * received. */
+void sniff_print_stats(const char *prog, pktd_cap *c, uint64_t captured);
+
+#endif
