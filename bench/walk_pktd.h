@@ -1,0 +1,23 @@
+/* The libpktdecode passes timed by `pktd-bench parse`. */
+#ifndef PKTD_BENCH_WALK_PKTD_H
+#define PKTD_BENCH_WALK_PKTD_H
+
+#include <stdint.h>
+
+#include "harness.h"
+
+/* Decode every frame and read every field of every layer, as pktd-decode's
+ * JSON record has them (CONTRACT.md), through the per-field accessors:
+ * Ethernet addresses and type, each VLAN tag, ARP, IPv4 (with the option
+ * bytes' length), TCP with every known option and the SACK blocks, UDP,
+ * ICMP, the payload length, and the error details of a malformed frame. */
+uint64_t walk_pktd_full(const struct bench_frames *f, void *ctx);
+
+/* The same plus verification of the IPv4, TCP, UDP and ICMP checksums. */
+uint64_t walk_pktd_csum(const struct bench_frames *f, void *ctx);
+
+/* pktd_decode() alone: validation and layer location, no field read but
+ * the layer set. */
+uint64_t walk_pktd_decode(const struct bench_frames *f, void *ctx);
+
+#endif /* PKTD_BENCH_WALK_PKTD_H */

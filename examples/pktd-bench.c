@@ -1,0 +1,247 @@
+/* pktd-bench: measure libpktdecode.  Interface: CONTRACT.md, "pktd-bench".
+ *
+ *   pktd-bench parse [-r ROUNDS] [-m full|decode|csum] FILE
+ *   pktd-bench hash COUNT SIZE
+ *   pktd-bench cipher COUNT SIZE
+ *
+ * parse: loads every frame of FILE (pcap or pcapng) into one contiguous
+ * buffer, then times ROUNDS rounds (default 9) of full decodes of all of them
+ * and prints, last, `parse pkts=N ns_per_pkt=X mpps=Y` for the best round.
+ * -m full (the default) reads every field of every layer, every TCP option;
+ * decode only decodes; csum also verifies every checksum.
+ *
+ * hash / cipher: COUNT one-shot AF_ALG operations on SIZE bytes through one
+ * handle (sha256 digests; cbc(aes) encryptions with a 128-bit key, SIZE a
+ * multiple of 16), after one untimed warm-up operation; prints, last,
+ * `hash ops=COUNT size=SIZE ns_per_op=X` (or `cipher ...`).  Where the
+ * kernel offers no AF_ALG (or not the algorithm) it prints
+ * `hash unavailable: REASON` and exits 1.
+ *
+ * Exit status: 0 on success, 1 when the file cannot be read or the
+ * operation fails or is unavailable, 2 on a usage error.  The method is described in doc/performance.md. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pktdecode.h>
+
+#include "../bench/harness.h"
+#include "../bench/walk_pktd.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|decode|csum] FILE\n"
+                 "       pktd-bench hash COUNT SIZE\n"
+                 "       pktd-bench cipher COUNT SIZE\n"
+                 "       pktd-bench -V\n"
+                 "  parse   time full decodes of every frame of FILE (pcap or pcapng),\n"
+                 "          loaded into memory first; prints the best round\n"
+                 "  -r N    timed rounds (default 9)\n"
+                 "  -m      full: every field of every layer (default); decode: decoding\n"
+                 "          only; csum: full plus IPv4/TCP/UDP/ICMP checksum verification\n"
+                 "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
+                 "  cipher  COUNT one-shot AF_ALG cbc(aes) encryptions of SIZE bytes\n"
+                 "          (128-bit key; SIZE a multiple of 16)\n");
+}
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long x = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || x > UINT32_MAX)
+        return -1;
+    *v = (uint32_t)x;
+    return 0;
+}
+
+/* Every frame of @p path into @p f through the library's reader. */
+static int load(const char *path, struct bench_frames *f)
+{
+    pktd_reader *r;
+    int rc = pktd_reader_open_path(&r, path);
+    if (rc < 0) {
+        fprintf(stderr, "pktd-bench: %s: %s\n", path, pktd_strerror(rc));
+        return -1;
+    }
+    const uint8_t *data;
+    size_t caplen;
+    memset(f, 0, sizeof *f);
+    while ((rc = pktd_reader_next(r, &data, &caplen)) == 1) {
+        if (f->n == UINT32_MAX ||
+            bench_frames_add(f, data, (uint32_t)caplen, pktd_reader_wire_len(r),
+                             pktd_reader_ts_ns(r), pktd_reader_linktype(r)) != 0) {
+            fprintf(stderr, "pktd-bench: %s: out of memory\n", path);
+            pktd_reader_close(r);
+            return -1;
+        }
+    }
+    if (rc < 0) {
+        const char *detail = pktd_reader_errmsg(r);
+        fprintf(stderr, "pktd-bench: %s: %s%s%s\n", path, pktd_strerror(rc), *detail ? ": " : "",
+                detail);
+        pktd_reader_close(r);
+        return -1;
+    }
+    pktd_reader_close(r);
+    bench_frames_finish(f, 0);
+    return 0;
+}
+
+static int cmd_parse(int argc, char **argv)
+{
+    uint32_t rounds = 9;
+    bench_pass_fn pass = walk_pktd_full;
+    int c;
+    while ((c = getopt(argc, argv, "r:m:")) != -1) {
+        switch (c) {
+        case 'r':
+            if (parse_u32(optarg, &rounds) != 0 || rounds == 0 || rounds > 256)
+                goto bad;
+            break;
+        case 'm':
+            if (strcmp(optarg, "full") == 0)
+                pass = walk_pktd_full;
+            else if (strcmp(optarg, "decode") == 0)
+                pass = walk_pktd_decode;
+            else if (strcmp(optarg, "csum") == 0)
+                pass = walk_pktd_csum;
+            else
+                goto bad;
+            break;
+        default:
+            goto bad;
+        }
+    }
+    if (optind + 1 != argc)
+        goto bad;
+
+    struct bench_frames f;
+    if (load(argv[optind], &f) != 0)
+        return 1;
+    struct bench_result res;
+    bench_run(&f, pass, NULL, rounds, &res);
+    printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
+           f.n, f.bytes);
+    bench_print("parse", f.n, &res);
+    bench_frames_free(&f);
+    return 0;
+bad:
+    usage(stderr);
+    return 2;
+}
+
+/* An AF_ALG failure: "unavailable" on stdout when the kernel cannot do it. */
+static int alg_failed(const char *mode, const char *what, int rc, const char *detail)
+{
+    if (pktd_alg_is_unavailable(rc))
+        printf("%s unavailable: %s: %s\n", mode, what, pktd_strerror(rc));
+    fprintf(stderr, "pktd-bench: %s: %s: %s%s%s\n", mode, what, pktd_strerror(rc),
+            detail != NULL && *detail ? ": " : "", detail != NULL ? detail : "");
+    return 1;
+}
+
+static void alg_print(const char *mode, uint32_t count, uint32_t size, uint64_t ns)
+{
+    double per = count ? (double)ns / count : 0.0;
+    printf("# %s: %.1f MB/s, %.0f ops/s\n", mode, per > 0 ? size * 1000.0 / per : 0.0,
+           per > 0 ? 1e9 / per : 0.0);
+    printf("%s ops=%" PRIu32 " size=%" PRIu32 " ns_per_op=%.1f\n", mode, count, size, per);
+}
+
+static int cmd_alg(const char *mode, int argc, char **argv)
+{
+    uint32_t count, size;
+    if (argc != 3 || parse_u32(argv[1], &count) != 0 || parse_u32(argv[2], &size) != 0 ||
+        count == 0 || (strcmp(mode, "cipher") == 0 && size % 16 != 0)) {
+        usage(stderr);
+        return 2;
+    }
+    uint8_t *in = malloc(size ? size : 1), *out = malloc(size ? size : 1);
+    if (in == NULL || out == NULL) {
+        free(in);
+        free(out);
+        fprintf(stderr, "pktd-bench: out of memory\n");
+        return 1;
+    }
+    for (uint32_t i = 0; i < size; i++)
+        in[i] = (uint8_t)(i * 131u + 7u);
+    int status = 0;
+    if (strcmp(mode, "hash") == 0) {
+        pktd_hash *h;
+        uint8_t md[PKTD_HASH_MAX_DIGEST];
+        int rc = pktd_hash_open(&h, "sha256");
+        if (rc < 0) {
+            status = alg_failed(mode, "sha256", rc, NULL);
+        } else if ((rc = pktd_hash_digest(h, in, size, md, sizeof md)) < 0) {
+            status = alg_failed(mode, "sha256 digest", rc, pktd_hash_errmsg(h));
+        } else {
+            uint64_t t0 = bench_now_ns();
+            for (uint32_t i = 0; i < count && rc >= 0; i++)
+                rc = pktd_hash_digest(h, in, size, md, sizeof md);
+            uint64_t t1 = bench_now_ns();
+            if (rc < 0)
+                status = alg_failed(mode, "sha256 digest", rc, pktd_hash_errmsg(h));
+            else
+                alg_print(mode, count, size, t1 - t0);
+        }
+        pktd_hash_close(h);
+    } else {
+        static const uint8_t key[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+                                        0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
+        static const uint8_t iv[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        pktd_cipher *c;
+        int rc = pktd_cipher_open(&c, "cbc(aes)");
+        if (rc < 0) {
+            status = alg_failed(mode, "cbc(aes)", rc, NULL);
+        } else if ((rc = pktd_cipher_setkey(c, key, sizeof key)) < 0 ||
+                   (rc = pktd_cipher_encrypt(c, iv, sizeof iv, in, size, out)) < 0) {
+            status = alg_failed(mode, "cbc(aes) encrypt", rc, pktd_cipher_errmsg(c));
+        } else {
+            uint64_t t0 = bench_now_ns();
+            for (uint32_t i = 0; i < count && rc >= 0; i++)
+                rc = pktd_cipher_encrypt(c, iv, sizeof iv, in, size, out);
+            uint64_t t1 = bench_now_ns();
+            if (rc < 0)
+                status = alg_failed(mode, "cbc(aes) encrypt", rc, pktd_cipher_errmsg(c));
+            else
+                alg_print(mode, count, size, t1 - t0);
+        }
+        pktd_cipher_close(c);
+    }
+    free(in);
+    free(out);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *mode = argv[1];
+    if (strcmp(mode, "-h") == 0 || strcmp(mode, "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(mode, "-V") == 0) {
+        printf("%s\n", pktd_version_string());
+        return 0;
+    }
+    /* The mode's own options follow it. */
+    argc--;
+    argv++;
+    if (strcmp(mode, "parse") == 0)
+        return cmd_parse(argc, argv);
+    if (strcmp(mode, "hash") == 0 || strcmp(mode, "cipher") == 0)
+        return cmd_alg(mode, argc, argv);
+    fprintf(stderr, "pktd-bench: unknown mode '%s'\n", mode);
+    usage(stderr);
+    return 2;
+}
