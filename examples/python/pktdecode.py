@@ -28,8 +28,9 @@ Only the standard library is used; Python 3.6 or later.
 
 import ctypes
 import ctypes.util
+import errno
 import os
-import re
+import struct
 from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_t,
                     c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
 
@@ -447,13 +448,14 @@ class Packet:
     return their values (None when absent).
     """
 
-    __slots__ = ("_state", "_keep", "rc")
+    __slots__ = ("_state", "_keep", "_caplen", "rc")
 
     _STATE_TYPE = c_uint64 * (lib.pktd_packet_size() // 8)
 
     def __init__(self, data=None, linktype=LINKTYPE_ETHERNET):
         self._state = self._STATE_TYPE()
         self._keep = None
+        self._caplen = 0
         self.rc = 0
         if data is not None:
             self.decode(data, linktype)
@@ -463,7 +465,7 @@ class Packet:
         code that stopped decoding (see error()); never raises for a bad
         packet, only for a bad argument."""
         keep, arg, n = _buffer(data)
-        self._keep = keep
+        self._keep, self._caplen = keep, n
         self.rc = lib.pktd_decode(self._state, linktype, arg, n)
         if self.rc == E_INVALID_ARGUMENT:
             _raise(self.rc, call="pktd_decode")
@@ -471,13 +473,13 @@ class Packet:
 
     def _decode_at(self, linktype, addr, n, keep):
         # Zero-copy decode of library-owned memory (reader, capture ring).
-        self._keep = keep
+        self._keep, self._caplen = keep, n
         self.rc = lib.pktd_decode(self._state, linktype, addr, n)
         return self.rc
 
     def _parse(self, fn, data):
         keep, arg, n = _buffer(data)
-        self._keep = keep
+        self._keep, self._caplen = keep, n
         self.rc = fn(self._state, arg, n)
         return self.rc
 
@@ -689,6 +691,20 @@ class Packet:
         a, b = c_uint16(), c_uint16()
         return (a.value, b.value) if lib.pktd_icmp_echo(self._state, byref(a), byref(b)) == 1 else None
 
+    def _ipv4_len(self):
+        # The total length field; when it is 0 (segmentation offload,
+        # PKTD_F_IPV4_LEN_ZERO) the bytes captured from the IPv4 header on,
+        # as pktd-decode -j and tshark report it.
+        field = self.ipv4_total_len()
+        if field or not self.packet_flags() & F_IPV4_LEN_ZERO:
+            return field
+        ptr, first = c_void_p(), c_void_p()
+        for layer in (LAYER_ETH, LAYER_SLL, LAYER_SLL2, LAYER_IPV4):
+            if lib.pktd_packet_header(self._state, layer, byref(first), None) == 0:
+                break
+        lib.pktd_packet_header(self._state, LAYER_IPV4, byref(ptr), None)
+        return self._caplen - (ptr.value - first.value)
+
     # -- everything, as pktd-decode -j prints it
     def to_dict(self):
         """The layers as the JSON Lines schema of pktd-decode -j (doc/json.md),
@@ -709,12 +725,14 @@ class Packet:
                         "tha": mac_str(self.arp_tha() or b""), "tpa": ipv4_str(self.arp_tpa() or b"")}
         if self.has(LAYER_IPV4):
             d["ipv4"] = {"src": self.ipv4_src_str(), "dst": self.ipv4_dst_str(),
-                         "ihl": self.ipv4_ihl(), "tos": self.ipv4_tos(), "len": self.ipv4_total_len(),
+                         "ihl": self.ipv4_ihl(), "tos": self.ipv4_tos(), "len": self._ipv4_len(),
                          "id": self.ipv4_id(), "df": bool(self.ipv4_df()), "mf": bool(self.ipv4_mf()),
                          "frag": self.ipv4_frag_offset(), "ttl": self.ipv4_ttl(),
                          "proto": self.ipv4_proto(), "csum": self.ipv4_checksum(),
                          "csum_ok": bool(self.ipv4_checksum_ok()),
                          "opts_len": len(self.ipv4_options() or b"")}
+            if self.packet_flags() & F_IPV4_LEN_ZERO:
+                d["ipv4"]["len_zero"] = True
         if self.has(LAYER_TCP):
             opts = {}
             if self.tcp_opt_mss() is not None:
@@ -1048,8 +1066,8 @@ class Capture(_Handle):
         if insns is None:
             return self._call("pktd_cap_set_filter_bpf", None, 0)
         if not isinstance(insns, (bytes, bytearray)):
-            insns = b"".join(code.to_bytes(2, "little") + bytes([jt, jf]) + k.to_bytes(4, "little")
-                             for code, jt, jf, k in insns)
+            # struct sock_filter in host byte order: u16 code, u8 jt, u8 jf, u32 k
+            insns = b"".join(struct.pack("=HBBI", code, jt, jf, k) for code, jt, jf, k in insns)
         return self._call("pktd_cap_set_filter_bpf", bytes(insns), len(insns) // 8)
 
     def set_filter_text(self, text):
@@ -1071,7 +1089,11 @@ class Capture(_Handle):
 
     def _next(self):
         ptr, n = c_void_p(), c_size_t()
-        rc = self._call("pktd_cap_next", byref(ptr), byref(n))
+        rc = lib.pktd_cap_next(self._need(), byref(ptr), byref(n))
+        if rc == -errno.EINTR:
+            # A signal: back to Python so its handler runs (PEP 475 style).
+            return 0, None, 0
+        _check(rc, "pktd_cap_next", self._errmsg)
         return rc, ptr.value, n.value
 
     def next(self):
