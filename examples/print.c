@@ -1,0 +1,382 @@
+/* Text and JSON rendering of a decoded packet for the example programs.
+ * Field names and order follow the JSON schema in CONTRACT.md; keys of absent
+ * layers are left out. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "print.h"
+
+static void put_mac(FILE *out, const uint8_t *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, i ? ":%02x" : "%02x", a[i]);
+}
+
+static void put_ipv4(FILE *out, uint32_t a)
+{
+    fprintf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
+/* ARP protocol addresses: dotted quad for IPv4-sized ones, hex otherwise. */
+static void put_proto_addr(FILE *out, const uint8_t *a, size_t n)
+{
+    if (n == 4)
+        fprintf(out, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    else
+        put_mac(out, a, n);
+}
+
+static void put_error_msg(FILE *out, const pktd_packet *p, int json)
+{
+    char msg[160];
+    pktd_packet_error_format(p, msg, sizeof msg);
+    if (!json) {
+        fputs(msg, out);
+        return;
+    }
+    /* Messages come from the library's fixed table: escape anyway. */
+    for (const char *s = msg; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+static size_t payload_len(const pktd_packet *p)
+{
+    size_t len = 0;
+    pktd_packet_payload(p, NULL, &len);
+    return len;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static void json_eth(FILE *out, const pktd_packet *p)
+{
+    fputs(",\"eth\":{\"src\":\"", out);
+    put_mac(out, pktd_eth_src(p), 6);
+    fputs("\",\"dst\":\"", out);
+    put_mac(out, pktd_eth_dst(p), 6);
+    fprintf(out, "\",\"type\":%u,\"vlan\":[", pktd_eth_type(p));
+    uint32_t nv = pktd_vlan_count(p);
+    for (uint32_t i = 0; i < nv; i++)
+        fprintf(out, i ? ",%u" : "%u", pktd_vlan_vid(p, i));
+    fputs("]}", out);
+}
+
+static void json_sll(FILE *out, const pktd_packet *p)
+{
+    size_t alen = 0;
+    const uint8_t *addr = pktd_sll_addr(p, &alen);
+    fprintf(out, ",\"sll\":{\"pkttype\":%u,\"hatype\":%u,\"type\":%u", pktd_sll_pkttype(p),
+            pktd_sll_hatype(p), pktd_eth_type(p));
+    if (pktd_packet_has(p, PKTD_LAYER_SLL2))
+        fprintf(out, ",\"ifindex\":%u", pktd_sll2_ifindex(p));
+    fputs(",\"addr\":\"", out);
+    if (addr != NULL)
+        put_mac(out, addr, alen);
+    fputs("\"}", out);
+}
+
+static void json_arp(FILE *out, const pktd_packet *p)
+{
+    size_t hl = pktd_arp_hlen(p), pl = pktd_arp_plen(p);
+    fprintf(out, ",\"arp\":{\"htype\":%u,\"ptype\":%u,\"op\":%u,\"sha\":\"", pktd_arp_htype(p),
+            pktd_arp_ptype(p), pktd_arp_op(p));
+    put_mac(out, pktd_arp_sha(p), hl);
+    fputs("\",\"spa\":\"", out);
+    put_proto_addr(out, pktd_arp_spa(p), pl);
+    fputs("\",\"tha\":\"", out);
+    put_mac(out, pktd_arp_tha(p), hl);
+    fputs("\",\"tpa\":\"", out);
+    put_proto_addr(out, pktd_arp_tpa(p), pl);
+    fputs("\"}", out);
+}
+
+/* The IPv4 total length, or for a header whose field is 0 (segmentation
+ * offload) the length actually captured from the IPv4 header on, as tshark
+ * reports it; the "len_zero" key marks that case. */
+static unsigned ipv4_effective_len(const pktd_packet *p, const struct print_record *r)
+{
+    unsigned field = pktd_ipv4_total_len(p);
+    if (field != 0 || !(pktd_packet_flags(p) & PKTD_F_IPV4_LEN_ZERO))
+        return field;
+    static const uint32_t link_layers[] = {PKTD_LAYER_ETH, PKTD_LAYER_SLL, PKTD_LAYER_SLL2,
+                                           PKTD_LAYER_IPV4};
+    const uint8_t *first = NULL, *ip = NULL;
+    for (size_t i = 0; i < sizeof link_layers / sizeof link_layers[0] && first == NULL; i++)
+        pktd_packet_header(p, link_layers[i], &first, NULL);
+    pktd_packet_header(p, PKTD_LAYER_IPV4, &ip, NULL);
+    return (unsigned)(r->caplen - (size_t)(ip - first));
+}
+
+static void json_ipv4(FILE *out, const pktd_packet *p, const struct print_record *r)
+{
+    size_t opts_len = 0;
+    pktd_ipv4_options(p, NULL, &opts_len);
+    fputs(",\"ipv4\":{\"src\":\"", out);
+    put_ipv4(out, pktd_ipv4_src(p));
+    fputs("\",\"dst\":\"", out);
+    put_ipv4(out, pktd_ipv4_dst(p));
+    fprintf(out,
+            "\",\"ihl\":%u,\"tos\":%u,\"len\":%u,\"id\":%u,\"df\":%s,\"mf\":%s,\"frag\":%u,"
+            "\"ttl\":%u,\"proto\":%u,\"csum\":%u,\"csum_ok\":%s,\"opts_len\":%zu",
+            pktd_ipv4_ihl(p), pktd_ipv4_tos(p), ipv4_effective_len(p, r), pktd_ipv4_id(p),
+            pktd_ipv4_df(p) ? "true" : "false", pktd_ipv4_mf(p) ? "true" : "false",
+            pktd_ipv4_frag_offset(p), pktd_ipv4_ttl(p), pktd_ipv4_proto(p), pktd_ipv4_checksum(p),
+            pktd_ipv4_checksum_ok(p) == 1 ? "true" : "false", opts_len);
+    if (pktd_packet_flags(p) & PKTD_F_IPV4_LEN_ZERO)
+        fputs(",\"len_zero\":true", out);
+    fputc('}', out);
+}
+
+static void json_tcp_opts(FILE *out, const pktd_packet *p)
+{
+    const char *sep = "";
+    uint16_t mss;
+    uint8_t ws;
+    uint32_t tsval, tsecr;
+    fputs(",\"opts\":{", out);
+    if (pktd_tcp_opt_mss(p, &mss)) {
+        fprintf(out, "%s\"mss\":%u", sep, mss);
+        sep = ",";
+    }
+    if (pktd_tcp_opt_wscale(p, &ws)) {
+        fprintf(out, "%s\"ws\":%u", sep, ws);
+        sep = ",";
+    }
+    if (pktd_tcp_opt_sack_perm(p)) {
+        fprintf(out, "%s\"sack_perm\":true", sep);
+        sep = ",";
+    }
+    if (pktd_tcp_opt_timestamps(p, &tsval, &tsecr)) {
+        fprintf(out, "%s\"ts\":[%" PRIu32 ",%" PRIu32 "]", sep, tsval, tsecr);
+        sep = ",";
+    }
+    uint32_t ns = pktd_tcp_opt_sack_count(p);
+    if (ns > 0) {
+        fprintf(out, "%s\"sack\":[", sep);
+        for (uint32_t i = 0; i < ns; i++) {
+            uint32_t l = 0, r = 0;
+            pktd_tcp_opt_sack_block(p, i, &l, &r);
+            fprintf(out, "%s[%" PRIu32 ",%" PRIu32 "]", i ? "," : "", l, r);
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
+static void json_tcp(FILE *out, const pktd_packet *p)
+{
+    fprintf(out,
+            ",\"tcp\":{\"sport\":%u,\"dport\":%u,\"seq\":%" PRIu32 ",\"ack\":%" PRIu32
+            ",\"doff\":%u,\"flags\":%u,\"win\":%u,\"csum\":%u,\"urp\":%u",
+            pktd_tcp_sport(p), pktd_tcp_dport(p), pktd_tcp_seq(p), pktd_tcp_ack(p),
+            pktd_tcp_doff(p), pktd_tcp_flags(p), pktd_tcp_window(p), pktd_tcp_checksum(p),
+            pktd_tcp_urgent(p));
+    json_tcp_opts(out, p);
+    fprintf(out, ",\"payload_len\":%zu}", payload_len(p));
+}
+
+static void json_udp(FILE *out, const pktd_packet *p)
+{
+    fprintf(out, ",\"udp\":{\"sport\":%u,\"dport\":%u,\"len\":%u,\"csum\":%u,\"payload_len\":%zu}",
+            pktd_udp_sport(p), pktd_udp_dport(p), pktd_udp_len(p), pktd_udp_checksum(p),
+            payload_len(p));
+}
+
+static void json_icmp(FILE *out, const pktd_packet *p)
+{
+    uint16_t id, seq;
+    fprintf(out, ",\"icmp\":{\"type\":%u,\"code\":%u,\"csum\":%u", pktd_icmp_type(p),
+            pktd_icmp_code(p), pktd_icmp_checksum(p));
+    if (pktd_icmp_echo(p, &id, &seq))
+        fprintf(out, ",\"id\":%u,\"seq\":%u", id, seq);
+    fputc('}', out);
+}
+
+void pktd_print_json(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
+    fprintf(out, "{\"n\":%" PRIu64 ",\"ts_ns\":%" PRIu64 ",\"caplen\":%" PRIu32 ",\"len\":%" PRIu32,
+            r->n, r->ts_ns, r->caplen, r->wire_len);
+    if (pktd_packet_has(p, PKTD_LAYER_SLL) || pktd_packet_has(p, PKTD_LAYER_SLL2))
+        json_sll(out, p);
+    if (pktd_packet_has(p, PKTD_LAYER_ETH))
+        json_eth(out, p);
+    if (pktd_packet_has(p, PKTD_LAYER_ARP))
+        json_arp(out, p);
+    if (pktd_packet_has(p, PKTD_LAYER_IPV4))
+        json_ipv4(out, p, r);
+    if (pktd_packet_has(p, PKTD_LAYER_TCP))
+        json_tcp(out, p);
+    if (pktd_packet_has(p, PKTD_LAYER_UDP))
+        json_udp(out, p);
+    if (pktd_packet_has(p, PKTD_LAYER_ICMP))
+        json_icmp(out, p);
+    int err = pktd_packet_error(p);
+    if (err < 0) {
+        fprintf(out, ",\"error\":{\"layer\":\"%s\",\"code\":\"%s\",\"msg\":\"",
+                pktd_layer_name(pktd_packet_error_layer(p)), pktd_err_name(err));
+        put_error_msg(out, p, 1);
+        fputs("\"}", out);
+    }
+    fputs("}\n", out);
+}
+
+/* ------------------------------------------------------------------ text */
+
+static void text_time(FILE *out, uint64_t ts_ns)
+{
+    time_t sec = (time_t)(ts_ns / 1000000000u);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    fprintf(out, "%02d:%02d:%02d.%09" PRIu64, tm.tm_hour, tm.tm_min, tm.tm_sec,
+            ts_ns % 1000000000u);
+}
+
+static void text_tcp_flags(FILE *out, uint8_t f)
+{
+    /* tcpdump's letters: S F R P U E W, '.' for ACK, "none" for no flag. */
+    static const struct { uint8_t bit; char c; } names[] = {
+        {PKTD_TCP_SYN, 'S'}, {PKTD_TCP_FIN, 'F'}, {PKTD_TCP_RST, 'R'}, {PKTD_TCP_PSH, 'P'},
+        {PKTD_TCP_URG, 'U'}, {PKTD_TCP_ECE, 'E'}, {PKTD_TCP_CWR, 'W'}, {PKTD_TCP_ACK, '.'},
+    };
+    fputs("Flags [", out);
+    if (f == 0)
+        fputs("none", out);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (f & names[i].bit)
+            fputc(names[i].c, out);
+    fputc(']', out);
+}
+
+static void text_tcp_opts(FILE *out, const pktd_packet *p)
+{
+    uint16_t mss;
+    uint8_t ws;
+    uint32_t tsval, tsecr;
+    const char *sep = "";
+    size_t olen = 0;
+    pktd_tcp_options(p, NULL, &olen);
+    if (olen == 0)
+        return;
+    fputs(", options [", out);
+    if (pktd_tcp_opt_mss(p, &mss)) {
+        fprintf(out, "%smss %u", sep, mss);
+        sep = ",";
+    }
+    if (pktd_tcp_opt_sack_perm(p)) {
+        fprintf(out, "%ssackOK", sep);
+        sep = ",";
+    }
+    if (pktd_tcp_opt_timestamps(p, &tsval, &tsecr)) {
+        fprintf(out, "%sTS val %" PRIu32 " ecr %" PRIu32, sep, tsval, tsecr);
+        sep = ",";
+    }
+    if (pktd_tcp_opt_wscale(p, &ws)) {
+        fprintf(out, "%swscale %u", sep, ws);
+        sep = ",";
+    }
+    uint32_t ns = pktd_tcp_opt_sack_count(p);
+    if (ns > 0) {
+        fprintf(out, "%ssack %u", sep, ns);
+        for (uint32_t i = 0; i < ns; i++) {
+            uint32_t l = 0, r = 0;
+            pktd_tcp_opt_sack_block(p, i, &l, &r);
+            fprintf(out, " {%" PRIu32 ":%" PRIu32 "}", l, r);
+        }
+    }
+    fputc(']', out);
+}
+
+static void text_arp(FILE *out, const pktd_packet *p)
+{
+    size_t hl = pktd_arp_hlen(p), pl = pktd_arp_plen(p);
+    uint16_t op = pktd_arp_op(p);
+    fputs("ARP, ", out);
+    if (op == 1) {
+        fputs("Request who-has ", out);
+        put_proto_addr(out, pktd_arp_tpa(p), pl);
+        fputs(" tell ", out);
+        put_proto_addr(out, pktd_arp_spa(p), pl);
+    } else if (op == 2) {
+        fputs("Reply ", out);
+        put_proto_addr(out, pktd_arp_spa(p), pl);
+        fputs(" is-at ", out);
+        put_mac(out, pktd_arp_sha(p), hl);
+    } else {
+        fprintf(out, "op %u ", op);
+        put_proto_addr(out, pktd_arp_spa(p), pl);
+        fputs(" > ", out);
+        put_proto_addr(out, pktd_arp_tpa(p), pl);
+    }
+}
+
+static void text_ipv4(FILE *out, const pktd_packet *p)
+{
+    uint32_t src = pktd_ipv4_src(p), dst = pktd_ipv4_dst(p);
+    int tcp = pktd_packet_has(p, PKTD_LAYER_TCP), udp = pktd_packet_has(p, PKTD_LAYER_UDP);
+    fputs("IP ", out);
+    put_ipv4(out, src);
+    if (tcp || udp)
+        fprintf(out, ".%u", tcp ? pktd_tcp_sport(p) : pktd_udp_sport(p));
+    fputs(" > ", out);
+    put_ipv4(out, dst);
+    if (tcp || udp)
+        fprintf(out, ".%u", tcp ? pktd_tcp_dport(p) : pktd_udp_dport(p));
+    fputs(": ", out);
+    if (tcp) {
+        text_tcp_flags(out, pktd_tcp_flags(p));
+        fprintf(out, ", seq %" PRIu32, pktd_tcp_seq(p));
+        if (pktd_tcp_flags(p) & PKTD_TCP_ACK)
+            fprintf(out, ", ack %" PRIu32, pktd_tcp_ack(p));
+        fprintf(out, ", win %u", pktd_tcp_window(p));
+        text_tcp_opts(out, p);
+        fprintf(out, ", length %zu", payload_len(p));
+    } else if (udp) {
+        fprintf(out, "UDP, length %zu", payload_len(p));
+    } else if (pktd_packet_has(p, PKTD_LAYER_ICMP)) {
+        uint16_t id, seq;
+        uint8_t type = pktd_icmp_type(p);
+        if (pktd_icmp_echo(p, &id, &seq))
+            fprintf(out, "ICMP echo %s, id %u, seq %u", type == 8 ? "request" : "reply", id, seq);
+        else
+            fprintf(out, "ICMP type %u code %u", type, pktd_icmp_code(p));
+        fprintf(out, ", length %zu", payload_len(p) + 8);
+    } else {
+        fprintf(out, "proto %u", pktd_ipv4_proto(p));
+        if (pktd_packet_flags(p) & PKTD_F_FRAGMENT)
+            fprintf(out, " frag id %u offset %u%s", pktd_ipv4_id(p),
+                    pktd_ipv4_frag_offset(p) * 8u, pktd_ipv4_mf(p) ? "+" : "");
+        fprintf(out, ", length %zu", payload_len(p));
+    }
+}
+
+void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
+    fprintf(out, "%" PRIu64 " ", r->n);
+    text_time(out, r->ts_ns);
+    fputc(' ', out);
+    uint32_t nv = pktd_vlan_count(p);
+    for (uint32_t i = 0; i < nv; i++)
+        fprintf(out, "vlan %u, ", pktd_vlan_vid(p, i));
+    if (pktd_packet_has(p, PKTD_LAYER_ARP))
+        text_arp(out, p);
+    else if (pktd_packet_has(p, PKTD_LAYER_IPV4))
+        text_ipv4(out, p);
+    else if (pktd_packet_has(p, PKTD_LAYER_ETH) || pktd_packet_has(p, PKTD_LAYER_SLL) ||
+             pktd_packet_has(p, PKTD_LAYER_SLL2))
+        fprintf(out, "ethertype 0x%04x, length %" PRIu32, pktd_eth_type(p), r->wire_len);
+    else
+        fprintf(out, "length %" PRIu32, r->wire_len);
+    int err = pktd_packet_error(p);
+    if (err < 0) {
+        fprintf(out, " [%s %s: ", pktd_err_name(err), pktd_layer_name(pktd_packet_error_layer(p)));
+        put_error_msg(out, p, 0);
+        fputc(']', out);
+    }
+    fputc('\n', out);
+}

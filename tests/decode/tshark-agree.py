@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""pktd-decode -j must agree with tshark, field by field.
+
+For each capture given (default: the sample and a set of real captures from
+tests/corpus/tcpdump), decode with pktd-decode -j and with tshark -T fields,
+then compare every field of every layer both decoded, and check that neither
+side decodes a first-level layer (IPv4 behind EtherType 0x0800, TCP/UDP/ICMP
+behind a whole IPv4 header) that the other misses.  Exit 0 when all agree,
+1 on any disagreement (each listed), 77 when tshark is not installed.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+SRC = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("top_builddir", SRC)
+DECODE = os.path.join(BUILD, "examples", "pktd-decode")
+CORPUS = os.path.join(SRC, "tests", "corpus", "tcpdump")
+
+DEFAULT_FILES = [os.path.join(SRC, "tests", "data", "sample.pcap")] + [
+    os.path.join(CORPUS, f) for f in (
+        "802.1ad_QinQ.pcap", "dns_tcp.pcap", "dns_udp.pcap", "tcp-handshake-nano.pcap",
+        "mptcp-v1.pcap", "ipv4_tcp_http_xml.pcap", "ntp.pcap", "syslog_udp.pcap",
+        "LINKTYPE_IPV4.pcap", "LINKTYPE_RAW_ipv4.pcap", "icmp-rfc5837.pcap",
+        "tcp_rst_data.pcap", "dhcp-rfc3004.pcap", "arp-too-long-tha.pcap",
+        "ipv4_invalid_total_length.pcap", "ipv4_tcp_http_xml_tso.pcap",
+        "udp-length-heapoverflow.pcap", "tcp_header_heapoverflow.pcap",
+    )
+]
+
+FIELDS = [
+    "frame.number", "frame.time_epoch", "frame.cap_len", "frame.len",
+    "eth.src", "eth.dst", "eth.type", "vlan.id", "vlan.etype", "ieee8021ad.id",
+    "sll.etype", "sll.ltype",
+    "arp.hw.type", "arp.proto.type", "arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4",
+    "arp.dst.hw_mac", "arp.dst.proto_ipv4",
+    "ip.src", "ip.dst", "ip.hdr_len", "ip.dsfield", "ip.len", "ip.id", "ip.flags.df",
+    "ip.flags.mf", "ip.frag_offset", "ip.ttl", "ip.proto", "ip.checksum", "ip.checksum.status",
+    "tcp.srcport", "tcp.dstport", "tcp.seq", "tcp.ack", "tcp.hdr_len", "tcp.flags",
+    "tcp.window_size_value", "tcp.checksum", "tcp.urgent_pointer", "tcp.len",
+    "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.sack_perm",
+    "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr", "tcp.options.sack_le",
+    "tcp.options.sack_re",
+    "udp.srcport", "udp.dstport", "udp.length", "udp.checksum",
+    "icmp.type", "icmp.code", "icmp.checksum", "icmp.ident", "icmp.seq",
+]
+
+TSHARK_PREFS = [
+    "-o", "ip.check_checksum:TRUE", "-o", "ip.defragment:FALSE",
+    "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "tcp.analyze_sequence_numbers:FALSE",
+    "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "tcp.check_checksum:FALSE",
+]
+
+
+def tshark_rows(path):
+    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t",
+           "-E", "occurrence=a", "-E", "aggregator=;"] + TSHARK_PREFS
+    for f in FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        vals = line.split("\t")
+        vals += [""] * (len(FIELDS) - len(vals))
+        rows.append({k: (v.split(";") if v else []) for k, v in zip(FIELDS, vals)})
+    return rows
+
+
+def num(s):
+    return int(s, 16) if s.startswith("0x") else int(s)
+
+
+def ns_from_epoch(s):
+    sec, _, frac = s.partition(".")
+    return int(sec) * 10**9 + int((frac + "000000000")[:9])
+
+
+class Checker:
+    def __init__(self, name):
+        self.name, self.errors, self.compared = name, [], 0
+
+    def eq(self, n, what, ours, theirs):
+        self.compared += 1
+        if ours != theirs:
+            self.errors.append(f"{self.name} #{n} {what}: pktd-decode {ours!r} != tshark {theirs!r}")
+
+    def first(self, n, row, field, ours, conv=num):
+        vals = row[field]
+        if not vals:
+            self.errors.append(f"{self.name} #{n} {field}: tshark has no value, pktd-decode {ours!r}")
+            return
+        self.eq(n, field, ours, conv(vals[0]))
+
+
+def compare(path):
+    name = os.path.basename(path)
+    c = Checker(name)
+    proc = subprocess.run([DECODE, "-j", path], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return [f"{name}: pktd-decode exited {proc.returncode}: {proc.stderr.strip()}"], 0
+    ours = [json.loads(line) for line in proc.stdout.splitlines()]
+    theirs = tshark_rows(path)
+    c.eq(0, "packet count", len(ours), len(theirs))
+    for o, t in zip(ours, theirs):
+        n = o["n"]
+        c.first(n, t, "frame.number", n)
+        c.eq(n, "ts_ns", o["ts_ns"], ns_from_epoch(t["frame.time_epoch"][0]))
+        c.first(n, t, "frame.cap_len", o["caplen"])
+        c.first(n, t, "frame.len", o["len"])
+        err_layer = o.get("error", {}).get("layer")
+        if "eth" in o:
+            e = o["eth"]
+            c.first(n, t, "eth.src", e["src"], str)
+            c.first(n, t, "eth.dst", e["dst"], str)
+            vids = [num(v) for v in t["ieee8021ad.id"] + t["vlan.id"]]
+            c.eq(n, "vlan ids", e["vlan"], vids[:len(e["vlan"])] if err_layer == "vlan" else vids)
+            # tshark has no field for the type after an 802.1ad tag that no
+            # 802.1Q tag follows: compare the type only where it has one.
+            if err_layer not in ("eth", "vlan") and not (t["ieee8021ad.id"] and not t["vlan.etype"]):
+                etypes = t["vlan.etype"] or t["eth.type"]
+                c.eq(n, "eth.type (after tags)", e["type"], num(etypes[-1]) if etypes else None)
+        if "arp" in o:
+            a = o["arp"]
+            c.first(n, t, "arp.hw.type", a["htype"])
+            c.first(n, t, "arp.proto.type", a["ptype"])
+            c.first(n, t, "arp.opcode", a["op"])
+            if a["htype"] == 1 and a["ptype"] == 0x800:
+                c.first(n, t, "arp.src.hw_mac", a["sha"], str)
+                c.first(n, t, "arp.src.proto_ipv4", a["spa"], str)
+                c.first(n, t, "arp.dst.hw_mac", a["tha"], str)
+                c.first(n, t, "arp.dst.proto_ipv4", a["tpa"], str)
+        ip = o.get("ipv4")
+        want_ip = ("eth" in o and o["eth"]["type"] == 0x800 and err_layer not in ("eth", "vlan"))
+        if want_ip and ip is None and err_layer != "ipv4":
+            c.errors.append(f"{name} #{n}: tshark decodes IPv4, pktd-decode does not")
+        if ip is not None:
+            c.first(n, t, "ip.src", ip["src"], str)
+            c.first(n, t, "ip.dst", ip["dst"], str)
+            c.first(n, t, "ip.hdr_len", ip["ihl"] * 4)
+            c.first(n, t, "ip.dsfield", ip["tos"])
+            c.first(n, t, "ip.len", ip["len"])
+            c.first(n, t, "ip.id", ip["id"])
+            c.first(n, t, "ip.flags.df", int(ip["df"]))
+            c.first(n, t, "ip.flags.mf", int(ip["mf"]))
+            c.first(n, t, "ip.frag_offset", ip["frag"])
+            c.first(n, t, "ip.ttl", ip["ttl"])
+            c.first(n, t, "ip.proto", ip["proto"])
+            c.first(n, t, "ip.checksum", ip["csum"])
+            # Wireshark checksum status: 1 good, 0 bad, 2 unverified.
+            c.first(n, t, "ip.checksum.status", ip["csum_ok"], lambda s: s == "1")
+        whole_ip = ip is not None and err_layer != "ipv4" and ip["frag"] == 0
+        for layer, proto in (("tcp", 6), ("udp", 17), ("icmp", 1)):
+            if whole_ip and ip["proto"] == proto and layer not in o and err_layer != layer:
+                c.errors.append(f"{name} #{n}: tshark decodes {layer}, pktd-decode does not")
+        if "tcp" in o:
+            tc = o["tcp"]
+            c.first(n, t, "tcp.srcport", tc["sport"])
+            c.first(n, t, "tcp.dstport", tc["dport"])
+            c.first(n, t, "tcp.seq", tc["seq"])
+            c.first(n, t, "tcp.ack", tc["ack"])
+            c.first(n, t, "tcp.hdr_len", tc["doff"] * 4)
+            c.first(n, t, "tcp.flags", tc["flags"], lambda s: num(s) & 0xFF)
+            c.first(n, t, "tcp.window_size_value", tc["win"])
+            c.first(n, t, "tcp.checksum", tc["csum"])
+            c.first(n, t, "tcp.urgent_pointer", tc["urp"])
+            if err_layer is None:
+                c.first(n, t, "tcp.len", tc["payload_len"])
+                opts = tc["opts"]
+                c.eq(n, "tcp mss", opts.get("mss"), num(t["tcp.options.mss_val"][0]) if t["tcp.options.mss_val"] else None)
+                c.eq(n, "tcp ws", opts.get("ws"), num(t["tcp.options.wscale.shift"][0]) if t["tcp.options.wscale.shift"] else None)
+                c.eq(n, "tcp sack_perm", opts.get("sack_perm", False), bool(t["tcp.options.sack_perm"]))
+                ts = [num(t["tcp.options.timestamp.tsval"][0]), num(t["tcp.options.timestamp.tsecr"][0])] \
+                    if t["tcp.options.timestamp.tsval"] else None
+                c.eq(n, "tcp ts", opts.get("ts"), ts)
+                sack = [[num(l), num(r)] for l, r in zip(t["tcp.options.sack_le"], t["tcp.options.sack_re"])]
+                c.eq(n, "tcp sack", opts.get("sack", []), sack)
+        if "udp" in o:
+            u = o["udp"]
+            c.first(n, t, "udp.srcport", u["sport"])
+            c.first(n, t, "udp.dstport", u["dport"])
+            c.first(n, t, "udp.length", u["len"])
+            c.first(n, t, "udp.checksum", u["csum"])
+        if "icmp" in o:
+            i = o["icmp"]
+            c.first(n, t, "icmp.type", i["type"])
+            c.first(n, t, "icmp.code", i["code"])
+            c.first(n, t, "icmp.checksum", i["csum"])
+            if "id" in i:
+                c.first(n, t, "icmp.ident", i["id"])
+                c.first(n, t, "icmp.seq", i["seq"])
+    return c.errors, c.compared
+
+
+def main():
+    if shutil.which("tshark") is None:
+        print("SKIP: tshark is not installed (Debian: apt-get install tshark)")
+        return 77
+    files = sys.argv[1:] or DEFAULT_FILES
+    failures, total = [], 0
+    for f in files:
+        errs, compared = compare(f)
+        total += compared
+        print(f"{os.path.basename(f)}: {compared} fields compared, {len(errs)} disagreements")
+        failures += errs
+    for e in failures:
+        print("MISMATCH", e)
+    print(f"{total} fields compared over {len(files)} captures, {len(failures)} disagreements")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
