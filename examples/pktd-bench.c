@@ -3,6 +3,7 @@
  *   pktd-bench parse [-r ROUNDS] [-m full|decode|csum] FILE
  *   pktd-bench hash COUNT SIZE
  *   pktd-bench cipher COUNT SIZE
+ *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
  *
  * parse: loads every frame of FILE (pcap or pcapng) into one contiguous
  * buffer, then times ROUNDS rounds (default 9) of full decodes of all of them
@@ -17,6 +18,14 @@
  * kernel offers no AF_ALG (or not the algorithm) it prints
  * `hash unavailable: REASON` and exits 1.
  *
+ * capture: captures on IFACE with the default ring (or -B KiB) for SECONDS
+ * from the first packet on, writing every packet to FILE as pcap if -w is
+ * given (bench/capture-bench.sh compares it with `tcpdump -w /dev/null`),
+ * and prints, last,
+ * `capture pkts=N secs=S pps=X received=R drops=D cpu_ns_per_pkt=Y`:
+ * packets delivered, their rate, the kernel's received and dropped counters,
+ * and the process's user + system CPU time (getrusage) per delivered packet.
+ *
  * Exit status: 0 on success, 1 when the file cannot be read or the
  * operation fails or is unavailable, 2 on a usage error.  The method is described in doc/performance.md. */
 #include "config.h"
@@ -26,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <pktdecode.h>
@@ -38,6 +48,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|decode|csum] FILE\n"
                  "       pktd-bench hash COUNT SIZE\n"
                  "       pktd-bench cipher COUNT SIZE\n"
+                 "       pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS\n"
                  "       pktd-bench -V\n"
                  "  parse   time full decodes of every frame of FILE (pcap or pcapng),\n"
                  "          loaded into memory first; prints the best round\n"
@@ -46,7 +57,10 @@ static void usage(FILE *out)
                  "          only; csum: full plus IPv4/TCP/UDP/ICMP checksum verification\n"
                  "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
                  "  cipher  COUNT one-shot AF_ALG cbc(aes) encryptions of SIZE bytes\n"
-                 "          (128-bit key; SIZE a multiple of 16)\n");
+                 "          (128-bit key; SIZE a multiple of 16)\n"
+                 "  capture capture on IFACE for SECONDS (from the first packet); -w writes\n"
+                 "          pcap to FILE, -B sets the ring size; prints packets/s, drops and\n"
+                 "          CPU time per packet\n");
 }
 
 static int parse_u32(const char *s, uint32_t *v)
@@ -219,6 +233,111 @@ static int cmd_alg(const char *mode, int argc, char **argv)
     return status;
 }
 
+struct capture_ctx {
+    pktd_writer *w;
+    uint64_t pkts;
+    int err;
+};
+
+static int on_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                     uint64_t ts_ns)
+{
+    struct capture_ctx *x = user;
+    x->pkts++;
+    if (x->w != NULL && x->err == 0)
+        x->err = pktd_writer_write(x->w, data, caplen, wire_len, ts_ns);
+    return 0;
+}
+
+static uint64_t cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000u +
+           ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000u;
+}
+
+static int cmd_capture(int argc, char **argv)
+{
+    const char *out_path = NULL;
+    uint32_t kib = 0, secs;
+    int c;
+    while ((c = getopt(argc, argv, "w:B:")) != -1) {
+        if (c == 'w')
+            out_path = optarg;
+        else if (c == 'B' && parse_u32(optarg, &kib) == 0 && kib > 0 && kib <= UINT32_MAX / 1024)
+            continue;
+        else
+            goto bad;
+    }
+    if (optind + 2 != argc || parse_u32(argv[optind + 1], &secs) != 0 || secs == 0)
+        goto bad;
+    const char *iface = argv[optind];
+
+    pktd_cap *cap;
+    struct capture_ctx x = {NULL, 0, 0};
+    int rc = pktd_cap_create(&cap, iface);
+    if (rc == 0 && kib > 0)
+        rc = pktd_cap_set_buffer_size(cap, (size_t)kib * 1024u);
+    if (rc == 0)
+        rc = pktd_cap_set_timeout(cap, 100);
+    if (rc == 0)
+        rc = pktd_cap_activate(cap);
+    if (rc < 0) {
+        fprintf(stderr, "pktd-bench: capture %s: %s: %s\n", iface, pktd_strerror(rc),
+                cap != NULL ? pktd_cap_errmsg(cap) : "");
+        pktd_cap_close(cap);
+        return 1;
+    }
+    if (out_path != NULL) {
+        rc = pktd_writer_open_path(&x.w, out_path, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0);
+        if (rc < 0) {
+            fprintf(stderr, "pktd-bench: %s: %s\n", out_path, pktd_strerror(rc));
+            pktd_cap_close(cap);
+            return 1;
+        }
+    }
+    /* The clock starts with the first packet, so the rate is the flood's;
+     * without any packet for 30 s the result is 0 packets. */
+    uint64_t wait_end = bench_now_ns() + 30000000000u;
+    while ((rc = pktd_cap_dispatch(cap, -1, on_packet, &x)) == 0 && bench_now_ns() < wait_end)
+        ;
+    uint64_t first = x.pkts;
+    uint64_t t0 = bench_now_ns(), c0 = cpu_ns(), t1 = t0;
+    uint64_t end = t0 + (uint64_t)secs * 1000000000u;
+    while (rc >= 0 && x.err >= 0 && (t1 = bench_now_ns()) < end)
+        rc = pktd_cap_dispatch(cap, -1, on_packet, &x);
+    uint64_t c1 = cpu_ns();
+    uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
+    int srs = pktd_cap_stats(cap, st, PKTD_CAP_STAT_COUNT);
+    int status = 0;
+    if (rc < 0 || x.err < 0 || srs < 0) {
+        int e = rc < 0 ? rc : x.err < 0 ? x.err : srs;
+        fprintf(stderr, "pktd-bench: capture %s: %s: %s\n", iface, pktd_strerror(e),
+                rc < 0 || srs < 0 ? pktd_cap_errmsg(cap) : pktd_writer_errmsg(x.w));
+        status = 1;
+    } else {
+        uint64_t pkts = x.pkts - first;
+        double s = (double)(t1 - t0) / 1e9;
+        printf("# capture: %s, TPACKET_V%" PRIu32 ", ring %zu bytes, writing %s\n", iface,
+               pktd_cap_tpacket_version(cap), pktd_cap_buffer_size(cap),
+               out_path != NULL ? out_path : "nothing");
+        printf("capture pkts=%" PRIu64 " secs=%.3f pps=%.0f received=%" PRIu64 " drops=%" PRIu64
+               " cpu_ns_per_pkt=%.1f\n",
+               pkts, s, s > 0 ? pkts / s : 0.0, st[PKTD_CAP_STAT_RECEIVED],
+               st[PKTD_CAP_STAT_DROPPED], pkts ? (double)(c1 - c0) / pkts : 0.0);
+    }
+    if (x.w != NULL && pktd_writer_close(x.w) < 0 && status == 0) {
+        fprintf(stderr, "pktd-bench: %s: write failed\n", out_path);
+        status = 1;
+    }
+    pktd_cap_close(cap);
+    return status;
+bad:
+    usage(stderr);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -241,6 +360,8 @@ int main(int argc, char **argv)
         return cmd_parse(argc, argv);
     if (strcmp(mode, "hash") == 0 || strcmp(mode, "cipher") == 0)
         return cmd_alg(mode, argc, argv);
+    if (strcmp(mode, "capture") == 0)
+        return cmd_capture(argc, argv);
     fprintf(stderr, "pktd-bench: unknown mode '%s'\n", mode);
     usage(stderr);
     return 2;
