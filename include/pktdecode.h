@@ -25,5 +25,8 @@
 /* live capture */
 #include <pktdecode/capture.h>
 /* AF_ALG */
+#include <pktdecode/alg.h>
+#include <pktdecode/hash.h>
+#include <pktdecode/cipher.h>
 
 #endif /* PKTDECODE_H */
