@@ -23,7 +23,7 @@
  * | `-ENOENT`        | bind    | unknown algorithm, its module not loaded, or restricted to privileged callers |
  * | `-ENOKEY`        | send    | a keyed algorithm (hmac(...), every cipher) used without a key |
  *
- * pktd_alg_probe() turns them into #PKTD_E_UNAVAILABLE plus the reason;
+ * pktd_alg_probe() turns them into PKTD_E_UNAVAILABLE plus the reason;
  * the handles' functions return them as they are, and
  * pktd_alg_is_unavailable() recognises them.  Nothing blocks or crashes on
  * these paths.
@@ -54,7 +54,7 @@ PKTD_BEGIN_DECLS
  * About six system calls; no data is processed.
  *
  * Without a key the probe asks "can this algorithm be used without a key":
- * hmac(...) and every cipher then report #PKTD_E_UNAVAILABLE with reason
+ * hmac(...) and every cipher then report PKTD_E_UNAVAILABLE with reason
  * `-ENOKEY`.  Pass the key you will use to probe a keyed algorithm.
  *
  * @param type   "hash" or "skcipher".
@@ -63,8 +63,8 @@ PKTD_BEGIN_DECLS
  * @param keylen key length (0 when @p key is NULL).
  * @param reason if not NULL, receives 0 when available, else the `-errno`
  *               that made it unavailable (see the table in this file).
- * @return 0 when usable; #PKTD_E_UNAVAILABLE with @p reason set;
- *         #PKTD_E_INVALID_ARGUMENT (unknown type, empty or too long name,
+ * @return 0 when usable; PKTD_E_UNAVAILABLE with @p reason set;
+ *         PKTD_E_INVALID_ARGUMENT (unknown type, empty or too long name,
  *         NULL key with a length); `-EINVAL` or `-ENOSYS` when the kernel
  *         rejects the key (wrong length; a hash that takes no key); another
  *         `-errno` (e.g. -EMFILE, -ENOMEM) when a system call failed for a
@@ -80,7 +80,7 @@ PKTD_API int pktd_alg_probe(const char *type, const char *name, const uint8_t *k
  *
  * @param code a code returned by pktd_alg_probe() or any pktd_hash_* /
  *             pktd_cipher_* function.
- * @return 1 for #PKTD_E_UNAVAILABLE, `-EAFNOSUPPORT`, `-EPERM`, `-EACCES`,
+ * @return 1 for PKTD_E_UNAVAILABLE, `-EAFNOSUPPORT`, `-EPERM`, `-EACCES`,
  *         `-ENOENT` and `-ENOKEY`; 0 otherwise.  Thread-safe.
  * @since 1.0
  */

@@ -68,9 +68,9 @@ typedef struct pktd_cipher pktd_cipher;
  *
  * @param out  receives the handle; set to NULL on failure.
  * @param name kernel skcipher name, at most #PKTD_ALG_NAME_MAX bytes.
- * @return 0; #PKTD_E_INVALID_ARGUMENT; `-EAFNOSUPPORT`, `-EPERM`,
+ * @return 0; PKTD_E_INVALID_ARGUMENT; `-EAFNOSUPPORT`, `-EPERM`,
  *         `-EACCES`, `-ENOENT` when unavailable (pktd_alg_is_unavailable());
- *         #PKTD_E_UNSUPPORTED when the sizes are neither in the table nor in
+ *         PKTD_E_UNSUPPORTED when the sizes are neither in the table nor in
  *         /proc/crypto; -ENOMEM, -EMFILE.  Nothing stays open on failure.
  * @since 1.0
  */
@@ -91,7 +91,7 @@ PKTD_API void pktd_cipher_close(pktd_cipher *c);
  * @param c      the handle.
  * @param key    key bytes.
  * @param keylen key length: 16, 24 or 32 for AES (32, 48 or 64 for xts(aes)).
- * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL key); `-EINVAL` when the kernel
+ * @return 0; PKTD_E_INVALID_ARGUMENT (NULL key); `-EINVAL` when the kernel
  *         rejects the key length (or, for xts, two equal halves in FIPS mode).
  * @since 1.0
  */
@@ -107,9 +107,9 @@ PKTD_API int pktd_cipher_setkey(pktd_cipher *c, const uint8_t *key, size_t keyle
  * @param len   input length: a multiple of the block size for cbc and ecb;
  *              at most pktd_cipher_max_len().  0 succeeds without a system call.
  * @param out   receives @p len bytes; may equal @p in, must not otherwise overlap.
- * @return 0; #PKTD_E_INVALID_ARGUMENT (IV length, partial block, NULL
- *         buffers); #PKTD_E_TOO_LARGE (beyond pktd_cipher_max_len());
- *         #PKTD_E_BAD_STATE (a stream is open); `-ENOKEY` (no key);
+ * @return 0; PKTD_E_INVALID_ARGUMENT (IV length, partial block, NULL
+ *         buffers); PKTD_E_TOO_LARGE (beyond pktd_cipher_max_len());
+ *         PKTD_E_BAD_STATE (a stream is open); `-ENOKEY` (no key);
  *         `-EINVAL` (the kernel rejected the length, e.g. xts below 16
  *         bytes); another `-errno` from sendmsg() or read().
  * @since 1.0
@@ -139,9 +139,9 @@ PKTD_API int pktd_cipher_decrypt(pktd_cipher *c, const uint8_t *iv, size_t ivlen
  * @param direction #PKTD_CIPHER_ENCRYPT or #PKTD_CIPHER_DECRYPT.
  * @param iv        the IV (NULL when the mode has none).
  * @param ivlen     must equal pktd_cipher_iv_size().
- * @return 0; #PKTD_E_UNSUPPORTED when the mode's IV does not chain
- *         (pktd_cipher_can_stream() is 0); #PKTD_E_BAD_STATE;
- *         #PKTD_E_INVALID_ARGUMENT; `-ENOKEY`; another `-errno`.
+ * @return 0; PKTD_E_UNSUPPORTED when the mode's IV does not chain
+ *         (pktd_cipher_can_stream() is 0); PKTD_E_BAD_STATE;
+ *         PKTD_E_INVALID_ARGUMENT; `-ENOKEY`; another `-errno`.
  * @since 1.0
  */
 PKTD_API int pktd_cipher_begin(pktd_cipher *c, uint32_t direction, const uint8_t *iv,
@@ -159,7 +159,7 @@ PKTD_API int pktd_cipher_begin(pktd_cipher *c, uint32_t direction, const uint8_t
  * @param out    output; must not overlap @p in.
  * @param outcap room in @p out: @p len + chunk size - 1 always suffices.
  * @param outlen receives the number of bytes written.
- * @return 0; #PKTD_E_BAD_STATE (no begin); #PKTD_E_INVALID_ARGUMENT
+ * @return 0; PKTD_E_BAD_STATE (no begin); PKTD_E_INVALID_ARGUMENT
  *         (@p outcap too small: nothing was processed); another `-errno`,
  *         after which the stream is abandoned.
  * @since 1.0
@@ -177,9 +177,9 @@ PKTD_API int pktd_cipher_update(pktd_cipher *c, const uint8_t *in, size_t len, u
  * @param outcap room in @p out: @p len + chunk size - 1 always suffices.
  * @param outlen receives the number of bytes written.
  * @return 0, and the handle is ready for a new message;
- *         #PKTD_E_INVALID_ARGUMENT when the message would not be a whole
+ *         PKTD_E_INVALID_ARGUMENT when the message would not be a whole
  *         number of blocks (cbc, ecb) or @p outcap is too small: nothing was
- *         processed and the stream stays open; #PKTD_E_BAD_STATE; another
+ *         processed and the stream stays open; PKTD_E_BAD_STATE; another
  *         `-errno`, after which the stream is abandoned.
  * @since 1.0
  */

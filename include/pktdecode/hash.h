@@ -64,10 +64,10 @@ typedef struct pktd_hash pktd_hash;
  *
  * @param out  receives the handle; set to NULL on failure.
  * @param name kernel hash name, at most #PKTD_ALG_NAME_MAX bytes.
- * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL, empty or too long name);
+ * @return 0; PKTD_E_INVALID_ARGUMENT (NULL, empty or too long name);
  *         `-EAFNOSUPPORT`, `-EPERM`, `-EACCES` from socket() or `-ENOENT`
  *         from bind() when unavailable (pktd_alg_is_unavailable());
- *         #PKTD_E_UNSUPPORTED when the kernel binds the name but its sizes
+ *         PKTD_E_UNSUPPORTED when the kernel binds the name but its sizes
  *         are neither in the table nor in /proc/crypto; -ENOMEM, -EMFILE.
  *         No descriptor stays open on failure.
  * @since 1.0
@@ -93,7 +93,7 @@ PKTD_API void pktd_hash_close(pktd_hash *h);
  * @param h      the handle.
  * @param key    key bytes (any length for HMAC).
  * @param keylen key length.
- * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL key with a length); `-ENOSYS`
+ * @return 0; PKTD_E_INVALID_ARGUMENT (NULL key with a length); `-ENOSYS`
  *         when the hash takes no key; `-EINVAL` when the kernel rejects the
  *         key; `-EBUSY` (see above).  The handle stays usable.
  * @since 1.0
@@ -127,7 +127,7 @@ PKTD_API int pktd_hash_update(pktd_hash *h, const uint8_t *data, size_t len) PKT
  * @param md    receives the digest.
  * @param mdlen room in @p md (at least 1; #PKTD_HASH_MAX_DIGEST always suffices).
  * @return the number of bytes written (min(@p mdlen, digest size));
- *         #PKTD_E_INVALID_ARGUMENT; `-ENOKEY`; another `-errno` from read().
+ *         PKTD_E_INVALID_ARGUMENT; `-ENOKEY`; another `-errno` from read().
  * @since 1.0
  */
 PKTD_API int pktd_hash_final(pktd_hash *h, uint8_t *md, size_t mdlen) PKTD_WUR;
@@ -143,9 +143,9 @@ PKTD_API int pktd_hash_final(pktd_hash *h, uint8_t *md, size_t mdlen) PKTD_WUR;
  * @param len   their number.
  * @param md    receives the digest.
  * @param mdlen room in @p md, as for pktd_hash_final().
- * @return the number of digest bytes written; #PKTD_E_BAD_STATE when
+ * @return the number of digest bytes written; PKTD_E_BAD_STATE when
  *         updates are pending (finish them or call pktd_hash_reset());
- *         #PKTD_E_INVALID_ARGUMENT; `-ENOKEY`; another `-errno`.
+ *         PKTD_E_INVALID_ARGUMENT; `-ENOKEY`; another `-errno`.
  * @since 1.0
  */
 PKTD_API int pktd_hash_digest(pktd_hash *h, const uint8_t *data, size_t len, uint8_t *md,
