@@ -1,0 +1,186 @@
+/* Private layout of pktd_packet and the helpers the layer decoders share.
+ * Not installed.
+ *
+ * The state keeps offsets, never pointers into the frame (except the base),
+ * and a header is located by `data + offset` only once its presence bit is
+ * set.  Offsets are uint32_t: a frame may exceed 64 KiB (pktd_decode
+ * accepts up to 4 GiB - 1).
+ *
+ * Reset cost: a decode writes the handful of fields listed in
+ * pktd__packet_reset(); everything else is written by the layer that owns it
+ * before its presence bit is set, and every reader checks that bit (or
+ * `error`) first, so stale contents from a previous decode are never seen. */
+#ifndef PKTD_PACKET_IMPL_H
+#define PKTD_PACKET_IMPL_H
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pktdecode/error.h>
+#include <pktdecode/packet.h>
+
+#include "common.h"
+
+/* Layer bit. */
+#define PKTD__BIT(layer) (1u << (layer))
+
+/* Marker for "the length the IP header announces for its payload is not the
+ * whole transport segment" (no IPv4 layer, total length 0, or a fragment). */
+#define PKTD__LEN_UNKNOWN UINT32_MAX
+
+/* Indexes into pktd__packet.tcp_opt: offset of each known option from the
+ * start of the TCP header (0 = absent; options start at byte 20). */
+enum {
+    PKTD__TCPOPT_MSS = 0,
+    PKTD__TCPOPT_WS = 1,
+    PKTD__TCPOPT_SACK_PERM = 2,
+    PKTD__TCPOPT_TS = 3,
+    PKTD__TCPOPT_SACK = 4,
+    PKTD__TCPOPT_N = 8 /* array size: one 8-byte store clears it */
+};
+
+/* Private bits in pktd__packet.ip_info. */
+#define PKTD__IP_SEG_COMPLETE 0x01u /* ip_pay_len is the whole transport segment */
+#define PKTD__IP_PAY_KNOWN 0x02u    /* ip_pay_len comes from the total length field */
+
+struct pktd__packet {
+    const uint8_t *data;   /* caller's buffer */
+    uint32_t caplen;       /* captured bytes at data */
+    uint32_t linktype;     /* LINKTYPE_ value, 0 for a per-layer parse */
+    uint32_t layers;       /* PKTD__BIT(layer) for each layer decoded */
+    uint32_t flags;        /* PKTD_F_* */
+    int32_t error;         /* 0 or the code decode returned */
+    uint8_t error_layer;   /* valid when error != 0 */
+    uint8_t error_reason;  /* valid when error != 0 */
+    uint8_t vlan_count;    /* tags decoded (reset with every decode) */
+    uint8_t ip_info;       /* PKTD__IP_* (reset with every decode) */
+    uint32_t error_value;  /* valid when error != 0 */
+    uint32_t error_value2; /* valid when error != 0 */
+    /* The link header (Ethernet, SLL, SLL2) always starts at offset 0.
+     * Layer 3 is ARP or IPv4, layer 4 TCP, UDP or ICMP: one slot each. */
+    uint32_t vlan_off;     /* first tag (TCI), valid with the VLAN bit */
+    uint32_t vlan_tpid0;   /* offset of the first tag's TPID (in the link header) */
+    uint32_t l3_off;       /* valid with the ARP or IPv4 bit */
+    uint32_t l4_off;       /* valid with the TCP, UDP or ICMP bit */
+    uint16_t l3_hlen;
+    uint16_t l4_hlen;
+    uint16_t eth_type;     /* EtherType after the tags / cooked protocol field */
+    uint16_t reserved_;
+    uint32_t payload_off;  /* bytes after the last decoded header ... */
+    uint32_t payload_len;  /* ... clamped to captured / IP / UDP lengths */
+    uint32_t ip_end;       /* end of the IPv4 packet in the buffer (clamped to caplen) */
+    uint32_t ip_pay_len;   /* payload length the IPv4 header announces */
+    uint32_t udp_len;      /* UDP length in effect (the field, or the IP payload if 0) */
+    uint8_t tcp_opt[PKTD__TCPOPT_N];
+};
+
+PKTD_STATIC_ASSERT(sizeof(struct pktd__packet) <= PKTD_PACKET_SIZE,
+                   "pktd__packet must fit in pktd_packet");
+PKTD_STATIC_ASSERT(alignof(struct pktd__packet) <= 8, "pktd__packet alignment must be <= 8");
+PKTD_STATIC_ASSERT(sizeof(pktd_packet) == PKTD_PACKET_SIZE, "pktd_packet size is ABI");
+PKTD_STATIC_ASSERT(PKTD_LAYER_COUNT_ <= 32, "layers must fit the 32-bit layer mask");
+
+/* The public type is storage only; every access goes through this view. */
+static inline struct pktd__packet *pktd__pkt(pktd_packet *p)
+{
+    return (struct pktd__packet *)(void *)p;
+}
+
+static inline const struct pktd__packet *pktd__cpkt(const pktd_packet *p)
+{
+    return (const struct pktd__packet *)(const void *)p;
+}
+
+static inline int pktd__has(const struct pktd__packet *s, uint32_t layer)
+{
+    return (s->layers & PKTD__BIT(layer)) != 0;
+}
+
+/* Headers of the layer-3 and layer-4 slots (check the layer bit first). */
+static inline const uint8_t *pktd__l3(const struct pktd__packet *s)
+{
+    return s->data + s->l3_off;
+}
+
+static inline const uint8_t *pktd__l4(const struct pktd__packet *s)
+{
+    return s->data + s->l4_off;
+}
+
+/* Start a decode: only what every reader checks before trusting a field. */
+static inline void pktd__packet_reset(struct pktd__packet *s, uint32_t linktype,
+                                      const uint8_t *data, uint32_t len)
+{
+    s->data = data;
+    s->caplen = len;
+    s->linktype = linktype;
+    s->layers = 0;
+    s->flags = 0;
+    s->error = 0;
+    s->vlan_count = 0;
+    s->ip_info = 0;
+    s->payload_off = 0;
+    s->payload_len = len;
+}
+
+/* Record why decoding stopped; returns @p code for tail calls. */
+static inline int pktd__fail(struct pktd__packet *s, int code, uint32_t layer, uint32_t reason,
+                             uint32_t v1, uint32_t v2)
+{
+    s->error = code;
+    s->error_layer = (uint8_t)layer;
+    s->error_reason = (uint8_t)reason;
+    s->error_value = v1;
+    s->error_value2 = v2;
+    return code;
+}
+
+static inline void pktd__set_l3(struct pktd__packet *s, uint32_t layer, uint32_t off,
+                                uint32_t hlen)
+{
+    s->layers |= PKTD__BIT(layer);
+    s->l3_off = off;
+    s->l3_hlen = (uint16_t)hlen;
+}
+
+static inline void pktd__set_l4(struct pktd__packet *s, uint32_t layer, uint32_t off,
+                                uint32_t hlen)
+{
+    s->layers |= PKTD__BIT(layer);
+    s->l4_off = off;
+    s->l4_hlen = (uint16_t)hlen;
+}
+
+static inline void pktd__set_payload(struct pktd__packet *s, uint32_t off, uint32_t end)
+{
+    s->payload_off = off;
+    s->payload_len = end - off;
+}
+
+/* Shared argument check of every decode entry point: NULL state, NULL data
+ * with bytes, or a length that does not fit the 32-bit offsets. */
+int pktd__decode_begin(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len,
+                       struct pktd__packet **out);
+
+/* Layer decoders.  @p off is where the header starts; @p end is the first
+ * byte not belonging to this layer's data (caplen, or the clamped IPv4 end).
+ * Each validates its header, records it, sets the payload, and continues with
+ * the next layer; the return value is the decode result. */
+int pktd__ethertype_decode(struct pktd__packet *s, uint16_t type, uint32_t type_off,
+                           uint32_t off);
+int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off);
+int pktd__eth_decode(struct pktd__packet *s);
+int pktd__sll_decode(struct pktd__packet *s);
+int pktd__sll2_decode(struct pktd__packet *s);
+int pktd__arp_decode(struct pktd__packet *s, uint32_t off);
+int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off);
+int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
+int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
+int pktd__icmp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
+
+/* IPv4 pseudo-header sum for a transport checksum (in the big-endian word
+ * domain of checksum.h); requires the IPv4 layer. */
+uint32_t pktd__ipv4_pseudo_sum(const struct pktd__packet *s, uint32_t proto, uint32_t len);
+
+#endif /* PKTD_PACKET_IMPL_H */
