@@ -40,6 +40,10 @@ PKTD_API int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq);
 
 /**
  * @brief Verify the ICMP checksum over the whole message.
+ *
+ * Behind IPv4 the message is the IP payload, which must be complete; after
+ * a bare pktd_icmp_parse() it is the bytes that were given.
+ *
  * @param p a decoded state.
  * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without ICMP,
  *         PKTD_E_TRUNCATED when the message is not fully captured.

@@ -222,7 +222,10 @@ PKTD_API int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint
  * For TCP and UDP the transport payload, for an unknown IP protocol or a
  * later fragment the IP payload, for an unknown EtherType the bytes after the
  * link header.  Clamped to the IPv4 total length (and UDP length), so
- * Ethernet padding is never payload; only captured bytes are counted.
+ * Ethernet padding is never payload; only captured bytes are counted.  ARP
+ * has no payload (the result is empty).  When decoding stopped with an
+ * error, the bytes after the last layer that did decode (the failing layer
+ * itself is never reported as present).
  *
  * @param p    a decoded state.
  * @param data receives the payload pointer (may be NULL).

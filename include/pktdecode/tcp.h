@@ -6,7 +6,9 @@
  * with no length byte, a length below 2, a length that overruns the option
  * area, or a known option with the wrong size (MSS 4, window scale 3,
  * SACK-permitted 2, timestamps 10, SACK 2 + 8n) stops decoding with
- * PKTD_E_MALFORMED.
+ * PKTD_E_MALFORMED.  Bytes after End-of-list are padding and are not
+ * validated.  When a known option appears twice, its accessor reports the
+ * first one.
  */
 #ifndef PKTDECODE_TCP_H
 #define PKTDECODE_TCP_H

@@ -5,7 +5,10 @@
  * A UDP length below 8 is PKTD_E_MALFORMED, above the IP payload
  * PKTD_E_MALFORMED; above the captured bytes (but within the IP payload)
  * the header is kept and #PKTD_F_UDP_TRUNCATED set; 0 (GSO, jumbograms)
- * uses the IP payload length and sets #PKTD_F_UDP_LEN_ZERO.
+ * uses the IP payload length and sets #PKTD_F_UDP_LEN_ZERO.  In a first
+ * fragment (#PKTD_F_FRAGMENT) a length above the IP payload is expected (the
+ * datagram continues in later fragments): #PKTD_F_UDP_TRUNCATED and
+ * #PKTD_F_PAYLOAD_TRUNCATED are set instead of an error.
  */
 #ifndef PKTDECODE_UDP_H
 #define PKTDECODE_UDP_H
