@@ -238,6 +238,12 @@ int pktd__cap_ring_activate(pktd_cap *c)
     }
     c->lo_ifindex = loopback_index(c);
 
+    /* Ask for precise receive timestamps: without a socket that wants them
+     * the kernel leaves packets unstamped, and the ring falls back to a
+     * coarse clock of jiffy resolution (tpacket_get_timestamp). */
+    int one = 1;
+    if (setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_TIMESTAMPNS)");
     rc = set_version(c);
     if (rc != 0)
         return rc;

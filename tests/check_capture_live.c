@@ -138,6 +138,7 @@ START_TEST(test_lo_capture)
     uint64_t t0 = now_ns();
     udp_send(4001, 5, 100);
     uint64_t t1 = now_ns();
+    uint64_t prev = 0;
     for (int i = 0; i < 5; i++) {
         const uint8_t *d;
         size_t len;
@@ -151,6 +152,9 @@ START_TEST(test_lo_capture)
         ck_assert_uint_eq(pktd_cap_pkttype(c), PKTD_CAP_PKT_HOST);
         ck_assert_uint_ge(pktd_cap_ts_ns(c), t0);
         ck_assert_uint_le(pktd_cap_ts_ns(c), t1);
+        /* Precise stamps (SO_TIMESTAMPNS): a coarse clock would repeat. */
+        ck_assert_uint_gt(pktd_cap_ts_ns(c), prev);
+        prev = pktd_cap_ts_ns(c);
         pktd_packet p;
         ck_assert_int_eq(pktd_decode(&p, pktd_cap_linktype(c), d, len), 0);
         ck_assert_uint_eq(pktd_udp_dport(&p), 4001);
