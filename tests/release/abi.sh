@@ -51,6 +51,41 @@ triplet=$($CC -print-multiarch 2>/dev/null)
 hdrs="$top_srcdir/include $top_builddir/include"
 sys_hdrs=$(echo | $CC -E -Wp,-v -xc - 2>&1 | sed -n 's/^ \(\/[^ ]*\).*/\1/p')
 
+# Every numeric macro and enum constant of the public headers, "NAME VALUE"
+# per line: abidiff cannot see them (they appear in no function's type), so
+# their values are kept in abi/<MAJOR.MINOR>/constants.txt and compared here.
+constants() {
+    ctmp=$(mktemp -d) || return 1
+    inc="-I$top_builddir/include -I$top_srcdir/include"
+    # shellcheck disable=SC2086
+    $CC -E -dM $inc "$top_srcdir/include/pktdecode.h" |
+        awk '$1 == "#define" && $2 ~ /^PKTD_[A-Z0-9_]*[A-Z0-9]$/ && $2 !~ /^PKTD_VERSION_/ {
+                 body = $0; sub(/^#define[ \t]+[A-Z0-9_]+[ \t]*/, "", body)
+                 if (body ~ /"/ || body ~ /__attribute__/) next
+                 if (body ~ /[0-9]/ || body ~ /^[A-Z0-9_]+_MAX$/) print $2 }' >"$ctmp/names"
+    # shellcheck disable=SC2086
+    $CC -E $inc "$top_srcdir/include/pktdecode.h" | tr '\n' ' ' |
+        grep -oE 'enum [a-z_]* *\{[^}]*\}' | grep -oE '[{,] *PKTD_[A-Z0-9_]*[A-Z0-9]\b' |
+        sed 's/^[{,] *//' >>"$ctmp/names"
+    {
+        cat <<'EOF'
+#include <pktdecode.h>
+#include <stdio.h>
+#define P(n) printf("%s %s%llu\n", #n, (n) < 0 ? "-" : "", \
+                    (n) < 0 ? 0ULL - (unsigned long long)(n) : (unsigned long long)(n))
+int main(void)
+{
+EOF
+        sort -u "$ctmp/names" | sed 's/.*/    P(&);/'
+        printf '    return 0;\n}\n'
+    } >"$ctmp/c.c"
+    # shellcheck disable=SC2086
+    $CC -w $inc "$ctmp/c.c" -o "$ctmp/c" && "$ctmp/c" | LC_ALL=C sort
+    rc=$?
+    rm -rf "$ctmp"
+    return $rc
+}
+
 decode() { # abidiff status -> words
     s=$1 words=
     [ $((s & 1)) -ne 0 ] && words="$words, tool error"
@@ -71,6 +106,8 @@ if [ "$mode" = update ]; then
         $(for h in $hdrs; do printf -- '--headers-dir %s ' "$h"; done) \
         --out-file "$dir/libpktdecode.so.1.xml" "$lib" || exit 1
     echo "wrote $dir/libpktdecode.so.1.xml ($("$ABIDW" --version 2>/dev/null))"
+    constants >"$top_srcdir/abi/$ver/constants.txt" || exit 1
+    echo "wrote $top_srcdir/abi/$ver/constants.txt ($(wc -l <"$top_srcdir/abi/$ver/constants.txt") constants)"
     exit 0
 fi
 
@@ -104,6 +141,39 @@ for v in $baselines; do
         status=1
     fi
 done
+# The constants: the newest list exactly, older ones as a subset.
+ctmp2=$(mktemp -d) || exit 1
+if ! constants >"$ctmp2/now"; then
+    echo "not ok - cannot list the constants of the headers"
+    status=1
+fi
+for v in $baselines; do
+    list=$top_srcdir/abi/$v/constants.txt
+    if [ ! -f "$list" ]; then
+        echo "not ok - $list missing"
+        status=1
+        continue
+    fi
+    if [ "$v" = "$newest" ]; then
+        if cmp -s "$list" "$ctmp2/now"; then
+            echo "ok - the $(wc -l <"$list") constants equal the $v list"
+        else
+            echo "not ok - constants differ from the $v list (< $v, > now):"
+            diff "$list" "$ctmp2/now" | grep '^[<>]' | sed 's/^/#   /'
+            status=1
+        fi
+    else
+        LC_ALL=C comm -23 "$list" "$ctmp2/now" >"$ctmp2/gone"
+        if [ -s "$ctmp2/gone" ]; then
+            echo "not ok - constants of $v changed or removed (their $v values):"
+            sed 's/^/#   /' "$ctmp2/gone"
+            status=1
+        else
+            echo "ok - every constant of $v keeps its value"
+        fi
+    fi
+done
+rm -rf "$ctmp2"
 if [ $status -ne 0 ]; then
     echo "# An intended change (a new function in a new version node) needs a"
     echo "# reviewed baseline update: make update-abi-baseline (doc/abi.md)."
