@@ -9,8 +9,7 @@
   `pktd-decode -j` prints for the same files (in one run of each).
 - The zero-copy path, in-memory and descriptor readers, the writer round
   trip, and errors raised as PktdError with pktd_strerror's message.
-- AF_ALG: known answers when the kernel offers it, otherwise the
-  unavailable path (UnavailableError with the reason).
+(AF_ALG: tests/release/python-alg.py.)
 
 Environment: top_srcdir, top_builddir (set by `make check`).
 """
@@ -304,40 +303,6 @@ try:
     check(r == P.E_INVALID_ARGUMENT, "NULL state: E_INVALID_ARGUMENT")
 except Exception as e:  # a crash would not get here, an exception is a bug
     check(False, "NULL state raised %r" % e)
-
-# ---------------------------------------------------------------- AF_ALG
-if "pktd_alg_probe" in P.MISSING or "pktd_alg_probe" not in mapped:
-    print("# AF_ALG functions not in this library yet: AF_ALG checks not run")
-else:
-    why = P.alg_probe("hash", "sha256")
-    if why is None:
-        with P.Hash("sha256") as h:
-            check(h.hexdigest(b"abc") ==
-                  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-                  "AF_ALG sha256('abc') known answer")
-            h.update(b"a").update(b"bc")
-            check(h.final().hex().startswith("ba7816bf"), "AF_ALG streamed sha256")
-        key = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
-        iv = bytes.fromhex("000102030405060708090a0b0c0d0e0f")
-        pt = bytes.fromhex("6bc1bee22e409f96e93d7e117393172a")
-        with P.Cipher("cbc(aes)", key) as c:
-            ct = c.encrypt(iv, pt)
-            check(ct.hex() == "7649abac8119b246cee98e9b12e9197d", "AF_ALG cbc(aes) SP 800-38A F.2.1 block 1")
-            check(c.decrypt(iv, ct) == pt, "AF_ALG cbc(aes) decrypts")
-    else:
-        print("# AF_ALG unavailable here: %s (%s)" % why)
-        check(why[0] in ("EAFNOSUPPORT", "EPERM", "EACCES", "ENOENT", "ENOKEY") and why[1],
-              "alg_probe('hash', 'sha256') says why: %s" % why[0])
-        try:
-            P.Hash("sha256")
-            check(False, "Hash() raises UnavailableError")
-        except P.UnavailableError as e:
-            check(e.code < 0 and e.detail, "Hash('sha256') raises UnavailableError: %s" % e)
-        try:
-            P.Cipher("cbc(aes)")
-            check(False, "Cipher() raises UnavailableError")
-        except P.UnavailableError as e:
-            check(e.code < 0, "Cipher('cbc(aes)') raises UnavailableError: %s" % e)
 
 print("# %.1f s, %d failure(s)" % (time.time() - t0, failures))
 sys.exit(1 if failures else 0)
