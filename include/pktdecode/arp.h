@@ -5,6 +5,9 @@
  * Any hardware and protocol address length is accepted when the packet holds
  * the 8 + 2*hln + 2*pln bytes it announces; Ethernet (htype 1) requires
  * hln 6 and IPv4 (ptype 0x0800) requires pln 4, as the kernel does.
+ *
+ * Accessors read the caller's buffer: see packet.h for lifetime and
+ * thread-safety rules (pure functions; the buffer must outlive the state).
  */
 #ifndef PKTDECODE_ARP_H
 #define PKTDECODE_ARP_H

@@ -1,6 +1,9 @@
 /**
  * @file pktdecode/icmp.h
  * @brief ICMP for IPv4: type, code, checksum, echo identifier and sequence.
+ *
+ * Accessors read the caller's buffer: see packet.h for lifetime and
+ * thread-safety rules (pure functions; the buffer must outlive the state).
  */
 #ifndef PKTDECODE_ICMP_H
 #define PKTDECODE_ICMP_H

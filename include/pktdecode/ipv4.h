@@ -9,6 +9,9 @@
  * #PKTD_F_IPV4_LEN_ZERO.  A fragment with a non-zero offset yields no
  * transport header (#PKTD_F_LATER_FRAGMENT).  The first fragment (MF set,
  * offset 0) is decoded down to the transport header.
+ *
+ * Accessors read the caller's buffer: see packet.h for lifetime and
+ * thread-safety rules (pure functions; the buffer must outlive the state).
  */
 #ifndef PKTDECODE_IPV4_H
 #define PKTDECODE_IPV4_H

@@ -9,6 +9,9 @@
  * PKTD_E_MALFORMED.  Bytes after End-of-list are padding and are not
  * validated.  When a known option appears twice, its accessor reports the
  * first one.
+ *
+ * Accessors read the caller's buffer: see packet.h for lifetime and
+ * thread-safety rules (pure functions; the buffer must outlive the state).
  */
 #ifndef PKTDECODE_TCP_H
 #define PKTDECODE_TCP_H

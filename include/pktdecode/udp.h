@@ -9,6 +9,9 @@
  * fragment (#PKTD_F_FRAGMENT) a length above the IP payload is expected (the
  * datagram continues in later fragments): #PKTD_F_UDP_TRUNCATED and
  * #PKTD_F_PAYLOAD_TRUNCATED are set instead of an error.
+ *
+ * Accessors read the caller's buffer: see packet.h for lifetime and
+ * thread-safety rules (pure functions; the buffer must outlive the state).
  */
 #ifndef PKTDECODE_UDP_H
 #define PKTDECODE_UDP_H

@@ -207,6 +207,21 @@ else
     fail "pktd-decode not installed in $BIN"
 fi
 
+# ---- the documentation's examples build and run as shown --------------------
+# The walk-through of the API reference's main page (doc/mainpage.md).
+walk=
+sed -n '/^```c$/,/^```$/p' "$top_srcdir/doc/mainpage.md" | sed '1d;$d' >"$tmp/walk.c"
+# shellcheck disable=SC2086
+if [ -s "$tmp/walk.c" ] &&
+    $CC -std=c99 -Wall -Werror $cflags "$tmp/walk.c" -o "$tmp/walk" $libs 2>"$tmp/cc.err" &&
+    walk=$(LD_LIBRARY_PATH=$LIB "$tmp/walk" "$sample") &&
+    case "$shared_out" in *" tcp=$(echo "$walk" | grep -c ' -> ') "*) true ;; *) false ;; esac; then
+    pass "doc/mainpage.md walk-through builds and prints the $(echo "$walk" | wc -l) TCP packets"
+else
+    sed 's/^/#   /' "$tmp/cc.err"
+    fail "doc/mainpage.md walk-through (output: $(echo "$walk" | head -n 3 | tr '\n' '|'))"
+fi
+
 # ---- the Python binding loads the installed library by its soname ----------
 PYTHON=${PYTHON:-python3}
 if command -v "$PYTHON" >/dev/null 2>&1; then
@@ -220,6 +235,16 @@ print(P.version_string(), os.path.realpath(lib[0]) if lib else "?", len(P.MISSIN
         pass "Python binding loads the installed libpktdecode.so.1, every function bound"
     else
         fail "Python binding with the installed library: '$out'"
+    fi
+    # The README's Python example, run as printed (from the source tree).
+    sed -n '/^    import pktdecode/,/^$/p' "$top_srcdir/README" | sed 's/^    //' >"$tmp/readme.py"
+    out=$(cd "$top_srcdir" && env -u PKTDECODE_LIB LD_LIBRARY_PATH=$LIB \
+        PYTHONPATH=$top_srcdir/examples/python "$PYTHON" "$tmp/readme.py" 2>&1)
+    if [ -s "$tmp/readme.py" ] && [ "$(echo "$out" | head -n 1)" = "10.0.0.1 40000 -> 10.0.0.2 80" ] &&
+        case "$shared_out" in *" tcp=$(echo "$out" | wc -l) "*) true ;; *) false ;; esac; then
+        pass "README's Python example prints the $(echo "$out" | wc -l) TCP packets"
+    else
+        fail "README's Python example: '$out'"
     fi
 else
     echo "# no $PYTHON: Python binding check not run"
