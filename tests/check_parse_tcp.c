@@ -250,6 +250,61 @@ START_TEST(test_sack_and_unknown_options)
 }
 END_TEST
 
+/* NOP, NOP, Timestamps first: recognised without the walk (tcp.c's fast
+ * path); the results must be exactly the walk's, alone or followed by more
+ * options, and a bad option after the prefix is still found. */
+START_TEST(test_timestamps_first)
+{
+    uint8_t o[40] = {1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+    struct fr_tcp t = {.sport = 1, .dport = 2, .flags = PKTD_TCP_ACK, .opts = o, .optlen = 12};
+    struct fr f;
+    pktd_packet p;
+    uint32_t val = 0, ecr = 0, l = 0, r = 0;
+    build(&f, &t, 5);
+    ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
+    ck_assert_uint_eq(pktd_tcp_doff(&p), 8);
+    ck_assert_int_eq(pktd_tcp_opt_timestamps(&p, &val, &ecr), 1);
+    ck_assert_uint_eq(val, 0x11223344u);
+    ck_assert_uint_eq(ecr, 0x55667788u);
+    ck_assert_int_eq(pktd_tcp_opt_mss(&p, NULL), 0);
+    ck_assert_int_eq(pktd_tcp_opt_sack_perm(&p), 0);
+    ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 0);
+    ASSERT_PAYLOAD(&p, f.b, TCP_OFF + 32, 5);
+
+    /* ... then NOP, NOP, SACK with one block, and a second TS (ignored: the
+     * first occurrence counts). */
+    static const uint8_t more[] = {1, 1, 5, 10, 0, 0, 0, 7, 0, 0, 0, 9,
+                                   8, 10, 9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 0, 0};
+    memcpy(o + 12, more, sizeof more);
+    t.optlen = 12 + sizeof more;
+    build(&f, &t, 0);
+    ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
+    ck_assert_uint_eq(pktd_tcp_doff(&p), 15);
+    ck_assert_int_eq(pktd_tcp_opt_timestamps(&p, &val, NULL), 1);
+    ck_assert_uint_eq(val, 0x11223344u);
+    ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 1);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 0, &l, &r), 0);
+    ck_assert_uint_eq(l, 7);
+    ck_assert_uint_eq(r, 9);
+
+    /* ... then an option of length 1: malformed, as found by the walk. */
+    static const uint8_t bad[] = {30, 1, 0, 0};
+    memcpy(o + 12, bad, sizeof bad);
+    t.optlen = 16;
+    build(&f, &t, 0);
+    int rc = pktd_decode(&p, 1, f.b, f.len);
+    ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_TCP, PKTD_R_TCP_OPT_LEN, 1, 0);
+
+    /* The prefix with a wrong TS length is not the fast path: the walk
+     * reports the size. */
+    o[3] = 12;
+    t.optlen = 16;
+    build(&f, &t, 0);
+    rc = pktd_decode(&p, 1, f.b, f.len);
+    ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_TCP, PKTD_R_TCP_OPT_SIZE, 8, 12);
+}
+END_TEST
+
 /* Decode a TCP header whose 4-byte option area is @p opts. */
 static int decode_opts4(pktd_packet *p, struct fr *f, const uint8_t *opts, size_t optlen)
 {
@@ -502,6 +557,7 @@ int main(void)
     tcase_add_test(tc, test_fields);
     tcase_add_test(tc, test_known_options);
     tcase_add_test(tc, test_sack_and_unknown_options);
+    tcase_add_test(tc, test_timestamps_first);
     tcase_add_test(tc, test_options_malformed);
     tcase_add_test(tc, test_header_malformed);
     tcase_add_test(tc, test_bare_parse);
