@@ -239,6 +239,7 @@ int pktd_cap_expr_available(void)
 #endif
 }
 
+#ifdef HAVE_LIBPCAP
 /* Whether the expression uses the "vlan" primitive (a whole word). */
 static int mentions_vlan(const char *s)
 {
@@ -254,7 +255,6 @@ static int mentions_vlan(const char *s)
     return 0;
 }
 
-#ifdef HAVE_LIBPCAP
 static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock_filter **out,
                         size_t *len)
 {

@@ -6,7 +6,7 @@
  * Life cycle (as libpcap's): pktd_cap_create() → pktd_cap_set_*() →
  * pktd_cap_activate() → pktd_cap_next() / pktd_cap_dispatch() →
  * pktd_cap_close().  Options are set between create and activate; after
- * activation an option setter returns #PKTD_E_BAD_STATE, except the filter
+ * activation an option setter returns PKTD_E_BAD_STATE, except the filter
  * setters and pktd_cap_set_nonblock(), which may be called at any time.
  *
  * Two modes:
@@ -143,7 +143,7 @@ typedef int (*pktd_cap_handler)(void *user, const uint8_t *data, size_t caplen, 
  * @param out    receives the handle; set to NULL on failure.
  * @param device interface name, or NULL, "" or "any" for all interfaces
  *               (link layer: every interface; IP layer: no binding).
- * @return 0; #PKTD_E_INVALID_ARGUMENT (NULL @p out, name longer than 15
+ * @return 0; PKTD_E_INVALID_ARGUMENT (NULL @p out, name longer than 15
  *         bytes); -ENOMEM; `-errno` from eventfd().
  * @since 1.0
  */
@@ -162,7 +162,7 @@ PKTD_API void pktd_cap_close(pktd_cap *c);
  * @brief Capture at the IP layer: an AF_INET raw socket for one protocol.
  * @param c        a handle not yet activated.
  * @param protocol IP protocol number 1 ... 254 (1 ICMP, 6 TCP, 17 UDP).
- * @return 0; #PKTD_E_INVALID_ARGUMENT; #PKTD_E_BAD_STATE after activation.
+ * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE after activation.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol);
@@ -171,7 +171,7 @@ PKTD_API int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol);
  * @brief Largest number of bytes kept per packet.
  * @param c       a handle not yet activated.
  * @param snaplen 1 ... #PKTD_CAP_DEFAULT_SNAPLEN (0 = the default).
- * @return 0; #PKTD_E_INVALID_ARGUMENT; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen);
@@ -182,7 +182,7 @@ PKTD_API int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen);
  *        interfaces and in IP mode.
  * @param c  a handle not yet activated.
  * @param on 1 to enable, 0 to disable.
- * @return 0; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_promisc(pktd_cap *c, int on);
@@ -197,8 +197,8 @@ PKTD_API int pktd_cap_set_promisc(pktd_cap *c, int on);
  *
  * @param c     a handle not yet activated.
  * @param bytes size in bytes (0 = #PKTD_CAP_DEFAULT_BUFFER).
- * @return 0; #PKTD_E_TOO_LARGE when the ring could not be described to the
- *         kernel (more than 2^32 - 1 frames or blocks); #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_TOO_LARGE when the ring could not be described to the
+ *         kernel (more than 2^32 - 1 frames or blocks); PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes);
@@ -209,7 +209,7 @@ PKTD_API int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes);
  * @param c  a handle not yet activated.
  * @param ms milliseconds, 1 ... 60000; 0 lets the kernel choose (8 ms on
  *           most interfaces; the default).
- * @return 0; #PKTD_E_INVALID_ARGUMENT; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms);
@@ -219,7 +219,7 @@ PKTD_API int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms);
  * @param c  a handle not yet activated.
  * @param ms milliseconds; -1 waits until a packet arrives or
  *           pktd_cap_breakloop() is called (the default).
- * @return 0; #PKTD_E_INVALID_ARGUMENT for values below -1; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_INVALID_ARGUMENT for values below -1; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_timeout(pktd_cap *c, int32_t ms);
@@ -229,7 +229,7 @@ PKTD_API int pktd_cap_set_timeout(pktd_cap *c, int32_t ms);
  *        (TPACKET_V2, one frame per packet) instead of in blocks.
  * @param c  a handle not yet activated.
  * @param on 1 to enable.
- * @return 0; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_immediate(pktd_cap *c, int on);
@@ -239,7 +239,7 @@ PKTD_API int pktd_cap_set_immediate(pktd_cap *c, int on);
  * @param c       a handle not yet activated.
  * @param version #PKTD_CAP_TPACKET_AUTO, #PKTD_CAP_TPACKET_V2 or
  *                #PKTD_CAP_TPACKET_V3.
- * @return 0; #PKTD_E_INVALID_ARGUMENT; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version);
@@ -254,7 +254,7 @@ PKTD_API int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version);
  *
  * @param c   a handle not yet activated (link layer only).
  * @param dir #PKTD_CAP_DIR_IN, #PKTD_CAP_DIR_OUT or #PKTD_CAP_DIR_BOTH.
- * @return 0; #PKTD_E_INVALID_ARGUMENT; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_direction(pktd_cap *c, uint32_t dir);
@@ -273,7 +273,7 @@ PKTD_API int pktd_cap_set_direction(pktd_cap *c, uint32_t dir);
  *              #PKTD_CAP_FANOUT_CPU, optionally ORed with
  *              #PKTD_CAP_FANOUT_FLAG_ROLLOVER and #PKTD_CAP_FANOUT_FLAG_DEFRAG.
  * @param group group id, 0 ... 65535.
- * @return 0; #PKTD_E_INVALID_ARGUMENT; #PKTD_E_BAD_STATE.
+ * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group);
@@ -283,7 +283,7 @@ PKTD_API int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group);
  *        0 at once when no packet is ready.  May be called at any time.
  * @param c  a handle.
  * @param on 1 for non-blocking, 0 for blocking.
- * @return 0; #PKTD_E_INVALID_ARGUMENT for NULL.
+ * @return 0; PKTD_E_INVALID_ARGUMENT for NULL.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_nonblock(pktd_cap *c, int on);
@@ -303,7 +303,7 @@ PKTD_API int pktd_cap_set_nonblock(pktd_cap *c, int on);
  * @param prog  the instructions (any alignment); NULL with @p count 0 removes
  *              the filter.
  * @param count 1 ... #PKTD_CAP_BPF_MAXINSNS.
- * @return 0; #PKTD_E_INVALID_ARGUMENT for an invalid program (errmsg says
+ * @return 0; PKTD_E_INVALID_ARGUMENT for an invalid program (errmsg says
  *         which instruction); `-errno` from setsockopt(SO_ATTACH_FILTER) on
  *         an active handle; -ENOMEM.
  * @since 1.0
@@ -316,7 +316,7 @@ PKTD_API int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t co
  *        instruction.
  * @param c    a handle.
  * @param text the program text.
- * @return As pktd_cap_set_filter_bpf(); #PKTD_E_INVALID_ARGUMENT for bad text
+ * @return As pktd_cap_set_filter_bpf(); PKTD_E_INVALID_ARGUMENT for bad text
  *         (errmsg names the line).
  * @since 1.0
  */
@@ -335,9 +335,9 @@ PKTD_API int pktd_cap_set_filter_text(pktd_cap *c, const char *text);
  * @param c        a handle.
  * @param expr     the expression ("" or NULL removes the filter).
  * @param optimize 1 to let libpcap optimise the program.
- * @return As pktd_cap_set_filter_bpf(); #PKTD_E_INVALID_ARGUMENT when libpcap
+ * @return As pktd_cap_set_filter_bpf(); PKTD_E_INVALID_ARGUMENT when libpcap
  *         rejects the expression (errmsg has libpcap's message);
- *         #PKTD_E_UNSUPPORTED when built without libpcap.
+ *         PKTD_E_UNSUPPORTED when built without libpcap.
  * @since 1.0
  */
 PKTD_API int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize);
@@ -358,7 +358,7 @@ PKTD_API int pktd_cap_expr_available(void);
  *         -EPERM without CAP_NET_RAW; -ENODEV for an unknown interface;
  *         -ENETDOWN when it is down; -ENOMEM when not even a two-block ring
  *         could be allocated; -EAFNOSUPPORT without AF_PACKET; other
- *         `-errno` values from the call errmsg names; #PKTD_E_BAD_STATE when
+ *         `-errno` values from the call errmsg names; PKTD_E_BAD_STATE when
  *         already active.  On failure the handle stays inactive and may be
  *         reconfigured and activated again.
  * @since 1.0
@@ -373,9 +373,9 @@ PKTD_API int pktd_cap_activate(pktd_cap *c) PKTD_WUR;
  *               the next read call, filter change or pktd_cap_close().
  * @param caplen receives the captured length.
  * @return 1 for a packet; 0 when the timeout expired or, non-blocking, none
- *         was ready; #PKTD_E_BREAK when pktd_cap_breakloop() was called;
+ *         was ready; PKTD_E_BREAK when pktd_cap_breakloop() was called;
  *         `-errno` (-ENETDOWN when the interface went down or away);
- *         #PKTD_E_BAD_STATE before activation.
+ *         PKTD_E_BAD_STATE before activation.
  * @since 1.0
  */
 PKTD_API int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen) PKTD_WUR;
@@ -391,7 +391,7 @@ PKTD_API int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen) PK
  * @param max  most packets to process; 0 or negative: all that are ready.
  * @param cb   the callback.
  * @param user passed to @p cb.
- * @return the number of packets processed (0 on timeout); #PKTD_E_BREAK when
+ * @return the number of packets processed (0 on timeout); PKTD_E_BREAK when
  *         pktd_cap_breakloop() was called before any packet was processed;
  *         negative codes as pktd_cap_next().
  * @since 1.0
@@ -400,7 +400,7 @@ PKTD_API int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, vo
 
 /**
  * @brief Make the current or next wait of pktd_cap_next() /
- *        pktd_cap_dispatch() return #PKTD_E_BREAK.
+ *        pktd_cap_dispatch() return PKTD_E_BREAK.
  *
  * Async-signal-safe and callable from any thread (an atomic flag and a write
  * to an eventfd).  One call stops one wait or batch.
@@ -412,7 +412,7 @@ PKTD_API void pktd_cap_breakloop(pktd_cap *c);
 /**
  * @brief The descriptor to poll() for readability (POLLIN) before reading.
  * @param c an active handle.
- * @return the socket descriptor, or #PKTD_E_BAD_STATE before activation.
+ * @return the socket descriptor, or PKTD_E_BAD_STATE before activation.
  * @since 1.0
  */
 PKTD_API int pktd_cap_fd(const pktd_cap *c);
@@ -444,7 +444,7 @@ PKTD_API uint32_t pktd_cap_tpacket_version(const pktd_cap *c);
  * @param c     an active handle.
  * @param stats destination array.
  * @param n     its length.
- * @return the number of counters filled; #PKTD_E_BAD_STATE before
+ * @return the number of counters filled; PKTD_E_BAD_STATE before
  *         activation; `-errno` from getsockopt(PACKET_STATISTICS).
  * @since 1.0
  */

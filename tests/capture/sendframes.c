@@ -264,5 +264,9 @@ int main(int argc, char **argv)
         sent += (unsigned long)r;
     }
     printf("sent %lu\n", sent);
+    free(frames);
+    free(msgs);
+    free(iov);
+    close(fd);
     return sent == count ? 0 : 1;
 }
