@@ -8,7 +8,9 @@
 #       new inputs go to BUILDDIR/fuzz-new/NAME, findings (crash, leak,
 #       timeout, out-of-memory, broken invariant) to BUILDDIR/fuzz-findings/.
 #       Prints one line per target (runs, exec/s, corpus size, new inputs)
-#       to stdout and BUILDDIR/fuzz-stats.txt; exits 1 if any target found
+#       to stdout and BUILDDIR/fuzz-stats.txt, writes the pass/fail counts
+#       in the automake summary form to BUILDDIR/test-suite-fuzz.log (so
+#       CI's summary counts each target), and exits 1 if any target found
 #       anything.
 #   run-fuzzers.sh merge 0 SRCDIR BUILDDIR NAME...
 #       Minimizes committed corpus + seeds + new inputs (libFuzzer -merge=1,
@@ -27,7 +29,7 @@ max_len() {
   esac
 }
 
-status=0
+status=0 passed=0 failed=0
 stats=$builddir/fuzz-stats.txt
 [ "$mode" = run ] && : >"$stats"
 for name in "$@"; do
@@ -61,8 +63,10 @@ for name in "$@"; do
     rm -rf "$work"
     line="fuzz_$name: ${runs:-0} runs in ${secs} s, ${eps:-0} exec/s, corpus $ncorpus, new $added, exit $rc"
     echo "$line" | tee -a "$stats"
-    if [ $rc -ne 0 ]; then
-      status=1
+    if [ $rc -eq 0 ]; then
+      passed=$((passed + 1))
+    else
+      status=1 failed=$((failed + 1))
       echo "---- fuzz_$name FAILED; last lines of $log:"
       tail -n 60 "$log"
       ls -l "$builddir/fuzz-findings" | grep "$name-" || true
@@ -84,4 +88,13 @@ for name in "$@"; do
   *) echo "run-fuzzers: unknown mode $mode" >&2; exit 2 ;;
   esac
 done
+if [ "$mode" = run ]; then
+  {
+    echo "fuzz_* targets, $secs s each"
+    cat "$stats"
+    echo "# TOTAL: $((passed + failed))"
+    echo "# PASS:  $passed"
+    echo "# FAIL:  $failed"
+  } >"$builddir/test-suite-fuzz.log"
+fi
 exit $status
