@@ -17,6 +17,12 @@ send_mix() {
     } >/dev/null || fail "sending"
 }
 
+# vB up again, with the neighbour entry an interface loses when it goes down.
+restore_vB() {
+    ip -n "$NSB" link set vB up
+    ip -n "$NSB" neigh replace 10.77.0.1 lladdr 02:00:00:00:00:01 dev vB nud permanent
+}
+
 # Wait until the program has said it is listening.
 wait_listening() {
     i=0
@@ -102,6 +108,40 @@ else
     note "'udp and dst port 6002': 4 packets, all read after SIGINT"
 fi
 
+# ---- promiscuous by default on an interface, not with -p; -s cuts packets
+promisc_of() { inB ip -d link show vB | sed -n 's/.* promiscuity \([0-9]*\) .*/\1/p'; }
+ip netns exec "$NSB" "$SNIFF" -i vB -j -s 40 >"$WORK/s40" 2>"$WORK/s40.err" &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+wait_listening "$WORK/s40.err"
+expect "$(promisc_of)" 1 "vB promiscuity under pktd-sniff -i vB"
+inA "$SEND" -i vA $AB -k flood -n 3 >/dev/null
+kill -INT "$P"
+wait "$P" || fail "pktd-sniff -s 40: status $?"
+expect "$(grep -c '"caplen":40,"len":60,' "$WORK/s40")" 3 "-s 40: packets cut to 40 bytes"
+expect "$(promisc_of)" 0 "vB promiscuity after pktd-sniff ended"
+ip netns exec "$NSB" "$SNIFF" -i vB -p -q >/dev/null 2>"$WORK/p.err" &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+wait_listening "$WORK/p.err"
+expect "$(promisc_of)" 0 "vB promiscuity under pktd-sniff -p"
+kill -INT "$P"
+wait "$P" || fail "pktd-sniff -p: status $?"
+note "promiscuous by default, not with -p; -s 40 cuts to 40 bytes"
+
+# ---- the interface goes down under a running capture: an error, exit 1
+ip netns exec "$NSB" "$SNIFF" -i vB -q >/dev/null 2>"$WORK/down.err" &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+wait_listening "$WORK/down.err"
+ip -n "$NSB" link set vB down
+wait "$P"
+expect "$?" 1 "interface taken down: exit status"
+grep -q 'capture socket on vB: Network is down (the interface is down' "$WORK/down.err" ||
+    { cat "$WORK/down.err"; fail "interface taken down: message"; }
+restore_vB
+note "interface taken down during the capture: reported, exit 1"
+
 # ---- -Z: root opens the socket and the file, then runs as nobody
 if getent passwd nobody >/dev/null; then
     ip netns exec "$NSB" "$SNIFF" -i vB -q -Z nobody -w "$WORK/z.pcap" >/dev/null 2>"$WORK/z.err" &
@@ -125,7 +165,7 @@ fi
 
 # ---- the live count: once a second on a terminal, never into a file
 if command -v script >/dev/null 2>&1; then
-    (sleep 0.5; for _ in 1 2 3 4 5; do inA "$SEND" -i vA $AB -k flood -n 2 >/dev/null; sleep 0.5; done) &
+    (sleep 0.3; for _ in 1 2 3 4 5; do inA "$SEND" -i vA $AB -k flood -n 2 >/dev/null; sleep 0.2; done) &
     T=$!
     BG_PIDS="$BG_PIDS $T"
     script -qfec "timeout -s INT 3.2 ip netns exec $NSB $SNIFF -i vB -w $WORK/tty.pcap" /dev/null >"$WORK/tty.log" 2>&1
@@ -151,7 +191,7 @@ err() { # err NAME EXPECTED-TEXT command...
 err "no such device" "SIOCGIFINDEX(nosuchdev0): No such device (no such device: see \`ip link\`" inB "$SNIFF" -i nosuchdev0
 ip -n "$NSB" link set vB down
 err "interface down" "interface vB is down: bring it up with \`ip link set vB up\`" inB "$SNIFF" -i vB
-ip -n "$NSB" link set vB up
+restore_vB
 err "no CAP_NET_RAW" "socket(AF_PACKET, SOCK_RAW): Operation not permitted (run as root or grant CAP_NET_RAW" \
     inB setpriv --bounding-set -net_raw -- "$SNIFF" -i vB
 if setpriv --reuid 65534 --regid 65534 --clear-groups -- test -x "$SNIFF" 2>/dev/null &&
