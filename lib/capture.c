@@ -288,6 +288,8 @@ int pktd_cap_activate(pktd_cap *c)
     if (c->active)
         return pktd__cap_fail(c, PKTD_E_BAD_STATE, "the handle is already active");
     c->errmsg[0] = '\0';
+    /* A break asked for before activation does not stop the first read. */
+    (void)pktd__cap_take_break(c);
     c->st_received = c->st_dropped = c->st_delivered = c->st_filtered = 0;
     c->refilter_until_ns = 0;
     int rc = pktd__cap_filter_refresh(c);

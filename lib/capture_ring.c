@@ -274,8 +274,9 @@ int pktd__cap_ring_activate(pktd_cap *c)
         if (setsockopt(c->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0)
             return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)");
     } else if (c->promisc) {
-        pktd__cap_fail(c, PKTD_CAP_WARNING,
-                       "promiscuous mode is not available when capturing on all interfaces");
+        /* Keep a ring warning already recorded, and add this one. */
+        pktd__cap_fail(c, PKTD_CAP_WARNING, "%s%spromiscuous mode is not available when capturing "
+                       "on all interfaces", warning ? c->errmsg : "", warning ? "; " : "");
         warning = 1;
     }
 

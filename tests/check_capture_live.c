@@ -728,9 +728,24 @@ START_TEST(test_promisc_all_warns)
     pktd_cap *c;
     ck_assert_int_eq(pktd_cap_create(&c, "any"), 0);
     ck_assert_int_eq(pktd_cap_set_promisc(c, 1), 0);
+    /* A break asked for before activation is forgotten by it. */
+    pktd_cap_breakloop(c);
+    ck_assert_int_eq(pktd_cap_set_timeout(c, 0), 0);
     ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "promiscuous mode is not available"));
     ck_assert_int_ge(pktd_cap_fd(c), 0);
+    const uint8_t *d;
+    size_t len;
+    ck_assert_int_ne(pktd_cap_next(c, &d, &len), PKTD_E_BREAK);
+    pktd_cap_close(c);
+    /* Two warnings at once: both are in the message. */
+    ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
+    ck_assert_int_eq(pktd_cap_set_promisc(c, 1), 0);
+    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 8u << 20), 0);
+    pktd__cap_test_ring_limits(c, 1u << 20, 0);
+    ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
+    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "retried smaller"));
+    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "; promiscuous mode is not available"));
     pktd_cap_close(c);
     /* Immediate mode insists on V2. */
     c = open_lo(PKTD_CAP_TPACKET_V3, 10);
