@@ -30,8 +30,10 @@ esac | sed 's|^[^/]*/||; /\/$/d; /^$/d' | sort >"$tmp/dist" || exit 1
 comm -23 "$tmp/git" "$tmp/dist" >"$tmp/missing"
 n=$(wc -l <"$tmp/git")
 if [ -s "$tmp/missing" ]; then
-    echo "not ok - $(wc -l <"$tmp/missing") of $n files in git are not in $tarball:"
-    sed 's/^/#   /' "$tmp/missing"
+    echo "not ok - $(wc -l <"$tmp/missing") of $n files in git are not in $tarball; by directory:"
+    sed 's|/[^/]*$||' "$tmp/missing" | uniq -c | sed 's/^/#   /'
+    echo "# the first ones:"
+    head -n 40 "$tmp/missing" | sed 's/^/#   /'
     exit 1
 fi
 echo "ok - all $n shipped files of the git tree are in $tarball"
