@@ -443,8 +443,12 @@ int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
             break;
         /* After the first packet take only what is ready: never wait again. */
         c->nonblock = 1;
-        if (atomic_load(&c->brk) != 0)
-            break;
+        if (atomic_load(&c->brk) != 0) {
+            /* Stopped by a break (from the callback, a signal or a thread):
+             * say so, as libpcap does; the packets were handed over. */
+            c->nonblock = saved_nonblock;
+            return pktd__cap_take_break(c);
+        }
     }
     c->nonblock = saved_nonblock;
     if (n > 0)

@@ -313,6 +313,7 @@ struct counter {
     unsigned n;
     unsigned stop_after;
     size_t last_len;
+    pktd_cap *break_cap; /* call pktd_cap_breakloop() on it at stop_after */
 };
 
 static int count_cb(void *user, const uint8_t *data, size_t caplen, uint32_t wire, uint64_t ts)
@@ -323,6 +324,11 @@ static int count_cb(void *user, const uint8_t *data, size_t caplen, uint32_t wir
     ck_assert_uint_gt(ts, 0);
     k->n++;
     k->last_len = caplen;
+    if (k->break_cap != NULL) {
+        if (k->n == k->stop_after)
+            pktd_cap_breakloop(k->break_cap);
+        return 0;
+    }
     return k->stop_after != 0 && k->n >= k->stop_after;
 }
 
@@ -368,7 +374,7 @@ START_TEST(test_breakloop)
     ck_assert_uint_ge(mono_ms() - t0, 90);
     /* Also through dispatch. */
     ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
-    struct counter k = {0, 0, 0};
+    struct counter k = {0, 0, 0, NULL};
     ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &k), PKTD_E_BREAK);
     ck_assert_uint_eq(k.n, 0);
     ck_assert_int_eq(pktd_cap_dispatch(c, 0, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
@@ -421,7 +427,7 @@ START_TEST(test_dispatch)
     activate(c);
     udp_send(4004, 7, 20);
     sleep_ms(30);
-    struct counter k = {0, 0, 0};
+    struct counter k = {0, 0, 0, NULL};
     int rc = pktd_cap_dispatch(c, 3, count_cb, &k);
     ck_assert_int_eq(rc, 3);
     ck_assert_uint_eq(k.n, 3);
@@ -435,11 +441,22 @@ START_TEST(test_dispatch)
     }
     ck_assert_uint_eq(k.n, 7);
     ck_assert_uint_eq(k.last_len, 14 + 20 + 8 + 20);
+    /* A break from inside the callback ends the batch with PKTD_E_BREAK;
+     * the rest stays for the next call. */
+    udp_send(4004, 5, 20);
+    sleep_ms(30);
+    struct counter b = {0, 2, 0, c};
+    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &b), PKTD_E_BREAK);
+    ck_assert_uint_eq(b.n, 2);
+    b.break_cap = NULL;
+    b.stop_after = 0;
+    while (b.n < 5)
+        ck_assert_int_gt(pktd_cap_dispatch(c, 0, count_cb, &b), 0);
     ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
     ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &k), 0);
     uint64_t st[PKTD_CAP_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 7);
+    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 12);
     pktd_cap_close(c);
     close(r);
 }

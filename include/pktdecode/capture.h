@@ -392,7 +392,8 @@ PKTD_API int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen) PK
  * @param cb   the callback.
  * @param user passed to @p cb.
  * @return the number of packets processed (0 on timeout); PKTD_E_BREAK when
- *         pktd_cap_breakloop() was called before any packet was processed;
+ *         pktd_cap_breakloop() was called before or during the batch (the
+ *         packets handed to @p cb until then stay processed and counted);
  *         negative codes as pktd_cap_next().
  * @since 1.0
  */
