@@ -227,6 +227,13 @@ PKTD_API int pktd_cap_set_timeout(pktd_cap *c, int32_t ms);
 /**
  * @brief Immediate mode: every packet is readable as soon as it arrives
  *        (TPACKET_V2, one frame per packet) instead of in blocks.
+ *
+ * A V2 frame holds a whole packet up to the snap length (at most 64 KiB
+ * plus headers, the size of an aggregated GRO/TSO packet), whatever the
+ * packet's real size: the default 4 MiB ring then has about 60 frames.  For
+ * bursts of small packets lower the snap length or raise the buffer; V3
+ * (the default) packs packets by their real size.
+ *
  * @param c  a handle not yet activated.
  * @param on 1 to enable.
  * @return 0; PKTD_E_BAD_STATE.

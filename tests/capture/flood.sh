@@ -42,7 +42,35 @@ flood() {
 }
 
 flood keep-up -V 3 -B 67108864
-flood slow-reader -V 2 -B 1048576 -D 2500
+flood slow-reader -V 2 -B 1048576 -D 2500 -w "$WORK/slow.pcapng" -W pcapng -n
 d=$(stat dropped "$WORK/slow-reader.txt")
+v=$(stat delivered "$WORK/slow-reader.txt")
 [ "$d" -gt 0 ] || fail "slow-reader: a 1 MiB ring held $N frames? dropped $d"
+# The pcapng file has the frames captured, and its statistics block the
+# counts: received, dropped by the kernel, delivered.
+python3 - "$WORK/slow.pcapng" >"$WORK/isb" <<'PY' || fail "no statistics block in the pcapng file"
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+o, epb, isb = 0, 0, None
+while o + 12 <= len(d):
+    t, l = struct.unpack_from("=II", d, o)
+    if t == 6:
+        epb += 1
+    elif t == 5:
+        p, isb = o + 20, {}
+        while p + 4 <= o + l - 4:
+            c, n = struct.unpack_from("=HH", d, p)
+            if c == 0:
+                break
+            if n == 8:
+                isb[c] = struct.unpack_from("=Q", d, p + 4)[0]
+            p += 4 + (n + 3) // 4 * 4
+    o += l
+print(epb, isb[4], isb[7], isb[8])
+PY
+expect "$(cat "$WORK/isb")" "$v $N $d $v" "slow-reader pcapng: packets, isb_ifrecv, isb_osdrop, isb_usrdeliv"
+if command -v capinfos >/dev/null 2>&1; then
+    expect "$(capinfos -M -c "$WORK/slow.pcapng" 2>/dev/null | sed -n 's/^Number of packets: *//p')" "$v" "capinfos: packets"
+fi
+note "slow-reader: the pcapng file holds the $v frames and the drop count $d"
 exit 0
