@@ -126,6 +126,15 @@ for b in bad:
     print("#   " + b)
 check(not bad, "%d prototypes match the %d PKTD_API declarations of the headers" % (len(protos), len(decls)))
 
+# Every declaration's Doxygen comment says since when it exists (Doxygen
+# itself checks @param and @return, not @since).
+nosince = [m.group(2) for m in re.finditer(r"(/\*\*(?:(?!\*/).)*\*/)\s*PKTD_API\s+[^;(]*?\b(pktd_\w+)\s*\(",
+                                           text, re.S) if "@since" not in m.group(1)]
+documented = len(re.findall(r"\*/\s*PKTD_API\b", text))
+check(not nosince and documented == len(decls),
+      "%d of %d declarations have a doc comment, all with @since%s"
+      % (documented, len(decls), (": missing in " + " ".join(nosince)) if nosince else ""))
+
 unmapped = sorted(set(decls) - mapped)
 check(sorted(mapped - set(decls)) == [], "every symbol of lib/libpktdecode.map is declared in a header")
 if unmapped:
