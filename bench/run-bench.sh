@@ -68,6 +68,7 @@ done
 programs="floor|$builddir/bench/bench-floor -r $inner
 pktd decode only|$bench parse -m decode -r $inner
 pktd full|$bench parse -m full -r $inner
+pktd fields|$bench parse -m fields -r $inner
 pktd full+csum|$bench parse -m csum -r $inner"
 if [ -x "$builddir/bench/bench-libtrace" ]; then
     programs="$programs

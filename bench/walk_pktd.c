@@ -7,14 +7,24 @@
 
 #include "walk_pktd.h"
 
-/* The 6 bytes of a MAC address as one number (two loads). */
+/* Big-endian loads, and a 6-byte address as the number
+ * pktd_packet_fields() gives (high 16 bits << 32 | low 32 bits), so that
+ * the full and fields passes compute the same value from the same fields. */
+static inline uint32_t be16(const uint8_t *p)
+{
+    return (uint32_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t be32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+}
+
 static inline uint64_t mac48(const uint8_t *m)
 {
-    uint32_t hi;
-    uint16_t lo;
-    memcpy(&hi, m, 4);
-    memcpy(&lo, m + 4, 2);
-    return (uint64_t)hi << 16 | lo;
+    return (uint64_t)be16(m) << 32 | be32(m + 2);
 }
 
 static inline uint64_t read_eth(const pktd_packet *p, uint32_t layers)
@@ -24,10 +34,10 @@ static inline uint64_t read_eth(const pktd_packet *p, uint32_t layers)
         s += mac48(pktd_eth_dst(p)) ^ mac48(pktd_eth_src(p));
     s += pktd_eth_type(p);
     if (layers & (1u << PKTD_LAYER_VLAN)) {
+        /* Each tag's TPID and TCI (VID, PCP and DEI together). */
         uint32_t n = pktd_vlan_count(p);
         for (uint32_t i = 0; i < n; i++)
-            s += (uint64_t)pktd_vlan_tpid(p, i) << 16 | pktd_vlan_vid(p, i) |
-                 (uint64_t)pktd_vlan_pcp(p, i) << 12;
+            s += (uint64_t)pktd_vlan_tpid(p, i) << 16 | pktd_vlan_tci(p, i);
     }
     return s;
 }
@@ -36,25 +46,24 @@ static inline uint64_t read_arp(const pktd_packet *p)
 {
     uint64_t s = pktd_arp_htype(p) + pktd_arp_ptype(p) + pktd_arp_op(p) + pktd_arp_hlen(p) +
                  pktd_arp_plen(p);
-    const uint8_t *a = pktd_arp_sha(p), *b = pktd_arp_spa(p);
-    const uint8_t *c = pktd_arp_tha(p), *d = pktd_arp_tpa(p);
-    /* Ethernet/IPv4 ARP: 6-byte hardware and 4-byte protocol addresses. */
-    if (a != NULL && pktd_arp_hlen(p) == 6 && pktd_arp_plen(p) == 4) {
-        uint32_t spa, tpa;
-        memcpy(&spa, b, 4);
-        memcpy(&tpa, d, 4);
-        s += mac48(a) ^ mac48(c) ^ spa ^ tpa;
-    }
-    return s;
+    /* The addresses, for 6-byte hardware and 4-byte protocol ones. */
+    uint64_t addr = 0;
+    if (pktd_arp_hlen(p) == 6)
+        addr ^= mac48(pktd_arp_sha(p)) ^ mac48(pktd_arp_tha(p));
+    if (pktd_arp_plen(p) == 4)
+        addr ^= (uint64_t)be32(pktd_arp_spa(p)) ^ be32(pktd_arp_tpa(p));
+    return s + addr;
 }
 
 static inline uint64_t read_ipv4(const pktd_packet *p)
 {
     size_t opts_len = 0;
     (void)pktd_ipv4_options(p, NULL, &opts_len);
+    /* The flags and offset as the 16-bit field they come from. */
+    uint32_t frag = (uint32_t)pktd_ipv4_rf(p) << 15 | (uint32_t)pktd_ipv4_df(p) << 14 |
+                    (uint32_t)pktd_ipv4_mf(p) << 13 | pktd_ipv4_frag_offset(p);
     return (uint64_t)pktd_ipv4_src(p) + pktd_ipv4_dst(p) + pktd_ipv4_ihl(p) + pktd_ipv4_tos(p) +
-           pktd_ipv4_total_len(p) + pktd_ipv4_id(p) + ((uint64_t)pktd_ipv4_df(p) << 1) +
-           ((uint64_t)pktd_ipv4_mf(p) << 2) + pktd_ipv4_frag_offset(p) + pktd_ipv4_ttl(p) +
+           pktd_ipv4_total_len(p) + pktd_ipv4_id(p) + frag + pktd_ipv4_ttl(p) +
            pktd_ipv4_proto(p) + pktd_ipv4_checksum(p) + opts_len;
 }
 
@@ -62,7 +71,7 @@ static inline uint64_t read_tcp(const pktd_packet *p)
 {
     uint64_t s = pktd_tcp_sport(p) + pktd_tcp_dport(p) + (uint64_t)pktd_tcp_seq(p) +
                  pktd_tcp_ack(p) + pktd_tcp_doff(p) + pktd_tcp_flags(p) + pktd_tcp_window(p) +
-                 pktd_tcp_checksum(p) + pktd_tcp_urgent(p);
+                 pktd_tcp_checksum(p) + pktd_tcp_urgent(p) + (uint64_t)pktd_tcp_ns(p);
     uint16_t mss;
     uint8_t ws;
     uint32_t val, ecr;
@@ -164,6 +173,72 @@ uint64_t walk_pktd_decode(const struct bench_frames *f, void *ctx)
         const struct bench_frame *fr = &f->v[i];
         s += (uint64_t)pktd_decode(&p, fr->linktype, fr->data, fr->len) +
              pktd_packet_layers(&p);
+    }
+    return s;
+}
+
+/* The same fields as read_all(), from the array pktd_packet_fields() fills. */
+static inline uint64_t read_fields(const uint32_t *v)
+{
+    uint32_t layers = v[PKTD_FIELD_LAYERS];
+    uint64_t s = layers + v[PKTD_FIELD_FLAGS] + v[PKTD_FIELD_ETH_TYPE];
+    if (layers & (1u << PKTD_LAYER_ETH))
+        s += ((uint64_t)v[PKTD_FIELD_ETH_DST_HI] << 32 | v[PKTD_FIELD_ETH_DST_LO]) ^
+             ((uint64_t)v[PKTD_FIELD_ETH_SRC_HI] << 32 | v[PKTD_FIELD_ETH_SRC_LO]);
+    if (layers & (1u << PKTD_LAYER_VLAN)) {
+        s += (uint64_t)v[PKTD_FIELD_VLAN0_TPID] << 16 | v[PKTD_FIELD_VLAN0_TCI];
+        if (v[PKTD_FIELD_VLAN_COUNT] > 1)
+            s += (uint64_t)v[PKTD_FIELD_VLAN1_TPID] << 16 | v[PKTD_FIELD_VLAN1_TCI];
+    }
+    if (layers & (1u << PKTD_LAYER_ARP))
+        s += (uint64_t)v[PKTD_FIELD_ARP_HTYPE] + v[PKTD_FIELD_ARP_PTYPE] + v[PKTD_FIELD_ARP_OP] +
+             v[PKTD_FIELD_ARP_HLEN] + v[PKTD_FIELD_ARP_PLEN] +
+             (((uint64_t)v[PKTD_FIELD_ARP_SHA_HI] << 32 | v[PKTD_FIELD_ARP_SHA_LO]) ^
+              ((uint64_t)v[PKTD_FIELD_ARP_THA_HI] << 32 | v[PKTD_FIELD_ARP_THA_LO]) ^
+              (uint64_t)v[PKTD_FIELD_ARP_SPA] ^ v[PKTD_FIELD_ARP_TPA]);
+    if (layers & (1u << PKTD_LAYER_IPV4))
+        s += (uint64_t)v[PKTD_FIELD_IPV4_SRC] + v[PKTD_FIELD_IPV4_DST] + v[PKTD_FIELD_IPV4_IHL] +
+             v[PKTD_FIELD_IPV4_TOS] + v[PKTD_FIELD_IPV4_TOTAL_LEN] + v[PKTD_FIELD_IPV4_ID] +
+             v[PKTD_FIELD_IPV4_FRAG] + v[PKTD_FIELD_IPV4_TTL] + v[PKTD_FIELD_IPV4_PROTO] +
+             v[PKTD_FIELD_IPV4_CHECKSUM] + v[PKTD_FIELD_IPV4_OPTIONS_LEN];
+    if (layers & (1u << PKTD_LAYER_TCP)) {
+        s += (uint64_t)v[PKTD_FIELD_TCP_SPORT] + v[PKTD_FIELD_TCP_DPORT] + v[PKTD_FIELD_TCP_SEQ] +
+             v[PKTD_FIELD_TCP_ACK] + v[PKTD_FIELD_TCP_DOFF] + v[PKTD_FIELD_TCP_FLAGS] +
+             v[PKTD_FIELD_TCP_WINDOW] + v[PKTD_FIELD_TCP_CHECKSUM] + v[PKTD_FIELD_TCP_URGENT] +
+             v[PKTD_FIELD_TCP_NS];
+        uint32_t has = v[PKTD_FIELD_TCP_OPTIONS];
+        if (has != 0) {
+            s += v[PKTD_FIELD_TCP_MSS] + v[PKTD_FIELD_TCP_WSCALE] +
+                 ((has & PKTD_TCP_HAS_SACK_PERM) != 0) +
+                 ((uint64_t)v[PKTD_FIELD_TCP_TSVAL] ^ v[PKTD_FIELD_TCP_TSECR]);
+            for (uint32_t i = 0; i < v[PKTD_FIELD_TCP_SACK_COUNT] && i < 4; i++)
+                s += (uint64_t)v[PKTD_FIELD_TCP_SACK0_LEFT + 2 * i] ^
+                     v[PKTD_FIELD_TCP_SACK0_RIGHT + 2 * i];
+        }
+    } else if (layers & (1u << PKTD_LAYER_UDP)) {
+        s += (uint64_t)v[PKTD_FIELD_UDP_SPORT] + v[PKTD_FIELD_UDP_DPORT] + v[PKTD_FIELD_UDP_LEN] +
+             v[PKTD_FIELD_UDP_CHECKSUM];
+    } else if (layers & (1u << PKTD_LAYER_ICMP)) {
+        s += (uint64_t)v[PKTD_FIELD_ICMP_TYPE] + v[PKTD_FIELD_ICMP_CODE] +
+             v[PKTD_FIELD_ICMP_CHECKSUM];
+    }
+    s += v[PKTD_FIELD_PAYLOAD_LEN];
+    if (v[PKTD_FIELD_ERROR] != 0)
+        s += (uint64_t)v[PKTD_FIELD_ERROR_LAYER] << 8 | v[PKTD_FIELD_ERROR_REASON];
+    return s;
+}
+
+uint64_t walk_pktd_fields(const struct bench_frames *f, void *ctx)
+{
+    (void)ctx;
+    uint64_t s = 0;
+    pktd_packet p;
+    uint32_t v[PKTD_FIELD_COUNT_];
+    for (uint32_t i = 0; i < f->n; i++) {
+        const struct bench_frame *fr = &f->v[i];
+        (void)pktd_decode(&p, fr->linktype, fr->data, fr->len);
+        (void)pktd_packet_fields(&p, v, PKTD_FIELD_COUNT_);
+        s += read_fields(v);
     }
     return s;
 }

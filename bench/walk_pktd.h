@@ -16,6 +16,10 @@ uint64_t walk_pktd_full(const struct bench_frames *f, void *ctx);
 /* The same plus verification of the IPv4, TCP, UDP and ICMP checksums. */
 uint64_t walk_pktd_csum(const struct bench_frames *f, void *ctx);
 
+/* The same fields as walk_pktd_full, all copied by one pktd_packet_fields()
+ * call per packet (fields.h) and read from the array. */
+uint64_t walk_pktd_fields(const struct bench_frames *f, void *ctx);
+
 /* pktd_decode() alone: validation and layer location, no field read but
  * the layer set. */
 uint64_t walk_pktd_decode(const struct bench_frames *f, void *ctx);

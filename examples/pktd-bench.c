@@ -1,6 +1,6 @@
 /* pktd-bench: measure libpktdecode.  Interface: CONTRACT.md, "pktd-bench".
  *
- *   pktd-bench parse [-r ROUNDS] [-m full|decode|csum] FILE
+ *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum] FILE
  *   pktd-bench hash COUNT SIZE
  *   pktd-bench cipher COUNT SIZE
  *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
@@ -8,8 +8,10 @@
  * parse: loads every frame of FILE (pcap or pcapng) into one contiguous
  * buffer, then times ROUNDS rounds (default 9) of full decodes of all of them
  * and prints, last, `parse pkts=N ns_per_pkt=X mpps=Y` for the best round.
- * -m full (the default) reads every field of every layer, every TCP option;
- * decode only decodes; csum also verifies every checksum.
+ * -m full (the default) reads every field of every layer, every TCP option,
+ * through the per-field accessors; fields reads the same fields from the
+ * array one pktd_packet_fields() call fills; decode only decodes; csum is
+ * full plus the verification of every checksum.
  *
  * hash / cipher: COUNT one-shot AF_ALG operations on SIZE bytes through one
  * handle (sha256 digests; cbc(aes) encryptions with a 128-bit key, SIZE a
@@ -45,7 +47,7 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|decode|csum] FILE\n"
+    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum] FILE\n"
                  "       pktd-bench hash COUNT SIZE\n"
                  "       pktd-bench cipher COUNT SIZE\n"
                  "       pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS\n"
@@ -53,8 +55,10 @@ static void usage(FILE *out)
                  "  parse   time full decodes of every frame of FILE (pcap or pcapng),\n"
                  "          loaded into memory first; prints the best round\n"
                  "  -r N    timed rounds (default 9)\n"
-                 "  -m      full: every field of every layer (default); decode: decoding\n"
-                 "          only; csum: full plus IPv4/TCP/UDP/ICMP checksum verification\n"
+                 "  -m      full: every field of every layer, one accessor call each\n"
+                 "          (default); fields: the same fields from one pktd_packet_fields()\n"
+                 "          call; decode: decoding only; csum: full plus IPv4/TCP/UDP/ICMP\n"
+                 "          checksum verification\n"
                  "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
                  "  cipher  COUNT one-shot AF_ALG cbc(aes) encryptions of SIZE bytes\n"
                  "          (128-bit key; SIZE a multiple of 16)\n"
@@ -125,6 +129,8 @@ static int cmd_parse(int argc, char **argv)
                 pass = walk_pktd_decode;
             else if (strcmp(optarg, "csum") == 0)
                 pass = walk_pktd_csum;
+            else if (strcmp(optarg, "fields") == 0)
+                pass = walk_pktd_fields;
             else
                 goto bad;
             break;

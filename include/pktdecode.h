@@ -19,6 +19,7 @@
 #include <pktdecode/tcp.h>
 #include <pktdecode/udp.h>
 #include <pktdecode/icmp.h>
+#include <pktdecode/fields.h>
 /* capture files */
 #include <pktdecode/reader.h>
 #include <pktdecode/writer.h>

@@ -172,6 +172,9 @@ _PROTOTYPES = [
     ("pktd_icmp_rest", c_uint32, [_STATE]),
     ("pktd_icmp_echo", c_int, [_STATE, _U16P, _U16P]),
     ("pktd_icmp_checksum_ok", c_int, [_STATE]),
+    # every field in one call (fields.h)
+    ("pktd_packet_fields", c_uint32, [_STATE, _U32P, c_uint32]),
+    ("pktd_field_name", c_char_p, [c_uint32]),
     # capture files: reading
     ("pktd_reader_open_path", c_int, [POINTER(_H), c_char_p]),
     ("pktd_reader_open_fd", c_int, [POINTER(_H), c_int]),
@@ -379,6 +382,7 @@ F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0
 F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
 VLAN_MAX_DEPTH = 8
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR = (1 << i for i in range(8))
+TCP_HAS_MSS, TCP_HAS_WSCALE, TCP_HAS_SACK_PERM, TCP_HAS_TIMESTAMPS, TCP_HAS_SACK = 0x1, 0x2, 0x4, 0x8, 0x10
 FORMAT_PCAP, FORMAT_PCAPNG = 1, 2
 READER_MAX_RECORD = 16 * 1024 * 1024
 WRITER_NANO = 0x1
@@ -438,6 +442,13 @@ def ipv4_str(v):
 
 
 # ---------------------------------------------------------------- Packet
+#: Names of the fields pktd_packet_fields() fills ("ipv4.src", "tcp.sport",
+#: ...), in index order (the PKTD_FIELD_* values); empty with a library
+#: older than the function.
+FIELD_NAMES = ([_s(lib.pktd_field_name(_i)) for _i in range(lib.pktd_packet_fields(None, None, 0))]
+               if "pktd_packet_fields" not in MISSING else [])
+
+
 class Packet:
     """The decoded-packet state (pktd_packet: c_uint64 * (pktd_packet_size() / 8)).
 
@@ -521,6 +532,14 @@ class Packet:
         if isinstance(layer, str):
             layer = LAYERS[layer]
         return bool(lib.pktd_packet_has(self._state, layer))
+
+    def fields(self):
+        """pktd_packet_fields(): every field in one foreign call instead of one
+        per field, as a dict from the names of FIELD_NAMES to their values
+        (0 for the fields of layers not decoded)."""
+        arr = (c_uint32 * len(FIELD_NAMES))()
+        lib.pktd_packet_fields(self._state, arr, len(arr))
+        return dict(zip(FIELD_NAMES, arr))
 
     def layers(self):
         """The names of the layers decoded, outermost first."""

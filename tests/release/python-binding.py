@@ -313,5 +313,21 @@ try:
 except Exception as e:  # a crash would not get here, an exception is a bug
     check(False, "NULL state raised %r" % e)
 
+# Every field in one call: Packet.fields() against the accessors.
+bad = []
+for data in frames:
+    p = P.Packet(data)
+    fl = p.fields()
+    for name, value in (("layers", P.lib.pktd_packet_layers(p._state)),
+                        ("ipv4.src", p.ipv4_src()), ("ipv4.ttl", p.ipv4_ttl()),
+                        ("tcp.dport", p.tcp_dport()), ("tcp.seq", p.tcp_seq()),
+                        ("udp.sport", p.udp_sport()), ("icmp.type", p.icmp_type()),
+                        ("eth.type", p.eth_type())):
+        if fl[name] != value:
+            bad.append("%s = %r, accessor %r" % (name, fl[name], value))
+check(len(P.FIELD_NAMES) == P.lib.pktd_packet_fields(None, None, 0) > 70 and not bad,
+      "Packet.fields(): %d fields, the accessors' values on %d frames%s"
+      % (len(P.FIELD_NAMES), len(frames), "" if not bad else ": " + "; ".join(bad[:3])))
+
 print("# %.1f s, %d failure(s)" % (time.time() - t0, failures))
 sys.exit(1 if failures else 0)

@@ -1,0 +1,296 @@
+/* Every decoded field in one call (fields.h).
+ *
+ * Each value is read exactly as its accessor reads it (tests/check_parse_fields
+ * compares the two on every frame of the test captures), but straight from
+ * the state, without a call, a presence test and a return per field.  Each
+ * group of fields (link, layer 3, layer 4, TCP options) is either stored
+ * whole or cleared with a constant-size memset, which compilers turn into a
+ * few vector stores: clearing the whole array first would cost a `rep stos`
+ * of 300 bytes per packet. */
+#include "config.h"
+
+#include <string.h>
+
+#include <pktdecode/fields.h>
+
+#include "packet_impl.h"
+
+#define SACK_BLOCK_LEN 8u
+
+/* Clear fields FIRST ... LAST (a constant range). */
+#define CLEAR(o, first, last) memset((o) + (first), 0, ((last) - (first) + 1) * sizeof *(o))
+
+/* A 6-byte address as its high 16 and low 32 bits. */
+static inline void put_mac(uint32_t *o, uint32_t hi, const uint8_t *m)
+{
+    o[hi] = pktd_be16(m);
+    o[hi + 1] = pktd_be32(m + 2);
+}
+
+static void fill_link(const struct pktd__packet *s, uint32_t *o, uint32_t layers)
+{
+    const uint8_t *d = s->data;
+    CLEAR(o, PKTD_FIELD_ETH_DST_HI, PKTD_FIELD_SLL2_IFINDEX);
+    if (layers & PKTD__BIT(PKTD_LAYER_ETH)) {
+        put_mac(o, PKTD_FIELD_ETH_DST_HI, d);
+        put_mac(o, PKTD_FIELD_ETH_SRC_HI, d + 6);
+    }
+    if (layers & (PKTD__BIT(PKTD_LAYER_ETH) | PKTD__BIT(PKTD_LAYER_SLL) |
+                  PKTD__BIT(PKTD_LAYER_SLL2)))
+        o[PKTD_FIELD_ETH_TYPE] = s->eth_type;
+    if (layers & PKTD__BIT(PKTD_LAYER_VLAN)) {
+        /* Tag 0's TPID is the link header's type field; tag 1's is the type
+         * field that ends tag 0. */
+        o[PKTD_FIELD_VLAN_COUNT] = s->vlan_count;
+        o[PKTD_FIELD_VLAN0_TPID] = pktd_be16(d + s->vlan_tpid0);
+        o[PKTD_FIELD_VLAN0_TCI] = pktd_be16(d + s->vlan_off);
+        if (s->vlan_count > 1) {
+            o[PKTD_FIELD_VLAN1_TPID] = pktd_be16(d + s->vlan_off + 2);
+            o[PKTD_FIELD_VLAN1_TCI] = pktd_be16(d + s->vlan_off + 4);
+        }
+    }
+    if (layers & PKTD__BIT(PKTD_LAYER_SLL)) {
+        o[PKTD_FIELD_SLL_PKTTYPE] = pktd_be16(d);
+        o[PKTD_FIELD_SLL_HATYPE] = pktd_be16(d + 2);
+    } else if (layers & PKTD__BIT(PKTD_LAYER_SLL2)) {
+        o[PKTD_FIELD_SLL_PKTTYPE] = d[10];
+        o[PKTD_FIELD_SLL_HATYPE] = pktd_be16(d + 8);
+        o[PKTD_FIELD_SLL2_IFINDEX] = pktd_be32(d + 4);
+    }
+}
+
+static void fill_arp(const uint8_t *h, uint32_t *o)
+{
+    uint32_t hln = h[4], pln = h[5];
+    o[PKTD_FIELD_ARP_HTYPE] = pktd_be16(h);
+    o[PKTD_FIELD_ARP_PTYPE] = pktd_be16(h + 2);
+    o[PKTD_FIELD_ARP_HLEN] = hln;
+    o[PKTD_FIELD_ARP_PLEN] = pln;
+    o[PKTD_FIELD_ARP_OP] = pktd_be16(h + 6);
+    CLEAR(o, PKTD_FIELD_ARP_SHA_HI, PKTD_FIELD_ARP_TPA);
+    /* The decoder checked that all four addresses were captured. */
+    const uint8_t *sha = h + 8, *spa = sha + hln, *tha = spa + pln, *tpa = tha + hln;
+    if (hln == 6) {
+        put_mac(o, PKTD_FIELD_ARP_SHA_HI, sha);
+        put_mac(o, PKTD_FIELD_ARP_THA_HI, tha);
+    }
+    if (pln == 4) {
+        o[PKTD_FIELD_ARP_SPA] = pktd_be32(spa);
+        o[PKTD_FIELD_ARP_TPA] = pktd_be32(tpa);
+    }
+}
+
+static void fill_ipv4(const struct pktd__packet *s, const uint8_t *h, uint32_t *o)
+{
+    o[PKTD_FIELD_IPV4_IHL] = h[0] & 0x0fu;
+    o[PKTD_FIELD_IPV4_TOS] = h[1];
+    o[PKTD_FIELD_IPV4_TOTAL_LEN] = pktd_be16(h + 2);
+    o[PKTD_FIELD_IPV4_ID] = pktd_be16(h + 4);
+    o[PKTD_FIELD_IPV4_FRAG] = pktd_be16(h + 6);
+    o[PKTD_FIELD_IPV4_TTL] = h[8];
+    o[PKTD_FIELD_IPV4_PROTO] = h[9];
+    o[PKTD_FIELD_IPV4_CHECKSUM] = pktd_be16(h + 10);
+    o[PKTD_FIELD_IPV4_SRC] = pktd_be32(h + 12);
+    o[PKTD_FIELD_IPV4_DST] = pktd_be32(h + 16);
+    o[PKTD_FIELD_IPV4_OPTIONS_LEN] = s->l3_hlen - 20u;
+}
+
+static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o)
+{
+    o[PKTD_FIELD_TCP_SPORT] = pktd_be16(h);
+    o[PKTD_FIELD_TCP_DPORT] = pktd_be16(h + 2);
+    o[PKTD_FIELD_TCP_SEQ] = pktd_be32(h + 4);
+    o[PKTD_FIELD_TCP_ACK] = pktd_be32(h + 8);
+    o[PKTD_FIELD_TCP_DOFF] = h[12] >> 4;
+    o[PKTD_FIELD_TCP_NS] = h[12] & 0x01u;
+    o[PKTD_FIELD_TCP_FLAGS] = h[13];
+    o[PKTD_FIELD_TCP_WINDOW] = pktd_be16(h + 14);
+    o[PKTD_FIELD_TCP_CHECKSUM] = pktd_be16(h + 16);
+    o[PKTD_FIELD_TCP_URGENT] = pktd_be16(h + 18);
+    /* The option slots hold each known option's offset in the header (0:
+     * absent), located and size-checked by the decoder. */
+    CLEAR(o, PKTD_FIELD_TCP_OPTIONS, PKTD_FIELD_TCP_SACK3_RIGHT);
+    uint64_t slots;
+    memcpy(&slots, s->tcp_opt, sizeof slots);
+    if (slots == 0)
+        return;
+    const uint8_t *opt = s->tcp_opt;
+    uint32_t has = 0;
+    if (opt[PKTD__TCPOPT_MSS] != 0) {
+        has |= PKTD_TCP_HAS_MSS;
+        o[PKTD_FIELD_TCP_MSS] = pktd_be16(h + opt[PKTD__TCPOPT_MSS] + 2);
+    }
+    if (opt[PKTD__TCPOPT_WS] != 0) {
+        has |= PKTD_TCP_HAS_WSCALE;
+        o[PKTD_FIELD_TCP_WSCALE] = h[opt[PKTD__TCPOPT_WS] + 2];
+    }
+    if (opt[PKTD__TCPOPT_SACK_PERM] != 0)
+        has |= PKTD_TCP_HAS_SACK_PERM;
+    if (opt[PKTD__TCPOPT_TS] != 0) {
+        has |= PKTD_TCP_HAS_TIMESTAMPS;
+        o[PKTD_FIELD_TCP_TSVAL] = pktd_be32(h + opt[PKTD__TCPOPT_TS] + 2);
+        o[PKTD_FIELD_TCP_TSECR] = pktd_be32(h + opt[PKTD__TCPOPT_TS] + 6);
+    }
+    if (opt[PKTD__TCPOPT_SACK] != 0) {
+        const uint8_t *b = h + opt[PKTD__TCPOPT_SACK];
+        uint32_t n = (b[1] - 2u) / SACK_BLOCK_LEN; /* 1 ... 4, checked by the decoder */
+        has |= PKTD_TCP_HAS_SACK;
+        o[PKTD_FIELD_TCP_SACK_COUNT] = n;
+        for (uint32_t i = 0; i < n; i++) {
+            o[PKTD_FIELD_TCP_SACK0_LEFT + 2 * i] = pktd_be32(b + 2 + SACK_BLOCK_LEN * i);
+            o[PKTD_FIELD_TCP_SACK0_RIGHT + 2 * i] = pktd_be32(b + 6 + SACK_BLOCK_LEN * i);
+        }
+    }
+    o[PKTD_FIELD_TCP_OPTIONS] = has;
+}
+
+static void fill(const struct pktd__packet *s, uint32_t *o)
+{
+    uint32_t layers = s->layers;
+    int failed = s->error != 0;
+    o[PKTD_FIELD_LAYERS] = layers;
+    o[PKTD_FIELD_FLAGS] = s->flags;
+    o[PKTD_FIELD_ERROR] = (uint32_t)s->error;
+    o[PKTD_FIELD_ERROR_LAYER] = failed ? s->error_layer : 0;
+    o[PKTD_FIELD_ERROR_REASON] = failed ? s->error_reason : 0;
+    o[PKTD_FIELD_LINKTYPE] = s->linktype;
+    /* As pktd_packet_payload(): nothing when the first layer failed. */
+    int payload = layers != 0 || !failed;
+    o[PKTD_FIELD_PAYLOAD_OFF] = payload ? s->payload_off : 0;
+    o[PKTD_FIELD_PAYLOAD_LEN] = payload ? s->payload_len : 0;
+    fill_link(s, o, layers);
+    if (pktd_likely(layers & PKTD__BIT(PKTD_LAYER_IPV4))) {
+        CLEAR(o, PKTD_FIELD_ARP_HTYPE, PKTD_FIELD_ARP_TPA);
+        fill_ipv4(s, pktd__l3(s), o);
+    } else {
+        CLEAR(o, PKTD_FIELD_IPV4_IHL, PKTD_FIELD_IPV4_OPTIONS_LEN);
+        if (layers & PKTD__BIT(PKTD_LAYER_ARP))
+            fill_arp(pktd__l3(s), o);
+        else
+            CLEAR(o, PKTD_FIELD_ARP_HTYPE, PKTD_FIELD_ARP_TPA);
+    }
+    if (pktd_likely(layers & PKTD__BIT(PKTD_LAYER_TCP))) {
+        fill_tcp(s, pktd__l4(s), o);
+        CLEAR(o, PKTD_FIELD_UDP_SPORT, PKTD_FIELD_ICMP_REST);
+        return;
+    }
+    CLEAR(o, PKTD_FIELD_TCP_SPORT, PKTD_FIELD_TCP_SACK3_RIGHT);
+    if (layers & PKTD__BIT(PKTD_LAYER_UDP)) {
+        const uint8_t *l4 = pktd__l4(s);
+        o[PKTD_FIELD_UDP_SPORT] = pktd_be16(l4);
+        o[PKTD_FIELD_UDP_DPORT] = pktd_be16(l4 + 2);
+        o[PKTD_FIELD_UDP_LEN] = pktd_be16(l4 + 4);
+        o[PKTD_FIELD_UDP_CHECKSUM] = pktd_be16(l4 + 6);
+    } else {
+        CLEAR(o, PKTD_FIELD_UDP_SPORT, PKTD_FIELD_UDP_CHECKSUM);
+    }
+    if (layers & PKTD__BIT(PKTD_LAYER_ICMP)) {
+        const uint8_t *l4 = pktd__l4(s);
+        o[PKTD_FIELD_ICMP_TYPE] = l4[0];
+        o[PKTD_FIELD_ICMP_CODE] = l4[1];
+        o[PKTD_FIELD_ICMP_CHECKSUM] = pktd_be16(l4 + 2);
+        o[PKTD_FIELD_ICMP_REST] = pktd_be32(l4 + 4);
+    } else {
+        CLEAR(o, PKTD_FIELD_ICMP_TYPE, PKTD_FIELD_ICMP_REST);
+    }
+}
+
+uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, uint32_t count)
+{
+    if (p == NULL || out == NULL || count == 0)
+        return PKTD_FIELD_COUNT_;
+    const struct pktd__packet *s = pktd__cpkt(p);
+    if (pktd_likely(count >= PKTD_FIELD_COUNT_)) {
+        fill(s, out); /* entries beyond ours are the caller's: untouched */
+    } else {
+        uint32_t all[PKTD_FIELD_COUNT_];
+        fill(s, all);
+        memcpy(out, all, count * sizeof *out);
+    }
+    return PKTD_FIELD_COUNT_;
+}
+
+static const char *const field_names[PKTD_FIELD_COUNT_] = {
+    [PKTD_FIELD_LAYERS] = "layers",
+    [PKTD_FIELD_FLAGS] = "flags",
+    [PKTD_FIELD_ERROR] = "error",
+    [PKTD_FIELD_ERROR_LAYER] = "error.layer",
+    [PKTD_FIELD_ERROR_REASON] = "error.reason",
+    [PKTD_FIELD_LINKTYPE] = "linktype",
+    [PKTD_FIELD_PAYLOAD_OFF] = "payload.off",
+    [PKTD_FIELD_PAYLOAD_LEN] = "payload.len",
+    [PKTD_FIELD_ETH_DST_HI] = "eth.dst_hi",
+    [PKTD_FIELD_ETH_DST_LO] = "eth.dst_lo",
+    [PKTD_FIELD_ETH_SRC_HI] = "eth.src_hi",
+    [PKTD_FIELD_ETH_SRC_LO] = "eth.src_lo",
+    [PKTD_FIELD_ETH_TYPE] = "eth.type",
+    [PKTD_FIELD_VLAN_COUNT] = "vlan.count",
+    [PKTD_FIELD_VLAN0_TPID] = "vlan0.tpid",
+    [PKTD_FIELD_VLAN0_TCI] = "vlan0.tci",
+    [PKTD_FIELD_VLAN1_TPID] = "vlan1.tpid",
+    [PKTD_FIELD_VLAN1_TCI] = "vlan1.tci",
+    [PKTD_FIELD_SLL_PKTTYPE] = "sll.pkttype",
+    [PKTD_FIELD_SLL_HATYPE] = "sll.hatype",
+    [PKTD_FIELD_SLL2_IFINDEX] = "sll2.ifindex",
+    [PKTD_FIELD_ARP_HTYPE] = "arp.htype",
+    [PKTD_FIELD_ARP_PTYPE] = "arp.ptype",
+    [PKTD_FIELD_ARP_HLEN] = "arp.hlen",
+    [PKTD_FIELD_ARP_PLEN] = "arp.plen",
+    [PKTD_FIELD_ARP_OP] = "arp.op",
+    [PKTD_FIELD_ARP_SHA_HI] = "arp.sha_hi",
+    [PKTD_FIELD_ARP_SHA_LO] = "arp.sha_lo",
+    [PKTD_FIELD_ARP_SPA] = "arp.spa",
+    [PKTD_FIELD_ARP_THA_HI] = "arp.tha_hi",
+    [PKTD_FIELD_ARP_THA_LO] = "arp.tha_lo",
+    [PKTD_FIELD_ARP_TPA] = "arp.tpa",
+    [PKTD_FIELD_IPV4_IHL] = "ipv4.ihl",
+    [PKTD_FIELD_IPV4_TOS] = "ipv4.tos",
+    [PKTD_FIELD_IPV4_TOTAL_LEN] = "ipv4.len",
+    [PKTD_FIELD_IPV4_ID] = "ipv4.id",
+    [PKTD_FIELD_IPV4_FRAG] = "ipv4.frag",
+    [PKTD_FIELD_IPV4_TTL] = "ipv4.ttl",
+    [PKTD_FIELD_IPV4_PROTO] = "ipv4.proto",
+    [PKTD_FIELD_IPV4_CHECKSUM] = "ipv4.csum",
+    [PKTD_FIELD_IPV4_SRC] = "ipv4.src",
+    [PKTD_FIELD_IPV4_DST] = "ipv4.dst",
+    [PKTD_FIELD_IPV4_OPTIONS_LEN] = "ipv4.opts_len",
+    [PKTD_FIELD_TCP_SPORT] = "tcp.sport",
+    [PKTD_FIELD_TCP_DPORT] = "tcp.dport",
+    [PKTD_FIELD_TCP_SEQ] = "tcp.seq",
+    [PKTD_FIELD_TCP_ACK] = "tcp.ack",
+    [PKTD_FIELD_TCP_DOFF] = "tcp.doff",
+    [PKTD_FIELD_TCP_FLAGS] = "tcp.flags",
+    [PKTD_FIELD_TCP_NS] = "tcp.ns",
+    [PKTD_FIELD_TCP_WINDOW] = "tcp.win",
+    [PKTD_FIELD_TCP_CHECKSUM] = "tcp.csum",
+    [PKTD_FIELD_TCP_URGENT] = "tcp.urp",
+    [PKTD_FIELD_TCP_OPTIONS] = "tcp.opts",
+    [PKTD_FIELD_TCP_MSS] = "tcp.mss",
+    [PKTD_FIELD_TCP_WSCALE] = "tcp.ws",
+    [PKTD_FIELD_TCP_TSVAL] = "tcp.tsval",
+    [PKTD_FIELD_TCP_TSECR] = "tcp.tsecr",
+    [PKTD_FIELD_TCP_SACK_COUNT] = "tcp.sack_count",
+    [PKTD_FIELD_TCP_SACK0_LEFT] = "tcp.sack0_left",
+    [PKTD_FIELD_TCP_SACK0_RIGHT] = "tcp.sack0_right",
+    [PKTD_FIELD_TCP_SACK1_LEFT] = "tcp.sack1_left",
+    [PKTD_FIELD_TCP_SACK1_RIGHT] = "tcp.sack1_right",
+    [PKTD_FIELD_TCP_SACK2_LEFT] = "tcp.sack2_left",
+    [PKTD_FIELD_TCP_SACK2_RIGHT] = "tcp.sack2_right",
+    [PKTD_FIELD_TCP_SACK3_LEFT] = "tcp.sack3_left",
+    [PKTD_FIELD_TCP_SACK3_RIGHT] = "tcp.sack3_right",
+    [PKTD_FIELD_UDP_SPORT] = "udp.sport",
+    [PKTD_FIELD_UDP_DPORT] = "udp.dport",
+    [PKTD_FIELD_UDP_LEN] = "udp.len",
+    [PKTD_FIELD_UDP_CHECKSUM] = "udp.csum",
+    [PKTD_FIELD_ICMP_TYPE] = "icmp.type",
+    [PKTD_FIELD_ICMP_CODE] = "icmp.code",
+    [PKTD_FIELD_ICMP_CHECKSUM] = "icmp.csum",
+    [PKTD_FIELD_ICMP_REST] = "icmp.rest",
+};
+
+const char *pktd_field_name(uint32_t field)
+{
+    if (field >= PKTD_FIELD_COUNT_ || field_names[field] == NULL)
+        return "unknown";
+    return field_names[field];
+}
