@@ -56,9 +56,13 @@ void bench_frames_free(struct bench_frames *f);
  * it read, so that the compiler cannot drop the work. */
 typedef uint64_t (*bench_pass_fn)(const struct bench_frames *f, void *ctx);
 
+/* Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), not wall
+ * time: on a machine shared with other work, time spent descheduled is not
+ * the decoder's.  The best round's wall time is kept for reference. */
 struct bench_result {
-    double best_ns;   /* per packet, best round */
-    double median_ns; /* per packet, median round */
+    double best_ns;      /* per packet, best round (CPU time) */
+    double median_ns;    /* per packet, median round (CPU time) */
+    double best_wall_ns; /* per packet, best round (wall time) */
     uint32_t rounds;  /* rounds timed */
     uint32_t reps;    /* passes over the frames per round */
     uint64_t sink;    /* the passes' results, combined */
@@ -78,6 +82,9 @@ void bench_print(const char *name, uint32_t pkts, const struct bench_result *r);
 
 /* Monotonic time in nanoseconds. */
 uint64_t bench_now_ns(void);
+
+/* CPU time of the calling thread in nanoseconds. */
+uint64_t bench_thread_cpu_ns(void);
 
 /* Common command line of the comparison programs:
  *   PROG [-r ROUNDS] [-n MAXPKTS] FILE
