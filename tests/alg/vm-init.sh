@@ -30,6 +30,14 @@ CK_VERBOSITY=verbose CK_DEFAULT_TIMEOUT=900 PKTD_ALG_TEST_SYSCTL=1 /bin/check_al
 echo "ALGVM check_alg rc=$?"
 echo "ALGVM time check_alg start=$start end=$(cut -d' ' -f1 /proc/uptime)"
 
+# The robustness area's AF_ALG fault tests, when vm.tap could copy them in.
+if [ -x /bin/alg_faults ]; then
+    start=$(cut -d' ' -f1 /proc/uptime)
+    CK_VERBOSITY=verbose CK_DEFAULT_TIMEOUT=900 /bin/alg_faults 2>&1
+    echo "ALGVM alg_faults rc=$?"
+    echo "ALGVM time alg_faults start=$start end=$(cut -d' ' -f1 /proc/uptime)"
+fi
+
 start=$(cut -d' ' -f1 /proc/uptime)
 PKTD_BIN=/bin sh /tests/programs.sh verify /prog 2>&1
 echo "ALGVM programs rc=$?"
