@@ -1,5 +1,5 @@
-/* Internet checksum.  The sum is taken over native 32-bit loads into a 64-bit
- * accumulator, then folded and byte-swapped into big-endian word order: the
+/* Internet checksum.  The sum is taken over native 64- and 32-bit loads,
+ * then folded and byte-swapped into big-endian word order: the
  * one's-complement sum does not depend on byte order (RFC 1071 §2(B)), so
  * this gives the same result as adding big-endian 16-bit words one by one,
  * at a fraction of the cost. */
@@ -14,6 +14,33 @@ uint32_t pktd__csum_sum(const uint8_t *p, size_t len)
 {
     uint64_t sum = 0;
     size_t i = 0;
+
+    /* A segment's worth of bytes (64 and more): 64-bit words into four
+     * independent accumulators, each overflow counted and added back
+     * (2^64 = 1 in one's-complement arithmetic modulo 0xffff), so that each
+     * 8 bytes cost one load and one add with carry.  Half the instructions of
+     * the 32-bit loop below and about twice as fast on a 1500-byte segment;
+     * short inputs (IPv4 headers) skip it, since combining the accumulators
+     * costs more than it saves there. */
+    if (len >= 64) {
+        uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, carries = 0;
+        for (; len - i >= 32; i += 32) {
+            uint64_t a, b, c, d;
+            memcpy(&a, p + i, 8);
+            memcpy(&b, p + i + 8, 8);
+            memcpy(&c, p + i + 16, 8);
+            memcpy(&d, p + i + 24, 8);
+            carries += __builtin_add_overflow(s0, a, &s0);
+            carries += __builtin_add_overflow(s1, b, &s1);
+            carries += __builtin_add_overflow(s2, c, &s2);
+            carries += __builtin_add_overflow(s3, d, &s3);
+        }
+        carries += __builtin_add_overflow(s0, s1, &s0);
+        carries += __builtin_add_overflow(s2, s3, &s2);
+        carries += __builtin_add_overflow(s0, s2, &s0);
+        /* 2^32 = 1 as well: below 2^35, room for the rest. */
+        sum = (s0 & 0xffffffffu) + (s0 >> 32) + carries;
+    }
 
     /* Two independent accumulators keep the adds from serialising. */
     uint64_t sum2 = 0;

@@ -164,6 +164,24 @@ START_TEST(test_checksum_internal)
             free(b);
         }
     }
+    /* Long inputs through the 64-bit path (from 64 bytes on), with patterned
+     * bytes and with all ones (an overflow on every add). */
+    static uint8_t big[65536];
+    static const size_t lens[] = {64, 65, 95, 96, 1480, 1500, 9001, 65535, 65536};
+    for (int pattern = 0; pattern < 2; pattern++) {
+        for (size_t i = 0; i < sizeof big; i++)
+            big[i] = pattern ? 0xff : (uint8_t)(i * 7u + 3u);
+        for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+            uint8_t *b = fr_exact_copy(big + (k & 3), lens[k] - (k & 3));
+            size_t n = lens[k] - (k & 3);
+            uint32_t want = fr_ref_fold(fr_ref_sum(b, n, 0));
+            uint32_t got = pktd__csum_sum(b, n);
+            ck_assert_msg(got == want || (got == 0 && want == 0xffff) ||
+                              (got == 0xffff && want == 0),
+                          "%zu bytes, pattern %d: %#x, reference %#x", n, pattern, got, want);
+            free(b);
+        }
+    }
     /* All ones: a long run of 0xff sums to one's-complement zero. */
     uint8_t ff[64];
     memset(ff, 0xff, sizeof ff);
