@@ -100,7 +100,11 @@ if [ "$mode" = update ]; then
     dir=$top_srcdir/abi/$ver/$triplet
     mkdir -p "$dir" || exit 1
     # Locations as bare file names and no build directory, so the file does
-    # not depend on where the tree was built.
+    # not depend on where the tree was built.  The locations must stay:
+    # without them (--no-show-locs) abidiff --headers-dir2 can no longer
+    # tell public types from private ones and accepts a pktd_packet that
+    # grows (checked with abigail-tools 2.2).  Line numbers change when the
+    # sources do, so regenerating an unchanged ABI may still rewrite them.
     # shellcheck disable=SC2046
     "$ABIDW" --annotate --no-corpus-path --short-locs --no-comp-dir-path \
         $(for h in $hdrs; do printf -- '--headers-dir %s ' "$h"; done) \
