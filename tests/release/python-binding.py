@@ -51,6 +51,8 @@ check(os.path.realpath(P.lib._name) == os.path.realpath(os.environ["PKTDECODE_LI
 # ------------------------------------------------ declarations vs headers
 headers = sorted(glob.glob(os.path.join(srcdir, "include", "pktdecode", "*.h")))
 headers.append(os.path.join(builddir, "include", "pktdecode", "version.h"))  # generated
+# (an in-tree build has version.h in the source directory too: count it once)
+headers = sorted(set(os.path.realpath(h) for h in headers))
 text = ""
 for h in headers:
     with open(h) as f:
