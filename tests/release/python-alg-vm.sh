@@ -64,6 +64,15 @@ for so in "$root$stdlib"/lib-dynload/*.so; do
     copy_with_libs "${so#"$root"}" "$so" || exit 1
 done
 cp "$srcdir/examples/python/pktdecode.py" "$srcdir/tests/release/python-alg.py" "$root/py/" || exit 1
+# A --enable-sanitizers library needs the ASan runtime loaded first into the
+# uninstrumented python3 (as configure arranges on the host); copy_with_libs
+# already put the runtime at its path in the tree.
+asan=$(ldd "$lib" 2>/dev/null | awk '$1 ~ /^libasan/ && $3 ~ /^\// { print $3 }')
+if [ -n "$asan" ]; then
+    echo "export LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0" >"$root/py/env"
+else
+    : >"$root/py/env"
+fi
 
 # AF_ALG and the templates the test binds, where the kernel has them as
 # modules (built-in ones need nothing).
@@ -93,6 +102,7 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 for m in $(cat /modules/list); do insmod /modules/$m.ko || echo "PYVM insmod $m failed"; done
 echo "PYVM start uptime=$(cut -d' ' -f1 /proc/uptime)"
+. /py/env
 PKTDECODE_LIB=/lib/pktd/libpktdecode.so.1 PKTD_PYTHON_DIR=/py /usr/bin/python3 -S -B /py/python-alg.py 2>&1
 echo "PYVM rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
 poweroff -f
