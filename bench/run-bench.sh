@@ -2,11 +2,13 @@
 # `make bench`: generate the workloads, run every decoder on each of them
 # side by side, print one table.  doc/performance.md explains the method.
 #
-#   run-bench.sh -b BUILDDIR -s SRCDIR [-q] [-c] [-R OUTER] [-r INNER] [-w LIST]
+#   run-bench.sh -b BUILDDIR -s SRCDIR [-q] [-c] [-N NICE] [-R OUTER] [-r INNER] [-w LIST]
 #
 #   -q        quick: only the three 10k-packet mixes
 #   -c        count instructions per packet with callgrind instead of
 #             timing (repeatable on a busy machine; needs valgrind)
+#   -N NICE   run every program under `nice -n NICE` (e.g. -10 as root, so
+#             that other work on a shared machine preempts it less)
 #   -R OUTER  interleaved repetitions of the whole program list (default 3)
 #   -r INNER  timed rounds inside each program run (default 5)
 #   -w LIST   workloads, e.g. "realistic:10000 plain:10000" (MIX:PACKETS)
@@ -15,20 +17,23 @@
 # rounds of >= 200000 frame decodes and reports its best round.  The program
 # list is run OUTER times in turn, so that a burst of load on the machine
 # hits every program alike, and the best of all OUTER x INNER rounds is kept.
-# Ratios are only ever taken between figures of this one run.
+# Ratios are only ever taken between figures of this one run.  Times are
+# thread CPU time (bench/harness.h), so descheduled time does not count;
+# cache and TLB contents lost to other work still do.
 set -u
 
-builddir='' srcdir='' quick=0 outer=3 inner=5 workloads='' count=0
-while getopts b:s:qcR:r:w:h opt; do
+builddir='' srcdir='' quick=0 outer=3 inner=5 workloads='' count=0 nice=''
+while getopts b:s:qcN:R:r:w:h opt; do
     case $opt in
     c) count=1 ;;
+    N) nice=$OPTARG ;;
     b) builddir=$OPTARG ;;
     s) srcdir=$OPTARG ;;
     q) quick=1 ;;
     R) outer=$OPTARG ;;
     r) inner=$OPTARG ;;
     w) workloads=$OPTARG ;;
-    h) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    h) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) exit 2 ;;
     esac
 done
@@ -128,7 +133,7 @@ for w in $workloads; do
                 continue
             fi
             # shellcheck disable=SC2086 # cmd is a command line
-            out=$($cmd "$file" 2>&1) || { echo "$label failed on $file: $out" >&2; continue; }
+            out=$(${nice:+nice -n "$nice"} $cmd "$file" 2>&1) || { echo "$label failed on $file: $out" >&2; continue; }
             ns=$(echo "$out" | tail -n 1 | sed -n 's/.* ns_per_pkt=\([0-9.]*\) .*/\1/p')
             [ -n "$ns" ] && echo "$w|$label|$ns" >>"$results"
             printf '.' >&2
@@ -147,7 +152,7 @@ if [ "$count" = 1 ]; then
     echo "Mpps is meaningless here).  Ratios as in the timed table."
 else
     unit=ns
-    echo "Best of $outer x $inner rounds per program, in ns per packet (lower is better)."
+    echo "Best of $outer x $inner rounds per program, in ns of CPU time per packet (lower is better)${nice:+, nice $nice}."
     echo "Ratios: the row's ns divided by the floor's and by pktd full's, same workload, same run."
 fi
 echo
