@@ -88,7 +88,9 @@ libtins|$builddir/bench/bench-libtins -r $inner"
 else
     echo "libtins: not built (configure found no libtins-dev or no C++ compiler)" >>"$notes"
 fi
-if [ -n "$dpkt_python" ]; then
+if [ "$count" = 1 ]; then
+    echo "dpkt: not counted (its instructions are the Python interpreter's)" >>"$notes"
+elif [ -n "$dpkt_python" ]; then
     programs="$programs
 dpkt|$dpkt_python $srcdir/bench/cmp-dpkt.py -r 1"
     echo "dpkt: timed on the workloads of at most 10000 packets only (1 round per repetition)" >>"$notes"
