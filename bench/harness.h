@@ -30,6 +30,8 @@ struct bench_frames {
     struct bench_frame *v;
     uint32_t n, nalloc;
     uint64_t bytes; /* captured bytes, headers excluded */
+    void *map;      /* mapping buf lives in after bench_frames_finish(), or NULL */
+    size_t map_len;
 };
 
 /* Size of the per-frame record header in the buffer. */
