@@ -442,9 +442,28 @@ def ipv4_str(v):
 
 
 # ---------------------------------------------------------------- Packet
-#: Names of the fields pktd_packet_fields() fills ("ipv4.src", "tcp.sport",
-#: ...), in index order (the PKTD_FIELD_* values); empty with a library
-#: older than the function.
+# enum pktd_field (fields.h): FIELD_LAYERS = 0 ... FIELD_ICMP_REST = 74, the
+# indexes of the array pktd_packet_fields() fills.
+_FIELD_ENUM = """
+LAYERS FLAGS ERROR ERROR_LAYER ERROR_REASON LINKTYPE PAYLOAD_OFF PAYLOAD_LEN ETH_DST_HI
+ETH_DST_LO ETH_SRC_HI ETH_SRC_LO ETH_TYPE VLAN_COUNT VLAN0_TPID VLAN0_TCI VLAN1_TPID
+VLAN1_TCI SLL_PKTTYPE SLL_HATYPE SLL2_IFINDEX ARP_HTYPE ARP_PTYPE ARP_HLEN ARP_PLEN
+ARP_OP ARP_SHA_HI ARP_SHA_LO ARP_SPA ARP_THA_HI ARP_THA_LO ARP_TPA IPV4_IHL IPV4_TOS
+IPV4_TOTAL_LEN IPV4_ID IPV4_FRAG IPV4_TTL IPV4_PROTO IPV4_CHECKSUM IPV4_SRC IPV4_DST
+IPV4_OPTIONS_LEN TCP_SPORT TCP_DPORT TCP_SEQ TCP_ACK TCP_DOFF TCP_FLAGS TCP_NS
+TCP_WINDOW TCP_CHECKSUM TCP_URGENT TCP_OPTIONS TCP_MSS TCP_WSCALE TCP_TSVAL TCP_TSECR
+TCP_SACK_COUNT TCP_SACK0_LEFT TCP_SACK0_RIGHT TCP_SACK1_LEFT TCP_SACK1_RIGHT
+TCP_SACK2_LEFT TCP_SACK2_RIGHT TCP_SACK3_LEFT TCP_SACK3_RIGHT UDP_SPORT UDP_DPORT
+UDP_LEN UDP_CHECKSUM ICMP_TYPE ICMP_CODE ICMP_CHECKSUM ICMP_REST
+""".split()
+for _i, _n in enumerate(_FIELD_ENUM):
+    globals()["FIELD_" + _n] = _i
+FIELD_COUNT_ = len(_FIELD_ENUM)
+del _i, _n
+
+#: Short names of the fields pktd_packet_fields() fills ("ipv4.src",
+#: "tcp.sport", ...), in index order; empty with a library older than the
+#: function.
 FIELD_NAMES = ([_s(lib.pktd_field_name(_i)) for _i in range(lib.pktd_packet_fields(None, None, 0))]
                if "pktd_packet_fields" not in MISSING else [])
 
@@ -533,13 +552,22 @@ class Packet:
             layer = LAYERS[layer]
         return bool(lib.pktd_packet_has(self._state, layer))
 
-    def fields(self):
-        """pktd_packet_fields(): every field in one foreign call instead of one
-        per field, as a dict from the names of FIELD_NAMES to their values
-        (0 for the fields of layers not decoded)."""
+    def field_array(self):
+        """pktd_packet_fields(): every field in one foreign call, as the
+        c_uint32 array it fills, indexed by the FIELD_* constants
+        (p.field_array()[FIELD_TCP_DPORT]); 0 for layers not decoded.  The
+        fast way to read many fields: reading 15 of them this way took 3.3
+        instead of 7.3 us per packet with one call per field
+        (doc/performance.md)."""
         arr = (c_uint32 * len(FIELD_NAMES))()
         lib.pktd_packet_fields(self._state, arr, len(arr))
-        return dict(zip(FIELD_NAMES, arr))
+        return arr
+
+    def fields(self):
+        """Every field as a dict from the names of FIELD_NAMES ("ipv4.src",
+        ...) to their values: convenient, but building the dict costs more
+        than field_array()."""
+        return dict(zip(FIELD_NAMES, self.field_array()))
 
     def layers(self):
         """The names of the layers decoded, outermost first."""

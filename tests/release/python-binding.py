@@ -161,7 +161,7 @@ for m in re.finditer(r"^#define\s+PKTD_(\w+)\s+(.+?)\s*(?:/\*.*)?$", code, re.M)
     except (KeyError, SyntaxError, NameError, TypeError):
         continue
 enums = {}
-for m in re.finditer(r"\bPKTD_((?:LAYER)_\w+)\s*=\s*(-?\d+)", code):
+for m in re.finditer(r"\bPKTD_((?:LAYER|FIELD)_\w+)\s*=\s*(-?\d+)", code):
     if not m.group(1).endswith("_"):
         enums[m.group(1)] = int(m.group(2))
 for m in re.finditer(r"X\((\w+),\s*(-\d+),\s*\"", code):
@@ -327,6 +327,9 @@ for data in frames:
                         ("eth.type", p.eth_type())):
         if fl[name] != value:
             bad.append("%s = %r, accessor %r" % (name, fl[name], value))
+arr = P.Packet(frames[4]).field_array()
+if arr[P.FIELD_TCP_DPORT] != P.Packet(frames[4]).tcp_dport() or len(arr) != P.FIELD_COUNT_:
+    bad.append("field_array()[FIELD_TCP_DPORT] = %d" % arr[P.FIELD_TCP_DPORT])
 check(len(P.FIELD_NAMES) == P.lib.pktd_packet_fields(None, None, 0) > 70 and not bad,
       "Packet.fields(): %d fields, the accessors' values on %d frames%s"
       % (len(P.FIELD_NAMES), len(frames), "" if not bad else ": " + "; ".join(bad[:3])))
