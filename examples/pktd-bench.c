@@ -22,7 +22,7 @@
  *
  * capture: captures on IFACE with the default ring (or -B KiB) for SECONDS
  * from the first packet on, writing every packet to FILE as pcap if -w is
- * given (bench/capture-bench.sh compares it with `tcpdump -w /dev/null`),
+ * given (tests/bench/capture-bench.sh compares it with `tcpdump -w /dev/null`),
  * and prints, last,
  * `capture pkts=N secs=S pps=X received=R drops=D cpu_ns_per_pkt=Y`:
  * packets delivered, their rate, the kernel's received and dropped counters,
@@ -42,8 +42,8 @@
 
 #include <pktdecode.h>
 
-#include "../bench/harness.h"
-#include "../bench/walk_pktd.h"
+#include "../tests/bench/harness.h"
+#include "../tests/bench/walk_pktd.h"
 
 static void usage(FILE *out)
 {

@@ -43,7 +43,7 @@ have_tcpdump=1
 command -v tcpdump >/dev/null 2>&1 || have_tcpdump=0
 
 bench=$builddir/examples/pktd-bench
-flood=$builddir/bench/pktd-bench-flood
+flood=$builddir/tests/bench/pktd-bench-flood
 # libtool wrapper scripts re-exec the real program; run that one directly
 # so that /proc/PID and getrusage() see the capturer itself.
 [ -x "$builddir/examples/.libs/pktd-bench" ] && bench="$builddir/examples/.libs/pktd-bench"

@@ -8,7 +8,7 @@
 # -d divides the operation counts (20000, 20000, 2000), e.g. inside an
 # emulated VM; -R repeats the whole alternation (default 1) and keeps each
 # figure's best run.  POSIX sh with busybox-level tools only, so that the
-# same script runs on the host and in a VM (bench/alg-vm.sh).  Prints one
+# same script runs on the host and in a VM (tests/bench/alg-vm.sh).  Prints one
 # line per figure, `RESULT prog mode size ns_per_op MB/s`, then a table.
 set -u
 div=1 repeats=1

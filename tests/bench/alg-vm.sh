@@ -3,12 +3,12 @@
 # have none): boots Debian's cloud kernel (fetched by tests/alg/vm-setup.sh,
 # the AF_ALG tests' kernel) in qemu with an initramfs holding busybox, the
 # AF_ALG modules, pktd-bench, bench-kcapi (libkcapi) and strace, runs
-# bench/alg-bench.sh there, counts the system calls of one steady-state
+# tests/bench/alg-bench.sh there, counts the system calls of one steady-state
 # operation of each library with strace, and prints both tables.
 #
 #   alg-vm.sh -b BUILDDIR -s SRCDIR [-d DIVISOR] [-R REPEATS] [-a kvm|tcg]
 #
-# -d divides bench/alg-bench.sh's operation counts (default 1 with KVM,
+# -d divides tests/bench/alg-bench.sh's operation counts (default 1 with KVM,
 # 20 under emulation); -R repeats the alternation and keeps each figure's
 # best run (default 3).  -a picks the accelerator: TCG by default, as for
 # the AF_ALG tests (nested KVM inside a cloud VM crashed the guest here);
@@ -43,7 +43,7 @@ if [ ! -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
 fi
 for t in cpio gzip; do command -v $t >/dev/null || skip "$t not found"; done
 kdir=$(bash "$srcdir/tests/alg/vm-setup.sh" 2>&1) || skip "no kernel for the VM: $kdir"
-[ -x "$builddir/bench/bench-kcapi" ] || echo "note: bench-kcapi not built (libkcapi-dev): pktd only" >&2
+[ -x "$builddir/tests/bench/bench-kcapi" ] || echo "note: bench-kcapi not built (libkcapi-dev): pktd only" >&2
 
 [ -n "$accel" ] || accel=tcg
 [ -n "$div" ] || { [ "$accel" = kvm ] && div=1 || div=20; }
@@ -69,14 +69,14 @@ copy_prog() {
 }
 copy_prog "$builddir/examples/pktd-bench" pktd-bench || { echo "cannot copy pktd-bench (built?)" >&2; exit 1; }
 kcapi=''
-if [ -x "$builddir/bench/bench-kcapi" ]; then
-    copy_prog "$builddir/bench/bench-kcapi" bench-kcapi && kcapi=/bin/bench-kcapi
+if [ -x "$builddir/tests/bench/bench-kcapi" ]; then
+    copy_prog "$builddir/tests/bench/bench-kcapi" bench-kcapi && kcapi=/bin/bench-kcapi
 fi
 if strace_bin=$(command -v strace); then
     copy_prog "$strace_bin" strace
 fi
 cp "$busybox" "$root/bin/busybox"
-cp "$srcdir/bench/alg-bench.sh" "$root/tests/"
+cp "$srcdir/tests/bench/alg-bench.sh" "$root/tests/"
 
 # Modules: AF_ALG and its hash and skcipher interfaces when the kernel has
 # them as modules; sha256, aes and cbc are built into Debian's cloud kernel.

@@ -73,7 +73,7 @@ struct bench_result {
 /* Time @p rounds rounds of enough passes to decode at least 200000 frames
  * each (a 1k-frame trace is decoded many times per round, a 1M-frame trace
  * once), after one untimed warm-up pass.  The environment variable
- * PKTD_BENCH_ROUND_FRAMES replaces the 200000 (bench/run-bench.sh -c sets
+ * PKTD_BENCH_ROUND_FRAMES replaces the 200000 (tests/bench/run-bench.sh -c sets
  * it to 1 to count instructions under callgrind). */
 void bench_run(const struct bench_frames *f, bench_pass_fn pass, void *ctx, uint32_t rounds,
                struct bench_result *r);

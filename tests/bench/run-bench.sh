@@ -18,7 +18,7 @@
 # list is run OUTER times in turn, so that a burst of load on the machine
 # hits every program alike, and the best of all OUTER x INNER rounds is kept.
 # Ratios are only ever taken between figures of this one run.  Times are
-# thread CPU time (bench/harness.h), so descheduled time does not count;
+# thread CPU time (tests/bench/harness.h), so descheduled time does not count;
 # cache and TLB contents lost to other work still do.
 set -u
 
@@ -51,9 +51,9 @@ if [ -z "$workloads" ]; then
     [ "$quick" = 1 ] || workloads="$workloads realistic:1000 realistic:100000 realistic:1000000"
 fi
 
-gen=$builddir/bench/pktd-bench-gen
+gen=$builddir/tests/bench/pktd-bench-gen
 bench=$builddir/examples/pktd-bench
-data=$builddir/bench/data
+data=$builddir/tests/bench/data
 mkdir -p "$data" || exit 1
 results=$(mktemp) || exit 1
 notes=$(mktemp) || exit 1
@@ -70,21 +70,21 @@ for py in python3 /usr/bin/python3; do
 done
 
 # The programs: "label|command" (FILE is appended).
-programs="floor|$builddir/bench/bench-floor -r $inner
+programs="floor|$builddir/tests/bench/bench-floor -r $inner
 pktd decode only|$bench parse -m decode -r $inner
 pktd full|$bench parse -m full -r $inner
 pktd fields|$bench parse -m fields -r $inner
 pktd full+csum|$bench parse -m csum -r $inner"
-if [ -x "$builddir/bench/bench-libtrace" ]; then
+if [ -x "$builddir/tests/bench/bench-libtrace" ]; then
     programs="$programs
-libtrace|$builddir/bench/bench-libtrace -m packet -r $inner
-libtrace chain|$builddir/bench/bench-libtrace -m chain -r $inner"
+libtrace|$builddir/tests/bench/bench-libtrace -m packet -r $inner
+libtrace chain|$builddir/tests/bench/bench-libtrace -m chain -r $inner"
 else
     echo "libtrace: not built (configure found no libtrace3-dev)" >>"$notes"
 fi
-if [ -x "$builddir/bench/bench-libtins" ]; then
+if [ -x "$builddir/tests/bench/bench-libtins" ]; then
     programs="$programs
-libtins|$builddir/bench/bench-libtins -r $inner"
+libtins|$builddir/tests/bench/bench-libtins -r $inner"
 else
     echo "libtins: not built (configure found no libtins-dev or no C++ compiler)" >>"$notes"
 fi
@@ -92,7 +92,7 @@ if [ "$count" = 1 ]; then
     echo "dpkt: not counted (its instructions are the Python interpreter's)" >>"$notes"
 elif [ -n "$dpkt_python" ]; then
     programs="$programs
-dpkt|$dpkt_python $srcdir/bench/cmp-dpkt.py -r 1"
+dpkt|$dpkt_python $srcdir/tests/bench/cmp-dpkt.py -r 1"
     echo "dpkt: timed on the workloads of at most 10000 packets only (1 round per repetition)" >>"$notes"
 else
     echo "dpkt: skipped (no python3 with dpkt: Debian python3-dpkt)" >>"$notes"

@@ -1,5 +1,5 @@
 /* pktd-bench-flood: send Ethernet frames onto an interface at a fixed rate,
- * for the capture benchmark (bench/capture-bench.sh runs it inside a
+ * for the capture benchmark (tests/bench/capture-bench.sh runs it inside a
  * network namespace, on one end of a veth pair).
  *
  *   pktd-bench-flood -i IFACE [-r PPS] [-t SECONDS] [-f FILE.pcap] [-b BATCH]
