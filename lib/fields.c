@@ -17,8 +17,27 @@
 
 #define SACK_BLOCK_LEN 8u
 
-/* Clear fields FIRST ... LAST (a constant range). */
-#define CLEAR(o, first, last) memset((o) + (first), 0, ((last) - (first) + 1) * sizeof *(o))
+/* Clear fields FIRST ... LAST (a constant range of at most 32 fields).
+ *
+ * In pieces of at most 16 fields (64 bytes): GCC expands a constant memset
+ * of more than about 80 bytes into `rep stosq`, whose start-up alone costs
+ * some 30 cycles on AMD Zen, while two pieces stay a handful of vector
+ * stores (decode plus every field read went from about 70 to 45 ns per
+ * packet on the realistic benchmark trace).  The piece count is a
+ * compile-time constant, so only one branch of each conditional is
+ * compiled. */
+#define CLEAR_MAX_PIECE 16u
+#define CLEAR(o, first, last)                                                    \
+    do {                                                                         \
+        PKTD_STATIC_ASSERT((last) - (first) + 1 <= 2 * CLEAR_MAX_PIECE, "split"); \
+        if ((last) - (first) + 1 > CLEAR_MAX_PIECE) {                            \
+            memset((o) + (first), 0, CLEAR_MAX_PIECE * sizeof *(o));             \
+            memset((o) + (first) + CLEAR_MAX_PIECE, 0,                           \
+                   ((last) - (first) + 1 - CLEAR_MAX_PIECE) * sizeof *(o));      \
+        } else {                                                                 \
+            memset((o) + (first), 0, ((last) - (first) + 1) * sizeof *(o));      \
+        }                                                                        \
+    } while (0)
 
 /* A 6-byte address as its high 16 and low 32 bits. */
 static inline void put_mac(uint32_t *o, uint32_t hi, const uint8_t *m)
