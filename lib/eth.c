@@ -95,7 +95,7 @@ int pktd_eth_parse(pktd_packet *p, const uint8_t *data, size_t len)
     int rc = pktd__decode_begin(p, PKTD_LINKTYPE_ETHERNET, data, len, &s);
     if (pktd_unlikely(rc != 0))
         return rc;
-    return pktd__eth_decode(s);
+    return pktd__eth_fast_decode(s);
 }
 
 const uint8_t *pktd_eth_dst(const pktd_packet *p)

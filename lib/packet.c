@@ -51,7 +51,7 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
         return rc;
     switch (linktype) {
     case PKTD_LINKTYPE_ETHERNET:
-        return pktd__eth_decode(s);
+        return pktd__eth_fast_decode(s);
     case PKTD_LINKTYPE_RAW:
         return decode_raw(s);
     case PKTD_LINKTYPE_IPV4:

@@ -171,6 +171,9 @@ int pktd__ethertype_decode(struct pktd__packet *s, uint16_t type, uint32_t type_
                            uint32_t off);
 int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off);
 int pktd__eth_decode(struct pktd__packet *s);
+/* The same result as pktd__eth_decode(), faster for the common frame
+ * (fastpath.c); what whole-frame decoding of Ethernet calls. */
+int pktd__eth_fast_decode(struct pktd__packet *s);
 int pktd__sll_decode(struct pktd__packet *s);
 int pktd__sll2_decode(struct pktd__packet *s);
 int pktd__arp_decode(struct pktd__packet *s, uint32_t off);

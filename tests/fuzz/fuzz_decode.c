@@ -1,10 +1,35 @@
 /* Fuzz target: whole-frame decoding for every link type pktd_decode()
  * knows.  Byte 0 chooses the link type (Ethernet, raw IP, Linux cooked v1
  * and v2, raw IPv4, or an unknown one); the rest is the frame.
- * Invariants: check_packet.c. */
+ * Invariants: check_packet.c; for Ethernet also that the fast path
+ * (lib/fastpath.c) and the general decoder give the same fields, error
+ * values and checksum verdicts. */
 #include "config.h"
 
+#include <string.h>
+
 #include "fuzz.h"
+#include "packet_impl.h"
+
+static void fast_equals_general(const uint8_t *data, size_t len)
+{
+    pktd_packet fast, gen;
+    struct pktd__packet *s;
+    int rf = pktd_decode(&fast, PKTD_LINKTYPE_ETHERNET, data, len);
+    int rg = pktd__decode_begin(&gen, PKTD_LINKTYPE_ETHERNET, data, len, &s);
+    if (rg == 0)
+        rg = pktd__eth_decode(s);
+    FUZZ_CHECK(rf == rg);
+    uint32_t vf[PKTD_FIELD_COUNT_], vg[PKTD_FIELD_COUNT_];
+    pktd_packet_fields(&fast, vf, PKTD_FIELD_COUNT_);
+    pktd_packet_fields(&gen, vg, PKTD_FIELD_COUNT_);
+    FUZZ_CHECK(memcmp(vf, vg, sizeof vf) == 0);
+    FUZZ_CHECK(pktd_packet_error_value(&fast) == pktd_packet_error_value(&gen));
+    FUZZ_CHECK(pktd_packet_error_value2(&fast) == pktd_packet_error_value2(&gen));
+    FUZZ_CHECK(pktd_ipv4_checksum_ok(&fast) == pktd_ipv4_checksum_ok(&gen));
+    FUZZ_CHECK(pktd_tcp_checksum_ok(&fast) == pktd_tcp_checksum_ok(&gen));
+    FUZZ_CHECK(pktd_udp_checksum_ok(&fast) == pktd_udp_checksum_ok(&gen));
+}
 
 static const uint32_t linktypes[] = {
     PKTD_LINKTYPE_ETHERNET, PKTD_LINKTYPE_RAW,       PKTD_LINKTYPE_LINUX_SLL,
@@ -19,8 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t lt = linktypes[data[0] % (sizeof linktypes / sizeof linktypes[0])];
     int rc = fuzz_decode_checked(FUZZ_DECODE, lt, data + 1, size - 1, fuzz_cursor(data, size));
     /* The per-link-type entry points must agree with pktd_decode(). */
-    if (lt == PKTD_LINKTYPE_ETHERNET)
+    if (lt == PKTD_LINKTYPE_ETHERNET) {
         FUZZ_CHECK(fuzz_decode_checked(FUZZ_ETH, 0, data + 1, size - 1, 0) == rc);
+        fast_equals_general(data + 1, size - 1);
+    }
     else if (lt == PKTD_LINKTYPE_LINUX_SLL)
         FUZZ_CHECK(fuzz_decode_checked(FUZZ_SLL, 0, data + 1, size - 1, 0) == rc);
     else if (lt == PKTD_LINKTYPE_LINUX_SLL2)

@@ -1,0 +1,304 @@
+/* Parse area: the Ethernet fast path (lib/fastpath.c) against the general
+ * decoder it short-cuts.  Its contract is exact equality, so every frame is
+ * decoded both ways -- pktd_decode() (fast path first) and the general
+ * layer-by-layer decoder called directly -- and everything a caller can
+ * observe is compared: the return value, every field, the error values,
+ * each header's bounds, the option areas, the four checksum verdicts, and
+ * every accessor and iterator mixed into one number (fr_touch_all).
+ *
+ * Frames: every Ethernet frame of tcpdump's test captures, a matrix built
+ * here of the shapes the fast path takes and the ones it must hand over
+ * (tags, total lengths, fragments, TCP option layouts, UDP lengths), each
+ * of them mutated at random positions of its headers (fixed seed) and,
+ * for the built frames and the first frames of each capture, cut at every
+ * length up to the transport header.  Every decode reads an
+ * exactly-sized copy, so valgrind or ASan see any read past the frame. */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "packet_impl.h"
+#include "parse_check.h"
+
+/* Lengths up to which every cut is tried: Ethernet, two tags, IPv4 and a
+ * TCP header with 12 bytes of options. */
+#define CUT_ALL_UPTO 80u
+#define MUTATIONS 4u
+#define CORPUS_CUT_FRAMES 3u
+
+static uint64_t frames_compared;
+static uint64_t fast_shapes; /* frames fully decoded as Ethernet/IPv4/TCP or UDP */
+
+/* Check's ck_assert_* report every passing assertion to the parent process
+ * (a write(2) each); at over a million comparisons that is most of the run
+ * time, so the comparisons here only call into Check when they fail. */
+#define REQUIRE(cond, ...)              \
+    do {                                \
+        if (!(cond))                    \
+            ck_abort_msg(__VA_ARGS__);  \
+    } while (0)
+
+static uint64_t rng = 0x243f6a8885a308d3ull;
+
+static uint32_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 11);
+}
+
+static int general_decode(pktd_packet *p, const uint8_t *data, size_t len)
+{
+    struct pktd__packet *s;
+    int rc = pktd__decode_begin(p, PKTD_LINKTYPE_ETHERNET, data, len, &s);
+    if (rc != 0)
+        return rc;
+    return pktd__eth_decode(s);
+}
+
+static void same_header(const pktd_packet *a, const pktd_packet *b, uint32_t layer,
+                        const char *what)
+{
+    const uint8_t *ha = NULL, *hb = NULL;
+    size_t la = 0, lb = 0;
+    int ra = pktd_packet_header(a, layer, &ha, &la);
+    int rb = pktd_packet_header(b, layer, &hb, &lb);
+    REQUIRE(ra == rb && ha == hb && la == lb, "%s: %s header differs (%d %zu / %d %zu)", what,
+            pktd_layer_name(layer), ra, la, rb, lb);
+}
+
+/* Decode @p len bytes (from an exact copy) both ways and compare; with
+ * @p all, also every accessor and iterator (which hash the whole frame: too
+ * slow for every cut and mutation). */
+static void same(const uint8_t *data, size_t len, const char *what, int all)
+{
+    uint8_t *b = fr_exact_copy(data, len);
+    pktd_packet fast, gen;
+    /* Different garbage in the two states: nothing stale may show. */
+    memset(&fast, 0xa5, sizeof fast);
+    memset(&gen, 0x5a, sizeof gen);
+    int rf = pktd_decode(&fast, PKTD_LINKTYPE_ETHERNET, b, len);
+    int rg = general_decode(&gen, b, len);
+    REQUIRE(rf == rg, "%s (%zu bytes): fast path %d, general %d", what, len, rf, rg);
+    REQUIRE(pktd_eth_parse(&fast, b, len) == rg, "%s: pktd_eth_parse differs", what);
+
+#define SAME_RESULT(fn) \
+    REQUIRE(fn(&fast) == fn(&gen), "%s (%zu bytes): %s differs", what, len, #fn)
+    uint32_t vf[PKTD_FIELD_COUNT_], vg[PKTD_FIELD_COUNT_];
+    pktd_packet_fields(&fast, vf, PKTD_FIELD_COUNT_);
+    pktd_packet_fields(&gen, vg, PKTD_FIELD_COUNT_);
+    for (uint32_t i = 0; i < PKTD_FIELD_COUNT_; i++)
+        REQUIRE(vf[i] == vg[i], "%s (%zu bytes): %s fast %u, general %u", what, len,
+                pktd_field_name(i), vf[i], vg[i]);
+    SAME_RESULT(pktd_packet_error_value);
+    SAME_RESULT(pktd_packet_error_value2);
+    for (uint32_t layer = 0; layer < PKTD_LAYER_COUNT_; layer++)
+        same_header(&fast, &gen, layer, what);
+    SAME_RESULT(pktd_ipv4_checksum_ok);
+    SAME_RESULT(pktd_tcp_checksum_ok);
+    SAME_RESULT(pktd_udp_checksum_ok);
+    SAME_RESULT(pktd_icmp_checksum_ok);
+    if (all)
+        REQUIRE(fr_touch_all(&fast) == fr_touch_all(&gen), "%s (%zu bytes): accessors differ",
+                what, len);
+
+
+    uint32_t l4 = PKTD__BIT(PKTD_LAYER_TCP) | PKTD__BIT(PKTD_LAYER_UDP);
+    if (rg == 0 && (vg[PKTD_FIELD_LAYERS] & PKTD__BIT(PKTD_LAYER_IPV4)) &&
+        (vg[PKTD_FIELD_LAYERS] & l4))
+        fast_shapes++;
+    frames_compared++;
+    free(b);
+}
+
+/* The frame, with @p cuts every cut of it up to CUT_ALL_UPTO bytes, and
+ * MUTATIONS copies with one header byte changed. */
+static void same_cut_and_mutated(const uint8_t *data, size_t len, const char *what, int cuts)
+{
+    same(data, len, what, 1);
+    for (size_t n = 0; cuts && n < len && n <= CUT_ALL_UPTO; n++)
+        same(data, n, what, 0);
+    if (len == 0)
+        return;
+    static const uint8_t values[] = {0x00, 0xff, 0x45, 0x46, 0x4f, 0x08, 0x81, 0x88, 0xa8,
+                                     0x06, 0x11, 0x01, 0x50, 0x80, 0x20, 0x3f, 0x0a, 0x14};
+    uint8_t m[FR_MAX];
+    size_t n = len < sizeof m ? len : sizeof m;
+    size_t span = n < CUT_ALL_UPTO ? n : CUT_ALL_UPTO;
+    for (uint32_t k = 0; k < MUTATIONS; k++) {
+        memcpy(m, data, n);
+        uint32_t r = next_random();
+        m[r % span] = (r >> 16) & 1 ? values[(r >> 8) % sizeof values] : (uint8_t)(r >> 20);
+        same(m, n, what, 0);
+    }
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+START_TEST(test_corpus)
+{
+    char dir[4096];
+    fr_corpus_path(dir, sizeof dir, "");
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *de;
+    int files = 0;
+    uint64_t before = frames_compared;
+    while ((de = readdir(d)) != NULL) {
+        if (!ends_with(de->d_name, ".pcap") && !ends_with(de->d_name, ".pcapng"))
+            continue;
+        char path[4096 + 256];
+        snprintf(path, sizeof path, "%s%s", dir, de->d_name);
+        pktd_reader *r;
+        if (pktd_reader_open_path(&r, path) < 0)
+            continue; /* a few captures are deliberately broken files */
+        const uint8_t *data;
+        size_t caplen;
+        uint32_t frames = 0;
+        while (pktd_reader_next(r, &data, &caplen) == 1) {
+            if (pktd_reader_linktype(r) != PKTD_LINKTYPE_ETHERNET)
+                break;
+            /* Every cut of the first frames of each capture (the built
+             * matrix cuts all of its frames). */
+            same_cut_and_mutated(data, caplen, de->d_name, frames < CORPUS_CUT_FRAMES);
+            frames++;
+        }
+        files += frames != 0;
+        pktd_reader_close(r);
+    }
+    closedir(d);
+    ck_assert_int_gt(files, 450);
+    fprintf(stderr, "fastpath: %d Ethernet captures, %llu decodes compared\n", files,
+            (unsigned long long)(frames_compared - before));
+}
+END_TEST
+
+/* Ethernet with @p tags tags (TPIDs from @p tpid), IPv4 with @p frag and
+ * protocol @p proto, then @p l4 bytes of transport header and @p pay bytes
+ * of payload; lengths finished.  Returns the IPv4 offset. */
+static size_t build(struct fr *f, uint32_t tags, const uint16_t tpid[2], uint16_t frag,
+                    uint8_t proto)
+{
+    fr_init(f);
+    if (tags == 0) {
+        fr_eth(f, 0x0800);
+    } else {
+        fr_eth(f, tpid[0]);
+        for (uint32_t i = 0; i < tags; i++)
+            fr_vlan(f, (uint16_t)(0x2000 + i), i + 1 < tags ? tpid[1] : 0x0800);
+    }
+    struct fr_ip4 ip = {.ttl = 64, .proto = proto, .frag = frag, .id = 0x1234,
+                        .src = FR_IP_SRC, .dst = FR_IP_DST};
+    return fr_ip4(f, &ip);
+}
+
+/* TCP option layouts: none, the fast one, and ones that need the walk. */
+static const uint8_t opt_ts[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
+static const uint8_t opt_ts_sack[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2,
+                                      1, 1, 5, 10, 0, 0, 1, 0, 0, 0, 2, 0};
+static const uint8_t opt_ts_other_order[] = {8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1};
+static const uint8_t opt_syn[] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1,
+                                  0, 0, 0, 0, 1, 3, 3, 7};
+static const uint8_t opt_bad_len[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 2, 1, 0, 0};
+
+START_TEST(test_built_matrix)
+{
+    static const uint16_t tpids[][2] = {
+        {0x8100, 0x8100}, {0x88a8, 0x8100}, {0x8100, 0x88a8}, {0x9100, 0x8100}, {0x8100, 0x9200}};
+#define N_TCP_OPTS (sizeof tcp_opts / sizeof tcp_opts[0])
+    static const uint16_t frags[] = {0, 0x4000, 0x8000, 0x2000, 0x0001, 0x2010};
+    static const struct {
+        const uint8_t *opts;
+        size_t len;
+    } tcp_opts[] = {{NULL, 0},
+                    {opt_ts, sizeof opt_ts},
+                    {opt_ts_sack, sizeof opt_ts_sack},
+                    {opt_ts_other_order, sizeof opt_ts_other_order},
+                    {opt_syn, sizeof opt_syn},
+                    {opt_bad_len, sizeof opt_bad_len}};
+    /* Ways to end the frame: exact, Ethernet padding, total length edited
+     * to 0, to less than the header, to more than captured. */
+    static const int endings[] = {0, 1, 2, 3, 4};
+    static const uint8_t protos[] = {6, 17, 1, 47};
+    uint64_t before = frames_compared;
+    for (uint32_t tags = 0; tags <= 2; tags++)
+        for (size_t t = 0; t < (tags ? sizeof tpids / sizeof tpids[0] : 1); t++)
+            for (size_t fi = 0; fi < sizeof frags / sizeof frags[0]; fi++)
+                for (size_t pi = 0; pi < sizeof protos; pi++)
+                    for (size_t oi = 0; oi < (protos[pi] == 6 ? N_TCP_OPTS : 3); oi++)
+                        for (size_t e = 0; e < sizeof endings / sizeof endings[0]; e++) {
+                            struct fr f;
+                            size_t ipo = build(&f, tags, tpids[t], frags[fi], protos[pi]);
+                            size_t l4 = 0;
+                            if (protos[pi] == 6) {
+                                struct fr_tcp tcp = {.sport = 80, .dport = 4242, .seq = 1,
+                                                     .ack = 2, .flags = PKTD_TCP_ACK,
+                                                     .win = 512, .opts = tcp_opts[oi].opts,
+                                                     .optlen = tcp_opts[oi].len};
+                                l4 = fr_tcp(&f, &tcp);
+                            } else if (protos[pi] == 17) {
+                                l4 = fr_udp(&f, 53, 5353);
+                            } else if (protos[pi] == 1) {
+                                l4 = fr_icmp(&f, 8, 0, 0x00010002u);
+                            } else {
+                                fr_fill(&f, 0x11, 4);
+                            }
+                            fr_fill(&f, 0x61, oi * 3); /* payload, a few sizes */
+                            fr_ip4_finish(&f, ipo);
+                            if (protos[pi] == 17) {
+                                fr_udp_finish(&f, ipo, l4);
+                                /* UDP length variants: 0, short, long. */
+                                if (oi == 1)
+                                    fr_put_be16(&f, l4 + 4, 0);
+                                else if (oi == 2)
+                                    fr_put_be16(&f, l4 + 4, 8);
+                            } else if (protos[pi] == 6) {
+                                fr_tcp_finish(&f, ipo, l4);
+                            }
+                            switch (endings[e]) {
+                            case 1:
+                                fr_fill(&f, 0, 6);
+                                break;
+                            case 2:
+                                fr_put_be16(&f, ipo + 2, 0);
+                                break;
+                            case 3:
+                                fr_put_be16(&f, ipo + 2, 19);
+                                break;
+                            case 4:
+                                fr_put_be16(&f, ipo + 2, (uint16_t)(f.len - ipo + 100));
+                                break;
+                            default:
+                                break;
+                            }
+                            same_cut_and_mutated(f.b, f.len, "built", 1);
+                        }
+    fprintf(stderr, "fastpath: %llu decodes of built frames compared, %llu complete L4\n",
+            (unsigned long long)(frames_compared - before), (unsigned long long)fast_shapes);
+    /* The matrix must reach the shapes the fast path decodes itself. */
+    ck_assert_uint_gt(fast_shapes, 1000);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("parse_fastpath");
+    TCase *tc = tcase_create("fastpath");
+    tcase_set_timeout(tc, 900);
+    tcase_add_test(tc, test_built_matrix);
+    tcase_add_test(tc, test_corpus);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
