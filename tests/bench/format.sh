@@ -19,7 +19,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 want=$("$decode" -j "$sample" | wc -l)
 [ "$want" -gt 0 ] || bad "pktd-decode found no packets in $sample"
 
-for mode in "" "-m full" "-m decode" "-m csum"; do
+for mode in "" "-m full" "-m fields" "-m decode" "-m csum"; do
     # shellcheck disable=SC2086 # $mode is two words or none
     if ! "$bench" parse -r 2 $mode "$sample" >"$tmp"; then
         bad "pktd-bench parse $mode exited $?"
@@ -32,6 +32,13 @@ for mode in "" "-m full" "-m decode" "-m csum"; do
     [ "$(echo "$last" | sed -n 's/^parse pkts=\([0-9]*\) .*/\1/p')" = "$want" ] ||
         bad "parse $mode: pkts is not $want"
 done
+
+# full and fields read the same fields two ways: the value they compute
+# from them (sink=) must be the same, or one of them misreads.
+sinks=$(for mode in full fields; do
+    "$bench" parse -r 1 -m "$mode" "$sample" | sed -n 's/.* sink=\([0-9a-f]*\).*/\1/p'
+done | sort -u | wc -l)
+[ "$sinks" = 1 ] || bad "parse -m full and fields computed different values ($sinks)"
 
 # AF_ALG: the result line where the kernel has AF_ALG, "unavailable" where not.
 for mode in hash cipher; do
