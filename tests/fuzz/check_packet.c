@@ -535,9 +535,13 @@ static void check_link(const struct view *v, const uint8_t *d, size_t len)
         uint32_t n = v->vlan_count;
         FUZZ_CHECK(n >= 1 && n <= PKTD_VLAN_MAX_DEPTH);
         FUZZ_CHECK(v->hlen[PKTD_LAYER_VLAN] == 4 * n);
-        FUZZ_CHECK(type_at == t - 2);
+        /* The first tag's TPID is the link header's protocol field: just
+         * before the tag on Ethernet and SLL, but at the start of the
+         * 20-byte header on SLL2.  Each later TPID ends the tag before. */
+        FUZZ_CHECK(type_at >= 0 && (type_at == t - 2 || has(v, PKTD_LAYER_SLL2)));
         for (uint32_t i = 0; i < n; i++) {
-            uint16_t tpid = fuzz_be16(d + t + 4 * i - 2), tci = fuzz_be16(d + t + 4 * i);
+            int64_t tpid_at = i == 0 ? type_at : t + 4 * i - 2;
+            uint16_t tpid = fuzz_be16(d + tpid_at), tci = fuzz_be16(d + t + 4 * i);
             int is_tpid = 0;
             for (size_t k = 0; k < 4; k++)
                 is_tpid |= tpid == tpids[k];
