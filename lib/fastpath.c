@@ -13,11 +13,13 @@
  * path gives the state the general path gives (tests/check_parse_fastpath
  * compares the two on every frame of the test captures, at every
  * truncation and with bit flips; the decode fuzz target does the same).
- * Anything else -- ARP, other EtherTypes, IPv4 options, a total length
- * that is 0, short or longer than captured, fragments, truncated headers
- * -- is handed to the general decoder before a single byte of state is
- * written, or, past IPv4, to the general decoder of the next layer, which
- * starts from exactly the state it would have had. */
+ * Anything else is handed to the general decoder at the first layer that
+ * is not the common shape, with exactly the state the general path would
+ * have built up to there: ARP, other EtherTypes and short frames from the
+ * start, before any state is written; IPv4 options, a total length that
+ * is 0, short or longer than captured, and fragments at IPv4 (after the
+ * link layer and its tags); other TCP options, odd UDP lengths, ICMP and
+ * truncated transport headers at layer 4. */
 #include "config.h"
 
 #include "packet_impl.h"
@@ -111,24 +113,30 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
                 return pktd__eth_decode(s);
         }
     }
-    const uint8_t *ip = d + l3;
-    uint32_t avail = caplen - l3;
-    uint32_t tot = pktd_be16(ip + 2);
-    if (pktd_unlikely(ip[0] != 0x45 || tot < IPV4_HLEN || tot > avail ||
-                      (pktd_be16(ip + 6) & IPV4_FRAG_BITS) != 0))
-        return pktd__eth_decode(s);
-
-    /* The state the general path leaves after IPv4, written once.  The
-     * VLAN offsets are written even without tags: they are read only with
-     * the VLAN bit. */
-    uint32_t end = l3 + tot;
-    s->layers = PKTD__BIT(PKTD_LAYER_ETH) | PKTD__BIT(PKTD_LAYER_IPV4) |
-                (tags != 0 ? PKTD__BIT(PKTD_LAYER_VLAN) : 0);
-    s->flags = tot != avail ? PKTD_F_IPV4_PADDING : 0;
+    /* The link state the general path leaves before IPv4.  The VLAN
+     * offsets are written even without tags: they are read only with the
+     * VLAN bit. */
+    s->layers = PKTD__BIT(PKTD_LAYER_ETH) | (tags != 0 ? PKTD__BIT(PKTD_LAYER_VLAN) : 0);
     s->vlan_count = (uint8_t)tags;
     s->vlan_off = ETH_HLEN;
     s->vlan_tpid0 = 12;
     s->eth_type = ETHERTYPE_IPV4;
+
+    const uint8_t *ip = d + l3;
+    uint32_t avail = caplen - l3;
+    uint32_t tot = pktd_be16(ip + 2);
+    if (pktd_unlikely(ip[0] != 0x45 || tot < IPV4_HLEN || tot > avail ||
+                      (pktd_be16(ip + 6) & IPV4_FRAG_BITS) != 0)) {
+        /* Options, odd lengths, fragments: the general IPv4 decoder, from
+         * where it would have started. */
+        pktd__set_payload(s, l3, caplen);
+        return pktd__ipv4_decode(s, l3);
+    }
+
+    /* The state the general path leaves after IPv4, written once. */
+    uint32_t end = l3 + tot;
+    s->layers |= PKTD__BIT(PKTD_LAYER_IPV4);
+    s->flags = tot != avail ? PKTD_F_IPV4_PADDING : 0;
     s->l3_off = l3;
     s->l3_hlen = IPV4_HLEN;
     s->ip_end = end;
