@@ -21,11 +21,9 @@
  *
  * In pieces of at most 16 fields (64 bytes): GCC expands a constant memset
  * of more than about 80 bytes into `rep stosq`, whose start-up alone costs
- * some 30 cycles on AMD Zen, while two pieces stay a handful of vector
- * stores (decode plus every field read went from about 70 to 45 ns per
- * packet on the realistic benchmark trace).  The piece count is a
- * compile-time constant, so only one branch of each conditional is
- * compiled. */
+ * tens of cycles, while two pieces stay a handful of vector stores.  The
+ * piece count is a compile-time constant, so only one branch of each
+ * conditional is compiled. */
 #define CLEAR_MAX_PIECE 16u
 #define CLEAR(o, first, last)                                                    \
     do {                                                                         \
