@@ -6,7 +6,6 @@
  * rules; the names. */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,36 +151,17 @@ static void compare(uint32_t linktype, const uint8_t *data, size_t len, const ch
     free(b);
 }
 
-static int ends_with(const char *s, const char *suffix)
+static void compare_corpus_frame(const char *name, uint32_t linktype, uint32_t index,
+                                 const uint8_t *data, size_t len, void *ctx)
 {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n > k && strcmp(s + n - k, suffix) == 0;
+    (void)index;
+    (void)ctx;
+    compare(linktype, data, len, name);
 }
 
 START_TEST(test_corpus)
 {
-    char dir[4096];
-    fr_corpus_path(dir, sizeof dir, "");
-    DIR *d = opendir(dir);
-    ck_assert_msg(d != NULL, "cannot open %s", dir);
-    struct dirent *de;
-    int files = 0;
-    while ((de = readdir(d)) != NULL) {
-        if (!ends_with(de->d_name, ".pcap") && !ends_with(de->d_name, ".pcapng"))
-            continue;
-        char path[4096 + 256];
-        snprintf(path, sizeof path, "%s%s", dir, de->d_name);
-        pktd_reader *r;
-        if (pktd_reader_open_path(&r, path) < 0)
-            continue; /* a few captures are deliberately broken files */
-        const uint8_t *data;
-        size_t caplen;
-        while (pktd_reader_next(r, &data, &caplen) == 1)
-            compare(pktd_reader_linktype(r), data, caplen, de->d_name);
-        pktd_reader_close(r);
-        files++;
-    }
-    closedir(d);
+    int files = fr_corpus_each(compare_corpus_frame, NULL);
     ck_assert_int_gt(files, 800);
     /* The captures reach every layer the fields cover but SLL2 (built in
      * test_built_frames). */

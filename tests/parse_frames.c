@@ -1,6 +1,7 @@
 /* Frame builders and helpers for the parse tests (see parse_frames.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,4 +415,38 @@ uint64_t fr_touch_all(const pktd_packet *p)
     h = mix(h, (uint64_t)pktd_icmp_echo(p, &id, &seq) + id + seq);
     h = mix(h, (uint64_t)pktd_icmp_checksum_ok(p));
     return h;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+int fr_corpus_each(fr_corpus_fn *fn, void *ctx)
+{
+    char dir[4096];
+    fr_corpus_path(dir, sizeof dir, "");
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (!ends_with(de->d_name, ".pcap") && !ends_with(de->d_name, ".pcapng"))
+            continue;
+        char path[4096 + 256];
+        snprintf(path, sizeof path, "%s%s", dir, de->d_name);
+        pktd_reader *r;
+        if (pktd_reader_open_path(&r, path) < 0)
+            continue; /* a few captures are deliberately broken files */
+        const uint8_t *data;
+        size_t caplen;
+        for (uint32_t i = 0; pktd_reader_next(r, &data, &caplen) == 1; i++)
+            fn(de->d_name, pktd_reader_linktype(r), i, data, caplen, ctx);
+        pktd_reader_close(r);
+        files++;
+    }
+    closedir(d);
+    return files;
 }

@@ -104,6 +104,15 @@ int fr_pcap_load(const char *path, uint8_t **file, uint32_t *linktype, struct fr
 /* $top_srcdir/tests/corpus/tcpdump/<name> into @p buf. */
 void fr_corpus_path(char *buf, size_t size, const char *name);
 
+/* Every frame of every capture (.pcap, .pcapng) in tests/corpus/tcpdump,
+ * read with pktd_reader: @p fn gets the capture's name, its link type, the
+ * frame's index in the capture and the frame.  The captures that are
+ * deliberately broken files are skipped.  Returns the number of captures
+ * read, or -1 if the directory cannot be opened. */
+typedef void fr_corpus_fn(const char *name, uint32_t linktype, uint32_t index,
+                          const uint8_t *data, size_t len, void *ctx);
+int fr_corpus_each(fr_corpus_fn *fn, void *ctx);
+
 /* Call every accessor, iterator and checksum function on @p p and mix the
  * results into one number, so that a test can run them all on any state
  * (under valgrind or ASan this shows that none reads outside the frame). */
