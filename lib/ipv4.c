@@ -78,19 +78,22 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
             return rc;
     }
 
+    /* The length flags are kept aside until the header is known to be
+     * valid: a header rejected for its options leaves no IPv4 flag. */
     uint32_t tot = pktd_be16(h + 2);
     uint32_t end;
     uint32_t pay_len;
     uint32_t info;
+    uint32_t flags = 0;
     if (pktd_likely(tot >= hl && tot <= avail)) {
         end = off + tot;
         pay_len = tot - hl;
         info = PKTD__IP_PAY_KNOWN;
         if (tot != avail)
-            s->flags |= PKTD_F_IPV4_PADDING;
+            flags = PKTD_F_IPV4_PADDING;
     } else if (tot == 0) {
         /* Segmentation offload / BIG TCP: the length is not on the wire. */
-        s->flags |= PKTD_F_IPV4_LEN_ZERO;
+        flags = PKTD_F_IPV4_LEN_ZERO;
         end = s->caplen;
         pay_len = avail - hl;
         info = 0;
@@ -98,7 +101,7 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_TOTLEN, tot, hl);
     } else {
         /* Longer than captured: headers intact, payload cut short. */
-        s->flags |= PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED;
+        flags = PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED;
         end = s->caplen;
         pay_len = tot - hl;
         info = PKTD__IP_PAY_KNOWN;
@@ -110,6 +113,7 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
             return rc;
     }
 
+    s->flags |= flags;
     pktd__set_l3(s, PKTD_LAYER_IPV4, off, hl);
     s->ip_end = end;
     s->ip_pay_len = pay_len;

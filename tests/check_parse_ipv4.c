@@ -319,6 +319,21 @@ START_TEST(test_options_malformed)
     rc = pktd_ipv4_parse(&p, b, 24);
     ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_OPT_NOLEN, 0x44, 0);
     free(b);
+    /* A header rejected for its options sets no IPv4 flag, whatever its
+     * total length says (padding here, then 0, then beyond the capture). */
+    decode_opts(&p, &f, (const uint8_t[]){0x07, 0x01, 0, 0});
+    fr_fill(&f, 0, 6);
+    for (uint32_t tot = 0; tot <= 1; tot++) {
+        if (tot == 1)
+            fr_put_be16(&f, ETH + 2, 0);
+        rc = pktd_decode(&p, 1, f.b, f.len);
+        ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_OPT_LEN, 1, 0);
+        ck_assert_uint_eq(pktd_packet_flags(&p), 0);
+    }
+    fr_put_be16(&f, ETH + 2, (uint16_t)(f.len - ETH + 100));
+    rc = pktd_decode(&p, 1, f.b, f.len);
+    ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_OPT_LEN, 1, 0);
+    ck_assert_uint_eq(pktd_packet_flags(&p), 0);
 }
 END_TEST
 
