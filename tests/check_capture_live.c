@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -265,9 +266,13 @@ START_TEST(test_no_such_device)
 }
 END_TEST
 
-/* A fresh namespace has its loopback down. */
+/* A fresh namespace has its loopback down.  The test's own namespace is
+ * entered again at the end, for the tests after this one when Check runs
+ * them all in one process (CK_FORK=no, as under valgrind). */
 START_TEST(test_interface_down)
 {
+    int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ge(home, 0);
     ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
     pktd_cap *c;
     ck_assert_int_eq(pktd_cap_create(&c, "lo"), 0);
@@ -283,17 +288,21 @@ START_TEST(test_interface_down)
     ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 6), 0);
     ck_assert_int_eq(pktd_cap_activate(c), -ENETDOWN);
     pktd_cap_close(c);
+    ck_assert_int_eq(setns(home, CLONE_NEWNET), 0);
+    close(home);
 }
 END_TEST
 
-/* Without CAP_NET_RAW (dropped from this test process). */
+/* Without CAP_NET_RAW: taken out of the effective set only, and put back
+ * at the end, so that the tests after this one still have it when Check
+ * runs them all in one process (CK_FORK=no, as under valgrind). */
 START_TEST(test_no_cap_net_raw)
 {
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct d[2];
+    struct __user_cap_data_struct d[2], saved[2];
     ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+    memcpy(saved, d, sizeof saved);
     d[CAP_NET_RAW / 32].effective &= ~(1u << (CAP_NET_RAW % 32));
-    d[CAP_NET_RAW / 32].permitted &= ~(1u << (CAP_NET_RAW % 32));
     ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
     pktd_cap *c;
     ck_assert_int_eq(pktd_cap_create(&c, "lo"), 0);
@@ -306,6 +315,7 @@ START_TEST(test_no_cap_net_raw)
     ck_assert_int_eq(pktd_cap_activate(c), -EPERM);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "CAP_NET_RAW"));
     pktd_cap_close(c);
+    ck_assert_int_eq(syscall(SYS_capset, &h, saved), 0);
 }
 END_TEST
 
