@@ -11,8 +11,9 @@
  *
  * The contract is exact equality: for every frame, pktd_decode() with this
  * path gives the state the general path gives (tests/check_parse_fastpath
- * compares the two on every frame of the test captures, at every
- * truncation and with bit flips; the decode fuzz target does the same).
+ * compares the two on every Ethernet frame of the test captures and on a
+ * built matrix of the shapes below, cut and with bytes replaced; the decode
+ * fuzz target compares them on every input).
  * Anything else is handed to the general decoder at the first layer that
  * is not the common shape, with exactly the state the general path would
  * have built up to there: ARP, other EtherTypes and short frames from the

@@ -161,12 +161,13 @@ START_TEST(test_corpus)
 }
 END_TEST
 
-/* Ethernet with @p tags tags (TPIDs from @p tpid), IPv4 with @p frag and
- * protocol @p proto, then @p l4 bytes of transport header and @p pay bytes
- * of payload; lengths finished.  Returns the IPv4 offset. */
+/* Ethernet with @p tags tags (TPIDs from @p tpid), then an IPv4 header
+ * with @p frag, protocol @p proto and, with @p ip_options, 4 option bytes.
+ * Returns the IPv4 offset. */
 static size_t build(struct fr *f, uint32_t tags, const uint16_t tpid[2], uint16_t frag,
-                    uint8_t proto)
+                    uint8_t proto, int ip_options)
 {
+    static const uint8_t nops[] = {1, 1, 1, 0}; /* NOP, NOP, NOP, End */
     fr_init(f);
     if (tags == 0) {
         fr_eth(f, 0x0800);
@@ -177,6 +178,10 @@ static size_t build(struct fr *f, uint32_t tags, const uint16_t tpid[2], uint16_
     }
     struct fr_ip4 ip = {.ttl = 64, .proto = proto, .frag = frag, .id = 0x1234,
                         .src = FR_IP_SRC, .dst = FR_IP_DST};
+    if (ip_options) {
+        ip.opts = nops;
+        ip.optlen = sizeof nops;
+    }
     return fr_ip4(f, &ip);
 }
 
@@ -205,18 +210,23 @@ START_TEST(test_built_matrix)
                     {opt_syn, sizeof opt_syn},
                     {opt_bad_len, sizeof opt_bad_len}};
     /* Ways to end the frame: exact, Ethernet padding, total length edited
-     * to 0, to less than the header, to more than captured. */
-    static const int endings[] = {0, 1, 2, 3, 4};
+     * to 0, to less than the IPv4 header, to more than captured, and to a
+     * valid length that ends inside the transport header: 4 bytes after
+     * the IPv4 header (short of UDP's 8), 24 (short of TCP with
+     * timestamps). */
+    static const int endings[] = {0, 1, 2, 3, 4, 5, 6};
     static const uint8_t protos[] = {6, 17, 1, 47};
     uint64_t before = frames_compared;
+    for (int ipopt = 0; ipopt <= 1; ipopt++)
     for (uint32_t tags = 0; tags <= 2; tags++)
         for (size_t t = 0; t < (tags ? sizeof tpids / sizeof tpids[0] : 1); t++)
-            for (size_t fi = 0; fi < sizeof frags / sizeof frags[0]; fi++)
+            for (size_t fi = 0; fi < (ipopt ? 2 : sizeof frags / sizeof frags[0]); fi++)
                 for (size_t pi = 0; pi < sizeof protos; pi++)
-                    for (size_t oi = 0; oi < (protos[pi] == 6 ? N_TCP_OPTS : 3); oi++)
+                    for (size_t oi = 0; oi < (protos[pi] == 6 ? N_TCP_OPTS : 4); oi++)
                         for (size_t e = 0; e < sizeof endings / sizeof endings[0]; e++) {
                             struct fr f;
-                            size_t ipo = build(&f, tags, tpids[t], frags[fi], protos[pi]);
+                            size_t ipo = build(&f, tags, tpids[t], frags[fi], protos[pi], ipopt);
+                            size_t hl = ipopt ? 24 : 20;
                             size_t l4 = 0;
                             if (protos[pi] == 6) {
                                 struct fr_tcp tcp = {.sport = 80, .dport = 4242, .seq = 1,
@@ -235,11 +245,13 @@ START_TEST(test_built_matrix)
                             fr_ip4_finish(&f, ipo);
                             if (protos[pi] == 17) {
                                 fr_udp_finish(&f, ipo, l4);
-                                /* UDP length variants: 0, short, long. */
+                                /* UDP length variants: right, 0, short, long. */
                                 if (oi == 1)
                                     fr_put_be16(&f, l4 + 4, 0);
                                 else if (oi == 2)
                                     fr_put_be16(&f, l4 + 4, 8);
+                                else if (oi == 3)
+                                    fr_put_be16(&f, l4 + 4, (uint16_t)(f.len - l4 + 4));
                             } else if (protos[pi] == 6) {
                                 fr_tcp_finish(&f, ipo, l4);
                             }
@@ -256,11 +268,41 @@ START_TEST(test_built_matrix)
                             case 4:
                                 fr_put_be16(&f, ipo + 2, (uint16_t)(f.len - ipo + 100));
                                 break;
+                            case 5:
+                                fr_put_be16(&f, ipo + 2, (uint16_t)(hl + 4));
+                                break;
+                            case 6:
+                                fr_put_be16(&f, ipo + 2, (uint16_t)(hl + 24));
+                                break;
                             default:
                                 break;
                             }
                             same_cut_and_mutated(f.b, f.len, "built", 1);
                         }
+    /* Tag stacks the fast path hands over: three tags, and tags in front
+     * of ARP or IPv6. */
+    static const uint16_t inner[] = {0x0800, 0x0806, 0x86dd};
+    for (uint32_t tags = 1; tags <= 3; tags++)
+        for (size_t k = 0; k < sizeof inner / sizeof inner[0]; k++) {
+            struct fr f;
+            fr_init(&f);
+            fr_eth(&f, 0x88a8);
+            for (uint32_t i = 0; i < tags; i++)
+                fr_vlan(&f, (uint16_t)(0x3000 + i), i + 1 < tags ? 0x8100 : inner[k]);
+            if (inner[k] == 0x0800) {
+                struct fr_ip4 ip = {.ttl = 1, .proto = 17, .src = FR_IP_SRC, .dst = FR_IP_DST};
+                size_t ipo = fr_ip4(&f, &ip);
+                size_t l4 = fr_udp(&f, 7, 9);
+                fr_ip4_finish(&f, ipo);
+                fr_udp_finish(&f, ipo, l4);
+            } else if (inner[k] == 0x0806) {
+                static const uint8_t sha[6] = {2, 0, 0, 0, 0, 1}, tha[6] = {0};
+                fr_arp(&f, 1, sha, FR_IP_SRC, tha, FR_IP_DST);
+            } else {
+                fr_fill(&f, 0x60, 40);
+            }
+            same_cut_and_mutated(f.b, f.len, "built tags", 1);
+        }
     fprintf(stderr, "fastpath: %llu decodes of built frames compared, %llu complete L4\n",
             (unsigned long long)(frames_compared - before), (unsigned long long)fast_shapes);
     /* The matrix must reach the shapes the fast path decodes itself. */
