@@ -32,7 +32,6 @@
  * operation fails or is unavailable, 2 on a usage error.  The method is described in doc/performance.md. */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,17 +64,6 @@ static void usage(FILE *out)
                  "  capture capture on IFACE for SECONDS (from the first packet); -w writes\n"
                  "          pcap to FILE, -B sets the ring size; prints packets/s, drops and\n"
                  "          CPU time per packet\n");
-}
-
-static int parse_u32(const char *s, uint32_t *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long x = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || x > UINT32_MAX)
-        return -1;
-    *v = (uint32_t)x;
-    return 0;
 }
 
 /* Every frame of @p path into @p f through the library's reader. */
@@ -119,7 +107,7 @@ static int cmd_parse(int argc, char **argv)
     while ((c = getopt(argc, argv, "r:m:")) != -1) {
         switch (c) {
         case 'r':
-            if (parse_u32(optarg, &rounds) != 0 || rounds == 0 || rounds > 256)
+            if (bench_parse_u32(optarg, &rounds) != 0 || rounds == 0 || rounds > 256)
                 goto bad;
             break;
         case 'm':
@@ -177,7 +165,7 @@ static void alg_print(const char *mode, uint32_t count, uint32_t size, uint64_t 
 static int cmd_alg(const char *mode, int argc, char **argv)
 {
     uint32_t count, size;
-    if (argc != 3 || parse_u32(argv[1], &count) != 0 || parse_u32(argv[2], &size) != 0 ||
+    if (argc != 3 || bench_parse_u32(argv[1], &count) != 0 || bench_parse_u32(argv[2], &size) != 0 ||
         count == 0 || (strcmp(mode, "cipher") == 0 && size % 16 != 0)) {
         usage(stderr);
         return 2;
@@ -271,12 +259,12 @@ static int cmd_capture(int argc, char **argv)
     while ((c = getopt(argc, argv, "w:B:")) != -1) {
         if (c == 'w')
             out_path = optarg;
-        else if (c == 'B' && parse_u32(optarg, &kib) == 0 && kib > 0 && kib <= UINT32_MAX / 1024)
+        else if (c == 'B' && bench_parse_u32(optarg, &kib) == 0 && kib > 0 && kib <= UINT32_MAX / 1024)
             continue;
         else
             goto bad;
     }
-    if (optind + 2 != argc || parse_u32(argv[optind + 1], &secs) != 0 || secs == 0)
+    if (optind + 2 != argc || bench_parse_u32(argv[optind + 1], &secs) != 0 || secs == 0)
         goto bad;
     const char *iface = argv[optind];
 

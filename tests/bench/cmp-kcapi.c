@@ -11,7 +11,6 @@
  * `hash unavailable: REASON` and exits 1. */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,17 +19,6 @@
 #include <kcapi.h>
 
 #include "harness.h"
-
-static int parse_u32(const char *s, uint32_t *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long x = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || x > UINT32_MAX)
-        return -1;
-    *v = (uint32_t)x;
-    return 0;
-}
 
 static int failed(const char *mode, const char *what, long rc)
 {
@@ -42,7 +30,7 @@ int main(int argc, char **argv)
 {
     uint32_t count, size;
     if (argc != 4 || (strcmp(argv[1], "hash") != 0 && strcmp(argv[1], "cipher") != 0) ||
-        parse_u32(argv[2], &count) != 0 || parse_u32(argv[3], &size) != 0 || count == 0 ||
+        bench_parse_u32(argv[2], &count) != 0 || bench_parse_u32(argv[3], &size) != 0 || count == 0 ||
         (strcmp(argv[1], "cipher") == 0 && size % 16 != 0)) {
         fprintf(stderr, "usage: bench-kcapi hash|cipher COUNT SIZE\n");
         return 2;

@@ -53,17 +53,6 @@ static void small_frame(uint8_t *f)
     put16(f + 24, ~sum & 0xffff);
 }
 
-static int parse_u32(const char *s, uint32_t *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long x = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || x > UINT32_MAX)
-        return -1;
-    *v = (uint32_t)x;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     const char *iface = NULL, *file = NULL;
@@ -75,18 +64,18 @@ int main(int argc, char **argv)
             iface = optarg;
             break;
         case 'r':
-            if (parse_u32(optarg, &rate) != 0 || rate == 0)
+            if (bench_parse_u32(optarg, &rate) != 0 || rate == 0)
                 goto usage;
             break;
         case 't':
-            if (parse_u32(optarg, &secs) != 0 || secs == 0)
+            if (bench_parse_u32(optarg, &secs) != 0 || secs == 0)
                 goto usage;
             break;
         case 'f':
             file = optarg;
             break;
         case 'b':
-            if (parse_u32(optarg, &batch) != 0 || batch == 0 || batch > MAX_BATCH)
+            if (bench_parse_u32(optarg, &batch) != 0 || batch == 0 || batch > MAX_BATCH)
                 goto usage;
             break;
         default:

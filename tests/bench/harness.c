@@ -235,7 +235,7 @@ void bench_print(const char *name, uint32_t pkts, const struct bench_result *r)
     fflush(stdout);
 }
 
-static int parse_u32(const char *s, uint32_t *v)
+int bench_parse_u32(const char *s, uint32_t *v)
 {
     char *end;
     errno = 0;
@@ -251,9 +251,9 @@ int bench_parse_args(int argc, char **argv, const char *prog, uint32_t *rounds, 
 {
     int c;
     while ((c = getopt(argc, argv, "r:n:")) != -1) {
-        if (c == 'r' && parse_u32(optarg, rounds) == 0 && *rounds > 0)
+        if (c == 'r' && bench_parse_u32(optarg, rounds) == 0 && *rounds > 0)
             continue;
-        if (c == 'n' && parse_u32(optarg, max) == 0)
+        if (c == 'n' && bench_parse_u32(optarg, max) == 0)
             continue;
         goto usage;
     }

@@ -88,6 +88,10 @@ uint64_t bench_now_ns(void);
 /* CPU time of the calling thread in nanoseconds. */
 uint64_t bench_thread_cpu_ns(void);
 
+/* A decimal uint32_t, the whole string (no sign, no trailing bytes):
+ * 0, or -1 when @p s is not one. */
+int bench_parse_u32(const char *s, uint32_t *v);
+
 /* Common command line of the comparison programs:
  *   PROG [-r ROUNDS] [-n MAXPKTS] FILE
  * Returns 0, or prints usage and returns -1. */
