@@ -3,6 +3,7 @@
 #define PKTD_TESTS_PARSE_CHECK_H
 
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pktdecode.h>
@@ -62,5 +63,15 @@
         ck_assert_ptr_eq(hd_, (base) + (off));                                 \
         ck_assert_uint_eq(hn_, (n));                                           \
     } while (0)
+
+/* Run every test of @p s and free it: the exit status of a test program. */
+static inline int run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
 #endif /* PKTD_TESTS_PARSE_CHECK_H */
