@@ -27,6 +27,7 @@
 
 #include <pktdecode.h>
 
+#include "arp_print.h"
 #include "sniff.h"
 
 static const char *prog = "pktd-sniff-arp";
@@ -49,56 +50,14 @@ struct sink {
     uint64_t n;
 };
 
-static void put_mac(const char *label, const uint8_t *m)
-{
-    if (m == NULL) {
-        printf("%s: ?\n", label);
-        return;
-    }
-    printf("%s: %02x:%02x:%02x:%02x:%02x:%02x\n", label, m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static void put_ip(const char *label, const uint8_t *a)
-{
-    if (a == NULL)
-        printf("%s: ?\n", label);
-    else
-        printf("%s: %u.%u.%u.%u\n", label, a[0], a[1], a[2], a[3]);
-}
-
-static const char *opcode_name(unsigned op)
-{
-    switch (op) {
-    case 1: return "Request";
-    case 2: return "Reply";
-    case 3: return "RARP Request";
-    case 4: return "RARP Reply";
-    default: return "Unknown";
-    }
-}
-
 static void on_packet(void *user, const uint8_t *data, size_t caplen)
 {
     struct sink *s = user;
     s->n++;
     pktd_packet p;
     (void)pktd_decode(&p, pktd_cap_linktype(s->cap), data, caplen);
-    if (!pktd_packet_has(&p, PKTD_LAYER_ARP))
-        return;
-    unsigned htype = pktd_arp_htype(&p), ptype = pktd_arp_ptype(&p), op = pktd_arp_op(&p);
-    puts("==================================================");
-    puts("ETHERNET FRAME");
-    put_mac("Dest MAC", pktd_eth_dst(&p));
-    put_mac("Source MAC", pktd_eth_src(&p));
-    puts("ARP HEADER");
-    printf("Hardware: %04x (%s)\n", htype, htype == 1 ? "Ethernet" : "Unknown");
-    printf("Protocol: %04x (%s)\n", ptype, ptype == 0x0800 ? "IPv4" : "Unknown");
-    printf("Opcode: %04x (%s)\n", op, opcode_name(op));
-    put_mac("Sender MAC", pktd_arp_sha(&p));
-    put_ip("Sender IP", pktd_arp_spa(&p));
-    put_mac("Target MAC", pktd_arp_tha(&p));
-    put_ip("Target IP", pktd_arp_tpa(&p));
-    fflush(stdout);
+    if (arp_print_block(stdout, &p))
+        fflush(stdout);
 }
 
 static void usage(FILE *out)
