@@ -7,21 +7,35 @@
 
 #include "arp_print.h"
 
-static void put_mac(FILE *out, const char *label, const uint8_t *m)
+/* Addresses are printed with the lengths the header gives (hln, pln), as
+ * the Python twin does: hardware bytes as hex joined by ':', protocol bytes
+ * as decimal joined by '.' (a MAC and a dotted quad for Ethernet/IPv4),
+ * and "?" when there is none.  The library's ARP layer guarantees those
+ * bytes were captured; nothing beyond them is read. */
+static void put_addr(FILE *out, const char *label, const uint8_t *a, unsigned len, int hex)
 {
-    if (m == NULL) {
-        fprintf(out, "%s: ?\n", label);
-        return;
+    fprintf(out, "%s: ", label);
+    if (a == NULL || len == 0)
+        fputc('?', out);
+    for (unsigned i = 0; a != NULL && i < len; i++) {
+        if (i > 0)
+            fputc(hex ? ':' : '.', out);
+        if (hex)
+            fprintf(out, "%02x", a[i]);
+        else
+            fprintf(out, "%u", a[i]);
     }
-    fprintf(out, "%s: %02x:%02x:%02x:%02x:%02x:%02x\n", label, m[0], m[1], m[2], m[3], m[4], m[5]);
+    fputc('\n', out);
 }
 
-static void put_ip(FILE *out, const char *label, const uint8_t *a)
+static void put_mac(FILE *out, const char *label, const uint8_t *m, unsigned len)
 {
-    if (a == NULL)
-        fprintf(out, "%s: ?\n", label);
-    else
-        fprintf(out, "%s: %u.%u.%u.%u\n", label, a[0], a[1], a[2], a[3]);
+    put_addr(out, label, m, len, 1);
+}
+
+static void put_ip(FILE *out, const char *label, const uint8_t *a, unsigned len)
+{
+    put_addr(out, label, a, len, 0);
 }
 
 static const char *opcode_name(unsigned op)
@@ -42,15 +56,16 @@ int arp_print_block(FILE *out, const pktd_packet *p)
     unsigned htype = pktd_arp_htype(p), ptype = pktd_arp_ptype(p), op = pktd_arp_op(p);
     fputs("==================================================\n", out);
     fputs("ETHERNET FRAME\n", out);
-    put_mac(out, "Dest MAC", pktd_eth_dst(p));
-    put_mac(out, "Source MAC", pktd_eth_src(p));
+    put_mac(out, "Dest MAC", pktd_eth_dst(p), 6);
+    put_mac(out, "Source MAC", pktd_eth_src(p), 6);
     fputs("ARP HEADER\n", out);
     fprintf(out, "Hardware: %04x (%s)\n", htype, htype == 1 ? "Ethernet" : "Unknown");
     fprintf(out, "Protocol: %04x (%s)\n", ptype, ptype == 0x0800 ? "IPv4" : "Unknown");
     fprintf(out, "Opcode: %04x (%s)\n", op, opcode_name(op));
-    put_mac(out, "Sender MAC", pktd_arp_sha(p));
-    put_ip(out, "Sender IP", pktd_arp_spa(p));
-    put_mac(out, "Target MAC", pktd_arp_tha(p));
-    put_ip(out, "Target IP", pktd_arp_tpa(p));
+    unsigned hln = pktd_arp_hlen(p), pln = pktd_arp_plen(p);
+    put_mac(out, "Sender MAC", pktd_arp_sha(p), hln);
+    put_ip(out, "Sender IP", pktd_arp_spa(p), pln);
+    put_mac(out, "Target MAC", pktd_arp_tha(p), hln);
+    put_ip(out, "Target IP", pktd_arp_tpa(p), pln);
     return 1;
 }
