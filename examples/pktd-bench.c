@@ -43,6 +43,7 @@
 
 #include "../tests/bench/harness.h"
 #include "../tests/bench/walk_pktd.h"
+#include "privs.h"
 
 static void usage(FILE *out)
 {
@@ -283,10 +284,19 @@ static int cmd_capture(int argc, char **argv)
         pktd_cap_close(cap);
         return 1;
     }
+    /* The socket is open: a set-user-ID start gives up its borrowed ids
+     * before the file is opened (privs.h). */
+    int out_fd = -1;
+    if (privs_drop_setid("pktd-bench") != 0 ||
+        (out_path != NULL && (out_fd = privs_open_output("pktd-bench", out_path)) < 0)) {
+        pktd_cap_close(cap);
+        return 1;
+    }
     if (out_path != NULL) {
-        rc = pktd_writer_open_path(&x.w, out_path, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0);
+        rc = pktd_writer_open_fd(&x.w, out_fd, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0);
         if (rc < 0) {
             fprintf(stderr, "pktd-bench: %s: %s\n", out_path, pktd_strerror(rc));
+            close(out_fd);
             pktd_cap_close(cap);
             return 1;
         }
@@ -321,9 +331,12 @@ static int cmd_capture(int argc, char **argv)
                pkts, s, s > 0 ? pkts / s : 0.0, st[PKTD_CAP_STAT_RECEIVED],
                st[PKTD_CAP_STAT_DROPPED], pkts ? (double)(c1 - c0) / pkts : 0.0);
     }
-    if (x.w != NULL && pktd_writer_close(x.w) < 0 && status == 0) {
-        fprintf(stderr, "pktd-bench: %s: write failed\n", out_path);
-        status = 1;
+    if (x.w != NULL) {
+        int wrc = pktd_writer_close(x.w);
+        if ((close(out_fd) != 0 || wrc < 0) && status == 0) {
+            fprintf(stderr, "pktd-bench: %s: write failed\n", out_path);
+            status = 1;
+        }
     }
     pktd_cap_close(cap);
     return status;

@@ -22,6 +22,7 @@
 #include <pktdecode/writer.h>
 
 #include "print.h"
+#include "privs.h"
 #include "sniff.h"
 
 static const char *prog = "pktd-sniff";
@@ -40,7 +41,7 @@ static void usage(FILE *out)
             "  -s SNAPLEN keep at most SNAPLEN bytes per packet (0: 262144)\n"
             "  -p         do not put the interface in promiscuous mode\n"
             "  -B KiB     ring buffer size in KiB (default 4096)\n"
-            "  -Z USER    after opening the socket and FILE, run as USER\n"
+            "  -Z USER    after opening the socket, run as USER (FILE is opened as USER)\n"
             "  FILTER     a tcpdump filter expression\n");
 }
 
@@ -170,6 +171,10 @@ int main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
+    /* The user first: an unknown one stops us before any file is touched. */
+    struct privs_user zuser;
+    if (user != NULL && privs_lookup_user(prog, user, &zuser) != 0)
+        return 1;
     char *expr = optind < argc ? join_words(argv + optind, argc - optind) : NULL;
 
     pktd_cap *c;
@@ -197,19 +202,23 @@ int main(int argc, char **argv)
     }
     if (rc == PKTD_CAP_WARNING)
         fprintf(stderr, "%s: warning: %s\n", prog, pktd_cap_errmsg(c));
+    /* The socket is open: nothing else needs the privileges we were
+     * started with, and the file is opened without them. */
+    if (privs_drop_setid(prog) != 0)
+        return 1;
+    if (user != NULL && privs_become(prog, &zuser) != 0)
+        return 1;
+    int wfd = -1;
     if (wfile != NULL) {
-        rc = strcmp(wfile, "-") == 0
-                 ? pktd_writer_open_fd(&s.w, STDOUT_FILENO, PKTD_FORMAT_PCAP, pktd_cap_linktype(c),
-                                       pktd_cap_snaplen(c), PKTD_WRITER_NANO)
-                 : pktd_writer_open_path(&s.w, wfile, PKTD_FORMAT_PCAP, pktd_cap_linktype(c),
-                                         pktd_cap_snaplen(c), PKTD_WRITER_NANO);
+        if (strcmp(wfile, "-") != 0 && (wfd = privs_open_output(prog, wfile)) < 0)
+            return 1;
+        rc = pktd_writer_open_fd(&s.w, wfd >= 0 ? wfd : STDOUT_FILENO, PKTD_FORMAT_PCAP,
+                                 pktd_cap_linktype(c), pktd_cap_snaplen(c), PKTD_WRITER_NANO);
         if (rc != 0) {
             fprintf(stderr, "%s: %s: %s\n", prog, wfile, pktd_strerror(rc));
             return 1;
         }
     }
-    if (user != NULL && sniff_drop_privileges(prog, user) != 0)
-        return 1;
     sniff_catch_signals(c);
     fprintf(stderr, "%s: listening on %s, link-type %s, snapshot length %u bytes\n", prog,
             iface != NULL ? iface : "any",
@@ -254,7 +263,10 @@ int main(int argc, char **argv)
         if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0)
             wrc = pktd_writer_stats(s.w, st[PKTD_CAP_STAT_RECEIVED], st[PKTD_CAP_STAT_DROPPED],
                                     PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE, s.n, 0);
-        if (pktd_writer_close(s.w) != 0 || wrc != 0) {
+        int crc = pktd_writer_close(s.w);
+        if (wfd >= 0 && close(wfd) != 0)
+            crc = -errno;
+        if (crc != 0 || wrc != 0) {
             fprintf(stderr, "%s: %s: write failed\n", prog, wfile);
             status = 1;
         }

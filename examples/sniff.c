@@ -2,10 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,32 +47,6 @@ int64_t sniff_parse_count(const char *s)
     if (errno != 0 || end == s || *end != '\0' || v < 1)
         return -1;
     return v;
-}
-
-int sniff_drop_privileges(const char *prog, const char *user)
-{
-    errno = 0;
-    struct passwd *pw = getpwnam(user);
-    if (pw == NULL) {
-        fprintf(stderr, "%s: -Z %s: %s\n", prog, user,
-                errno != 0 ? strerror(errno) : "no such user");
-        return -1;
-    }
-    if (getuid() == pw->pw_uid && geteuid() == pw->pw_uid)
-        return 0;
-    /* Groups first: after setuid() there is no permission left to change them. */
-    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-        setuid(pw->pw_uid) != 0) {
-        fprintf(stderr, "%s: -Z %s: cannot change to that user: %s\n", prog, user,
-                strerror(errno));
-        return -1;
-    }
-    /* Make sure root cannot come back. */
-    if (pw->pw_uid != 0 && setuid(0) == 0) {
-        fprintf(stderr, "%s: -Z %s: privileges could not be dropped\n", prog, user);
-        return -1;
-    }
-    return 0;
 }
 
 static uint64_t mono_ms(void)

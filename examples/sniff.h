@@ -1,7 +1,7 @@
 /* What the four sniffers (pktd-sniff, pktd-sniff-ip, -tcp, -arp) share:
- * stopping on SIGINT/SIGTERM through pktd_cap_breakloop(), dropping
- * privileges (-Z), reading what is still queued when the capture stops, and
- * tcpdump's exit statistics.  Not part of the library. */
+ * stopping on SIGINT/SIGTERM through pktd_cap_breakloop(), reading what is
+ * still queued when the capture stops, and tcpdump's exit statistics
+ * (privileges and -Z: privs.h).  Not part of the library. */
 #ifndef PKTD_EXAMPLES_SNIFF_H
 #define PKTD_EXAMPLES_SNIFF_H
 
@@ -17,10 +17,6 @@ int sniff_stopped(void);
 
 /* Parse a packet count; -1 when not a number >= 1. */
 int64_t sniff_parse_count(const char *s);
-
-/* Switch to @p user's uid, gid and groups (tcpdump's -Z), after the socket
- * and output file are open.  Prints the reason and returns -1 on failure. */
-int sniff_drop_privileges(const char *prog, const char *user);
 
 /* After a signal: read, for at most half a second, what the ring still
  * holds (including the block the kernel hands over at its timeout), passing

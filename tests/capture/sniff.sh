@@ -2,7 +2,7 @@
 # pktd-sniff between two hosts: its text and JSON Lines are pktd-decode's
 # for the same packets (it also writes them with -w), tcpdump's exit
 # statistics with captured + dropped = received, reading what is still queued
-# on SIGINT, a filter expression, -Z, the live count on a terminal, and every
+# on SIGINT, a filter expression, the live count on a terminal, and every
 # error path (no such device, interface down, no CAP_NET_RAW, impossible
 # ring, bad filter, usage).
 . "${top_srcdir:-.}/tests/capture/lib.sh"
@@ -142,26 +142,7 @@ grep -q 'capture socket on vB: Network is down (the interface is down' "$WORK/do
 restore_vB
 note "interface taken down during the capture: reported, exit 1"
 
-# ---- -Z: root opens the socket and the file, then runs as nobody
-if getent passwd nobody >/dev/null; then
-    ip netns exec "$NSB" "$SNIFF" -i vB -q -Z nobody -w "$WORK/z.pcap" >/dev/null 2>"$WORK/z.err" &
-    P=$!
-    BG_PIDS="$BG_PIDS $P"
-    wait_listening "$WORK/z.err"
-    uid=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$P/status")
-    expect "$uid" "65534 65534 65534 65534" "-Z nobody: real, effective, saved and fs uid"
-    expect "$(awk '/^CapEff:/ { print $2 }' "/proc/$P/status")" 0000000000000000 "-Z nobody: capabilities left"
-    # Frames nobody answers (ICMP errors are rate-limited: not countable).
-    inA "$SEND" -i vA $AB -k flood -n 11 >/dev/null
-    kill -INT "$P"
-    wait "$P" || fail "pktd-sniff -Z: status $?"
-    check_stats "$WORK/z.err" 11
-    expect "$(command stat -c %u "$WORK/z.pcap")" 0 "-Z: the file was created by root"
-    expect "$(tcpdump -nn -r "$WORK/z.pcap" 2>/dev/null | grep -c "^[0-9]")" 11 "-Z: packets in the file"
-    note "-Z nobody: capture continues as uid 65534 without capabilities"
-else
-    fail "no user 'nobody' for the -Z test"
-fi
+# ---- -Z: tests/capture/privs.sh (with the set-user-ID and -w file cases)
 
 # ---- the live count: once a second on a terminal, never into a file
 if command -v script >/dev/null 2>&1; then
@@ -173,7 +154,7 @@ if command -v script >/dev/null 2>&1; then
     n=$(tr '\r' '\n' <"$WORK/tty.log" | grep -c '^[0-9]* packets captured, [0-9]* dropped')
     [ "$n" -ge 2 ] && [ "$n" -le 4 ] || { cat -A "$WORK/tty.log"; fail "live count lines on the terminal: $n"; }
     tr '\r' '\n' <"$WORK/tty.log" | grep -q '^10 packets captured$' || { cat -A "$WORK/tty.log"; fail "final count on the terminal"; }
-    grep -c 'packets captured, ' "$WORK/z.err" | grep -q '^0$' || fail "live count written to a file"
+    grep -c 'packets captured, ' "$WORK/w.err" | grep -q '^0$' || fail "live count written to a file"
     note "live count: $n updates on a terminal, none into a file"
 else
     fail "script(1) (bsdutils) is needed for the terminal test"

@@ -1,0 +1,155 @@
+/* Privileges of the capturing programs; see privs.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "privs.h"
+
+int privs_lookup_user(const char *prog, const char *name, struct privs_user *u)
+{
+    errno = 0;
+    struct passwd *pw = getpwnam(name);
+    if (pw == NULL) {
+        fprintf(stderr, "%s: -Z %s: %s\n", prog, name,
+                errno != 0 ? strerror(errno) : "no such user");
+        return -1;
+    }
+    if (strlen(pw->pw_name) >= sizeof u->name) {
+        fprintf(stderr, "%s: -Z %s: user name too long\n", prog, name);
+        return -1;
+    }
+    u->uid = pw->pw_uid;
+    u->gid = pw->pw_gid;
+    strcpy(u->name, pw->pw_name);
+    return 0;
+}
+
+/* 1 when real, effective and saved uid are all @p uid and the gids all @p gid. */
+static int ids_are(uid_t uid, gid_t gid)
+{
+    uid_t r, e, s;
+    gid_t rg, eg, sg;
+    if (getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0)
+        return 0;
+    return r == uid && e == uid && s == uid && rg == gid && eg == gid && sg == gid;
+}
+
+int privs_drop_setid(const char *prog)
+{
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0) {
+        fprintf(stderr, "%s: getresuid/getresgid: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    if (ruid == euid && ruid == suid && rgid == egid && rgid == sgid)
+        return 0;
+    /* The group first: changing it may need the privilege the uid change
+     * gives up. */
+    if (setresgid(rgid, rgid, rgid) != 0) {
+        fprintf(stderr, "%s: setresgid(%lu) to give up the set-group-ID group: %s\n", prog,
+                (unsigned long)rgid, strerror(errno));
+        return -1;
+    }
+    if (setresuid(ruid, ruid, ruid) != 0) {
+        fprintf(stderr, "%s: setresuid(%lu) to give up the set-user-ID user: %s\n", prog,
+                (unsigned long)ruid, strerror(errno));
+        return -1;
+    }
+    /* Root may switch ids at will: only for another real user does
+     * getting the old ones back mean the privileges stayed. */
+    if (!ids_are(ruid, rgid) ||
+        (ruid != 0 && ((euid != ruid && seteuid(euid) == 0) ||
+                       (egid != rgid && setegid(egid) == 0)))) {
+        fprintf(stderr, "%s: the set-user-ID/set-group-ID privileges could not be given up\n",
+                prog);
+        return -1;
+    }
+    return 0;
+}
+
+/* Empty effective, permitted, inheritable and ambient capability sets, and
+ * no_new_privs, so that nothing executed later regains any. */
+static int clear_capabilities(const char *prog, const char *user)
+{
+    /* EINVAL: a kernel older than 4.3 has no ambient set. */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+        fprintf(stderr, "%s: -Z %s: prctl(PR_CAP_AMBIENT_CLEAR_ALL): %s\n", prog, user,
+                strerror(errno));
+        return -1;
+    }
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &hdr, data) != 0) {
+        fprintf(stderr, "%s: -Z %s: capset (clearing every capability): %s\n", prog, user,
+                strerror(errno));
+        return -1;
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        fprintf(stderr, "%s: -Z %s: prctl(PR_SET_NO_NEW_PRIVS): %s\n", prog, user,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int privs_become(const char *prog, const struct privs_user *u)
+{
+    if (!ids_are(u->uid, u->gid)) {
+        /* Groups first: after the uid change there is no permission left
+         * to change them. */
+        if (initgroups(u->name, u->gid) != 0) {
+            fprintf(stderr, "%s: -Z %s: initgroups: %s%s\n", prog, u->name, strerror(errno),
+                    errno == EPERM ? " (only root can change to another user)" : "");
+            return -1;
+        }
+        if (setresgid(u->gid, u->gid, u->gid) != 0) {
+            fprintf(stderr, "%s: -Z %s: setresgid(%lu): %s\n", prog, u->name,
+                    (unsigned long)u->gid, strerror(errno));
+            return -1;
+        }
+        if (setresuid(u->uid, u->uid, u->uid) != 0) {
+            fprintf(stderr, "%s: -Z %s: setresuid(%lu): %s\n", prog, u->name,
+                    (unsigned long)u->uid, strerror(errno));
+            return -1;
+        }
+        /* Make sure root cannot come back. */
+        if (!ids_are(u->uid, u->gid) || (u->uid != 0 && setuid(0) == 0)) {
+            fprintf(stderr, "%s: -Z %s: privileges could not be dropped\n", prog, u->name);
+            return -1;
+        }
+    }
+    return clear_capabilities(prog, u->name);
+}
+
+int privs_open_output(const char *prog, const char *path)
+{
+    int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    /* As root, a link planted by someone else would make us write wherever
+     * it points: the file is only ever the path itself. */
+    if (geteuid() == 0)
+        flags |= O_NOFOLLOW;
+    int fd = open(path, flags, 0644);
+    if (fd >= 0)
+        return fd;
+    int err = errno;
+    struct stat st;
+    if ((flags & O_NOFOLLOW) && err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        fprintf(stderr, "%s: %s: is a symbolic link, not followed when running as root (give "
+                        "the file it points to)\n", prog, path);
+    else
+        fprintf(stderr, "%s: %s: open: %s\n", prog, path, strerror(err));
+    return -1;
+}
