@@ -60,6 +60,16 @@ static int code_allowed(uint16_t code)
     }
 }
 
+/* An absolute load at SKF_AD_OFF + off names an ancillary value the kernel
+ * knows: bpf_anc_helper() lists SKF_AD_PROTOCOL (0) ... SKF_AD_VLAN_TPID (60),
+ * every multiple of 4 below SKF_AD_MAX.  Any other k >= SKF_AD_OFF is refused
+ * by bpf_check_classic(), whatever the load size. */
+static int ancillary_known(uint32_t k)
+{
+    uint32_t off = k - (uint32_t)SKF_AD_OFF;
+    return off < SKF_AD_MAX && off % 4 == 0;
+}
+
 static int check_fail(char *err, size_t errlen, size_t pc, const char *what)
 {
     if (errlen > 0)
@@ -106,6 +116,19 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
             if (f->k >= (uint32_t)(len - pc - 1))
                 return check_fail(err, errlen, pc, "jump past the end");
             break;
+        case BPF_LD | BPF_W | BPF_ABS:
+        case BPF_LD | BPF_H | BPF_ABS:
+        case BPF_LD | BPF_B | BPF_ABS:
+            /* bpf_check_classic: "ancillary operation unknown or
+             * unsupported".  Only absolute loads: an indirect load or ldx
+             * msh with such a k is accepted and reads the packet. */
+            if (f->k >= (uint32_t)SKF_AD_OFF && !ancillary_known(f->k)) {
+                char what[64];
+                snprintf(what, sizeof what, "unknown ancillary offset SKF_AD_OFF+%u",
+                         (unsigned)(f->k - (uint32_t)SKF_AD_OFF));
+                return check_fail(err, errlen, pc, what);
+            }
+            break;
         default:
             if (BPF_CLASS(f->code) == BPF_JMP &&
                 (pc + 1u + f->jt >= len || pc + 1u + f->jf >= len))
@@ -116,9 +139,15 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
     if (BPF_CLASS(prog[len - 1].code) != BPF_RET)
         return check_fail(err, errlen, len - 1, "the last instruction is not a return");
 
-    /* Scratch memory must be stored before it is loaded on every path.  All
-     * jumps go forward, so one pass in program order sees every predecessor
-     * of an instruction before the instruction itself. */
+    /* Scratch memory must be stored before it is loaded, as the kernel's
+     * check_load_and_stores() decides it.  All jumps go forward, so one pass
+     * in program order sees every predecessor of an instruction before the
+     * instruction itself.  The kernel's notion of predecessor is textual, not
+     * control flow: an instruction inherits the state of the one before it
+     * unless that one is a jump, even when it is a RET and so never falls
+     * through.  We carry the state over a RET the same way, so that code
+     * after a RET reached by jumps that all stored a cell is still refused
+     * when the RET was reached without it (the kernel says EINVAL there). */
     uint16_t *valid = malloc(len * sizeof *valid);
     if (valid == NULL)
         return -ENOMEM;
@@ -142,9 +171,10 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
         default:
             break;
         }
-        if (BPF_CLASS(f->code) == BPF_RET)
-            continue;
-        if (f->code == (BPF_JMP | BPF_JA)) {
+        if (BPF_CLASS(f->code) == BPF_RET) {
+            if (pc + 1 < len)
+                valid[pc + 1] &= mem; /* as if it fell through: see above */
+        } else if (f->code == (BPF_JMP | BPF_JA)) {
             valid[pc + 1 + f->k] &= mem;
         } else if (BPF_CLASS(f->code) == BPF_JMP) {
             valid[pc + 1 + f->jt] &= mem;

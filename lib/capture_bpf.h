@@ -23,9 +23,11 @@ struct pktd_bpf_aux {
     uint32_t net_off;   /* network header offset in the frame (SKF_NET_OFF) */
 };
 
-/* Check a program against the kernel's rules for classic BPF: length,
- * allowed opcodes, jumps inside the program, scratch memory indexes and
- * stores before loads, division by a constant zero, a final return.
+/* Check a program against the kernel's rules for classic BPF
+ * (bpf_check_classic): length, allowed opcodes, jumps inside the program,
+ * scratch memory indexes and stores before loads (with the kernel's
+ * carrying of that state past a RET), known ancillary offsets, division by a
+ * constant zero, shifts below 32, a final return.
  * Returns 0, or PKTD_E_INVALID_ARGUMENT with a message in err. */
 int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen);
 
