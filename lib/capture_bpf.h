@@ -34,7 +34,9 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
 /* Run a checked program on @p caplen bytes of a frame.  Returns the number
  * of bytes to keep (0 = reject).  A load outside the captured bytes or an
  * ancillary value the aux record does not carry rejects the frame, as the
- * kernel rejects a load outside the packet. */
+ * kernel rejects a load outside the packet.  Only absolute loads read
+ * ancillary values: an indirect load or ldx msh whose offset falls at or
+ * above SKF_AD_OFF rejects, as in the kernel. */
 uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t *pkt,
                        size_t caplen, const struct pktd_bpf_aux *aux);
 

@@ -241,6 +241,64 @@ START_TEST(test_bpf_run)
 }
 END_TEST
 
+/* Loads whose offset is computed (ld [x + k], ldx msh): the kernel reads
+ * any k below 0 as a link-layer or network-relative offset, never as an
+ * ancillary one (only absolute loads are converted to those), so landing at
+ * or above SKF_AD_OFF reads about 1 MiB past the network header and drops
+ * the packet.  tests/capture/bpf_run_kernel compares with the kernel. */
+START_TEST(test_bpf_run_indirect)
+{
+    uint8_t f[64];
+    size_t n = make_udp(f, 53, 0);
+    struct pktd_bpf_aux aux = {.len = 60, .protocol = 0x0800, .pkttype = 4, .ifindex = 3,
+                               .hatype = 1, .net_off = 14};
+    char err[128];
+    const uint32_t ad = (uint32_t)SKF_AD_OFF;
+    struct {
+        struct sock_filter p[4];
+        uint32_t want;
+    } cases[] = {
+        /* X + k in the ancillary range: dropped, not the ancillary value. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, ad), INSN(BPF_LD | BPF_H | BPF_IND, 0, 0, SKF_AD_PROTOCOL),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 0), INSN(BPF_LD | BPF_W | BPF_IND, 0, 0, ad + SKF_AD_IFINDEX),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 4), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, ad),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        /* ldx msh of an ancillary k: dropped too. */
+        {{INSN(BPF_LDX | BPF_B | BPF_MSH, 0, 0, ad + SKF_AD_PKTTYPE), INSN(BPF_MISC | BPF_TXA, 0, 0, 0),
+          INSN(BPF_ALU | BPF_ADD | BPF_K, 0, 0, 1), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        /* Just below SKF_AD_OFF is network-relative (0xff000 + 14 + 3 here,
+         * past the frame); SKF_NET_OFF + 9 through X is the IP protocol. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, ad - 1), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 0),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, (uint32_t)SKF_NET_OFF), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 9),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 17},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, (uint32_t)SKF_LL_OFF), INSN(BPF_LD | BPF_H | BPF_IND, 0, 0, 12),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0x0800},
+        /* X + k wraps at 32 bits: 0xffffffff + 24 is offset 23. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 0xffffffffu), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 24),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 17},
+        /* Negative and below SKF_LL_OFF: no such offset. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 0x80000000u), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 0),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        /* The absolute form still reads the ancillary value... */
+        {{INSN(BPF_LD | BPF_H | BPF_ABS, 0, 0, ad + SKF_AD_PROTOCOL), INSN(BPF_RET | BPF_A, 0, 0, 0),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0x0800},
+        /* ...and SKF_AD_ALU_XOR_X is A ^ X. */
+        {{INSN(BPF_LD | BPF_IMM, 0, 0, 5), INSN(BPF_LDX | BPF_IMM, 0, 0, 3),
+          INSN(BPF_LD | BPF_W | BPF_ABS, 0, 0, ad + SKF_AD_ALU_XOR_X), INSN(BPF_RET | BPF_A, 0, 0, 0)},
+         6},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(pktd__bpf_check(cases[i].p, 4, err, sizeof err) == 0, "case %zu: %s", i, err);
+        uint32_t got = pktd__bpf_run(cases[i].p, 4, f, n, &aux);
+        ck_assert_msg(got == cases[i].want, "case %zu: returned %u, want %u", i, (unsigned)got,
+                      (unsigned)cases[i].want);
+    }
+}
+END_TEST
+
 START_TEST(test_bpf_text)
 {
     struct sock_filter *p;
@@ -514,6 +572,7 @@ static Suite *capture_suite(void)
     tcase_add_test(tc, test_bpf_check_invalid);
     tcase_add_test(tc, test_bpf_check_ancillary);
     tcase_add_test(tc, test_bpf_run);
+    tcase_add_test(tc, test_bpf_run_indirect);
     tcase_add_test(tc, test_bpf_text);
 #ifdef HAVE_LIBPCAP
     tcase_add_test(tc, test_bpf_vs_libpcap);
