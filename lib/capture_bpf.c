@@ -4,7 +4,9 @@
  * The checks mirror what SO_ATTACH_FILTER enforces (net/core/filter.c,
  * bpf_check_classic), so a program set before activation is rejected at the
  * setter with a message naming the instruction, not later by the kernel with
- * a bare EINVAL. */
+ * a bare EINVAL.  The interpreter reads packet offsets as the kernel's load
+ * helpers do.  tests/capture/bpf_check_kernel and bpf_run_kernel compare
+ * both with the running kernel on random programs. */
 #include "config.h"
 
 #include <errno.h>
@@ -60,6 +62,16 @@ static int code_allowed(uint16_t code)
     }
 }
 
+/* An absolute load at SKF_AD_OFF + off names an ancillary value the kernel
+ * knows: bpf_anc_helper() lists SKF_AD_PROTOCOL (0) ... SKF_AD_VLAN_TPID (60),
+ * every multiple of 4 below SKF_AD_MAX.  Any other k >= SKF_AD_OFF is refused
+ * by bpf_check_classic(), whatever the load size. */
+static int ancillary_known(uint32_t k)
+{
+    uint32_t off = k - (uint32_t)SKF_AD_OFF;
+    return off < SKF_AD_MAX && off % 4 == 0;
+}
+
 static int check_fail(char *err, size_t errlen, size_t pc, const char *what)
 {
     if (errlen > 0)
@@ -106,6 +118,19 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
             if (f->k >= (uint32_t)(len - pc - 1))
                 return check_fail(err, errlen, pc, "jump past the end");
             break;
+        case BPF_LD | BPF_W | BPF_ABS:
+        case BPF_LD | BPF_H | BPF_ABS:
+        case BPF_LD | BPF_B | BPF_ABS:
+            /* bpf_check_classic: "ancillary operation unknown or
+             * unsupported".  Only absolute loads: an indirect load or ldx
+             * msh with such a k is accepted and reads the packet. */
+            if (f->k >= (uint32_t)SKF_AD_OFF && !ancillary_known(f->k)) {
+                char what[64];
+                snprintf(what, sizeof what, "unknown ancillary offset SKF_AD_OFF+%u",
+                         (unsigned)(f->k - (uint32_t)SKF_AD_OFF));
+                return check_fail(err, errlen, pc, what);
+            }
+            break;
         default:
             if (BPF_CLASS(f->code) == BPF_JMP &&
                 (pc + 1u + f->jt >= len || pc + 1u + f->jf >= len))
@@ -116,9 +141,15 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
     if (BPF_CLASS(prog[len - 1].code) != BPF_RET)
         return check_fail(err, errlen, len - 1, "the last instruction is not a return");
 
-    /* Scratch memory must be stored before it is loaded on every path.  All
-     * jumps go forward, so one pass in program order sees every predecessor
-     * of an instruction before the instruction itself. */
+    /* Scratch memory must be stored before it is loaded, as the kernel's
+     * check_load_and_stores() decides it.  All jumps go forward, so one pass
+     * in program order sees every predecessor of an instruction before the
+     * instruction itself.  The kernel's notion of predecessor is textual, not
+     * control flow: an instruction inherits the state of the one before it
+     * unless that one is a jump, even when it is a RET and so never falls
+     * through.  We carry the state over a RET the same way, so that code
+     * after a RET reached by jumps that all stored a cell is still refused
+     * when the RET was reached without it (the kernel says EINVAL there). */
     uint16_t *valid = malloc(len * sizeof *valid);
     if (valid == NULL)
         return -ENOMEM;
@@ -142,9 +173,10 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
         default:
             break;
         }
-        if (BPF_CLASS(f->code) == BPF_RET)
-            continue;
-        if (f->code == (BPF_JMP | BPF_JA)) {
+        if (BPF_CLASS(f->code) == BPF_RET) {
+            if (pc + 1 < len)
+                valid[pc + 1] &= mem; /* as if it fell through: see above */
+        } else if (f->code == (BPF_JMP | BPF_JA)) {
             valid[pc + 1 + f->k] &= mem;
         } else if (BPF_CLASS(f->code) == BPF_JMP) {
             valid[pc + 1 + f->jt] &= mem;
@@ -157,8 +189,12 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
     return rc;
 }
 
-/* Ancillary value for an absolute load at SKF_AD_OFF + off; 0 if unknown. */
-static int ancillary(const struct pktd_bpf_aux *aux, uint32_t off, uint32_t *v)
+/* The value of an absolute load at SKF_AD_OFF + off, as the kernel's
+ * convert_bpf_extensions() computes it; 0 when the aux record does not carry
+ * it (SKF_AD_MARK, SKF_AD_CPU, ...).  SKF_AD_ALU_XOR_X is not a load but
+ * A ^ X. */
+static int ancillary(const struct pktd_bpf_aux *aux, uint32_t off, uint32_t a, uint32_t x,
+                     uint32_t *v)
 {
     switch (off) {
     case SKF_AD_PROTOCOL: *v = aux->protocol; return 1;
@@ -168,25 +204,37 @@ static int ancillary(const struct pktd_bpf_aux *aux, uint32_t off, uint32_t *v)
     case SKF_AD_VLAN_TAG: *v = aux->vlan_tci; return 1;
     case SKF_AD_VLAN_TAG_PRESENT: *v = aux->vlan_present; return 1;
     case SKF_AD_VLAN_TPID: *v = aux->vlan_tpid; return 1;
+    case SKF_AD_ALU_XOR_X: *v = a ^ x; return 1;
     default: return 0;
     }
 }
 
-/* Load @p size bytes (4, 2 or 1) at offset @p k (absolute, with the
- * kernel's negative-offset conventions).  Returns 0 when out of bounds. */
+/* Load @p size bytes (4, 2 or 1) of the frame at offset @p k, the way the
+ * kernel's packet load helpers read k (bpf_skb_load_helper_convert_offset in
+ * 6.15+, bpf_internal_load_pointer_neg_helper before: same results) for
+ * absolute and indirect loads and ldx msh:
+ *   k as a signed 32-bit offset >= 0: from the start of the frame;
+ *   SKF_NET_OFF <= k < 0: from the network header.  This includes the
+ *     ancillary range SKF_AD_OFF ... -1: only an absolute load is turned
+ *     into an ancillary value (convert_bpf_extensions); an indirect load
+ *     or ldx msh landing there reads about 1 MiB past the network header,
+ *     so it fails and the packet is dropped;
+ *   SKF_LL_OFF <= k < SKF_NET_OFF: from the link-layer header, the start of
+ *     a captured frame;
+ *   below SKF_LL_OFF: no such offset, the packet is dropped.
+ * Returns 0 when out of the captured bytes. */
 static int load(const uint8_t *pkt, size_t caplen, const struct pktd_bpf_aux *aux, uint32_t k,
                 unsigned size, uint32_t *v)
 {
     uint64_t off;
-    if (k >= (uint32_t)SKF_AD_OFF) {
-        return ancillary(aux, k - (uint32_t)SKF_AD_OFF, v);
-    } else if (k >= (uint32_t)SKF_NET_OFF) {
-        off = (uint64_t)aux->net_off + (k - (uint32_t)SKF_NET_OFF);
-    } else if (k >= (uint32_t)SKF_LL_OFF) {
-        off = k - (uint32_t)SKF_LL_OFF;
-    } else {
+    if (k < 0x80000000u)
         off = k;
-    }
+    else if (k >= (uint32_t)SKF_NET_OFF)
+        off = (uint64_t)aux->net_off + (k - (uint32_t)SKF_NET_OFF);
+    else if (k >= (uint32_t)SKF_LL_OFF)
+        off = k - (uint32_t)SKF_LL_OFF;
+    else
+        return 0;
     if (off + size > caplen)
         return 0;
     const uint8_t *p = pkt + off;
@@ -208,8 +256,13 @@ uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t
         case BPF_LD | BPF_H | BPF_IND:
         case BPF_LD | BPF_B | BPF_IND: {
             unsigned size = BPF_SIZE(f->code) == BPF_W ? 4 : BPF_SIZE(f->code) == BPF_H ? 2 : 1;
-            uint32_t k = BPF_MODE(f->code) == BPF_IND ? x + f->k : f->k;
-            if (!load(pkt, caplen, aux, k, size, &v))
+            int ok;
+            if (BPF_MODE(f->code) == BPF_ABS && f->k >= (uint32_t)SKF_AD_OFF)
+                ok = ancillary(aux, f->k - (uint32_t)SKF_AD_OFF, a, x, &v);
+            else /* X + k wraps at 32 bits, as the kernel's int offset does */
+                ok = load(pkt, caplen, aux, BPF_MODE(f->code) == BPF_IND ? x + f->k : f->k,
+                          size, &v);
+            if (!ok)
                 return 0;
             a = v;
             break;

@@ -23,16 +23,20 @@ struct pktd_bpf_aux {
     uint32_t net_off;   /* network header offset in the frame (SKF_NET_OFF) */
 };
 
-/* Check a program against the kernel's rules for classic BPF: length,
- * allowed opcodes, jumps inside the program, scratch memory indexes and
- * stores before loads, division by a constant zero, a final return.
+/* Check a program against the kernel's rules for classic BPF
+ * (bpf_check_classic): length, allowed opcodes, jumps inside the program,
+ * scratch memory indexes and stores before loads (with the kernel's
+ * carrying of that state past a RET), known ancillary offsets, division by a
+ * constant zero, shifts below 32, a final return.
  * Returns 0, or PKTD_E_INVALID_ARGUMENT with a message in err. */
 int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen);
 
 /* Run a checked program on @p caplen bytes of a frame.  Returns the number
  * of bytes to keep (0 = reject).  A load outside the captured bytes or an
  * ancillary value the aux record does not carry rejects the frame, as the
- * kernel rejects a load outside the packet. */
+ * kernel rejects a load outside the packet.  Only absolute loads read
+ * ancillary values: an indirect load or ldx msh whose offset falls at or
+ * above SKF_AD_OFF rejects, as in the kernel. */
 uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t *pkt,
                        size_t caplen, const struct pktd_bpf_aux *aux);
 

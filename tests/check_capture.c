@@ -130,6 +130,64 @@ START_TEST(test_bpf_check_invalid)
     p[0] = (struct sock_filter)INSN(BPF_LD | BPF_IMM, 0, 0, 0);
     ck_assert_int_eq(pktd__bpf_check(p, 1, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "not a return"));
+
+    /* Scratch memory: the kernel carries the state before a RET to the
+     * instruction after it.  M[0] is stored on the only jump into
+     * instruction 4, but not before the RET at 3, so the kernel refuses. */
+    struct sock_filter after_ret[] = {
+        INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0), /* -> 1 or 3 */
+        INSN(BPF_ST, 0, 0, 0),
+        INSN(BPF_JMP | BPF_JA, 0, 0, 1),          /* -> 4 */
+        INSN(BPF_RET | BPF_K, 0, 0, 0),
+        INSN(BPF_LD | BPF_MEM, 0, 0, 0),
+        INSN(BPF_RET | BPF_A, 0, 0, 0),
+    };
+    ck_assert_int_eq(pktd__bpf_check(after_ret, 6, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(err, "BPF instruction 4: scratch memory loaded before it is stored");
+    after_ret[1] = (struct sock_filter)INSN(BPF_LD | BPF_IMM, 0, 0, 0); /* no store at all */
+    after_ret[3] = (struct sock_filter)INSN(BPF_ST, 0, 0, 0); /* stored before 4 textually */
+    after_ret[4] = (struct sock_filter)INSN(BPF_RET | BPF_K, 0, 0, 0);
+    after_ret[5] = (struct sock_filter)INSN(BPF_LD | BPF_MEM, 0, 0, 0); /* after RET, none */
+    struct sock_filter tail[7];
+    memcpy(tail, after_ret, sizeof after_ret);
+    tail[6] = (struct sock_filter)INSN(BPF_RET | BPF_A, 0, 0, 0);
+    /* 0 -> 1 or 3; 2 -> 4: the store at 3 reaches 4 (RET) and, through
+     * it, 5; the path 0-1-2 jumps to 4 without a store, so 5 is refused. */
+    ck_assert_int_eq(pktd__bpf_check(tail, 7, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(err, "BPF instruction 5: scratch memory loaded before it is stored");
+}
+END_TEST
+
+/* Ancillary offsets: the 16 the kernel knows (SKF_AD_OFF + 0, 4 ... 60) in
+ * any load size; any other k >= SKF_AD_OFF of an absolute load is refused,
+ * while indirect loads and ldx msh may use any k. */
+START_TEST(test_bpf_check_ancillary)
+{
+    char err[128];
+    struct sock_filter p[2] = {INSN(0, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)};
+    static const uint16_t sizes[3] = {BPF_W, BPF_H, BPF_B};
+    for (uint32_t off = 0; off < 0x1000; off++) {
+        for (int s = 0; s < 3; s++) {
+            p[0] = (struct sock_filter)INSN(BPF_LD | BPF_ABS | sizes[s], 0, 0,
+                                            (uint32_t)SKF_AD_OFF + off);
+            int want = off < SKF_AD_MAX && off % 4 == 0 ? 0 : PKTD_E_INVALID_ARGUMENT;
+            ck_assert_msg(pktd__bpf_check(p, 2, err, sizeof err) == want,
+                          "SKF_AD_OFF+%u size %d: %s", (unsigned)off, s, err);
+            p[0].code = (uint16_t)(BPF_LD | BPF_IND | sizes[s]);
+            ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), 0);
+        }
+        p[0] = (struct sock_filter)INSN(BPF_LDX | BPF_B | BPF_MSH, 0, 0,
+                                        (uint32_t)SKF_AD_OFF + off);
+        ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), 0);
+    }
+    p[0] = (struct sock_filter)INSN(BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)SKF_AD_OFF + 1);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(err, "BPF instruction 0: unknown ancillary offset SKF_AD_OFF+1");
+    p[0].k = (uint32_t)SKF_AD_OFF + SKF_AD_MAX;
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(err, "BPF instruction 0: unknown ancillary offset SKF_AD_OFF+64");
+    p[0].k = (uint32_t)SKF_AD_OFF - 1; /* network-relative, not ancillary */
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), 0);
 }
 END_TEST
 
@@ -180,6 +238,64 @@ START_TEST(test_bpf_run)
         INSN(BPF_RET | BPF_K, 0, 0, 1),
     };
     ck_assert_uint_eq(pktd__bpf_run(divx, 3, f, n, &aux), 0);
+}
+END_TEST
+
+/* Loads whose offset is computed (ld [x + k], ldx msh): the kernel reads
+ * any k below 0 as a link-layer or network-relative offset, never as an
+ * ancillary one (only absolute loads are converted to those), so landing at
+ * or above SKF_AD_OFF reads about 1 MiB past the network header and drops
+ * the packet.  tests/capture/bpf_run_kernel compares with the kernel. */
+START_TEST(test_bpf_run_indirect)
+{
+    uint8_t f[64];
+    size_t n = make_udp(f, 53, 0);
+    struct pktd_bpf_aux aux = {.len = 60, .protocol = 0x0800, .pkttype = 4, .ifindex = 3,
+                               .hatype = 1, .net_off = 14};
+    char err[128];
+    const uint32_t ad = (uint32_t)SKF_AD_OFF;
+    struct {
+        struct sock_filter p[4];
+        uint32_t want;
+    } cases[] = {
+        /* X + k in the ancillary range: dropped, not the ancillary value. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, ad), INSN(BPF_LD | BPF_H | BPF_IND, 0, 0, SKF_AD_PROTOCOL),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 0), INSN(BPF_LD | BPF_W | BPF_IND, 0, 0, ad + SKF_AD_IFINDEX),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 4), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, ad),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        /* ldx msh of an ancillary k: dropped too. */
+        {{INSN(BPF_LDX | BPF_B | BPF_MSH, 0, 0, ad + SKF_AD_PKTTYPE), INSN(BPF_MISC | BPF_TXA, 0, 0, 0),
+          INSN(BPF_ALU | BPF_ADD | BPF_K, 0, 0, 1), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        /* Just below SKF_AD_OFF is network-relative (0xff000 + 14 + 3 here,
+         * past the frame); SKF_NET_OFF + 9 through X is the IP protocol. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, ad - 1), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 0),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, (uint32_t)SKF_NET_OFF), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 9),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 17},
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, (uint32_t)SKF_LL_OFF), INSN(BPF_LD | BPF_H | BPF_IND, 0, 0, 12),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0x0800},
+        /* X + k wraps at 32 bits: 0xffffffff + 24 is offset 23. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 0xffffffffu), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 24),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 17},
+        /* Negative and below SKF_LL_OFF: no such offset. */
+        {{INSN(BPF_LDX | BPF_IMM, 0, 0, 0x80000000u), INSN(BPF_LD | BPF_B | BPF_IND, 0, 0, 0),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0},
+        /* The absolute form still reads the ancillary value... */
+        {{INSN(BPF_LD | BPF_H | BPF_ABS, 0, 0, ad + SKF_AD_PROTOCOL), INSN(BPF_RET | BPF_A, 0, 0, 0),
+          INSN(BPF_RET | BPF_A, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)}, 0x0800},
+        /* ...and SKF_AD_ALU_XOR_X is A ^ X. */
+        {{INSN(BPF_LD | BPF_IMM, 0, 0, 5), INSN(BPF_LDX | BPF_IMM, 0, 0, 3),
+          INSN(BPF_LD | BPF_W | BPF_ABS, 0, 0, ad + SKF_AD_ALU_XOR_X), INSN(BPF_RET | BPF_A, 0, 0, 0)},
+         6},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_msg(pktd__bpf_check(cases[i].p, 4, err, sizeof err) == 0, "case %zu: %s", i, err);
+        uint32_t got = pktd__bpf_run(cases[i].p, 4, f, n, &aux);
+        ck_assert_msg(got == cases[i].want, "case %zu: returned %u, want %u", i, (unsigned)got,
+                      (unsigned)cases[i].want);
+    }
 }
 END_TEST
 
@@ -454,7 +570,9 @@ static Suite *capture_suite(void)
     TCase *tc = tcase_create("bpf");
     tcase_add_test(tc, test_bpf_check_valid);
     tcase_add_test(tc, test_bpf_check_invalid);
+    tcase_add_test(tc, test_bpf_check_ancillary);
     tcase_add_test(tc, test_bpf_run);
+    tcase_add_test(tc, test_bpf_run_indirect);
     tcase_add_test(tc, test_bpf_text);
 #ifdef HAVE_LIBPCAP
     tcase_add_test(tc, test_bpf_vs_libpcap);

@@ -300,8 +300,10 @@ PKTD_API int pktd_cap_set_nonblock(pktd_cap *c, int on);
  *
  * @p prog holds @p count 8-byte instructions, each laid out as the kernel's
  * `struct sock_filter` in host byte order: uint16 code, uint8 jt, uint8 jf,
- * uint32 k (tcpdump -dd prints them).  The program is checked (valid opcodes,
- * jumps inside the program, scratch memory indexes, ending with a return)
+ * uint32 k (tcpdump -dd prints them).  The program is checked with the
+ * kernel's rules for classic BPF (valid opcodes, known ancillary offsets,
+ * jumps inside the program, scratch memory indexes and stores before loads,
+ * no constant division by 0 or shift by 32 or more, ending with a return)
  * and copied.  Before activation it is attached before the socket starts
  * receiving; afterwards it replaces the current filter (see the file
  * description).  A program returning N keeps at most N bytes.
