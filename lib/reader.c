@@ -15,6 +15,7 @@
 #include <pktdecode/reader.h>
 
 #include "common.h"
+#include "fileformat.h"
 #include "reader_int.h"
 
 int pktd__reader_fail(struct pktd_reader *r, int code, const char *fmt, ...)
@@ -85,13 +86,17 @@ int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
     return 1;
 }
 
+/* A 32-bit constant as bytes in file order, big- or little-endian. */
+#define BYTES_BE(v) {(uint8_t)((v) >> 24), (uint8_t)((v) >> 16), (uint8_t)((v) >> 8), (uint8_t)(v)}
+#define BYTES_LE(v) {(uint8_t)(v), (uint8_t)((v) >> 8), (uint8_t)((v) >> 16), (uint8_t)((v) >> 24)}
+
 /* The magics a capture file can start with, as bytes in file order. */
 static const uint8_t known_magics[][4] = {
-    {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap, microseconds, big-endian */
-    {0xd4, 0xc3, 0xb2, 0xa1}, /* pcap, microseconds, little-endian */
-    {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap, nanoseconds, big-endian */
-    {0x4d, 0x3c, 0xb2, 0xa1}, /* pcap, nanoseconds, little-endian */
-    {0x0a, 0x0d, 0x0d, 0x0a}, /* pcapng section header block */
+    BYTES_BE(PKTD__PCAP_MAGIC_US),  /* pcap, microseconds, big-endian */
+    BYTES_LE(PKTD__PCAP_MAGIC_US),  /* pcap, microseconds, little-endian */
+    BYTES_BE(PKTD__PCAP_MAGIC_NS),  /* pcap, nanoseconds, big-endian */
+    BYTES_LE(PKTD__PCAP_MAGIC_NS),  /* pcap, nanoseconds, little-endian */
+    BYTES_BE(PKTD__PCAPNG_BT_SHB), /* pcapng section header block */
 };
 
 /* Reads the magic and hands over to the format's header parser. */

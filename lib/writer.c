@@ -15,25 +15,16 @@
 #include <pktdecode/writer.h>
 
 #include "common.h"
+#include "fileformat.h"
 
 #define WRITER_BUF_SIZE (64u * 1024u)
 
-#define PCAP_MAGIC_US 0xa1b2c3d4u
-#define PCAP_MAGIC_NS 0xa1b23c4du
-
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 1u
-#define BT_ISB 5u
-#define BT_EPB 6u
-
-#define OPT_ENDOFOPT 0u
-#define OPT_SHB_USERAPPL 4u
-#define OPT_IF_TSRESOL 9u
-#define OPT_ISB_IFRECV 4u
-#define OPT_ISB_IFDROP 5u
-#define OPT_ISB_FILTERACCEPT 6u
-#define OPT_ISB_OSDROP 7u
-#define OPT_ISB_USRDELIV 8u
+/* Short local names for the constants of fileformat.h. */
+#define BT_SHB PKTD__PCAPNG_BT_SHB
+#define BT_IDB PKTD__PCAPNG_BT_IDB
+#define BT_ISB PKTD__PCAPNG_BT_ISB
+#define BT_EPB PKTD__PCAPNG_BT_EPB
+#define OPT_ENDOFOPT PKTD__PCAPNG_OPT_ENDOFOPT
 
 #define USERAPPL "libpktdecode " PKTD_VERSION_STRING
 
@@ -195,8 +186,8 @@ static int blk_end(struct pktd_writer *w, struct blk *k)
 static int write_file_header(struct pktd_writer *w, uint32_t linktype)
 {
     if (w->format == PKTD_FORMAT_PCAP) {
-        uint8_t h[24];
-        uint32_t magic = w->nano ? PCAP_MAGIC_NS : PCAP_MAGIC_US;
+        uint8_t h[PKTD__PCAP_FILE_HEADER_LEN];
+        uint32_t magic = w->nano ? PKTD__PCAP_MAGIC_NS : PKTD__PCAP_MAGIC_US;
         uint16_t major = 2, minor = 4;
         uint32_t zero = 0;
         memcpy(h, &magic, 4);
@@ -210,11 +201,11 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
     }
     struct blk k;
     blk_begin(&k, BT_SHB);
-    blk_u32(&k, 0x1A2B3C4Du);
+    blk_u32(&k, PKTD__PCAPNG_BYTE_ORDER_MAGIC);
     blk_u16(&k, 1);
     blk_u16(&k, 0);
     blk_u64(&k, UINT64_MAX); /* section length: not known in advance */
-    blk_opt(&k, OPT_SHB_USERAPPL, USERAPPL, (uint16_t)(sizeof USERAPPL - 1));
+    blk_opt(&k, PKTD__PCAPNG_OPT_SHB_USERAPPL, USERAPPL, (uint16_t)(sizeof USERAPPL - 1));
     blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
     int rc = blk_end(w, &k);
     if (rc < 0)
@@ -224,7 +215,7 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
     blk_u16(&k, 0);
     blk_u32(&k, w->snaplen);
     uint8_t tsresol = w->nano ? 9 : 6;
-    blk_opt(&k, OPT_IF_TSRESOL, &tsresol, 1);
+    blk_opt(&k, PKTD__PCAPNG_OPT_IF_TSRESOL, &tsresol, 1);
     blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
     return blk_end(w, &k);
 }
@@ -363,9 +354,9 @@ int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel
         uint16_t code;
         uint64_t value;
     } opts[] = {
-        {OPT_ISB_IFRECV, received},      {OPT_ISB_IFDROP, dropped_if},
-        {OPT_ISB_FILTERACCEPT, filter_accept}, {OPT_ISB_OSDROP, dropped_kernel},
-        {OPT_ISB_USRDELIV, delivered},
+        {PKTD__PCAPNG_OPT_ISB_IFRECV, received},      {PKTD__PCAPNG_OPT_ISB_IFDROP, dropped_if},
+        {PKTD__PCAPNG_OPT_ISB_FILTERACCEPT, filter_accept}, {PKTD__PCAPNG_OPT_ISB_OSDROP, dropped_kernel},
+        {PKTD__PCAPNG_OPT_ISB_USRDELIV, delivered},
     };
     struct blk k;
     blk_begin(&k, BT_ISB);
