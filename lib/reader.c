@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <pktdecode/reader.h>
 
 #include "common.h"
+#include "errmsg.h"
 #include "fileformat.h"
 #include "reader_int.h"
 
@@ -22,7 +22,7 @@ int pktd__reader_fail(struct pktd_reader *r, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    pktd__verrmsgf(r->errmsg, code, fmt, ap);
     va_end(ap);
     /* A non-blocking descriptor with no data yet is not a broken file: the
      * window still holds the partial record, so a later call resumes. */
@@ -74,7 +74,7 @@ int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
             int e = errno;
             if (e == EINTR)
                 continue;
-            return pktd__reader_fail(r, -e, "read at offset %llu: %s",
+            return pktd__reader_fail(r, -e, "read(descriptor %d, offset %llu): %s", r->fd,
                                      (unsigned long long)(r->consumed + (r->end - r->pos)),
                                      pktd_strerror(-e));
         }

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <pktdecode/writer.h>
 
 #include "common.h"
+#include "errmsg.h"
 #include "fileformat.h"
 
 #define WRITER_BUF_SIZE (64u * 1024u)
@@ -39,7 +39,7 @@ struct pktd_writer {
     uint64_t packets;
     uint64_t last_ts_ns;
     size_t len; /* bytes waiting in buf */
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE];
     uint8_t buf[WRITER_BUF_SIZE];
 };
 
@@ -50,7 +50,7 @@ static int writer_fail(struct pktd_writer *w, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    pktd__verrmsgf(w->errmsg, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -66,11 +66,11 @@ static int write_all(struct pktd_writer *w, const uint8_t *p, size_t n)
             if (e == EINTR)
                 continue;
             w->err = -e;
-            return writer_fail(w, -e, "write to descriptor %d: %s", w->fd, pktd_strerror(-e));
+            return writer_fail(w, -e, "write(descriptor %d): %s", w->fd, pktd_strerror(-e));
         }
         if (k == 0) { /* only for n == 0 by POSIX; never loop on it */
             w->err = -EIO;
-            return writer_fail(w, -EIO, "write to descriptor %d wrote nothing", w->fd);
+            return writer_fail(w, -EIO, "write(descriptor %d): wrote nothing", w->fd);
         }
         p += k;
         n -= (size_t)k;
