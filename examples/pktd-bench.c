@@ -70,7 +70,7 @@ static void usage(FILE *out)
 static int load(const char *path, struct bench_frames *f)
 {
     pktd_reader *r;
-    int rc = pktd_reader_open_path(&r, path);
+    int rc = pktd_reader_open_path(&r, path, NULL);
     if (rc < 0) {
         fprintf(stderr, "pktd-bench: %s: %s\n", path, pktd_strerror(rc));
         return -1;
@@ -284,7 +284,8 @@ static int cmd_capture(int argc, char **argv)
         return 1;
     }
     if (out_path != NULL) {
-        rc = pktd_writer_open_path(&x.w, out_path, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0);
+        rc = pktd_writer_open_path(&x.w, out_path, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0,
+                                   NULL);
         if (rc < 0) {
             fprintf(stderr, "pktd-bench: %s: %s\n", out_path, pktd_strerror(rc));
             pktd_cap_close(cap);

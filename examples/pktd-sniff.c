@@ -200,9 +200,9 @@ int main(int argc, char **argv)
     if (wfile != NULL) {
         rc = strcmp(wfile, "-") == 0
                  ? pktd_writer_open_fd(&s.w, STDOUT_FILENO, PKTD_FORMAT_PCAP, pktd_cap_linktype(c),
-                                       pktd_cap_snaplen(c), PKTD_WRITER_NANO)
+                                       pktd_cap_snaplen(c), PKTD_WRITER_NANO, NULL)
                  : pktd_writer_open_path(&s.w, wfile, PKTD_FORMAT_PCAP, pktd_cap_linktype(c),
-                                         pktd_cap_snaplen(c), PKTD_WRITER_NANO);
+                                         pktd_cap_snaplen(c), PKTD_WRITER_NANO, NULL);
         if (rc != 0) {
             fprintf(stderr, "%s: %s: %s\n", prog, wfile, pktd_strerror(rc));
             return 1;

@@ -32,7 +32,8 @@ int pktd__errmsgf(char *buf, int err, const char *fmt, ...)
 int pktd__errmsg(char *buf, const char *call, const char *what, int err)
 {
     if (what != NULL)
-        return pktd__errmsgf(buf, err, "%s(%s): %s", call, what, pktd_strerror(err));
+        return pktd__errmsgf(buf, err, "%s(%.*s): %s", call, PKTD__ERRMSG_WHAT_MAX, what,
+                             pktd_strerror(err));
     return pktd__errmsgf(buf, err, "%s: %s", call, pktd_strerror(err));
 }
 

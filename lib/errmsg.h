@@ -15,13 +15,18 @@
  * open call's optional errbuf).  The arguments may point into buf itself
  * (the text is formatted aside first), so a message can be prefixed with
  * context: pktd__errmsgf(buf, rc, "%s: %s", name, buf).  Too long a text
- * is cut to fit.  Not installed. */
+ * is cut to fit; pktd__errmsg() cuts `what` (a path, say) to
+ * PKTD__ERRMSG_WHAT_MAX characters so that the reason always fits, and a
+ * caller prefixing a name should do the same ("%.*s").  Not installed. */
 #ifndef PKTD_ERRMSG_H
 #define PKTD_ERRMSG_H
 
 #include <stdarg.h>
 
 #include <pktdecode/error.h>
+
+/* Longest object name (e.g. a path) put in front of a reason. */
+#define PKTD__ERRMSG_WHAT_MAX 160
 
 int pktd__errmsg(char *buf, const char *call, const char *what, int err);
 

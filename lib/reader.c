@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -136,11 +137,17 @@ static int reader_start(struct pktd_reader *r)
                              p[2], p[3]);
 }
 
-/* Common tail of the three constructors: on failure the handle is freed. */
-static int reader_finish_open(pktd_reader **out, struct pktd_reader *r)
+/* Common tail of the three constructors: on failure the handle's message
+ * goes to errbuf, prefixed with what was being opened, and the handle is
+ * freed. */
+static int reader_finish_open(pktd_reader **out, struct pktd_reader *r, const char *what,
+                              char *errbuf)
 {
     int rc = reader_start(r);
     if (rc < 0) {
+        if (r->errmsg[0] == '\0')
+            pktd__errmsgf(r->errmsg, rc, "%s", pktd_strerror(rc));
+        pktd__errmsgf(errbuf, rc, "%.*s: %s", PKTD__ERRMSG_WHAT_MAX, what, r->errmsg);
         pktd_reader_close(r);
         return rc;
     }
@@ -156,55 +163,60 @@ static struct pktd_reader *reader_alloc(void)
     return r;
 }
 
-int pktd_reader_open_fd(pktd_reader **out, int fd)
+int pktd_reader_open_fd(pktd_reader **out, int fd, char *errbuf)
 {
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_reader_open_fd: out is NULL");
     *out = NULL;
     if (fd < 0)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_fd: descriptor %d is negative", fd);
     struct pktd_reader *r = reader_alloc();
     if (r == NULL)
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_fd: cannot allocate a reader");
     r->fd = fd;
-    return reader_finish_open(out, r);
+    char what[32];
+    snprintf(what, sizeof what, "descriptor %d", fd);
+    return reader_finish_open(out, r, what, errbuf);
 }
 
-int pktd_reader_open_path(pktd_reader **out, const char *path)
+int pktd_reader_open_path(pktd_reader **out, const char *path, char *errbuf)
 {
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_reader_open_path: out is NULL");
     *out = NULL;
     if (path == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_path: path is NULL");
     struct pktd_reader *r = reader_alloc();
     if (r == NULL)
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_path: cannot allocate a reader");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         free(r);
-        return -e;
+        return pktd__errmsg(errbuf, "open", path, -e);
     }
     r->fd = fd;
     r->owns_fd = 1;
-    return reader_finish_open(out, r);
+    return reader_finish_open(out, r, path, errbuf);
 }
 
-int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len)
+int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len, char *errbuf)
 {
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_reader_open_mem: out is NULL");
     *out = NULL;
     if (data == NULL && len > 0)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_mem: data is NULL but len is %zu", len);
     struct pktd_reader *r = reader_alloc();
     if (r == NULL)
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_mem: cannot allocate a reader");
     r->mem = data;
     r->end = len;
     r->eof = 1;
-    return reader_finish_open(out, r);
+    return reader_finish_open(out, r, "capture in memory", errbuf);
 }
 
 void pktd_reader_close(pktd_reader *r)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -220,14 +221,18 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
     return blk_end(w, &k);
 }
 
-static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, uint32_t linktype,
-                       uint32_t snaplen, uint32_t flags)
+/* Common tail of the two constructors: on failure the message goes to
+ * errbuf, prefixed with what was being opened, and a descriptor the writer
+ * opened is closed. */
+static int writer_open(pktd_writer **out, int fd, int owns_fd, const char *what, uint32_t format,
+                       uint32_t linktype, uint32_t snaplen, uint32_t flags, char *errbuf)
 {
     struct pktd_writer *w = calloc(1, sizeof *w);
     if (w == NULL) {
         if (owns_fd)
             close(fd);
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "%.*s: cannot allocate a writer",
+                             PKTD__ERRMSG_WHAT_MAX, what);
     }
     w->fd = fd;
     w->owns_fd = owns_fd;
@@ -240,6 +245,7 @@ static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, 
     if (rc == 0)
         rc = flush_buf(w);
     if (rc < 0) {
+        pktd__errmsgf(errbuf, rc, "%.*s: %s", PKTD__ERRMSG_WHAT_MAX, what, w->errmsg);
         if (owns_fd)
             close(fd);
         free(w);
@@ -249,44 +255,61 @@ static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, 
     return 0;
 }
 
-static int check_open_args(uint32_t format, uint32_t linktype, uint32_t snaplen, uint32_t flags)
+static int check_open_args(const char *call, uint32_t format, uint32_t linktype, uint32_t snaplen,
+                           uint32_t flags, char *errbuf)
 {
     if (format != PKTD_FORMAT_PCAP && format != PKTD_FORMAT_PCAPNG)
-        return PKTD_E_INVALID_ARGUMENT;
-    if (linktype > 0xffffu || snaplen > PKTD_WRITER_MAX_SNAPLEN || (flags & ~PKTD_WRITER_NANO))
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: format %lu is neither PKTD_FORMAT_PCAP nor PKTD_FORMAT_PCAPNG",
+                             call, (unsigned long)format);
+    if (linktype > 0xffffu)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: link type %lu does not fit 16 bits", call,
+                             (unsigned long)linktype);
+    if (snaplen > PKTD_WRITER_MAX_SNAPLEN)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: snap length %lu exceeds the maximum %lu", call,
+                             (unsigned long)snaplen, (unsigned long)PKTD_WRITER_MAX_SNAPLEN);
+    if (flags & ~PKTD_WRITER_NANO)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: unknown flags 0x%lx", call,
+                             (unsigned long)(flags & ~PKTD_WRITER_NANO));
     return 0;
 }
 
 int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
-                        uint32_t snaplen, uint32_t flags)
+                        uint32_t snaplen, uint32_t flags, char *errbuf)
 {
+    static const char call[] = "pktd_writer_open_fd";
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
     *out = NULL;
-    int rc = check_open_args(format, linktype, snaplen, flags);
+    int rc = check_open_args(call, format, linktype, snaplen, flags, errbuf);
     if (rc < 0)
         return rc;
     if (fd < 0)
-        return PKTD_E_INVALID_ARGUMENT;
-    return writer_open(out, fd, 0, format, linktype, snaplen, flags);
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: descriptor %d is negative", call,
+                             fd);
+    char what[32];
+    snprintf(what, sizeof what, "descriptor %d", fd);
+    return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, errbuf);
 }
 
 int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, uint32_t linktype,
-                          uint32_t snaplen, uint32_t flags)
+                          uint32_t snaplen, uint32_t flags, char *errbuf)
 {
+    static const char call[] = "pktd_writer_open_path";
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
     *out = NULL;
-    int rc = check_open_args(format, linktype, snaplen, flags);
+    int rc = check_open_args(call, format, linktype, snaplen, flags, errbuf);
     if (rc < 0)
         return rc;
     if (path == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: path is NULL", call);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
-        return -errno;
-    return writer_open(out, fd, 1, format, linktype, snaplen, flags);
+        return pktd__errmsg(errbuf, "open", path, -errno);
+    return writer_open(out, fd, 1, path, format, linktype, snaplen, flags, errbuf);
 }
 
 int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32_t wire_len,

@@ -36,7 +36,7 @@ struct result {
     uint32_t format;
     size_t n;
     struct rec *v;
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE]; /* after a failed open: its errbuf without the prefix */
 };
 
 static void result_free(struct result *res)
@@ -139,33 +139,47 @@ static void read_image(const uint8_t *img, size_t len, enum mode m, struct resul
     int fd = -1;
     pid_t child = -1;
     char *path = NULL;
+    char errbuf[PKTD_ERRBUF_SIZE], prefix[PKTD_ERRBUF_SIZE];
+    memset(errbuf, 'X', sizeof errbuf);
     switch (m) {
     case M_MEM:
-        res->open_rc = pktd_reader_open_mem(&r, img, len);
+        res->open_rc = pktd_reader_open_mem(&r, img, len, errbuf);
+        snprintf(prefix, sizeof prefix, "capture in memory: ");
         break;
     case M_PATH:
         path = tmp_path();
         write_file(path, img, len);
-        res->open_rc = pktd_reader_open_path(&r, path);
+        res->open_rc = pktd_reader_open_path(&r, path, errbuf);
+        snprintf(prefix, sizeof prefix, "%s: ", path);
         break;
     case M_FD:
         fd = memfd_create("pktd-test", MFD_CLOEXEC);
         ck_assert_int_ge(fd, 0);
         ck_assert_int_eq(write(fd, img, len), (ssize_t)len);
         ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-        res->open_rc = pktd_reader_open_fd(&r, fd);
+        res->open_rc = pktd_reader_open_fd(&r, fd, errbuf);
+        snprintf(prefix, sizeof prefix, "descriptor %d: ", fd);
         break;
     case M_PIPE:
         fd = pipe_feed(img, len, &child);
-        res->open_rc = pktd_reader_open_fd(&r, fd);
+        res->open_rc = pktd_reader_open_fd(&r, fd, errbuf);
+        snprintf(prefix, sizeof prefix, "descriptor %d: ", fd);
         break;
     }
     if (res->open_rc == 0) {
         ck_assert_ptr_nonnull(r);
+        ck_assert_int_eq(errbuf[0], 'X'); /* untouched on success */
         read_all(r, res);
         pktd_reader_close(r);
     } else {
+        /* The first message says what was opened and why it failed; the
+         * detail after the prefix is the same in every mode. */
         ck_assert_ptr_null(r);
+        ck_assert_ptr_nonnull(memchr(errbuf, '\0', sizeof errbuf));
+        ck_assert_msg(strncmp(errbuf, prefix, strlen(prefix)) == 0, "\"%s\" lacks \"%s\"", errbuf,
+                      prefix);
+        ck_assert_str_ne(errbuf + strlen(prefix), "");
+        snprintf(res->errmsg, sizeof res->errmsg, "%s", errbuf + strlen(prefix));
     }
     if (fd >= 0)
         close(fd);
@@ -229,7 +243,7 @@ static void check_packet(const struct result *res, size_t k, unsigned payload_k,
 static int open_mem_rc(const struct bb *b)
 {
     pktd_reader *r;
-    int rc = pktd_reader_open_mem(&r, b->p, b->n);
+    int rc = pktd_reader_open_mem(&r, b->p, b->n, NULL);
     pktd_reader_close(r);
     return rc;
 }
@@ -546,16 +560,16 @@ START_TEST(test_bad_magic)
     static const uint8_t ng_prefix[] = {0x0a, 0x0d, 0x0d};
     static const uint8_t le_prefix[] = {0xd4, 0xc3};
     pktd_reader *r = (pktd_reader *)1;
-    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, sizeof junk), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, sizeof junk, NULL), PKTD_E_BAD_FILE);
     ck_assert_ptr_null(r);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 3), PKTD_E_BAD_FILE);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 0), PKTD_E_BAD_FILE);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 0), PKTD_E_BAD_FILE);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, ng_prefix, 3), PKTD_E_TRUNCATED);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, le_prefix, 2), PKTD_E_TRUNCATED);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 3, NULL), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 0, NULL), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 0, NULL), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, ng_prefix, 3, NULL), PKTD_E_TRUNCATED);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, le_prefix, 2, NULL), PKTD_E_TRUNCATED);
     /* KUZNETZOV's modified pcap and other magics are not read. */
     static const uint8_t kuz[24] = {0x34, 0xcd, 0xb2, 0xa1, 2, 0, 4, 0};
-    ck_assert_int_eq(pktd_reader_open_mem(&r, kuz, sizeof kuz), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, kuz, sizeof kuz, NULL), PKTD_E_BAD_FILE);
 }
 END_TEST
 
@@ -564,14 +578,15 @@ START_TEST(test_bad_arguments)
     pktd_reader *r = (pktd_reader *)1;
     const uint8_t *d;
     size_t n;
-    ck_assert_int_eq(pktd_reader_open_mem(NULL, (const uint8_t *)"", 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 5), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_mem(NULL, (const uint8_t *)"", 0, NULL),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 5, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(r);
-    ck_assert_int_eq(pktd_reader_open_fd(&r, -1), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_path(&r, NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_path(NULL, "x"), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_path(&r, "/nonexistent/pktd/file.pcap"), -ENOENT);
-    ck_assert_int_eq(pktd_reader_open_path(&r, "/"), -EISDIR);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, -1, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_path(&r, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_path(NULL, "x", NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/nonexistent/pktd/file.pcap", NULL), -ENOENT);
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/", NULL), -EISDIR);
     ck_assert_int_eq(pktd_reader_next(NULL, &d, &n), PKTD_E_INVALID_ARGUMENT);
     pktd_reader_close(NULL);
     ck_assert_uint_eq(pktd_reader_ts_ns(NULL), 0);
@@ -583,6 +598,119 @@ START_TEST(test_bad_arguments)
     ck_assert_int_eq(res.open_rc, PKTD_E_BAD_FILE);
     read_image((const uint8_t *)"", 0, M_PIPE, &res);
     ck_assert_int_eq(res.open_rc, PKTD_E_BAD_FILE);
+}
+END_TEST
+
+/* EXPECT_MSG(call using eb, rc, message): the call fails with rc and its
+ * errbuf eb holds exactly the message. */
+#define EXPECT_MSG(call, want_rc, want_msg)                                                        \
+    do {                                                                                           \
+        char eb[PKTD_ERRBUF_SIZE];                                                                 \
+        memset(eb, 'X', sizeof eb);                                                                \
+        ck_assert_int_eq((call), (want_rc));                                                       \
+        ck_assert_str_eq(eb, (want_msg));                                                          \
+    } while (0)
+
+/* Every failure of a reader or writer open call puts its full sentence in
+ * errbuf: what was opened, which call failed or what is wrong, and why. */
+START_TEST(test_open_messages)
+{
+    pktd_reader *r;
+    pktd_writer *w;
+    static const uint8_t junk[8] = {'k', 'u', 'z', 'n', 0, 0, 0, 0};
+    static const uint8_t ng_prefix[] = {0x0a, 0x0d, 0x0d};
+    char want[PKTD_ERRBUF_SIZE];
+
+    /* Reader: arguments, open(), read(), the contents. */
+    EXPECT_MSG(pktd_reader_open_mem(NULL, junk, 8, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_mem: out is NULL");
+    EXPECT_MSG(pktd_reader_open_mem(&r, NULL, 5, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_mem: data is NULL but len is 5");
+    EXPECT_MSG(pktd_reader_open_fd(&r, -2, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_fd: descriptor -2 is negative");
+    EXPECT_MSG(pktd_reader_open_path(&r, NULL, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_path: path is NULL");
+    EXPECT_MSG(pktd_reader_open_path(&r, "/nonexistent/pktd/file.pcap", eb), -ENOENT,
+               "open(/nonexistent/pktd/file.pcap): No such file or directory");
+    EXPECT_MSG(pktd_reader_open_mem(&r, junk, 8, eb), PKTD_E_BAD_FILE,
+               "capture in memory: magic number 6b757a6e is neither pcap nor pcapng");
+    EXPECT_MSG(pktd_reader_open_mem(&r, junk, 0, eb), PKTD_E_BAD_FILE,
+               "capture in memory: empty file: not a pcap or pcapng capture");
+    EXPECT_MSG(pktd_reader_open_mem(&r, junk, 3, eb), PKTD_E_BAD_FILE,
+               "capture in memory: 3-byte file: not a pcap or pcapng capture");
+    EXPECT_MSG(pktd_reader_open_mem(&r, ng_prefix, 3, eb), PKTD_E_TRUNCATED,
+               "capture in memory: file ends after 3 bytes, inside the magic number");
+    int fd = open("/", O_RDONLY | O_CLOEXEC); /* open() works, read() fails */
+    ck_assert_int_ge(fd, 0);
+    snprintf(want, sizeof want, "descriptor %d: read(descriptor %d, offset 0): Is a directory", fd,
+             fd);
+    EXPECT_MSG(pktd_reader_open_fd(&r, fd, eb), -EISDIR, want);
+    close(fd);
+    /* The message that used to be lost: open_path's is the file's detail. */
+    char *path = tmp_path();
+    write_file(path, junk, sizeof junk);
+    snprintf(want, sizeof want, "%s: magic number 6b757a6e is neither pcap nor pcapng", path);
+    EXPECT_MSG(pktd_reader_open_path(&r, path, eb), PKTD_E_BAD_FILE, want);
+    static const uint8_t v1[24] = {0xd4, 0xc3, 0xb2, 0xa1, 1, 0, 0, 0};
+    write_file(path, v1, sizeof v1);
+    snprintf(want, sizeof want, "%s: pcap version 1.0 is not supported (2.x only)", path);
+    EXPECT_MSG(pktd_reader_open_path(&r, path, eb), PKTD_E_BAD_FILE, want);
+
+    /* Writer: arguments, open(), write() of the file header. */
+    EXPECT_MSG(pktd_writer_open_path(NULL, path, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: out is NULL");
+    EXPECT_MSG(pktd_writer_open_path(&w, path, 3, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: format 3 is neither PKTD_FORMAT_PCAP nor "
+               "PKTD_FORMAT_PCAPNG");
+    EXPECT_MSG(pktd_writer_open_fd(&w, 1, 1, 0x10000, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_fd: link type 65536 does not fit 16 bits");
+    snprintf(want, sizeof want, "pktd_writer_open_path: snap length %lu exceeds the maximum %lu",
+             (unsigned long)PKTD_WRITER_MAX_SNAPLEN + 1, (unsigned long)PKTD_WRITER_MAX_SNAPLEN);
+    EXPECT_MSG(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0, eb),
+               PKTD_E_INVALID_ARGUMENT, want);
+    EXPECT_MSG(pktd_writer_open_path(&w, path, 1, 1, 0, 0x80000000u, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: unknown flags 0x80000000");
+    EXPECT_MSG(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: path is NULL");
+    EXPECT_MSG(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_fd: descriptor -1 is negative");
+    EXPECT_MSG(pktd_writer_open_path(&w, "/nonexistent/dir/x.pcap", 1, 1, 0, 0, eb), -ENOENT,
+               "open(/nonexistent/dir/x.pcap): No such file or directory");
+    /* /dev/full: the open works, the header's write() fails. */
+    fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    snprintf(want, sizeof want, "descriptor %d: write(descriptor %d): No space left on device", fd,
+             fd);
+    EXPECT_MSG(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0, eb), -ENOSPC, want);
+    close(fd);
+    char eb[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd_writer_open_path(&w, "/dev/full", PKTD_FORMAT_PCAPNG, 1, 0, 0, eb),
+                     -ENOSPC);
+    ck_assert_msg(strncmp(eb, "/dev/full: write(descriptor ", 28) == 0 &&
+                      strstr(eb, "): No space left on device") != NULL,
+                  "%s", eb);
+
+    /* Success leaves errbuf alone; a NULL errbuf is allowed either way. */
+    memset(eb, 'X', sizeof eb);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, eb), 0);
+    ck_assert_int_eq(eb[0], 'X');
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    ck_assert_int_eq(pktd_reader_open_path(&r, path, eb), 0);
+    ck_assert_int_eq(eb[0], 'X');
+    pktd_reader_close(r);
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/nonexistent/x", NULL), -ENOENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+
+    /* A long path is cut, the reason is kept. */
+    char longp[400];
+    memset(longp, 'a', sizeof longp - 1);
+    longp[0] = '/';
+    longp[sizeof longp - 1] = '\0';
+    ck_assert_int_eq(pktd_reader_open_path(&r, longp, eb), -ENAMETOOLONG);
+    ck_assert_uint_lt(strlen(eb), PKTD_ERRBUF_SIZE - 1);
+    ck_assert_msg(strncmp(eb, "open(/aaa", 9) == 0 && strstr(eb, "): File name too long"), "%s",
+                  eb);
+    unlink(path);
 }
 END_TEST
 
@@ -932,11 +1060,11 @@ START_TEST(test_nonblocking_eagain)
     ck_assert_int_eq(pipe(fds), 0);
     ck_assert_int_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
     pktd_reader *r;
-    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), -EAGAIN);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0], NULL), -EAGAIN);
     ck_assert_ptr_null(r);
     size_t split = 24 + 16 + 60; /* inside the first record's data */
     ck_assert_int_eq(write(fds[1], b.p, split), (ssize_t)split);
-    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), 0);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0], NULL), 0);
     const uint8_t *d;
     size_t cap;
     ck_assert_int_eq(pktd_reader_next(r, &d, &cap), -EAGAIN);
@@ -1004,7 +1132,7 @@ START_TEST(test_corpus_all_modes)
                       a.end_rc, a.errmsg);
         /* path: the reader's own descriptor on the real file */
         pktd_reader *r;
-        ck_assert_int_eq(pktd_reader_open_path(&r, path), 0);
+        ck_assert_int_eq(pktd_reader_open_path(&r, path, NULL), 0);
         memset(&c, 0, sizeof c);
         read_all(r, &c);
         pktd_reader_close(r);
@@ -1055,7 +1183,7 @@ START_TEST(test_corpus_known_files)
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", corpus_dir, k[i].name);
         pktd_reader *r;
-        ck_assert_int_eq(pktd_reader_open_path(&r, path), 0);
+        ck_assert_int_eq(pktd_reader_open_path(&r, path, NULL), 0);
         struct result res;
         memset(&res, 0, sizeof res);
         read_all(r, &res);
@@ -1140,7 +1268,7 @@ START_TEST(test_writer_round_trip)
                 char *path = tmp_path();
                 pktd_writer *w = (pktd_writer *)1;
                 ck_assert_int_eq(pktd_writer_open_path(&w, path, format, lt, snaplen,
-                                                       nano ? PKTD_WRITER_NANO : 0),
+                                                       nano ? PKTD_WRITER_NANO : 0, NULL),
                                  0);
                 write_sample(w, eff);
                 ck_assert_int_eq(pktd_writer_stats(w, 10, 2, 1, 9, 7, 0), 0);
@@ -1179,7 +1307,7 @@ START_TEST(test_writer_pcap_bytes)
         ck_assert_int_ge(fd, 0);
         pktd_writer *w;
         ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 113, 96,
-                                             nano ? PKTD_WRITER_NANO : 0),
+                                             nano ? PKTD_WRITER_NANO : 0, NULL),
                          0);
         struct bb p;
         bb_init(&p, 0);
@@ -1220,7 +1348,8 @@ START_TEST(test_writer_pcapng_blocks)
     int fd = memfd_create("w", MFD_CLOEXEC);
     ck_assert_int_ge(fd, 0);
     pktd_writer *w;
-    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO), 0);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL),
+                     0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"abcde", 5, 5, 77), 0);
     ck_assert_int_eq(pktd_writer_stats(w, 1000, 20, 3, 990, 977, 0), 0);
     ck_assert_int_eq(pktd_writer_stats(w, 5, PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
@@ -1315,17 +1444,19 @@ START_TEST(test_writer_arguments)
 {
     pktd_writer *w = (pktd_writer *)1;
     char *path = tmp_path();
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 3, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 3, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(w);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 0, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 0x10000, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0),
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 0, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 0x10000, 0, 0, NULL),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, 0, 2), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(NULL, path, 1, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, "/nonexistent/dir/x.pcap", 1, 1, 0, 0), -ENOENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0, NULL),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, 0, 2, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(NULL, path, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, "/nonexistent/dir/x.pcap", 1, 1, 0, 0, NULL),
+                     -ENOENT);
     ck_assert_int_eq(pktd_writer_write(NULL, NULL, 0, 0, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_flush(NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_stats(NULL, 0, 0, 0, 0, 0, 0), PKTD_E_INVALID_ARGUMENT);
@@ -1333,7 +1464,7 @@ START_TEST(test_writer_arguments)
     ck_assert_str_eq(pktd_writer_errmsg(NULL), "");
     ck_assert_uint_eq(pktd_writer_bytes(NULL), 0);
 
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0), 0);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
     /* Argument errors are reported but leave the writer usable. */
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"ab", 2, 1, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(pktd_writer_errmsg(w), "caplen 2 exceeds wire length 1"));
@@ -1354,7 +1485,8 @@ START_TEST(test_writer_arguments)
     result_free(&res);
     free(img);
     /* pcapng's 64-bit timestamps hold what pcap cannot. */
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO), 0);
+    ck_assert_int_eq(
+        pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL), 0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"ab", 2, 2, UINT64_MAX), 0);
     ck_assert_int_eq(pktd_writer_close(w), 0);
     img = load(path, &len);
@@ -1371,10 +1503,11 @@ START_TEST(test_writer_write_errors)
 {
     pktd_writer *w;
     /* /dev/full: the file header already fails with ENOSPC. */
-    ck_assert_int_eq(pktd_writer_open_path(&w, "/dev/full", PKTD_FORMAT_PCAPNG, 1, 0, 0), -ENOSPC);
+    ck_assert_int_eq(pktd_writer_open_path(&w, "/dev/full", PKTD_FORMAT_PCAPNG, 1, 0, 0, NULL),
+                     -ENOSPC);
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0), -EBADF);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), -EBADF);
     close(fd);
 
     /* A pipe whose reader leaves: EPIPE, sticky, reported again by close. */
@@ -1382,7 +1515,7 @@ START_TEST(test_writer_write_errors)
     for (uint32_t format = PKTD_FORMAT_PCAP; format <= PKTD_FORMAT_PCAPNG; format++) {
         int fds[2];
         ck_assert_int_eq(pipe(fds), 0);
-        ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], format, 1, 0, 0), 0);
+        ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], format, 1, 0, 0, NULL), 0);
         close(fds[0]);
         uint8_t pkt[1000] = {0};
         int rc = 0, i;
@@ -1400,7 +1533,7 @@ START_TEST(test_writer_write_errors)
     /* A failed final write is reported by close. */
     int fds[2];
     ck_assert_int_eq(pipe(fds), 0);
-    ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAP, 1, 0, 0), 0);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"x", 1, 1, 1), 0);
     close(fds[0]);
     ck_assert_int_eq(pktd_writer_close(w), -EPIPE);
@@ -1418,7 +1551,7 @@ START_TEST(test_writer_pipe_to_reader)
     if (pid == 0) {
         close(fds[0]);
         pktd_writer *w;
-        if (pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO) != 0)
+        if (pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL) != 0)
             _exit(2);
         uint8_t pkt[1500];
         for (unsigned i = 0; i < 2000; i++) {
@@ -1432,7 +1565,7 @@ START_TEST(test_writer_pipe_to_reader)
     }
     close(fds[1]);
     pktd_reader *r;
-    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), 0);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0], NULL), 0);
     const uint8_t *d;
     size_t cap;
     unsigned n = 0;
@@ -1465,6 +1598,7 @@ int main(void)
     tcase_add_test(tr, test_pcapng_bad_tsresol);
     tcase_add_test(tr, test_bad_magic);
     tcase_add_test(tr, test_bad_arguments);
+    tcase_add_test(tr, test_open_messages);
     tcase_add_test(tr, test_pcap_absurd_caplen);
     tcase_add_test(tr, test_pcapng_hostile);
     tcase_add_test(tr, test_pcapng_bad_first_block);

@@ -70,10 +70,11 @@ static int do_write(const char *fmt, const char *res, const char *out)
     uint32_t format = strcmp(fmt, "pcapng") == 0 ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP;
     uint32_t flags = strcmp(res, "ns") == 0 ? PKTD_WRITER_NANO : 0;
     pktd_writer *w;
-    int rc = strcmp(out, "-") == 0 ? pktd_writer_open_fd(&w, 1, format, 1, SNAPLEN, flags)
-                                   : pktd_writer_open_path(&w, out, format, 1, SNAPLEN, flags);
+    char err[PKTD_ERRBUF_SIZE];
+    int rc = strcmp(out, "-") == 0 ? pktd_writer_open_fd(&w, 1, format, 1, SNAPLEN, flags, err)
+                                   : pktd_writer_open_path(&w, out, format, 1, SNAPLEN, flags, err);
     if (rc < 0) {
-        fprintf(stderr, "file_tool: %s: %s\n", out, pktd_strerror(rc));
+        fprintf(stderr, "file_tool: %s\n", err);
         return 1;
     }
     static uint8_t frame[2000];
@@ -115,9 +116,11 @@ static int do_expect(const char *res)
 static int do_dump(const char *in)
 {
     pktd_reader *r;
-    int rc = strcmp(in, "-") == 0 ? pktd_reader_open_fd(&r, 0) : pktd_reader_open_path(&r, in);
+    char err[PKTD_ERRBUF_SIZE];
+    int rc =
+        strcmp(in, "-") == 0 ? pktd_reader_open_fd(&r, 0, err) : pktd_reader_open_path(&r, in, err);
     if (rc < 0) {
-        fprintf(stderr, "file_tool: %s: %s\n", in, pktd_strerror(rc));
+        fprintf(stderr, "file_tool: %s\n", err);
         return 1;
     }
     const uint8_t *d;

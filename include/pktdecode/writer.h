@@ -78,13 +78,18 @@ typedef struct pktd_writer pktd_writer;
  *                 are cut to it.  0 means #PKTD_WRITER_DEFAULT_SNAPLEN; at
  *                 most #PKTD_WRITER_MAX_SNAPLEN.
  * @param flags    0 or #PKTD_WRITER_NANO.
+ * @param errbuf   NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive the
+ *                 whole message on failure, e.g. "open(/x/y.pcap): No such
+ *                 file or directory" or "y.pcap: write(descriptor 3): No
+ *                 space left on device"; untouched on success.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL pointer, unknown format or flag,
  *         link type or snap length out of range); `-errno` from open() or
  *         from write() of the file header; -ENOMEM.
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format,
-                                   uint32_t linktype, uint32_t snaplen, uint32_t flags) PKTD_WUR;
+                                   uint32_t linktype, uint32_t snaplen, uint32_t flags,
+                                   char *errbuf) PKTD_WUR;
 
 /**
  * @brief Write a capture to an open descriptor (a file, pipe or stdout).
@@ -98,11 +103,13 @@ PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t
  * @param linktype as pktd_writer_open_path().
  * @param snaplen  as pktd_writer_open_path().
  * @param flags    as pktd_writer_open_path().
+ * @param errbuf   as pktd_writer_open_path() (the message begins
+ *                 "descriptor N: ").
  * @return As pktd_writer_open_path() (PKTD_E_INVALID_ARGUMENT for fd < 0).
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
-                                 uint32_t snaplen, uint32_t flags) PKTD_WUR;
+                                 uint32_t snaplen, uint32_t flags, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Append one packet.

@@ -270,8 +270,8 @@ int main(int argc, char **argv)
     struct ctx x = {.quiet = quiet, .cap = g_cap};
     if (wfile != NULL) {
         uint32_t fmt = strcmp(wformat, "pcapng") == 0 ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP;
-        rc = pktd_writer_open_path(&x.w, wfile, fmt, pktd_cap_linktype(g_cap),
-                                   snap != 0 ? snap : 0, nano ? PKTD_WRITER_NANO : 0);
+        rc = pktd_writer_open_path(&x.w, wfile, fmt, pktd_cap_linktype(g_cap), snap != 0 ? snap : 0,
+                                   nano ? PKTD_WRITER_NANO : 0, NULL);
         if (rc != 0) {
             fprintf(stderr, "captest: %s: %s\n", wfile, pktd_strerror(rc));
             return 1;

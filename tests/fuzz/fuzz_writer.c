@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0)
         return 0;
     pktd_writer *w = (pktd_writer *)1;
-    int rc = pktd_writer_open_fd(&w, fd, format, linktype, snaplen, flags);
+    int rc = pktd_writer_open_fd(&w, fd, format, linktype, snaplen, flags, NULL);
     FUZZ_CHECK(rc == 0 && w != NULL);
 
     static struct want want[MAX_PKTS];
@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     close(fd);
 
     pktd_reader *r;
-    FUZZ_CHECK(pktd_reader_open_mem(&r, file, (size_t)fsize) == 0);
+    FUZZ_CHECK(pktd_reader_open_mem(&r, file, (size_t)fsize, NULL) == 0);
     FUZZ_CHECK(pktd_reader_format(r) == format);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p;

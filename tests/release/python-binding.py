@@ -293,14 +293,22 @@ with tempfile.TemporaryDirectory() as tmp:
         P.Reader(notcap)
         check(False, "a non-capture file raises")
     except P.PktdError as e:
-        check(e.code == P.E_BAD_FILE and e.name == "bad_file" and P.strerror(P.E_BAD_FILE) in str(e),
-              "non-capture file: PktdError %s %r" % (e.name, str(e)))
+        check(e.code == P.E_BAD_FILE and e.name == "bad_file" and P.strerror(P.E_BAD_FILE) in str(e)
+              and e.detail == notcap + ": magic number 74686973 is neither pcap nor pcapng",
+              "non-capture file: PktdError %s %r, the library's sentence as detail" % (e.name, str(e)))
     try:
         P.Reader(os.path.join(tmp, "absent.pcap"))
         check(False, "a missing file raises")
     except P.PktdError as e:
-        check(e.code == -errno.ENOENT and e.errno == errno.ENOENT and e.name == "ENOENT",
+        check(e.code == -errno.ENOENT and e.errno == errno.ENOENT and e.name == "ENOENT"
+              and e.detail == "open(%s): No such file or directory" % os.path.join(tmp, "absent.pcap"),
               "missing file: PktdError %s errno %s %r" % (e.name, e.errno, str(e)))
+    try:
+        P.Writer(os.path.join(tmp, "no", "such", "dir.pcap"))
+        check(False, "a writer in a missing directory raises")
+    except P.PktdError as e:
+        check(e.code == -errno.ENOENT and e.detail.startswith("open(") and e.detail.endswith(
+              "dir.pcap): No such file or directory"), "writer open failure: detail %r" % e.detail)
 
 # A cut TCP header: a record, not an exception.
 with P.Reader(sample) as r:
