@@ -251,9 +251,10 @@ int main(int argc, char **argv)
     if (s.w != NULL) {
         uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
         int wrc = 0;
-        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0)
-            wrc = pktd_writer_stats(s.w, st[PKTD_CAP_STAT_RECEIVED], st[PKTD_CAP_STAT_DROPPED],
-                                    PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE, s.n, 0);
+        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0) {
+            st[PKTD_CAP_STAT_DELIVERED] = s.n; /* what this program handled */
+            wrc = pktd_writer_stats(s.w, st, PKTD_CAP_STAT_COUNT, 0);
+        }
         if (pktd_writer_close(s.w) != 0 || wrc != 0) {
             fprintf(stderr, "%s: %s: write failed\n", prog, wfile);
             status = 1;

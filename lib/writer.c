@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pktdecode/capture.h> /* PKTD_CAP_STAT_* */
 #include <pktdecode/error.h>
 #include <pktdecode/version.h>
 #include <pktdecode/writer.h>
@@ -360,37 +361,47 @@ int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32
     return 0;
 }
 
-int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel,
-                      uint64_t dropped_if, uint64_t filter_accept, uint64_t delivered,
-                      uint64_t ts_ns)
+/* The capture's counters that pcapng has an interface statistics option
+ * for, in the order the options are written.  PKTD_CAP_STAT_FILTERED and
+ * _PENDING have none (isb_filteraccept counts what a filter accepted, not
+ * what the library withheld), and no capture counter is isb_ifdrop; a
+ * counter added to the capture later gets a row here if pcapng has one. */
+static const struct {
+    uint32_t index; /* PKTD_CAP_STAT_* */
+    uint16_t code;  /* isb_* option */
+} isb_options[] = {
+    {PKTD_CAP_STAT_RECEIVED, PKTD__PCAPNG_OPT_ISB_IFRECV},
+    {PKTD_CAP_STAT_DROPPED, PKTD__PCAPNG_OPT_ISB_OSDROP},
+    {PKTD_CAP_STAT_DELIVERED, PKTD__PCAPNG_OPT_ISB_USRDELIV},
+};
+
+int pktd_writer_stats(pktd_writer *w, const uint64_t *stats, size_t n, uint64_t ts_ns)
 {
     if (w == NULL)
         return PKTD_E_INVALID_ARGUMENT;
     if (w->err)
         return w->err;
+    if (stats == NULL && n > 0)
+        return writer_fail(w, PKTD_E_INVALID_ARGUMENT, "statistics array is NULL but n is %zu", n);
     if (w->format == PKTD_FORMAT_PCAP)
         return 0; /* classic pcap has no statistics record */
     if (ts_ns == 0)
         ts_ns = w->last_ts_ns;
     uint64_t units = w->nano ? ts_ns : ts_ns / 1000u;
-    const struct {
-        uint16_t code;
-        uint64_t value;
-    } opts[] = {
-        {PKTD__PCAPNG_OPT_ISB_IFRECV, received},      {PKTD__PCAPNG_OPT_ISB_IFDROP, dropped_if},
-        {PKTD__PCAPNG_OPT_ISB_FILTERACCEPT, filter_accept}, {PKTD__PCAPNG_OPT_ISB_OSDROP, dropped_kernel},
-        {PKTD__PCAPNG_OPT_ISB_USRDELIV, delivered},
-    };
     struct blk k;
+    /* header 8, interface and timestamp 12, options of 12, end 4, trailer 4 */
+    PKTD_STATIC_ASSERT(28u + 12u * (sizeof isb_options / sizeof isb_options[0]) <= sizeof k.b,
+                       "an interface statistics block fits the scratch area");
     blk_begin(&k, BT_ISB);
     blk_u32(&k, 0); /* interface */
     blk_u32(&k, (uint32_t)(units >> 32));
     blk_u32(&k, (uint32_t)units);
     int any = 0;
-    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
-        if (opts[i].value == PKTD_WRITER_STAT_NONE)
+    for (size_t i = 0; i < sizeof isb_options / sizeof isb_options[0]; i++) {
+        /* Beyond the caller's array, or UINT64_MAX: not known, left out. */
+        if (isb_options[i].index >= n || stats[isb_options[i].index] == PKTD_WRITER_STAT_NONE)
             continue;
-        blk_opt(&k, opts[i].code, &opts[i].value, 8);
+        blk_opt(&k, isb_options[i].code, &stats[isb_options[i].index], 8);
         any = 1;
     }
     if (any)

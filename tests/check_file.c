@@ -1257,6 +1257,31 @@ static void check_sample(const struct result *res, uint32_t format, int nano, ui
     }
 }
 
+/* pktd_writer_stats() cases: the capture's array as given, and the ISB
+ * options expected, in file order (code, value; code 0 ends the list). */
+#define NONE PKTD_WRITER_STAT_NONE
+static const uint64_t stats_full[] = {1000, 20, 977, 3, 0};     /* every counter */
+static const uint64_t stats_gaps[] = {10, NONE, 8, NONE, NONE}; /* dropped unknown */
+static const uint64_t stats_none[] = {NONE, NONE, NONE, NONE, NONE};
+static const uint64_t stats_zero[] = {0, 0, 0};                /* 0 is a known value */
+static const uint64_t stats_long[] = {7, 6, 5, 4, 3, 2, 1, 0}; /* indexes not known yet */
+static const struct {
+    const uint64_t *stats;
+    size_t n;
+    uint64_t ts;
+    uint64_t want[4][2];
+} stats_cases[] = {
+    {stats_full, 5, 0, {{4, 1000}, {7, 20}, {8, 977}}}, /* ts 0: the last packet's */
+    {stats_full, 1, 123456789, {{4, 1000}}},            /* n cuts the array */
+    {stats_full, 2, 2, {{4, 1000}, {7, 20}}},
+    {stats_gaps, 5, 3, {{4, 10}, {8, 8}}},
+    {stats_none, 5, 4, {{0}}},
+    {NULL, 0, 5, {{0}}},
+    {stats_zero, 3, 6, {{4, 0}, {7, 0}, {8, 0}}},
+    {stats_long, 8, 7, {{4, 7}, {7, 6}, {8, 5}}},
+};
+#undef NONE
+
 START_TEST(test_writer_round_trip)
 {
     for (uint32_t format = PKTD_FORMAT_PCAP; format <= PKTD_FORMAT_PCAPNG; format++) {
@@ -1271,7 +1296,7 @@ START_TEST(test_writer_round_trip)
                                                        nano ? PKTD_WRITER_NANO : 0, NULL),
                                  0);
                 write_sample(w, eff);
-                ck_assert_int_eq(pktd_writer_stats(w, 10, 2, 1, 9, 7, 0), 0);
+                ck_assert_int_eq(pktd_writer_stats(w, stats_full, 5, 0), 0);
                 ck_assert_uint_eq(pktd_writer_packets(w), N_WPKTS);
                 uint64_t bytes = pktd_writer_bytes(w);
                 ck_assert_int_eq(pktd_writer_close(w), 0);
@@ -1314,7 +1339,8 @@ START_TEST(test_writer_pcap_bytes)
         bb_payload(&p, 1, 150);
         ck_assert_int_eq(pktd_writer_write(w, p.p, 150, 150, 1234567891987654321ull), 0);
         ck_assert_int_eq(pktd_writer_write(w, p.p, 5, 9, 1000ull), 0);
-        ck_assert_int_eq(pktd_writer_stats(w, 1, 2, 3, 4, 5, 6), 0); /* no-op for pcap */
+        ck_assert_int_eq(pktd_writer_stats(w, stats_full, 5, 6), 0); /* no-op for pcap */
+        ck_assert_int_eq(pktd_writer_stats(w, NULL, 1, 6), PKTD_E_INVALID_ARGUMENT);
         ck_assert_int_eq(pktd_writer_close(w), 0);
         bb_free(&p);
         struct bb e;
@@ -1342,23 +1368,23 @@ static uint32_t h32(const uint8_t *p)
 }
 
 /* Walks the pcapng the writer made: SHB, IDB with the right if_tsresol,
- * EPBs, and ISBs carrying exactly the counters given. */
+ * EPBs, and ISBs carrying exactly the options expected from the arrays of
+ * stats_cases, in order, and nothing else. */
 START_TEST(test_writer_pcapng_blocks)
 {
+    const size_t ncases = sizeof stats_cases / sizeof stats_cases[0];
     int fd = memfd_create("w", MFD_CLOEXEC);
     ck_assert_int_ge(fd, 0);
     pktd_writer *w;
     ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL),
                      0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"abcde", 5, 5, 77), 0);
-    ck_assert_int_eq(pktd_writer_stats(w, 1000, 20, 3, 990, 977, 0), 0);
-    ck_assert_int_eq(pktd_writer_stats(w, 5, PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
-                                       PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE, 123456789),
-                     0);
-    ck_assert_int_eq(pktd_writer_stats(w, PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
-                                       PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
-                                       PKTD_WRITER_STAT_NONE, 1),
-                     0);
+    /* A NULL array with n > 0 is refused and writes nothing. */
+    ck_assert_int_eq(pktd_writer_stats(w, NULL, 1, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(pktd_writer_errmsg(w), "statistics array is NULL but n is 1");
+    for (size_t i = 0; i < ncases; i++)
+        ck_assert_int_eq(
+            pktd_writer_stats(w, stats_cases[i].stats, stats_cases[i].n, stats_cases[i].ts), 0);
     ck_assert_int_eq(pktd_writer_flush(w), 0);
     off_t size = lseek(fd, 0, SEEK_END);
     ck_assert_uint_eq((uint64_t)size, pktd_writer_bytes(w));
@@ -1367,7 +1393,7 @@ START_TEST(test_writer_pcapng_blocks)
     ck_assert_int_eq(pread(fd, img, (size_t)size, 0), size);
     close(fd);
 
-    uint32_t types[8];
+    uint32_t types[16];
     size_t nb = 0, off = 0, isb = 0;
     while (off < (size_t)size) {
         uint32_t type = h32(img + off), len = h32(img + off + 4);
@@ -1375,7 +1401,7 @@ START_TEST(test_writer_pcapng_blocks)
         ck_assert_uint_ge(len, 12);
         ck_assert_uint_le(off + len, (size_t)size);
         ck_assert_uint_eq(h32(img + off + len - 4), len);
-        ck_assert_uint_lt(nb, 8);
+        ck_assert_uint_lt(nb, 16);
         types[nb++] = type;
         const uint8_t *body = img + off + 8;
         if (type == 0x0A0D0D0Au) {
@@ -1387,48 +1413,40 @@ START_TEST(test_writer_pcapng_blocks)
             ck_assert_uint_eq(code, 9);
             ck_assert_uint_eq(body[12], 9);
         } else if (type == 5) {
+            ck_assert_uint_lt(isb, ncases);
+            ck_assert_uint_eq(h32(body), 0); /* interface 0 */
             uint64_t ts = ((uint64_t)h32(body + 4) << 32) | h32(body + 8);
-            static const uint64_t want_ts[] = {77, 123456789, 1};
-            ck_assert_uint_eq(ts, want_ts[isb]);
-            /* collect options */
-            uint64_t got[9];
-            int seen[9] = {0};
-            const uint8_t *q = body + 12, *end = img + off + len - 4;
-            while (q + 4 <= end) {
+            ck_assert_uint_eq(ts, stats_cases[isb].ts ? stats_cases[isb].ts : 77);
+            /* The options, in order; then opt_endofopt and the trailer. */
+            const uint64_t(*want)[2] = stats_cases[isb].want;
+            const uint8_t *q = body + 12;
+            size_t k = 0;
+            for (; k < 4 && want[k][0] != 0; k++, q += 12) {
                 uint16_t code, olen;
+                uint64_t v;
                 memcpy(&code, q, 2);
                 memcpy(&olen, q + 2, 2);
-                if (code == 0)
-                    break;
-                ck_assert_uint_eq(olen, 8);
-                ck_assert_uint_le(code, 8);
-                memcpy(&got[code], q + 4, 8);
-                seen[code] = 1;
-                q += 12;
+                memcpy(&v, q + 4, 8);
+                ck_assert_msg(code == want[k][0] && olen == 8 && v == want[k][1],
+                              "case %zu option %zu: code %u len %u value %llu", isb, k, code, olen,
+                              (unsigned long long)v);
             }
-            if (isb == 0) {
-                ck_assert(seen[4] && seen[5] && seen[6] && seen[7] && seen[8]);
-                ck_assert_uint_eq(got[4], 1000); /* isb_ifrecv */
-                ck_assert_uint_eq(got[5], 3);    /* isb_ifdrop */
-                ck_assert_uint_eq(got[6], 990);  /* isb_filteraccept */
-                ck_assert_uint_eq(got[7], 20);   /* isb_osdrop */
-                ck_assert_uint_eq(got[8], 977);  /* isb_usrdeliv */
-            } else if (isb == 1) {
-                ck_assert(seen[4] && !seen[5] && !seen[6] && !seen[7] && !seen[8]);
-                ck_assert_uint_eq(got[4], 5);
-            } else {
-                ck_assert(!seen[4] && !seen[5] && !seen[6] && !seen[7] && !seen[8]);
-                ck_assert_uint_eq(len, 24); /* no options at all */
+            if (k > 0) {
+                ck_assert_uint_eq(h32(q), 0); /* opt_endofopt, length 0 */
+                q += 4;
             }
+            ck_assert_uint_eq((size_t)(q - (img + off)), (size_t)len - 4);
+            ck_assert_uint_eq(len, 24u + 12u * k + (k > 0 ? 4u : 0u));
             isb++;
         }
         off += len;
     }
     ck_assert_uint_eq(off, (size_t)size);
-    ck_assert_uint_eq(nb, 6);
-    static const uint32_t want[] = {0x0A0D0D0Au, 1, 6, 5, 5, 5};
+    ck_assert_uint_eq(isb, ncases);
+    ck_assert_uint_eq(nb, 3 + ncases);
+    static const uint32_t want_types[] = {0x0A0D0D0Au, 1, 6};
     for (size_t i = 0; i < nb; i++)
-        ck_assert_uint_eq(types[i], want[i]);
+        ck_assert_uint_eq(types[i], i < 3 ? want_types[i] : 5);
     /* The reader skips the statistics. */
     struct result res;
     read_image(img, (size_t)size, M_MEM, &res);
@@ -1459,7 +1477,7 @@ START_TEST(test_writer_arguments)
                      -ENOENT);
     ck_assert_int_eq(pktd_writer_write(NULL, NULL, 0, 0, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_flush(NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_stats(NULL, 0, 0, 0, 0, 0, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_stats(NULL, NULL, 0, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_close(NULL), 0);
     ck_assert_str_eq(pktd_writer_errmsg(NULL), "");
     ck_assert_uint_eq(pktd_writer_bytes(NULL), 0);
@@ -1526,7 +1544,7 @@ START_TEST(test_writer_write_errors)
         ck_assert_ptr_nonnull(strstr(pktd_writer_errmsg(w), "Broken pipe"));
         ck_assert_int_eq(pktd_writer_write(w, pkt, 1, 1, 1), -EPIPE);
         ck_assert_int_eq(pktd_writer_flush(w), -EPIPE);
-        ck_assert_int_eq(pktd_writer_stats(w, 1, 1, 1, 1, 1, 1), -EPIPE);
+        ck_assert_int_eq(pktd_writer_stats(w, stats_full, 5, 1), -EPIPE);
         ck_assert_int_eq(pktd_writer_close(w), -EPIPE);
         close(fds[1]);
     }
@@ -1559,7 +1577,7 @@ START_TEST(test_writer_pipe_to_reader)
             if (pktd_writer_write(w, pkt, 100 + i % 1400, 1500, 1000000000ull + i) != 0)
                 _exit(3);
         }
-        if (pktd_writer_stats(w, 2000, 0, 0, 2000, 2000, 0) != 0)
+        if (pktd_writer_stats(w, (const uint64_t[]){2000, 0, 2000}, 3, 0) != 0)
             _exit(4);
         _exit(pktd_writer_close(w) == 0 ? 0 : 5);
     }

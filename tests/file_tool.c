@@ -87,8 +87,13 @@ static int do_write(const char *fmt, const char *res, const char *out)
             return 1;
         }
     }
-    /* received 7, kernel drops 2, interface drops 1, accepted 7, delivered 5 */
-    rc = pktd_writer_stats(w, 7, 2, 1, 7, N_PKTS, 0);
+    /* received 7, kernel drops 2, delivered 5 */
+    const uint64_t st[PKTD_CAP_STAT_COUNT] = {[PKTD_CAP_STAT_RECEIVED] = 7,
+                                              [PKTD_CAP_STAT_DROPPED] = 2,
+                                              [PKTD_CAP_STAT_DELIVERED] = N_PKTS,
+                                              [PKTD_CAP_STAT_FILTERED] = PKTD_WRITER_STAT_NONE,
+                                              [PKTD_CAP_STAT_PENDING] = PKTD_WRITER_STAT_NONE};
+    rc = pktd_writer_stats(w, st, PKTD_CAP_STAT_COUNT, 0);
     if (rc == 0)
         rc = pktd_writer_close(w);
     else

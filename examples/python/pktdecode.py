@@ -194,7 +194,7 @@ _PROTOTYPES = [
     ("pktd_writer_open_path", c_int, [POINTER(_H), c_char_p, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
     ("pktd_writer_open_fd", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
     ("pktd_writer_write", c_int, [_H, _BUF, c_size_t, c_uint32, c_uint64]),
-    ("pktd_writer_stats", c_int, [_H, c_uint64, c_uint64, c_uint64, c_uint64, c_uint64, c_uint64]),
+    ("pktd_writer_stats", c_int, [_H, _U64P, c_size_t, c_uint64]),
     ("pktd_writer_flush", c_int, [_H]),
     ("pktd_writer_close", c_int, [_H]),
     ("pktd_writer_errmsg", c_char_p, [_H]),
@@ -1009,11 +1009,19 @@ class Writer(_Handle):
         _check(lib.pktd_writer_write(self._need(), arg, n, n if wire_len is None else wire_len, ts_ns),
                "pktd_writer_write", self._errmsg)
 
-    def stats(self, received=WRITER_STAT_NONE, dropped_kernel=WRITER_STAT_NONE, dropped_if=WRITER_STAT_NONE,
-              filter_accept=WRITER_STAT_NONE, delivered=WRITER_STAT_NONE, ts_ns=0):
-        """pktd_writer_stats(): a pcapng interface statistics block."""
-        _check(lib.pktd_writer_stats(self._need(), received, dropped_kernel, dropped_if, filter_accept,
-                                     delivered, ts_ns), "pktd_writer_stats", self._errmsg)
+    def stats(self, received=None, dropped=None, delivered=None, filtered=None, pending=None, ts_ns=0):
+        """pktd_writer_stats(): a pcapng interface statistics block from the
+        capture's counters, named as Capture.stats() names them, so
+        w.stats(**cap.stats()) passes a capture's statistics through.  None
+        (or WRITER_STAT_NONE) is unknown: the option is left out."""
+        arr = (c_uint64 * CAP_STAT_COUNT)(*([WRITER_STAT_NONE] * CAP_STAT_COUNT))
+        for i, v in ((CAP_STAT_RECEIVED, received), (CAP_STAT_DROPPED, dropped),
+                     (CAP_STAT_DELIVERED, delivered), (CAP_STAT_FILTERED, filtered),
+                     (CAP_STAT_PENDING, pending)):
+            if v is not None:
+                arr[i] = v
+        _check(lib.pktd_writer_stats(self._need(), arr, CAP_STAT_COUNT, ts_ns), "pktd_writer_stats",
+               self._errmsg)
 
     def flush(self):
         """pktd_writer_flush()."""

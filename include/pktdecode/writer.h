@@ -59,7 +59,8 @@ typedef struct pktd_writer pktd_writer;
 #define PKTD_WRITER_MAX_SNAPLEN (PKTD_READER_MAX_RECORD - 64u)
 
 /** A pktd_writer_stats() counter with this value is unknown: the matching
- *  pcapng option is left out. */
+ *  pcapng option is left out (as for an index at or after the array's
+ *  length). */
 #define PKTD_WRITER_STAT_NONE UINT64_MAX
 
 /**
@@ -132,29 +133,38 @@ PKTD_API int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caple
 /**
  * @brief Record capture statistics: a pcapng interface statistics block.
  *
- * Each counter is a running total since the start of the capture; pass
- * #PKTD_WRITER_STAT_NONE for a counter that is not known, and its option is
- * left out.  May be called several times (e.g. periodically and at the
- * end); readers show the last one.  Classic pcap has no place for
- * statistics: the call then only checks its arguments and returns 0.
+ * Takes the array pktd_cap_stats() fills, indexed by the capture's
+ * PKTD_CAP_STAT_* (pktdecode/capture.h), so a capture's statistics pass
+ * straight through.  Each counter is a running total since the start of
+ * the capture and becomes the pcapng option of its meaning:
  *
- * @param w             the writer.
- * @param received      packets the capture received → isb_ifrecv (on
- *                      Linux: tcpdump's "packets received by filter").
- * @param dropped_kernel packets the operating system dropped (socket buffer
- *                      or ring full) → isb_osdrop (tcpdump's "dropped by
- *                      kernel").
- * @param dropped_if    packets the interface dropped → isb_ifdrop.
- * @param filter_accept packets the filter accepted → isb_filteraccept.
- * @param delivered     packets delivered to the program → isb_usrdeliv.
- * @param ts_ns         time of the statistics in ns since the epoch; 0 means
- *                      the timestamp of the last packet written.
- * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL writer; `-errno` from
- *         write(); the sticky error of a failed writer.
+ * | index | option |
+ * |---|---|
+ * | PKTD_CAP_STAT_RECEIVED | isb_ifrecv (tcpdump's "packets received by filter") |
+ * | PKTD_CAP_STAT_DROPPED | isb_osdrop (tcpdump's "packets dropped by kernel") |
+ * | PKTD_CAP_STAT_DELIVERED | isb_usrdeliv |
+ *
+ * PKTD_CAP_STAT_FILTERED and PKTD_CAP_STAT_PENDING have no pcapng option
+ * and are not written.  A counter that is #PKTD_WRITER_STAT_NONE, or whose
+ * index is at or after @p n, is unknown and its option is left out (with
+ * none known, the block holds only the timestamp).  May be called several
+ * times (e.g. periodically and at the end); readers show the last one.
+ * Classic pcap has no place for statistics: the call then only checks its
+ * arguments and returns 0.
+ *
+ * @param w     the writer.
+ * @param stats counters indexed by PKTD_CAP_STAT_* (may be NULL when @p n
+ *              is 0).
+ * @param n     the array's length (any: shorter leaves counters out,
+ *              longer is fine).
+ * @param ts_ns time of the statistics in ns since the epoch; 0 means the
+ *              timestamp of the last packet written.
+ * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL writer, or a NULL array
+ *         with @p n > 0; `-errno` from write(); the sticky error of a
+ *         failed writer.
  * @since 1.0
  */
-PKTD_API int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel,
-                               uint64_t dropped_if, uint64_t filter_accept, uint64_t delivered,
+PKTD_API int pktd_writer_stats(pktd_writer *w, const uint64_t *stats, size_t n,
                                uint64_t ts_ns) PKTD_WUR;
 
 /**

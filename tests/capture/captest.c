@@ -365,9 +365,7 @@ int main(int argc, char **argv)
     if (rc < 0)
         die("pktd_cap_stats", rc);
     if (x.w != NULL) {
-        if (pktd_writer_stats(x.w, st[PKTD_CAP_STAT_RECEIVED], st[PKTD_CAP_STAT_DROPPED],
-                              PKTD_WRITER_STAT_NONE, st[PKTD_CAP_STAT_RECEIVED],
-                              st[PKTD_CAP_STAT_DELIVERED], 0) != 0 ||
+        if (pktd_writer_stats(x.w, st, PKTD_CAP_STAT_COUNT, 0) != 0 ||
             pktd_writer_close(x.w) != 0) {
             fprintf(stderr, "captest: closing %s failed\n", wfile);
             status = 1;

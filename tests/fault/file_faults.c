@@ -309,7 +309,7 @@ START_TEST(test_cut_written_files)
         ck_assert_int_eq(pktd_writer_write(w, d, c, pktd_reader_wire_len(r), pktd_reader_ts_ns(r)),
                          0);
         if (++n % 3 == 0)
-            ck_assert_int_eq(pktd_writer_stats(w, n, 1, 0, n, n, 0), 0);
+            ck_assert_int_eq(pktd_writer_stats(w, (const uint64_t[]){n, 1, n, 0, 0}, 5, 0), 0);
     }
     ck_assert_int_eq(pktd_writer_close(w), 0);
     pktd_reader_close(r);
