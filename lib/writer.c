@@ -21,6 +21,8 @@
 
 #define WRITER_BUF_SIZE (64u * 1024u)
 
+#define WRITER_FLAGS (PKTD_WRITER_NANO | PKTD_WRITER_NOFOLLOW)
+
 /* Short local names for the constants of fileformat.h. */
 #define BT_SHB PKTD__PCAPNG_BT_SHB
 #define BT_IDB PKTD__PCAPNG_BT_IDB
@@ -271,9 +273,9 @@ static int check_open_args(const char *call, uint32_t format, uint32_t linktype,
         return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
                              "%s: snap length %lu exceeds the maximum %lu", call,
                              (unsigned long)snaplen, (unsigned long)PKTD_WRITER_MAX_SNAPLEN);
-    if (flags & ~PKTD_WRITER_NANO)
+    if (flags & ~WRITER_FLAGS)
         return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: unknown flags 0x%lx", call,
-                             (unsigned long)(flags & ~PKTD_WRITER_NANO));
+                             (unsigned long)(flags & ~WRITER_FLAGS));
     return 0;
 }
 
@@ -307,9 +309,19 @@ int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, 
         return rc;
     if (path == NULL)
         return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: path is NULL", call);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
-        return pktd__errmsg(errbuf, "open", path, -errno);
+    int oflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    if (flags & PKTD_WRITER_NOFOLLOW)
+        oflags |= O_NOFOLLOW;
+    /* 0644: a capture holds other hosts' traffic; no one else may alter it. */
+    int fd = open(path, oflags, 0644);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ELOOP && (flags & PKTD_WRITER_NOFOLLOW))
+            return pktd__errmsgf(errbuf, -e,
+                                 "open(%.*s): %s (PKTD_WRITER_NOFOLLOW refuses a symbolic link)",
+                                 PKTD__ERRMSG_WHAT_MAX, path, pktd_strerror(-e));
+        return pktd__errmsg(errbuf, "open", path, -e);
+    }
     return writer_open(out, fd, 1, path, format, linktype, snaplen, flags, errbuf);
 }
 

@@ -1469,7 +1469,7 @@ START_TEST(test_writer_arguments)
                      PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0, NULL),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, 0, 2, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, 0, 4, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_open_path(NULL, path, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
@@ -1514,6 +1514,92 @@ START_TEST(test_writer_arguments)
     result_free(&res);
     free(img);
     unlink(path);
+}
+END_TEST
+
+/* A new file is created 0644 (under umask 0: exactly that), never
+ * writable by others; an existing file keeps its mode. */
+START_TEST(test_writer_file_mode)
+{
+    char *path = tmp_path();
+    unlink(path);
+    mode_t old = umask(0);
+    pktd_writer *w;
+    int rc = pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, NULL);
+    umask(old);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0644);
+    /* Truncating an existing file does not change its mode. */
+    ck_assert_int_eq(chmod(path, 0600), 0);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0600);
+    unlink(path);
+}
+END_TEST
+
+/* PKTD_WRITER_NOFOLLOW: a symbolic link is refused and its target, present
+ * or not, is untouched; without the flag the link is followed. */
+START_TEST(test_writer_nofollow)
+{
+    char target[256], link[300], eb[PKTD_ERRBUF_SIZE];
+    snprintf(target, sizeof target, "%s", tmp_path());
+    snprintf(link, sizeof link, "%s.link", target);
+    static const uint8_t keep[] = "precious, not a capture";
+    write_file(target, keep, sizeof keep);
+    unlink(link);
+    ck_assert_int_eq(symlink(target, link), 0);
+    pktd_writer *w = (pktd_writer *)1;
+    ck_assert_int_eq(pktd_writer_open_path(&w, link, PKTD_FORMAT_PCAPNG, 1, 0,
+                                           PKTD_WRITER_NOFOLLOW | PKTD_WRITER_NANO, eb),
+                     -ELOOP);
+    ck_assert_ptr_null(w);
+    char want[PKTD_ERRBUF_SIZE + 300];
+    snprintf(want, sizeof want,
+             "open(%s): Too many levels of symbolic links (PKTD_WRITER_NOFOLLOW refuses a "
+             "symbolic link)",
+             link);
+    ck_assert_str_eq(eb, want);
+    size_t len;
+    uint8_t *img = load(target, &len);
+    ck_assert_uint_eq(len, sizeof keep);
+    ck_assert_mem_eq(img, keep, sizeof keep);
+    free(img);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+
+    /* A dangling link: its target is not created. */
+    ck_assert_int_eq(unlink(target), 0);
+    ck_assert_int_eq(
+        pktd_writer_open_path(&w, link, PKTD_FORMAT_PCAP, 1, 0, PKTD_WRITER_NOFOLLOW, NULL),
+        -ELOOP);
+    ck_assert_int_eq(lstat(target, &st), -1);
+    ck_assert_int_eq(errno, ENOENT);
+
+    /* Without the flag the link is followed (the default, as open(2)). */
+    ck_assert_int_eq(pktd_writer_open_path(&w, link, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    ck_assert_int_eq(stat(target, &st), 0);
+    ck_assert_uint_eq((uint64_t)st.st_size, 24); /* the pcap file header */
+
+    /* A regular file is written with the flag as without it; open_fd
+     * ignores it. */
+    ck_assert_int_eq(
+        pktd_writer_open_path(&w, target, PKTD_FORMAT_PCAP, 1, 0, PKTD_WRITER_NOFOLLOW, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    int fd = open(target, O_WRONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(
+        pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, PKTD_WRITER_NOFOLLOW, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    close(fd);
+    unlink(link);
+    unlink(target);
 }
 END_TEST
 
@@ -1638,6 +1724,8 @@ int main(void)
     tcase_add_test(tw, test_writer_pcap_bytes);
     tcase_add_test(tw, test_writer_pcapng_blocks);
     tcase_add_test(tw, test_writer_arguments);
+    tcase_add_test(tw, test_writer_file_mode);
+    tcase_add_test(tw, test_writer_nofollow);
     tcase_add_test(tw, test_writer_write_errors);
     tcase_add_test(tw, test_writer_pipe_to_reader);
     suite_add_tcase(s, tw);

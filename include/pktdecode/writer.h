@@ -50,6 +50,11 @@ typedef struct pktd_writer pktd_writer;
 /** Nanosecond timestamps: pcap magic 0xa1b23c4d, pcapng if_tsresol 9.
  *  Without it timestamps are truncated to microseconds. */
 #define PKTD_WRITER_NANO 0x1u
+/** pktd_writer_open_path() refuses a path whose last component is a
+ *  symbolic link (O_NOFOLLOW: `-ELOOP`) instead of writing to its target,
+ *  dangling or not; for a program writing where another user could plant
+ *  a link.  Ignored by pktd_writer_open_fd(). */
+#define PKTD_WRITER_NOFOLLOW 0x2u
 /** @} */
 
 /** Snap length used when 0 is given (libpcap's default maximum). */
@@ -66,8 +71,10 @@ typedef struct pktd_writer pktd_writer;
 /**
  * @brief Create (or truncate) a capture file and write its header.
  *
- * The file is opened with O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, mode 0666
- * before the umask; the writer owns that descriptor and closes it in
+ * The file is opened with O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC (and
+ * O_NOFOLLOW with #PKTD_WRITER_NOFOLLOW); a new file gets mode 0644 less
+ * the umask (captures hold other people's traffic: not writable by
+ * others).  The writer owns that descriptor and closes it in
  * pktd_writer_close().
  *
  * @param out      receives the writer; set to NULL on failure.
@@ -78,14 +85,16 @@ typedef struct pktd_writer pktd_writer;
  * @param snaplen  largest number of bytes saved per packet; longer packets
  *                 are cut to it.  0 means #PKTD_WRITER_DEFAULT_SNAPLEN; at
  *                 most #PKTD_WRITER_MAX_SNAPLEN.
- * @param flags    0 or #PKTD_WRITER_NANO.
+ * @param flags    0 or a combination of #PKTD_WRITER_NANO and
+ *                 #PKTD_WRITER_NOFOLLOW.
  * @param errbuf   NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive the
  *                 whole message on failure, e.g. "open(/x/y.pcap): No such
  *                 file or directory" or "y.pcap: write(descriptor 3): No
  *                 space left on device"; untouched on success.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL pointer, unknown format or flag,
- *         link type or snap length out of range); `-errno` from open() or
- *         from write() of the file header; -ENOMEM.
+ *         link type or snap length out of range); `-errno` from open()
+ *         (-ELOOP: a symbolic link with #PKTD_WRITER_NOFOLLOW) or from
+ *         write() of the file header; -ENOMEM.
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format,
