@@ -83,8 +83,7 @@ static int do_write(const char *fmt, const char *res, const char *out)
         rc = pktd_writer_write(w, frame, pkts[k].wire, pkts[k].wire, pkts[k].ts_ns);
         if (rc < 0) {
             fprintf(stderr, "file_tool: write: %s %s\n", pktd_strerror(rc), pktd_writer_errmsg(w));
-            pktd_writer_close(w);
-            return 1;
+            break;
         }
     }
     /* received 7, kernel drops 2, delivered 5 */
@@ -93,13 +92,13 @@ static int do_write(const char *fmt, const char *res, const char *out)
                                               [PKTD_CAP_STAT_DELIVERED] = N_PKTS,
                                               [PKTD_CAP_STAT_FILTERED] = PKTD_WRITER_STAT_NONE,
                                               [PKTD_CAP_STAT_PENDING] = PKTD_WRITER_STAT_NONE};
-    rc = pktd_writer_stats(w, st, PKTD_CAP_STAT_COUNT, 0);
     if (rc == 0)
-        rc = pktd_writer_close(w);
-    else
-        pktd_writer_close(w);
+        rc = pktd_writer_stats(w, st, PKTD_CAP_STAT_COUNT, 0);
+    int close_rc = pktd_writer_close(w); /* after a failure: the same error */
+    if (rc == 0)
+        rc = close_rc;
     if (rc < 0) {
-        fprintf(stderr, "file_tool: close: %s\n", pktd_strerror(rc));
+        fprintf(stderr, "file_tool: %s: %s\n", out, pktd_strerror(rc));
         return 1;
     }
     return 0;

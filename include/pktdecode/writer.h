@@ -189,7 +189,8 @@ PKTD_API int pktd_writer_flush(pktd_writer *w) PKTD_WUR;
 /**
  * @brief Flush, close the file (when opened by path) and free the writer.
  *
- * The writer is freed whatever the result.
+ * The writer is freed whatever the result.  The result must be checked
+ * (#PKTD_WUR): it is the last chance to learn that packets were lost.
  *
  * @param w a writer, or NULL (then 0).
  * @return 0 when every byte reached the descriptor; otherwise the first
@@ -197,7 +198,7 @@ PKTD_API int pktd_writer_flush(pktd_writer *w) PKTD_WUR;
  *         a failed writer.
  * @since 1.0
  */
-PKTD_API int pktd_writer_close(pktd_writer *w);
+PKTD_API int pktd_writer_close(pktd_writer *w) PKTD_WUR;
 
 /**
  * @brief Details of the last error, e.g. "write: No space left on device".
