@@ -71,7 +71,7 @@ static void usage(FILE *out)
 static int load(const char *path, struct bench_frames *f)
 {
     pktd_reader *r;
-    int rc = pktd_reader_open_path(&r, path);
+    int rc = pktd_reader_open_path(&r, path, NULL);
     if (rc < 0) {
         fprintf(stderr, "pktd-bench: %s: %s\n", path, pktd_strerror(rc));
         return -1;
@@ -293,7 +293,8 @@ static int cmd_capture(int argc, char **argv)
         return 1;
     }
     if (out_path != NULL) {
-        rc = pktd_writer_open_fd(&x.w, out_fd, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0);
+        rc = pktd_writer_open_fd(&x.w, out_fd, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0,
+                                 NULL);
         if (rc < 0) {
             fprintf(stderr, "pktd-bench: %s: %s\n", out_path, pktd_strerror(rc));
             close(out_fd);

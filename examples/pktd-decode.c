@@ -43,8 +43,8 @@ static int parse_count(const char *s, uint64_t *out)
 static int decode_file(const char *name, int json, uint64_t *left)
 {
     pktd_reader *r;
-    int rc = strcmp(name, "-") == 0 ? pktd_reader_open_fd(&r, STDIN_FILENO)
-                                    : pktd_reader_open_path(&r, name);
+    int rc = strcmp(name, "-") == 0 ? pktd_reader_open_fd(&r, STDIN_FILENO, NULL)
+                                    : pktd_reader_open_path(&r, name, NULL);
     if (rc < 0) {
         fprintf(stderr, "pktd-decode: %s: %s\n", name, pktd_strerror(rc));
         return 1;

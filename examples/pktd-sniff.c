@@ -213,7 +213,7 @@ int main(int argc, char **argv)
         if (strcmp(wfile, "-") != 0 && (wfd = privs_open_output(prog, wfile)) < 0)
             return 1;
         rc = pktd_writer_open_fd(&s.w, wfd >= 0 ? wfd : STDOUT_FILENO, PKTD_FORMAT_PCAP,
-                                 pktd_cap_linktype(c), pktd_cap_snaplen(c), PKTD_WRITER_NANO);
+                                 pktd_cap_linktype(c), pktd_cap_snaplen(c), PKTD_WRITER_NANO, NULL);
         if (rc != 0) {
             fprintf(stderr, "%s: %s: %s\n", prog, wfile, pktd_strerror(rc));
             return 1;
@@ -260,9 +260,10 @@ int main(int argc, char **argv)
     if (s.w != NULL) {
         uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
         int wrc = 0;
-        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0)
-            wrc = pktd_writer_stats(s.w, st[PKTD_CAP_STAT_RECEIVED], st[PKTD_CAP_STAT_DROPPED],
-                                    PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE, s.n, 0);
+        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0) {
+            st[PKTD_CAP_STAT_DELIVERED] = s.n; /* what this program handled */
+            wrc = pktd_writer_stats(s.w, st, PKTD_CAP_STAT_COUNT, 0);
+        }
         int crc = pktd_writer_close(s.w);
         if (wfd >= 0 && close(wfd) != 0)
             crc = -errno;

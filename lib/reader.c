@@ -15,13 +15,15 @@
 #include <pktdecode/reader.h>
 
 #include "common.h"
+#include "errmsg.h"
+#include "fileformat.h"
 #include "reader_int.h"
 
 int pktd__reader_fail(struct pktd_reader *r, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    pktd__verrmsgf(r->errmsg, code, fmt, ap);
     va_end(ap);
     /* A non-blocking descriptor with no data yet is not a broken file: the
      * window still holds the partial record, so a later call resumes. */
@@ -73,7 +75,7 @@ int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
             int e = errno;
             if (e == EINTR)
                 continue;
-            return pktd__reader_fail(r, -e, "read at offset %llu: %s",
+            return pktd__reader_fail(r, -e, "read(descriptor %d, offset %llu): %s", r->fd,
                                      (unsigned long long)(r->consumed + (r->end - r->pos)),
                                      pktd_strerror(-e));
         }
@@ -85,13 +87,17 @@ int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
     return 1;
 }
 
+/* A 32-bit constant as bytes in file order, big- or little-endian. */
+#define BYTES_BE(v) {(uint8_t)((v) >> 24), (uint8_t)((v) >> 16), (uint8_t)((v) >> 8), (uint8_t)(v)}
+#define BYTES_LE(v) {(uint8_t)(v), (uint8_t)((v) >> 8), (uint8_t)((v) >> 16), (uint8_t)((v) >> 24)}
+
 /* The magics a capture file can start with, as bytes in file order. */
 static const uint8_t known_magics[][4] = {
-    {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap, microseconds, big-endian */
-    {0xd4, 0xc3, 0xb2, 0xa1}, /* pcap, microseconds, little-endian */
-    {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap, nanoseconds, big-endian */
-    {0x4d, 0x3c, 0xb2, 0xa1}, /* pcap, nanoseconds, little-endian */
-    {0x0a, 0x0d, 0x0d, 0x0a}, /* pcapng section header block */
+    BYTES_BE(PKTD__PCAP_MAGIC_US),  /* pcap, microseconds, big-endian */
+    BYTES_LE(PKTD__PCAP_MAGIC_US),  /* pcap, microseconds, little-endian */
+    BYTES_BE(PKTD__PCAP_MAGIC_NS),  /* pcap, nanoseconds, big-endian */
+    BYTES_LE(PKTD__PCAP_MAGIC_NS),  /* pcap, nanoseconds, little-endian */
+    BYTES_BE(PKTD__PCAPNG_BT_SHB), /* pcapng section header block */
 };
 
 /* Reads the magic and hands over to the format's header parser. */
@@ -131,11 +137,17 @@ static int reader_start(struct pktd_reader *r)
                              p[2], p[3]);
 }
 
-/* Common tail of the three constructors: on failure the handle is freed. */
-static int reader_finish_open(pktd_reader **out, struct pktd_reader *r)
+/* Common tail of the three constructors: on failure the handle's message
+ * goes to errbuf, prefixed with what was being opened, and the handle is
+ * freed. */
+static int reader_finish_open(pktd_reader **out, struct pktd_reader *r, const char *what,
+                              char *errbuf)
 {
     int rc = reader_start(r);
     if (rc < 0) {
+        if (r->errmsg[0] == '\0')
+            pktd__errmsgf(r->errmsg, rc, "%s", pktd_strerror(rc));
+        pktd__errmsgf(errbuf, rc, "%.*s: %s", PKTD__ERRMSG_WHAT_MAX, what, r->errmsg);
         pktd_reader_close(r);
         return rc;
     }
@@ -151,55 +163,60 @@ static struct pktd_reader *reader_alloc(void)
     return r;
 }
 
-int pktd_reader_open_fd(pktd_reader **out, int fd)
+int pktd_reader_open_fd(pktd_reader **out, int fd, char *errbuf)
 {
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_reader_open_fd: out is NULL");
     *out = NULL;
     if (fd < 0)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_fd: descriptor %d is negative", fd);
     struct pktd_reader *r = reader_alloc();
     if (r == NULL)
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_fd: cannot allocate a reader");
     r->fd = fd;
-    return reader_finish_open(out, r);
+    char what[32];
+    snprintf(what, sizeof what, "descriptor %d", fd);
+    return reader_finish_open(out, r, what, errbuf);
 }
 
-int pktd_reader_open_path(pktd_reader **out, const char *path)
+int pktd_reader_open_path(pktd_reader **out, const char *path, char *errbuf)
 {
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_reader_open_path: out is NULL");
     *out = NULL;
     if (path == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_path: path is NULL");
     struct pktd_reader *r = reader_alloc();
     if (r == NULL)
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_path: cannot allocate a reader");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         free(r);
-        return -e;
+        return pktd__errmsg(errbuf, "open", path, -e);
     }
     r->fd = fd;
     r->owns_fd = 1;
-    return reader_finish_open(out, r);
+    return reader_finish_open(out, r, path, errbuf);
 }
 
-int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len)
+int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len, char *errbuf)
 {
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_reader_open_mem: out is NULL");
     *out = NULL;
     if (data == NULL && len > 0)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_mem: data is NULL but len is %zu", len);
     struct pktd_reader *r = reader_alloc();
     if (r == NULL)
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_mem: cannot allocate a reader");
     r->mem = data;
     r->end = len;
     r->eof = 1;
-    return reader_finish_open(out, r);
+    return reader_finish_open(out, r, "capture in memory", errbuf);
 }
 
 void pktd_reader_close(pktd_reader *r)

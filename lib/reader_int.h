@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pktdecode/error.h>
 #include <pktdecode/reader.h>
 
 /* Most pcapng interfaces one section may describe.  Real captures have a
@@ -60,7 +61,7 @@ struct pktd_reader {
     uint32_t iface;
 
     int err; /* sticky error, 0 if none */
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE];
 };
 
 /* Loads in a given byte order (be: big-endian), independent of the host's. */

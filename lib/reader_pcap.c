@@ -5,10 +5,11 @@
 
 #include <pktdecode/error.h>
 
+#include "fileformat.h"
 #include "reader_int.h"
 
-#define PCAP_FILE_HEADER_LEN 24u
-#define PCAP_RECORD_HEADER_LEN 16u
+#define PCAP_FILE_HEADER_LEN PKTD__PCAP_FILE_HEADER_LEN
+#define PCAP_RECORD_HEADER_LEN PKTD__PCAP_RECORD_HEADER_LEN
 
 int pktd__pcap_open(struct pktd_reader *r)
 {

@@ -13,21 +13,20 @@
 #include <pktdecode/error.h>
 
 #include "common.h"
+#include "fileformat.h"
 #include "reader_int.h"
 
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 1u
-#define BT_PB 2u
-#define BT_SPB 3u
-#define BT_EPB 6u
-#define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-
-#define SHB_MIN_LEN 28u /* header 8 + BOM 4 + version 4 + section length 8 + trailer 4 */
-#define BLOCK_MIN_LEN 12u
-
-#define OPT_ENDOFOPT 0u
-#define OPT_IF_TSRESOL 9u
-#define OPT_IF_TSOFFSET 14u
+/* Short local names for the constants of fileformat.h. */
+#define BT_SHB PKTD__PCAPNG_BT_SHB
+#define BT_IDB PKTD__PCAPNG_BT_IDB
+#define BT_PB PKTD__PCAPNG_BT_PB
+#define BT_SPB PKTD__PCAPNG_BT_SPB
+#define BT_EPB PKTD__PCAPNG_BT_EPB
+#define SHB_MIN_LEN PKTD__PCAPNG_SHB_MIN_LEN
+#define BLOCK_MIN_LEN PKTD__PCAPNG_BLOCK_MIN_LEN
+#define OPT_ENDOFOPT PKTD__PCAPNG_OPT_ENDOFOPT
+#define OPT_IF_TSRESOL PKTD__PCAPNG_OPT_IF_TSRESOL
+#define OPT_IF_TSOFFSET PKTD__PCAPNG_OPT_IF_TSOFFSET
 
 #define NS_PER_S 1000000000u
 
@@ -257,9 +256,9 @@ static int read_block(struct pktd_reader *r, struct block_ctx *c, const uint8_t 
             return rc;
         const uint8_t *m = *p + 8;
         uint32_t bom_be = pktd__ld32(1, m);
-        if (bom_be == BYTE_ORDER_MAGIC)
+        if (bom_be == PKTD__PCAPNG_BYTE_ORDER_MAGIC)
             be = 1;
-        else if (bom_be == 0x4D3C2B1Au)
+        else if (bom_be == PKTD__PCAPNG_BYTE_ORDER_MAGIC_SWAPPED)
             be = 0;
         else
             return pktd__reader_fail(r, PKTD_E_MALFORMED,

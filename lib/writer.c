@@ -10,30 +10,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pktdecode/capture.h> /* PKTD_CAP_STAT_* */
 #include <pktdecode/error.h>
 #include <pktdecode/version.h>
 #include <pktdecode/writer.h>
 
 #include "common.h"
+#include "errmsg.h"
+#include "fileformat.h"
 
 #define WRITER_BUF_SIZE (64u * 1024u)
 
-#define PCAP_MAGIC_US 0xa1b2c3d4u
-#define PCAP_MAGIC_NS 0xa1b23c4du
+#define WRITER_FLAGS (PKTD_WRITER_NANO | PKTD_WRITER_NOFOLLOW)
 
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 1u
-#define BT_ISB 5u
-#define BT_EPB 6u
-
-#define OPT_ENDOFOPT 0u
-#define OPT_SHB_USERAPPL 4u
-#define OPT_IF_TSRESOL 9u
-#define OPT_ISB_IFRECV 4u
-#define OPT_ISB_IFDROP 5u
-#define OPT_ISB_FILTERACCEPT 6u
-#define OPT_ISB_OSDROP 7u
-#define OPT_ISB_USRDELIV 8u
+/* Short local names for the constants of fileformat.h. */
+#define BT_SHB PKTD__PCAPNG_BT_SHB
+#define BT_IDB PKTD__PCAPNG_BT_IDB
+#define BT_ISB PKTD__PCAPNG_BT_ISB
+#define BT_EPB PKTD__PCAPNG_BT_EPB
+#define OPT_ENDOFOPT PKTD__PCAPNG_OPT_ENDOFOPT
 
 #define USERAPPL "libpktdecode " PKTD_VERSION_STRING
 
@@ -48,7 +43,7 @@ struct pktd_writer {
     uint64_t packets;
     uint64_t last_ts_ns;
     size_t len; /* bytes waiting in buf */
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE];
     uint8_t buf[WRITER_BUF_SIZE];
 };
 
@@ -59,7 +54,7 @@ static int writer_fail(struct pktd_writer *w, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    pktd__verrmsgf(w->errmsg, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -75,11 +70,11 @@ static int write_all(struct pktd_writer *w, const uint8_t *p, size_t n)
             if (e == EINTR)
                 continue;
             w->err = -e;
-            return writer_fail(w, -e, "write to descriptor %d: %s", w->fd, pktd_strerror(-e));
+            return writer_fail(w, -e, "write(descriptor %d): %s", w->fd, pktd_strerror(-e));
         }
         if (k == 0) { /* only for n == 0 by POSIX; never loop on it */
             w->err = -EIO;
-            return writer_fail(w, -EIO, "write to descriptor %d wrote nothing", w->fd);
+            return writer_fail(w, -EIO, "write(descriptor %d): wrote nothing", w->fd);
         }
         p += k;
         n -= (size_t)k;
@@ -195,8 +190,8 @@ static int blk_end(struct pktd_writer *w, struct blk *k)
 static int write_file_header(struct pktd_writer *w, uint32_t linktype)
 {
     if (w->format == PKTD_FORMAT_PCAP) {
-        uint8_t h[24];
-        uint32_t magic = w->nano ? PCAP_MAGIC_NS : PCAP_MAGIC_US;
+        uint8_t h[PKTD__PCAP_FILE_HEADER_LEN];
+        uint32_t magic = w->nano ? PKTD__PCAP_MAGIC_NS : PKTD__PCAP_MAGIC_US;
         uint16_t major = 2, minor = 4;
         uint32_t zero = 0;
         memcpy(h, &magic, 4);
@@ -210,11 +205,11 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
     }
     struct blk k;
     blk_begin(&k, BT_SHB);
-    blk_u32(&k, 0x1A2B3C4Du);
+    blk_u32(&k, PKTD__PCAPNG_BYTE_ORDER_MAGIC);
     blk_u16(&k, 1);
     blk_u16(&k, 0);
     blk_u64(&k, UINT64_MAX); /* section length: not known in advance */
-    blk_opt(&k, OPT_SHB_USERAPPL, USERAPPL, (uint16_t)(sizeof USERAPPL - 1));
+    blk_opt(&k, PKTD__PCAPNG_OPT_SHB_USERAPPL, USERAPPL, (uint16_t)(sizeof USERAPPL - 1));
     blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
     int rc = blk_end(w, &k);
     if (rc < 0)
@@ -224,19 +219,23 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
     blk_u16(&k, 0);
     blk_u32(&k, w->snaplen);
     uint8_t tsresol = w->nano ? 9 : 6;
-    blk_opt(&k, OPT_IF_TSRESOL, &tsresol, 1);
+    blk_opt(&k, PKTD__PCAPNG_OPT_IF_TSRESOL, &tsresol, 1);
     blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
     return blk_end(w, &k);
 }
 
-static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, uint32_t linktype,
-                       uint32_t snaplen, uint32_t flags)
+/* Common tail of the two constructors: on failure the message goes to
+ * errbuf, prefixed with what was being opened, and a descriptor the writer
+ * opened is closed. */
+static int writer_open(pktd_writer **out, int fd, int owns_fd, const char *what, uint32_t format,
+                       uint32_t linktype, uint32_t snaplen, uint32_t flags, char *errbuf)
 {
     struct pktd_writer *w = calloc(1, sizeof *w);
     if (w == NULL) {
         if (owns_fd)
             close(fd);
-        return -ENOMEM;
+        return pktd__errmsgf(errbuf, -ENOMEM, "%.*s: cannot allocate a writer",
+                             PKTD__ERRMSG_WHAT_MAX, what);
     }
     w->fd = fd;
     w->owns_fd = owns_fd;
@@ -249,6 +248,7 @@ static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, 
     if (rc == 0)
         rc = flush_buf(w);
     if (rc < 0) {
+        pktd__errmsgf(errbuf, rc, "%.*s: %s", PKTD__ERRMSG_WHAT_MAX, what, w->errmsg);
         if (owns_fd)
             close(fd);
         free(w);
@@ -258,44 +258,71 @@ static int writer_open(pktd_writer **out, int fd, int owns_fd, uint32_t format, 
     return 0;
 }
 
-static int check_open_args(uint32_t format, uint32_t linktype, uint32_t snaplen, uint32_t flags)
+static int check_open_args(const char *call, uint32_t format, uint32_t linktype, uint32_t snaplen,
+                           uint32_t flags, char *errbuf)
 {
     if (format != PKTD_FORMAT_PCAP && format != PKTD_FORMAT_PCAPNG)
-        return PKTD_E_INVALID_ARGUMENT;
-    if (linktype > 0xffffu || snaplen > PKTD_WRITER_MAX_SNAPLEN || (flags & ~PKTD_WRITER_NANO))
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: format %lu is neither PKTD_FORMAT_PCAP nor PKTD_FORMAT_PCAPNG",
+                             call, (unsigned long)format);
+    if (linktype > 0xffffu)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: link type %lu does not fit 16 bits", call,
+                             (unsigned long)linktype);
+    if (snaplen > PKTD_WRITER_MAX_SNAPLEN)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: snap length %lu exceeds the maximum %lu", call,
+                             (unsigned long)snaplen, (unsigned long)PKTD_WRITER_MAX_SNAPLEN);
+    if (flags & ~WRITER_FLAGS)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: unknown flags 0x%lx", call,
+                             (unsigned long)(flags & ~WRITER_FLAGS));
     return 0;
 }
 
 int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
-                        uint32_t snaplen, uint32_t flags)
+                        uint32_t snaplen, uint32_t flags, char *errbuf)
 {
+    static const char call[] = "pktd_writer_open_fd";
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
     *out = NULL;
-    int rc = check_open_args(format, linktype, snaplen, flags);
+    int rc = check_open_args(call, format, linktype, snaplen, flags, errbuf);
     if (rc < 0)
         return rc;
     if (fd < 0)
-        return PKTD_E_INVALID_ARGUMENT;
-    return writer_open(out, fd, 0, format, linktype, snaplen, flags);
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: descriptor %d is negative", call,
+                             fd);
+    char what[32];
+    snprintf(what, sizeof what, "descriptor %d", fd);
+    return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, errbuf);
 }
 
 int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, uint32_t linktype,
-                          uint32_t snaplen, uint32_t flags)
+                          uint32_t snaplen, uint32_t flags, char *errbuf)
 {
+    static const char call[] = "pktd_writer_open_path";
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
     *out = NULL;
-    int rc = check_open_args(format, linktype, snaplen, flags);
+    int rc = check_open_args(call, format, linktype, snaplen, flags, errbuf);
     if (rc < 0)
         return rc;
     if (path == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
-        return -errno;
-    return writer_open(out, fd, 1, format, linktype, snaplen, flags);
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: path is NULL", call);
+    int oflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    if (flags & PKTD_WRITER_NOFOLLOW)
+        oflags |= O_NOFOLLOW;
+    /* 0644: a capture holds other hosts' traffic; no one else may alter it. */
+    int fd = open(path, oflags, 0644);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ELOOP && (flags & PKTD_WRITER_NOFOLLOW))
+            return pktd__errmsgf(errbuf, -e,
+                                 "open(%.*s): %s (PKTD_WRITER_NOFOLLOW refuses a symbolic link)",
+                                 PKTD__ERRMSG_WHAT_MAX, path, pktd_strerror(-e));
+        return pktd__errmsg(errbuf, "open", path, -e);
+    }
+    return writer_open(out, fd, 1, path, format, linktype, snaplen, flags, errbuf);
 }
 
 int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32_t wire_len,
@@ -346,37 +373,47 @@ int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32
     return 0;
 }
 
-int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel,
-                      uint64_t dropped_if, uint64_t filter_accept, uint64_t delivered,
-                      uint64_t ts_ns)
+/* The capture's counters that pcapng has an interface statistics option
+ * for, in the order the options are written.  PKTD_CAP_STAT_FILTERED and
+ * _PENDING have none (isb_filteraccept counts what a filter accepted, not
+ * what the library withheld), and no capture counter is isb_ifdrop; a
+ * counter added to the capture later gets a row here if pcapng has one. */
+static const struct {
+    uint32_t index; /* PKTD_CAP_STAT_* */
+    uint16_t code;  /* isb_* option */
+} isb_options[] = {
+    {PKTD_CAP_STAT_RECEIVED, PKTD__PCAPNG_OPT_ISB_IFRECV},
+    {PKTD_CAP_STAT_DROPPED, PKTD__PCAPNG_OPT_ISB_OSDROP},
+    {PKTD_CAP_STAT_DELIVERED, PKTD__PCAPNG_OPT_ISB_USRDELIV},
+};
+
+int pktd_writer_stats(pktd_writer *w, const uint64_t *stats, size_t n, uint64_t ts_ns)
 {
     if (w == NULL)
         return PKTD_E_INVALID_ARGUMENT;
     if (w->err)
         return w->err;
+    if (stats == NULL && n > 0)
+        return writer_fail(w, PKTD_E_INVALID_ARGUMENT, "statistics array is NULL but n is %zu", n);
     if (w->format == PKTD_FORMAT_PCAP)
         return 0; /* classic pcap has no statistics record */
     if (ts_ns == 0)
         ts_ns = w->last_ts_ns;
     uint64_t units = w->nano ? ts_ns : ts_ns / 1000u;
-    const struct {
-        uint16_t code;
-        uint64_t value;
-    } opts[] = {
-        {OPT_ISB_IFRECV, received},      {OPT_ISB_IFDROP, dropped_if},
-        {OPT_ISB_FILTERACCEPT, filter_accept}, {OPT_ISB_OSDROP, dropped_kernel},
-        {OPT_ISB_USRDELIV, delivered},
-    };
     struct blk k;
+    /* header 8, interface and timestamp 12, options of 12, end 4, trailer 4 */
+    PKTD_STATIC_ASSERT(28u + 12u * (sizeof isb_options / sizeof isb_options[0]) <= sizeof k.b,
+                       "an interface statistics block fits the scratch area");
     blk_begin(&k, BT_ISB);
     blk_u32(&k, 0); /* interface */
     blk_u32(&k, (uint32_t)(units >> 32));
     blk_u32(&k, (uint32_t)units);
     int any = 0;
-    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
-        if (opts[i].value == PKTD_WRITER_STAT_NONE)
+    for (size_t i = 0; i < sizeof isb_options / sizeof isb_options[0]; i++) {
+        /* Beyond the caller's array, or UINT64_MAX: not known, left out. */
+        if (isb_options[i].index >= n || stats[isb_options[i].index] == PKTD_WRITER_STAT_NONE)
             continue;
-        blk_opt(&k, opts[i].code, &opts[i].value, 8);
+        blk_opt(&k, isb_options[i].code, &stats[isb_options[i].index], 8);
         any = 1;
     }
     if (any)

@@ -36,7 +36,7 @@ struct result {
     uint32_t format;
     size_t n;
     struct rec *v;
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE]; /* after a failed open: its errbuf without the prefix */
 };
 
 static void result_free(struct result *res)
@@ -139,33 +139,47 @@ static void read_image(const uint8_t *img, size_t len, enum mode m, struct resul
     int fd = -1;
     pid_t child = -1;
     char *path = NULL;
+    char errbuf[PKTD_ERRBUF_SIZE], prefix[PKTD_ERRBUF_SIZE];
+    memset(errbuf, 'X', sizeof errbuf);
     switch (m) {
     case M_MEM:
-        res->open_rc = pktd_reader_open_mem(&r, img, len);
+        res->open_rc = pktd_reader_open_mem(&r, img, len, errbuf);
+        snprintf(prefix, sizeof prefix, "capture in memory: ");
         break;
     case M_PATH:
         path = tmp_path();
         write_file(path, img, len);
-        res->open_rc = pktd_reader_open_path(&r, path);
+        res->open_rc = pktd_reader_open_path(&r, path, errbuf);
+        snprintf(prefix, sizeof prefix, "%s: ", path);
         break;
     case M_FD:
         fd = memfd_create("pktd-test", MFD_CLOEXEC);
         ck_assert_int_ge(fd, 0);
         ck_assert_int_eq(write(fd, img, len), (ssize_t)len);
         ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-        res->open_rc = pktd_reader_open_fd(&r, fd);
+        res->open_rc = pktd_reader_open_fd(&r, fd, errbuf);
+        snprintf(prefix, sizeof prefix, "descriptor %d: ", fd);
         break;
     case M_PIPE:
         fd = pipe_feed(img, len, &child);
-        res->open_rc = pktd_reader_open_fd(&r, fd);
+        res->open_rc = pktd_reader_open_fd(&r, fd, errbuf);
+        snprintf(prefix, sizeof prefix, "descriptor %d: ", fd);
         break;
     }
     if (res->open_rc == 0) {
         ck_assert_ptr_nonnull(r);
+        ck_assert_int_eq(errbuf[0], 'X'); /* untouched on success */
         read_all(r, res);
         pktd_reader_close(r);
     } else {
+        /* The first message says what was opened and why it failed; the
+         * detail after the prefix is the same in every mode. */
         ck_assert_ptr_null(r);
+        ck_assert_ptr_nonnull(memchr(errbuf, '\0', sizeof errbuf));
+        ck_assert_msg(strncmp(errbuf, prefix, strlen(prefix)) == 0, "\"%s\" lacks \"%s\"", errbuf,
+                      prefix);
+        ck_assert_str_ne(errbuf + strlen(prefix), "");
+        snprintf(res->errmsg, sizeof res->errmsg, "%s", errbuf + strlen(prefix));
     }
     if (fd >= 0)
         close(fd);
@@ -229,7 +243,7 @@ static void check_packet(const struct result *res, size_t k, unsigned payload_k,
 static int open_mem_rc(const struct bb *b)
 {
     pktd_reader *r;
-    int rc = pktd_reader_open_mem(&r, b->p, b->n);
+    int rc = pktd_reader_open_mem(&r, b->p, b->n, NULL);
     pktd_reader_close(r);
     return rc;
 }
@@ -546,16 +560,16 @@ START_TEST(test_bad_magic)
     static const uint8_t ng_prefix[] = {0x0a, 0x0d, 0x0d};
     static const uint8_t le_prefix[] = {0xd4, 0xc3};
     pktd_reader *r = (pktd_reader *)1;
-    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, sizeof junk), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, sizeof junk, NULL), PKTD_E_BAD_FILE);
     ck_assert_ptr_null(r);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 3), PKTD_E_BAD_FILE);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 0), PKTD_E_BAD_FILE);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 0), PKTD_E_BAD_FILE);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, ng_prefix, 3), PKTD_E_TRUNCATED);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, le_prefix, 2), PKTD_E_TRUNCATED);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 3, NULL), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, junk, 0, NULL), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 0, NULL), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, ng_prefix, 3, NULL), PKTD_E_TRUNCATED);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, le_prefix, 2, NULL), PKTD_E_TRUNCATED);
     /* KUZNETZOV's modified pcap and other magics are not read. */
     static const uint8_t kuz[24] = {0x34, 0xcd, 0xb2, 0xa1, 2, 0, 4, 0};
-    ck_assert_int_eq(pktd_reader_open_mem(&r, kuz, sizeof kuz), PKTD_E_BAD_FILE);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, kuz, sizeof kuz, NULL), PKTD_E_BAD_FILE);
 }
 END_TEST
 
@@ -564,14 +578,15 @@ START_TEST(test_bad_arguments)
     pktd_reader *r = (pktd_reader *)1;
     const uint8_t *d;
     size_t n;
-    ck_assert_int_eq(pktd_reader_open_mem(NULL, (const uint8_t *)"", 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 5), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_mem(NULL, (const uint8_t *)"", 0, NULL),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, NULL, 5, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(r);
-    ck_assert_int_eq(pktd_reader_open_fd(&r, -1), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_path(&r, NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_path(NULL, "x"), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_reader_open_path(&r, "/nonexistent/pktd/file.pcap"), -ENOENT);
-    ck_assert_int_eq(pktd_reader_open_path(&r, "/"), -EISDIR);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, -1, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_path(&r, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_path(NULL, "x", NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/nonexistent/pktd/file.pcap", NULL), -ENOENT);
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/", NULL), -EISDIR);
     ck_assert_int_eq(pktd_reader_next(NULL, &d, &n), PKTD_E_INVALID_ARGUMENT);
     pktd_reader_close(NULL);
     ck_assert_uint_eq(pktd_reader_ts_ns(NULL), 0);
@@ -583,6 +598,119 @@ START_TEST(test_bad_arguments)
     ck_assert_int_eq(res.open_rc, PKTD_E_BAD_FILE);
     read_image((const uint8_t *)"", 0, M_PIPE, &res);
     ck_assert_int_eq(res.open_rc, PKTD_E_BAD_FILE);
+}
+END_TEST
+
+/* EXPECT_MSG(call using eb, rc, message): the call fails with rc and its
+ * errbuf eb holds exactly the message. */
+#define EXPECT_MSG(call, want_rc, want_msg)                                                        \
+    do {                                                                                           \
+        char eb[PKTD_ERRBUF_SIZE];                                                                 \
+        memset(eb, 'X', sizeof eb);                                                                \
+        ck_assert_int_eq((call), (want_rc));                                                       \
+        ck_assert_str_eq(eb, (want_msg));                                                          \
+    } while (0)
+
+/* Every failure of a reader or writer open call puts its full sentence in
+ * errbuf: what was opened, which call failed or what is wrong, and why. */
+START_TEST(test_open_messages)
+{
+    pktd_reader *r;
+    pktd_writer *w;
+    static const uint8_t junk[8] = {'k', 'u', 'z', 'n', 0, 0, 0, 0};
+    static const uint8_t ng_prefix[] = {0x0a, 0x0d, 0x0d};
+    char want[PKTD_ERRBUF_SIZE];
+
+    /* Reader: arguments, open(), read(), the contents. */
+    EXPECT_MSG(pktd_reader_open_mem(NULL, junk, 8, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_mem: out is NULL");
+    EXPECT_MSG(pktd_reader_open_mem(&r, NULL, 5, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_mem: data is NULL but len is 5");
+    EXPECT_MSG(pktd_reader_open_fd(&r, -2, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_fd: descriptor -2 is negative");
+    EXPECT_MSG(pktd_reader_open_path(&r, NULL, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_path: path is NULL");
+    EXPECT_MSG(pktd_reader_open_path(&r, "/nonexistent/pktd/file.pcap", eb), -ENOENT,
+               "open(/nonexistent/pktd/file.pcap): No such file or directory");
+    EXPECT_MSG(pktd_reader_open_mem(&r, junk, 8, eb), PKTD_E_BAD_FILE,
+               "capture in memory: magic number 6b757a6e is neither pcap nor pcapng");
+    EXPECT_MSG(pktd_reader_open_mem(&r, junk, 0, eb), PKTD_E_BAD_FILE,
+               "capture in memory: empty file: not a pcap or pcapng capture");
+    EXPECT_MSG(pktd_reader_open_mem(&r, junk, 3, eb), PKTD_E_BAD_FILE,
+               "capture in memory: 3-byte file: not a pcap or pcapng capture");
+    EXPECT_MSG(pktd_reader_open_mem(&r, ng_prefix, 3, eb), PKTD_E_TRUNCATED,
+               "capture in memory: file ends after 3 bytes, inside the magic number");
+    int fd = open("/", O_RDONLY | O_CLOEXEC); /* open() works, read() fails */
+    ck_assert_int_ge(fd, 0);
+    snprintf(want, sizeof want, "descriptor %d: read(descriptor %d, offset 0): Is a directory", fd,
+             fd);
+    EXPECT_MSG(pktd_reader_open_fd(&r, fd, eb), -EISDIR, want);
+    close(fd);
+    /* The message that used to be lost: open_path's is the file's detail. */
+    char *path = tmp_path();
+    write_file(path, junk, sizeof junk);
+    snprintf(want, sizeof want, "%s: magic number 6b757a6e is neither pcap nor pcapng", path);
+    EXPECT_MSG(pktd_reader_open_path(&r, path, eb), PKTD_E_BAD_FILE, want);
+    static const uint8_t v1[24] = {0xd4, 0xc3, 0xb2, 0xa1, 1, 0, 0, 0};
+    write_file(path, v1, sizeof v1);
+    snprintf(want, sizeof want, "%s: pcap version 1.0 is not supported (2.x only)", path);
+    EXPECT_MSG(pktd_reader_open_path(&r, path, eb), PKTD_E_BAD_FILE, want);
+
+    /* Writer: arguments, open(), write() of the file header. */
+    EXPECT_MSG(pktd_writer_open_path(NULL, path, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: out is NULL");
+    EXPECT_MSG(pktd_writer_open_path(&w, path, 3, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: format 3 is neither PKTD_FORMAT_PCAP nor "
+               "PKTD_FORMAT_PCAPNG");
+    EXPECT_MSG(pktd_writer_open_fd(&w, 1, 1, 0x10000, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_fd: link type 65536 does not fit 16 bits");
+    snprintf(want, sizeof want, "pktd_writer_open_path: snap length %lu exceeds the maximum %lu",
+             (unsigned long)PKTD_WRITER_MAX_SNAPLEN + 1, (unsigned long)PKTD_WRITER_MAX_SNAPLEN);
+    EXPECT_MSG(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0, eb),
+               PKTD_E_INVALID_ARGUMENT, want);
+    EXPECT_MSG(pktd_writer_open_path(&w, path, 1, 1, 0, 0x80000000u, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: unknown flags 0x80000000");
+    EXPECT_MSG(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_path: path is NULL");
+    EXPECT_MSG(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_writer_open_fd: descriptor -1 is negative");
+    EXPECT_MSG(pktd_writer_open_path(&w, "/nonexistent/dir/x.pcap", 1, 1, 0, 0, eb), -ENOENT,
+               "open(/nonexistent/dir/x.pcap): No such file or directory");
+    /* /dev/full: the open works, the header's write() fails. */
+    fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    snprintf(want, sizeof want, "descriptor %d: write(descriptor %d): No space left on device", fd,
+             fd);
+    EXPECT_MSG(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0, eb), -ENOSPC, want);
+    close(fd);
+    char eb[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd_writer_open_path(&w, "/dev/full", PKTD_FORMAT_PCAPNG, 1, 0, 0, eb),
+                     -ENOSPC);
+    ck_assert_msg(strncmp(eb, "/dev/full: write(descriptor ", 28) == 0 &&
+                      strstr(eb, "): No space left on device") != NULL,
+                  "%s", eb);
+
+    /* Success leaves errbuf alone; a NULL errbuf is allowed either way. */
+    memset(eb, 'X', sizeof eb);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, eb), 0);
+    ck_assert_int_eq(eb[0], 'X');
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    ck_assert_int_eq(pktd_reader_open_path(&r, path, eb), 0);
+    ck_assert_int_eq(eb[0], 'X');
+    pktd_reader_close(r);
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/nonexistent/x", NULL), -ENOENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+
+    /* A long path is cut, the reason is kept. */
+    char longp[400];
+    memset(longp, 'a', sizeof longp - 1);
+    longp[0] = '/';
+    longp[sizeof longp - 1] = '\0';
+    ck_assert_int_eq(pktd_reader_open_path(&r, longp, eb), -ENAMETOOLONG);
+    ck_assert_uint_lt(strlen(eb), PKTD_ERRBUF_SIZE - 1);
+    ck_assert_msg(strncmp(eb, "open(/aaa", 9) == 0 && strstr(eb, "): File name too long"), "%s",
+                  eb);
+    unlink(path);
 }
 END_TEST
 
@@ -932,11 +1060,11 @@ START_TEST(test_nonblocking_eagain)
     ck_assert_int_eq(pipe(fds), 0);
     ck_assert_int_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
     pktd_reader *r;
-    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), -EAGAIN);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0], NULL), -EAGAIN);
     ck_assert_ptr_null(r);
     size_t split = 24 + 16 + 60; /* inside the first record's data */
     ck_assert_int_eq(write(fds[1], b.p, split), (ssize_t)split);
-    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), 0);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0], NULL), 0);
     const uint8_t *d;
     size_t cap;
     ck_assert_int_eq(pktd_reader_next(r, &d, &cap), -EAGAIN);
@@ -1004,7 +1132,7 @@ START_TEST(test_corpus_all_modes)
                       a.end_rc, a.errmsg);
         /* path: the reader's own descriptor on the real file */
         pktd_reader *r;
-        ck_assert_int_eq(pktd_reader_open_path(&r, path), 0);
+        ck_assert_int_eq(pktd_reader_open_path(&r, path, NULL), 0);
         memset(&c, 0, sizeof c);
         read_all(r, &c);
         pktd_reader_close(r);
@@ -1055,7 +1183,7 @@ START_TEST(test_corpus_known_files)
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", corpus_dir, k[i].name);
         pktd_reader *r;
-        ck_assert_int_eq(pktd_reader_open_path(&r, path), 0);
+        ck_assert_int_eq(pktd_reader_open_path(&r, path, NULL), 0);
         struct result res;
         memset(&res, 0, sizeof res);
         read_all(r, &res);
@@ -1129,6 +1257,31 @@ static void check_sample(const struct result *res, uint32_t format, int nano, ui
     }
 }
 
+/* pktd_writer_stats() cases: the capture's array as given, and the ISB
+ * options expected, in file order (code, value; code 0 ends the list). */
+#define NONE PKTD_WRITER_STAT_NONE
+static const uint64_t stats_full[] = {1000, 20, 977, 3, 0};     /* every counter */
+static const uint64_t stats_gaps[] = {10, NONE, 8, NONE, NONE}; /* dropped unknown */
+static const uint64_t stats_none[] = {NONE, NONE, NONE, NONE, NONE};
+static const uint64_t stats_zero[] = {0, 0, 0};                /* 0 is a known value */
+static const uint64_t stats_long[] = {7, 6, 5, 4, 3, 2, 1, 0}; /* indexes not known yet */
+static const struct {
+    const uint64_t *stats;
+    size_t n;
+    uint64_t ts;
+    uint64_t want[4][2];
+} stats_cases[] = {
+    {stats_full, 5, 0, {{4, 1000}, {7, 20}, {8, 977}}}, /* ts 0: the last packet's */
+    {stats_full, 1, 123456789, {{4, 1000}}},            /* n cuts the array */
+    {stats_full, 2, 2, {{4, 1000}, {7, 20}}},
+    {stats_gaps, 5, 3, {{4, 10}, {8, 8}}},
+    {stats_none, 5, 4, {{0}}},
+    {NULL, 0, 5, {{0}}},
+    {stats_zero, 3, 6, {{4, 0}, {7, 0}, {8, 0}}},
+    {stats_long, 8, 7, {{4, 7}, {7, 6}, {8, 5}}},
+};
+#undef NONE
+
 START_TEST(test_writer_round_trip)
 {
     for (uint32_t format = PKTD_FORMAT_PCAP; format <= PKTD_FORMAT_PCAPNG; format++) {
@@ -1140,10 +1293,10 @@ START_TEST(test_writer_round_trip)
                 char *path = tmp_path();
                 pktd_writer *w = (pktd_writer *)1;
                 ck_assert_int_eq(pktd_writer_open_path(&w, path, format, lt, snaplen,
-                                                       nano ? PKTD_WRITER_NANO : 0),
+                                                       nano ? PKTD_WRITER_NANO : 0, NULL),
                                  0);
                 write_sample(w, eff);
-                ck_assert_int_eq(pktd_writer_stats(w, 10, 2, 1, 9, 7, 0), 0);
+                ck_assert_int_eq(pktd_writer_stats(w, stats_full, 5, 0), 0);
                 ck_assert_uint_eq(pktd_writer_packets(w), N_WPKTS);
                 uint64_t bytes = pktd_writer_bytes(w);
                 ck_assert_int_eq(pktd_writer_close(w), 0);
@@ -1179,14 +1332,15 @@ START_TEST(test_writer_pcap_bytes)
         ck_assert_int_ge(fd, 0);
         pktd_writer *w;
         ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 113, 96,
-                                             nano ? PKTD_WRITER_NANO : 0),
+                                             nano ? PKTD_WRITER_NANO : 0, NULL),
                          0);
         struct bb p;
         bb_init(&p, 0);
         bb_payload(&p, 1, 150);
         ck_assert_int_eq(pktd_writer_write(w, p.p, 150, 150, 1234567891987654321ull), 0);
         ck_assert_int_eq(pktd_writer_write(w, p.p, 5, 9, 1000ull), 0);
-        ck_assert_int_eq(pktd_writer_stats(w, 1, 2, 3, 4, 5, 6), 0); /* no-op for pcap */
+        ck_assert_int_eq(pktd_writer_stats(w, stats_full, 5, 6), 0); /* no-op for pcap */
+        ck_assert_int_eq(pktd_writer_stats(w, NULL, 1, 6), PKTD_E_INVALID_ARGUMENT);
         ck_assert_int_eq(pktd_writer_close(w), 0);
         bb_free(&p);
         struct bb e;
@@ -1214,22 +1368,23 @@ static uint32_t h32(const uint8_t *p)
 }
 
 /* Walks the pcapng the writer made: SHB, IDB with the right if_tsresol,
- * EPBs, and ISBs carrying exactly the counters given. */
+ * EPBs, and ISBs carrying exactly the options expected from the arrays of
+ * stats_cases, in order, and nothing else. */
 START_TEST(test_writer_pcapng_blocks)
 {
+    const size_t ncases = sizeof stats_cases / sizeof stats_cases[0];
     int fd = memfd_create("w", MFD_CLOEXEC);
     ck_assert_int_ge(fd, 0);
     pktd_writer *w;
-    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO), 0);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL),
+                     0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"abcde", 5, 5, 77), 0);
-    ck_assert_int_eq(pktd_writer_stats(w, 1000, 20, 3, 990, 977, 0), 0);
-    ck_assert_int_eq(pktd_writer_stats(w, 5, PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
-                                       PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE, 123456789),
-                     0);
-    ck_assert_int_eq(pktd_writer_stats(w, PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
-                                       PKTD_WRITER_STAT_NONE, PKTD_WRITER_STAT_NONE,
-                                       PKTD_WRITER_STAT_NONE, 1),
-                     0);
+    /* A NULL array with n > 0 is refused and writes nothing. */
+    ck_assert_int_eq(pktd_writer_stats(w, NULL, 1, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(pktd_writer_errmsg(w), "statistics array is NULL but n is 1");
+    for (size_t i = 0; i < ncases; i++)
+        ck_assert_int_eq(
+            pktd_writer_stats(w, stats_cases[i].stats, stats_cases[i].n, stats_cases[i].ts), 0);
     ck_assert_int_eq(pktd_writer_flush(w), 0);
     off_t size = lseek(fd, 0, SEEK_END);
     ck_assert_uint_eq((uint64_t)size, pktd_writer_bytes(w));
@@ -1238,7 +1393,7 @@ START_TEST(test_writer_pcapng_blocks)
     ck_assert_int_eq(pread(fd, img, (size_t)size, 0), size);
     close(fd);
 
-    uint32_t types[8];
+    uint32_t types[16];
     size_t nb = 0, off = 0, isb = 0;
     while (off < (size_t)size) {
         uint32_t type = h32(img + off), len = h32(img + off + 4);
@@ -1246,7 +1401,7 @@ START_TEST(test_writer_pcapng_blocks)
         ck_assert_uint_ge(len, 12);
         ck_assert_uint_le(off + len, (size_t)size);
         ck_assert_uint_eq(h32(img + off + len - 4), len);
-        ck_assert_uint_lt(nb, 8);
+        ck_assert_uint_lt(nb, 16);
         types[nb++] = type;
         const uint8_t *body = img + off + 8;
         if (type == 0x0A0D0D0Au) {
@@ -1258,48 +1413,40 @@ START_TEST(test_writer_pcapng_blocks)
             ck_assert_uint_eq(code, 9);
             ck_assert_uint_eq(body[12], 9);
         } else if (type == 5) {
+            ck_assert_uint_lt(isb, ncases);
+            ck_assert_uint_eq(h32(body), 0); /* interface 0 */
             uint64_t ts = ((uint64_t)h32(body + 4) << 32) | h32(body + 8);
-            static const uint64_t want_ts[] = {77, 123456789, 1};
-            ck_assert_uint_eq(ts, want_ts[isb]);
-            /* collect options */
-            uint64_t got[9];
-            int seen[9] = {0};
-            const uint8_t *q = body + 12, *end = img + off + len - 4;
-            while (q + 4 <= end) {
+            ck_assert_uint_eq(ts, stats_cases[isb].ts ? stats_cases[isb].ts : 77);
+            /* The options, in order; then opt_endofopt and the trailer. */
+            const uint64_t(*want)[2] = stats_cases[isb].want;
+            const uint8_t *q = body + 12;
+            size_t k = 0;
+            for (; k < 4 && want[k][0] != 0; k++, q += 12) {
                 uint16_t code, olen;
+                uint64_t v;
                 memcpy(&code, q, 2);
                 memcpy(&olen, q + 2, 2);
-                if (code == 0)
-                    break;
-                ck_assert_uint_eq(olen, 8);
-                ck_assert_uint_le(code, 8);
-                memcpy(&got[code], q + 4, 8);
-                seen[code] = 1;
-                q += 12;
+                memcpy(&v, q + 4, 8);
+                ck_assert_msg(code == want[k][0] && olen == 8 && v == want[k][1],
+                              "case %zu option %zu: code %u len %u value %llu", isb, k, code, olen,
+                              (unsigned long long)v);
             }
-            if (isb == 0) {
-                ck_assert(seen[4] && seen[5] && seen[6] && seen[7] && seen[8]);
-                ck_assert_uint_eq(got[4], 1000); /* isb_ifrecv */
-                ck_assert_uint_eq(got[5], 3);    /* isb_ifdrop */
-                ck_assert_uint_eq(got[6], 990);  /* isb_filteraccept */
-                ck_assert_uint_eq(got[7], 20);   /* isb_osdrop */
-                ck_assert_uint_eq(got[8], 977);  /* isb_usrdeliv */
-            } else if (isb == 1) {
-                ck_assert(seen[4] && !seen[5] && !seen[6] && !seen[7] && !seen[8]);
-                ck_assert_uint_eq(got[4], 5);
-            } else {
-                ck_assert(!seen[4] && !seen[5] && !seen[6] && !seen[7] && !seen[8]);
-                ck_assert_uint_eq(len, 24); /* no options at all */
+            if (k > 0) {
+                ck_assert_uint_eq(h32(q), 0); /* opt_endofopt, length 0 */
+                q += 4;
             }
+            ck_assert_uint_eq((size_t)(q - (img + off)), (size_t)len - 4);
+            ck_assert_uint_eq(len, 24u + 12u * k + (k > 0 ? 4u : 0u));
             isb++;
         }
         off += len;
     }
     ck_assert_uint_eq(off, (size_t)size);
-    ck_assert_uint_eq(nb, 6);
-    static const uint32_t want[] = {0x0A0D0D0Au, 1, 6, 5, 5, 5};
+    ck_assert_uint_eq(isb, ncases);
+    ck_assert_uint_eq(nb, 3 + ncases);
+    static const uint32_t want_types[] = {0x0A0D0D0Au, 1, 6};
     for (size_t i = 0; i < nb; i++)
-        ck_assert_uint_eq(types[i], want[i]);
+        ck_assert_uint_eq(types[i], i < 3 ? want_types[i] : 5);
     /* The reader skips the statistics. */
     struct result res;
     read_image(img, (size_t)size, M_MEM, &res);
@@ -1315,25 +1462,27 @@ START_TEST(test_writer_arguments)
 {
     pktd_writer *w = (pktd_writer *)1;
     char *path = tmp_path();
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 3, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 3, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(w);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 0, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 0x10000, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0),
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 0, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 0x10000, 0, 0, NULL),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, 0, 2), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(NULL, path, 1, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_open_path(&w, "/nonexistent/dir/x.pcap", 1, 1, 0, 0), -ENOENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, PKTD_WRITER_MAX_SNAPLEN + 1, 0, NULL),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, 1, 1, 0, 4, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, NULL, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(NULL, path, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, -1, 1, 1, 0, 0, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_open_path(&w, "/nonexistent/dir/x.pcap", 1, 1, 0, 0, NULL),
+                     -ENOENT);
     ck_assert_int_eq(pktd_writer_write(NULL, NULL, 0, 0, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_flush(NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_writer_stats(NULL, 0, 0, 0, 0, 0, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_writer_stats(NULL, NULL, 0, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_writer_close(NULL), 0);
     ck_assert_str_eq(pktd_writer_errmsg(NULL), "");
     ck_assert_uint_eq(pktd_writer_bytes(NULL), 0);
 
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0), 0);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
     /* Argument errors are reported but leave the writer usable. */
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"ab", 2, 1, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(pktd_writer_errmsg(w), "caplen 2 exceeds wire length 1"));
@@ -1354,7 +1503,8 @@ START_TEST(test_writer_arguments)
     result_free(&res);
     free(img);
     /* pcapng's 64-bit timestamps hold what pcap cannot. */
-    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO), 0);
+    ck_assert_int_eq(
+        pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL), 0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"ab", 2, 2, UINT64_MAX), 0);
     ck_assert_int_eq(pktd_writer_close(w), 0);
     img = load(path, &len);
@@ -1367,14 +1517,101 @@ START_TEST(test_writer_arguments)
 }
 END_TEST
 
+/* A new file is created 0644 (under umask 0: exactly that), never
+ * writable by others; an existing file keeps its mode. */
+START_TEST(test_writer_file_mode)
+{
+    char *path = tmp_path();
+    unlink(path);
+    mode_t old = umask(0);
+    pktd_writer *w;
+    int rc = pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, NULL);
+    umask(old);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0644);
+    /* Truncating an existing file does not change its mode. */
+    ck_assert_int_eq(chmod(path, 0600), 0);
+    ck_assert_int_eq(pktd_writer_open_path(&w, path, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0600);
+    unlink(path);
+}
+END_TEST
+
+/* PKTD_WRITER_NOFOLLOW: a symbolic link is refused and its target, present
+ * or not, is untouched; without the flag the link is followed. */
+START_TEST(test_writer_nofollow)
+{
+    char target[256], link[300], eb[PKTD_ERRBUF_SIZE];
+    snprintf(target, sizeof target, "%s", tmp_path());
+    snprintf(link, sizeof link, "%s.link", target);
+    static const uint8_t keep[] = "precious, not a capture";
+    write_file(target, keep, sizeof keep);
+    unlink(link);
+    ck_assert_int_eq(symlink(target, link), 0);
+    pktd_writer *w = (pktd_writer *)1;
+    ck_assert_int_eq(pktd_writer_open_path(&w, link, PKTD_FORMAT_PCAPNG, 1, 0,
+                                           PKTD_WRITER_NOFOLLOW | PKTD_WRITER_NANO, eb),
+                     -ELOOP);
+    ck_assert_ptr_null(w);
+    char want[PKTD_ERRBUF_SIZE + 300];
+    snprintf(want, sizeof want,
+             "open(%s): Too many levels of symbolic links (PKTD_WRITER_NOFOLLOW refuses a "
+             "symbolic link)",
+             link);
+    ck_assert_str_eq(eb, want);
+    size_t len;
+    uint8_t *img = load(target, &len);
+    ck_assert_uint_eq(len, sizeof keep);
+    ck_assert_mem_eq(img, keep, sizeof keep);
+    free(img);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+
+    /* A dangling link: its target is not created. */
+    ck_assert_int_eq(unlink(target), 0);
+    ck_assert_int_eq(
+        pktd_writer_open_path(&w, link, PKTD_FORMAT_PCAP, 1, 0, PKTD_WRITER_NOFOLLOW, NULL),
+        -ELOOP);
+    ck_assert_int_eq(lstat(target, &st), -1);
+    ck_assert_int_eq(errno, ENOENT);
+
+    /* Without the flag the link is followed (the default, as open(2)). */
+    ck_assert_int_eq(pktd_writer_open_path(&w, link, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    ck_assert_int_eq(stat(target, &st), 0);
+    ck_assert_uint_eq((uint64_t)st.st_size, 24); /* the pcap file header */
+
+    /* A regular file is written with the flag as without it; open_fd
+     * ignores it. */
+    ck_assert_int_eq(
+        pktd_writer_open_path(&w, target, PKTD_FORMAT_PCAP, 1, 0, PKTD_WRITER_NOFOLLOW, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    int fd = open(target, O_WRONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(
+        pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, PKTD_WRITER_NOFOLLOW, NULL), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    close(fd);
+    unlink(link);
+    unlink(target);
+}
+END_TEST
+
 START_TEST(test_writer_write_errors)
 {
     pktd_writer *w;
     /* /dev/full: the file header already fails with ENOSPC. */
-    ck_assert_int_eq(pktd_writer_open_path(&w, "/dev/full", PKTD_FORMAT_PCAPNG, 1, 0, 0), -ENOSPC);
+    ck_assert_int_eq(pktd_writer_open_path(&w, "/dev/full", PKTD_FORMAT_PCAPNG, 1, 0, 0, NULL),
+                     -ENOSPC);
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0), -EBADF);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0, NULL), -EBADF);
     close(fd);
 
     /* A pipe whose reader leaves: EPIPE, sticky, reported again by close. */
@@ -1382,7 +1619,7 @@ START_TEST(test_writer_write_errors)
     for (uint32_t format = PKTD_FORMAT_PCAP; format <= PKTD_FORMAT_PCAPNG; format++) {
         int fds[2];
         ck_assert_int_eq(pipe(fds), 0);
-        ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], format, 1, 0, 0), 0);
+        ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], format, 1, 0, 0, NULL), 0);
         close(fds[0]);
         uint8_t pkt[1000] = {0};
         int rc = 0, i;
@@ -1393,14 +1630,14 @@ START_TEST(test_writer_write_errors)
         ck_assert_ptr_nonnull(strstr(pktd_writer_errmsg(w), "Broken pipe"));
         ck_assert_int_eq(pktd_writer_write(w, pkt, 1, 1, 1), -EPIPE);
         ck_assert_int_eq(pktd_writer_flush(w), -EPIPE);
-        ck_assert_int_eq(pktd_writer_stats(w, 1, 1, 1, 1, 1, 1), -EPIPE);
+        ck_assert_int_eq(pktd_writer_stats(w, stats_full, 5, 1), -EPIPE);
         ck_assert_int_eq(pktd_writer_close(w), -EPIPE);
         close(fds[1]);
     }
     /* A failed final write is reported by close. */
     int fds[2];
     ck_assert_int_eq(pipe(fds), 0);
-    ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAP, 1, 0, 0), 0);
+    ck_assert_int_eq(pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAP, 1, 0, 0, NULL), 0);
     ck_assert_int_eq(pktd_writer_write(w, (const uint8_t *)"x", 1, 1, 1), 0);
     close(fds[0]);
     ck_assert_int_eq(pktd_writer_close(w), -EPIPE);
@@ -1418,7 +1655,7 @@ START_TEST(test_writer_pipe_to_reader)
     if (pid == 0) {
         close(fds[0]);
         pktd_writer *w;
-        if (pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO) != 0)
+        if (pktd_writer_open_fd(&w, fds[1], PKTD_FORMAT_PCAPNG, 1, 0, PKTD_WRITER_NANO, NULL) != 0)
             _exit(2);
         uint8_t pkt[1500];
         for (unsigned i = 0; i < 2000; i++) {
@@ -1426,13 +1663,13 @@ START_TEST(test_writer_pipe_to_reader)
             if (pktd_writer_write(w, pkt, 100 + i % 1400, 1500, 1000000000ull + i) != 0)
                 _exit(3);
         }
-        if (pktd_writer_stats(w, 2000, 0, 0, 2000, 2000, 0) != 0)
+        if (pktd_writer_stats(w, (const uint64_t[]){2000, 0, 2000}, 3, 0) != 0)
             _exit(4);
         _exit(pktd_writer_close(w) == 0 ? 0 : 5);
     }
     close(fds[1]);
     pktd_reader *r;
-    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0]), 0);
+    ck_assert_int_eq(pktd_reader_open_fd(&r, fds[0], NULL), 0);
     const uint8_t *d;
     size_t cap;
     unsigned n = 0;
@@ -1465,6 +1702,7 @@ int main(void)
     tcase_add_test(tr, test_pcapng_bad_tsresol);
     tcase_add_test(tr, test_bad_magic);
     tcase_add_test(tr, test_bad_arguments);
+    tcase_add_test(tr, test_open_messages);
     tcase_add_test(tr, test_pcap_absurd_caplen);
     tcase_add_test(tr, test_pcapng_hostile);
     tcase_add_test(tr, test_pcapng_bad_first_block);
@@ -1486,6 +1724,8 @@ int main(void)
     tcase_add_test(tw, test_writer_pcap_bytes);
     tcase_add_test(tw, test_writer_pcapng_blocks);
     tcase_add_test(tw, test_writer_arguments);
+    tcase_add_test(tw, test_writer_file_mode);
+    tcase_add_test(tw, test_writer_nofollow);
     tcase_add_test(tw, test_writer_write_errors);
     tcase_add_test(tw, test_writer_pipe_to_reader);
     suite_add_tcase(s, tw);

@@ -70,10 +70,11 @@ static int do_write(const char *fmt, const char *res, const char *out)
     uint32_t format = strcmp(fmt, "pcapng") == 0 ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP;
     uint32_t flags = strcmp(res, "ns") == 0 ? PKTD_WRITER_NANO : 0;
     pktd_writer *w;
-    int rc = strcmp(out, "-") == 0 ? pktd_writer_open_fd(&w, 1, format, 1, SNAPLEN, flags)
-                                   : pktd_writer_open_path(&w, out, format, 1, SNAPLEN, flags);
+    char err[PKTD_ERRBUF_SIZE];
+    int rc = strcmp(out, "-") == 0 ? pktd_writer_open_fd(&w, 1, format, 1, SNAPLEN, flags, err)
+                                   : pktd_writer_open_path(&w, out, format, 1, SNAPLEN, flags, err);
     if (rc < 0) {
-        fprintf(stderr, "file_tool: %s: %s\n", out, pktd_strerror(rc));
+        fprintf(stderr, "file_tool: %s\n", err);
         return 1;
     }
     static uint8_t frame[2000];
@@ -82,18 +83,22 @@ static int do_write(const char *fmt, const char *res, const char *out)
         rc = pktd_writer_write(w, frame, pkts[k].wire, pkts[k].wire, pkts[k].ts_ns);
         if (rc < 0) {
             fprintf(stderr, "file_tool: write: %s %s\n", pktd_strerror(rc), pktd_writer_errmsg(w));
-            pktd_writer_close(w);
-            return 1;
+            break;
         }
     }
-    /* received 7, kernel drops 2, interface drops 1, accepted 7, delivered 5 */
-    rc = pktd_writer_stats(w, 7, 2, 1, 7, N_PKTS, 0);
+    /* received 7, kernel drops 2, delivered 5 */
+    const uint64_t st[PKTD_CAP_STAT_COUNT] = {[PKTD_CAP_STAT_RECEIVED] = 7,
+                                              [PKTD_CAP_STAT_DROPPED] = 2,
+                                              [PKTD_CAP_STAT_DELIVERED] = N_PKTS,
+                                              [PKTD_CAP_STAT_FILTERED] = PKTD_WRITER_STAT_NONE,
+                                              [PKTD_CAP_STAT_PENDING] = PKTD_WRITER_STAT_NONE};
     if (rc == 0)
-        rc = pktd_writer_close(w);
-    else
-        pktd_writer_close(w);
+        rc = pktd_writer_stats(w, st, PKTD_CAP_STAT_COUNT, 0);
+    int close_rc = pktd_writer_close(w); /* after a failure: the same error */
+    if (rc == 0)
+        rc = close_rc;
     if (rc < 0) {
-        fprintf(stderr, "file_tool: close: %s\n", pktd_strerror(rc));
+        fprintf(stderr, "file_tool: %s: %s\n", out, pktd_strerror(rc));
         return 1;
     }
     return 0;
@@ -115,9 +120,11 @@ static int do_expect(const char *res)
 static int do_dump(const char *in)
 {
     pktd_reader *r;
-    int rc = strcmp(in, "-") == 0 ? pktd_reader_open_fd(&r, 0) : pktd_reader_open_path(&r, in);
+    char err[PKTD_ERRBUF_SIZE];
+    int rc =
+        strcmp(in, "-") == 0 ? pktd_reader_open_fd(&r, 0, err) : pktd_reader_open_path(&r, in, err);
     if (rc < 0) {
-        fprintf(stderr, "file_tool: %s: %s\n", in, pktd_strerror(rc));
+        fprintf(stderr, "file_tool: %s\n", err);
         return 1;
     }
     const uint8_t *d;

@@ -438,7 +438,7 @@ int fr_corpus_each(fr_corpus_fn *fn, void *ctx)
         char path[4096 + 256];
         snprintf(path, sizeof path, "%s%s", dir, de->d_name);
         pktd_reader *r;
-        if (pktd_reader_open_path(&r, path) < 0)
+        if (pktd_reader_open_path(&r, path, NULL) < 0)
             continue; /* a few captures are deliberately broken files */
         const uint8_t *data;
         size_t caplen;

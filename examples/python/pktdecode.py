@@ -176,9 +176,9 @@ _PROTOTYPES = [
     ("pktd_packet_fields", c_uint32, [_STATE, _U32P, c_uint32]),
     ("pktd_field_name", c_char_p, [c_uint32]),
     # capture files: reading
-    ("pktd_reader_open_path", c_int, [POINTER(_H), c_char_p]),
-    ("pktd_reader_open_fd", c_int, [POINTER(_H), c_int]),
-    ("pktd_reader_open_mem", c_int, [POINTER(_H), _BUF, c_size_t]),
+    ("pktd_reader_open_path", c_int, [POINTER(_H), c_char_p, c_char_p]),
+    ("pktd_reader_open_fd", c_int, [POINTER(_H), c_int, c_char_p]),
+    ("pktd_reader_open_mem", c_int, [POINTER(_H), _BUF, c_size_t, c_char_p]),
     ("pktd_reader_close", None, [_H]),
     ("pktd_reader_next", c_int, [_H, _OUTPTR, _OUTSIZE]),
     ("pktd_reader_ts_ns", c_uint64, [_H]),
@@ -191,10 +191,10 @@ _PROTOTYPES = [
     ("pktd_reader_offset", c_uint64, [_H]),
     ("pktd_reader_errmsg", c_char_p, [_H]),
     # capture files: writing
-    ("pktd_writer_open_path", c_int, [POINTER(_H), c_char_p, c_uint32, c_uint32, c_uint32, c_uint32]),
-    ("pktd_writer_open_fd", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32]),
+    ("pktd_writer_open_path", c_int, [POINTER(_H), c_char_p, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
+    ("pktd_writer_open_fd", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
     ("pktd_writer_write", c_int, [_H, _BUF, c_size_t, c_uint32, c_uint64]),
-    ("pktd_writer_stats", c_int, [_H, c_uint64, c_uint64, c_uint64, c_uint64, c_uint64, c_uint64]),
+    ("pktd_writer_stats", c_int, [_H, _U64P, c_size_t, c_uint64]),
     ("pktd_writer_flush", c_int, [_H]),
     ("pktd_writer_close", c_int, [_H]),
     ("pktd_writer_errmsg", c_char_p, [_H]),
@@ -383,9 +383,11 @@ F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
 VLAN_MAX_DEPTH = 8
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR = (1 << i for i in range(8))
 TCP_HAS_MSS, TCP_HAS_WSCALE, TCP_HAS_SACK_PERM, TCP_HAS_TIMESTAMPS, TCP_HAS_SACK = 0x1, 0x2, 0x4, 0x8, 0x10
+ERRBUF_SIZE = 256  # PKTD_ERRBUF_SIZE
 FORMAT_PCAP, FORMAT_PCAPNG = 1, 2
 READER_MAX_RECORD = 16 * 1024 * 1024
 WRITER_NANO = 0x1
+WRITER_NOFOLLOW = 0x2
 WRITER_DEFAULT_SNAPLEN = 262144
 WRITER_MAX_SNAPLEN = READER_MAX_RECORD - 64
 WRITER_STAT_NONE = 2 ** 64 - 1
@@ -896,20 +898,22 @@ class Reader(_Handle):
         super().__init__()
         if _open is None:
             p = os.fsencode(path)
-            _open = lambda out: (lib.pktd_reader_open_path(out, p), None)
-        rc, self._keep = _open(byref(self._h))
-        _check(rc, "open %s" % (path if path is not None else "capture"))
+            _open = lambda out, eb: (lib.pktd_reader_open_path(out, p, eb), None)
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        rc, self._keep = _open(byref(self._h), eb)
+        # The library's sentence names what was opened and why it failed.
+        _check(rc, "open %s" % (path if path is not None else "capture"), lambda: _s(eb.value))
 
     @classmethod
     def from_fd(cls, fd):
         """Read from an open descriptor (not closed by the reader)."""
-        return cls(None, lambda out: (lib.pktd_reader_open_fd(out, fd), None))
+        return cls(None, lambda out, eb: (lib.pktd_reader_open_fd(out, fd, eb), None))
 
     @classmethod
     def from_bytes(cls, data):
         """Read a capture held in memory (kept referenced, not copied)."""
         keep, arg, n = _buffer(data)
-        return cls(None, lambda out: (lib.pktd_reader_open_mem(out, arg, n), keep))
+        return cls(None, lambda out, eb: (lib.pktd_reader_open_mem(out, arg, n, eb), keep))
 
     def _errmsg(self):
         return _s(lib.pktd_reader_errmsg(self._h)) if self._h else ""
@@ -984,11 +988,13 @@ class Writer(_Handle):
 
     def __init__(self, path, format=FORMAT_PCAP, linktype=LINKTYPE_ETHERNET, snaplen=0, flags=0, _fd=None):
         super().__init__()
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
         if _fd is None:
-            rc = lib.pktd_writer_open_path(byref(self._h), os.fsencode(path), format, linktype, snaplen, flags)
+            rc = lib.pktd_writer_open_path(byref(self._h), os.fsencode(path), format, linktype, snaplen, flags,
+                                           eb)
         else:
-            rc = lib.pktd_writer_open_fd(byref(self._h), _fd, format, linktype, snaplen, flags)
-        _check(rc, "open %s" % (path if _fd is None else "fd %d" % _fd))
+            rc = lib.pktd_writer_open_fd(byref(self._h), _fd, format, linktype, snaplen, flags, eb)
+        _check(rc, "open %s" % (path if _fd is None else "fd %d" % _fd), lambda: _s(eb.value))
 
     @classmethod
     def from_fd(cls, fd, format=FORMAT_PCAP, linktype=LINKTYPE_ETHERNET, snaplen=0, flags=0):
@@ -1004,11 +1010,19 @@ class Writer(_Handle):
         _check(lib.pktd_writer_write(self._need(), arg, n, n if wire_len is None else wire_len, ts_ns),
                "pktd_writer_write", self._errmsg)
 
-    def stats(self, received=WRITER_STAT_NONE, dropped_kernel=WRITER_STAT_NONE, dropped_if=WRITER_STAT_NONE,
-              filter_accept=WRITER_STAT_NONE, delivered=WRITER_STAT_NONE, ts_ns=0):
-        """pktd_writer_stats(): a pcapng interface statistics block."""
-        _check(lib.pktd_writer_stats(self._need(), received, dropped_kernel, dropped_if, filter_accept,
-                                     delivered, ts_ns), "pktd_writer_stats", self._errmsg)
+    def stats(self, received=None, dropped=None, delivered=None, filtered=None, pending=None, ts_ns=0):
+        """pktd_writer_stats(): a pcapng interface statistics block from the
+        capture's counters, named as Capture.stats() names them, so
+        w.stats(**cap.stats()) passes a capture's statistics through.  None
+        (or WRITER_STAT_NONE) is unknown: the option is left out."""
+        arr = (c_uint64 * CAP_STAT_COUNT)(*([WRITER_STAT_NONE] * CAP_STAT_COUNT))
+        for i, v in ((CAP_STAT_RECEIVED, received), (CAP_STAT_DROPPED, dropped),
+                     (CAP_STAT_DELIVERED, delivered), (CAP_STAT_FILTERED, filtered),
+                     (CAP_STAT_PENDING, pending)):
+            if v is not None:
+                arr[i] = v
+        _check(lib.pktd_writer_stats(self._need(), arr, CAP_STAT_COUNT, ts_ns), "pktd_writer_stats",
+               self._errmsg)
 
     def flush(self):
         """pktd_writer_flush()."""

@@ -41,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pktdecode/error.h> /* PKTD_ERRBUF_SIZE */
 #include <pktdecode/export.h>
 
 PKTD_BEGIN_DECLS
@@ -59,36 +60,45 @@ typedef struct pktd_reader pktd_reader;
 
 /**
  * @brief Open a capture file by path ("-" is not special here).
- * @param out  receives the reader; set to NULL on failure.
- * @param path file name.
+ * @param out    receives the reader; set to NULL on failure.
+ * @param path   file name.
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive the
+ *               whole message on failure, e.g. "open(x.pcap): No such file
+ *               or directory" or "x.pcap: magic number 00000000 is neither
+ *               pcap nor pcapng"; untouched on success.
  * @return 0; `-errno` from open() or read(); PKTD_E_BAD_FILE when the file
  *         is not pcap or pcapng; PKTD_E_TRUNCATED when it ends inside the
  *         file header; -ENOMEM; PKTD_E_INVALID_ARGUMENT.
  * @since 1.0
  */
-PKTD_API int pktd_reader_open_path(pktd_reader **out, const char *path) PKTD_WUR;
+PKTD_API int pktd_reader_open_path(pktd_reader **out, const char *path, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Read a capture from an open descriptor (a file, pipe or stdin).
  *
  * The descriptor is read sequentially and is not closed by the reader.
  *
- * @param out receives the reader; set to NULL on failure.
- * @param fd  readable descriptor.
+ * @param out    receives the reader; set to NULL on failure.
+ * @param fd     readable descriptor.
+ * @param errbuf as pktd_reader_open_path() (the message begins
+ *               "descriptor N: ").
  * @return As pktd_reader_open_path().
  * @since 1.0
  */
-PKTD_API int pktd_reader_open_fd(pktd_reader **out, int fd) PKTD_WUR;
+PKTD_API int pktd_reader_open_fd(pktd_reader **out, int fd, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Read a capture held in memory, without copying it.
- * @param out  receives the reader; set to NULL on failure.
- * @param data the whole file image; must outlive the reader.
- * @param len  its length.
+ * @param out    receives the reader; set to NULL on failure.
+ * @param data   the whole file image; must outlive the reader.
+ * @param len    its length.
+ * @param errbuf as pktd_reader_open_path() (the message begins "capture in
+ *               memory: ").
  * @return As pktd_reader_open_path().
  * @since 1.0
  */
-PKTD_API int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len) PKTD_WUR;
+PKTD_API int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len,
+                                  char *errbuf) PKTD_WUR;
 
 /**
  * @brief Close a reader and free its memory.

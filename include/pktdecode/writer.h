@@ -50,6 +50,11 @@ typedef struct pktd_writer pktd_writer;
 /** Nanosecond timestamps: pcap magic 0xa1b23c4d, pcapng if_tsresol 9.
  *  Without it timestamps are truncated to microseconds. */
 #define PKTD_WRITER_NANO 0x1u
+/** pktd_writer_open_path() refuses a path whose last component is a
+ *  symbolic link (O_NOFOLLOW: `-ELOOP`) instead of writing to its target,
+ *  dangling or not; for a program writing where another user could plant
+ *  a link.  Ignored by pktd_writer_open_fd(). */
+#define PKTD_WRITER_NOFOLLOW 0x2u
 /** @} */
 
 /** Snap length used when 0 is given (libpcap's default maximum). */
@@ -59,14 +64,17 @@ typedef struct pktd_writer pktd_writer;
 #define PKTD_WRITER_MAX_SNAPLEN (PKTD_READER_MAX_RECORD - 64u)
 
 /** A pktd_writer_stats() counter with this value is unknown: the matching
- *  pcapng option is left out. */
+ *  pcapng option is left out (as for an index at or after the array's
+ *  length). */
 #define PKTD_WRITER_STAT_NONE UINT64_MAX
 
 /**
  * @brief Create (or truncate) a capture file and write its header.
  *
- * The file is opened with O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, mode 0666
- * before the umask; the writer owns that descriptor and closes it in
+ * The file is opened with O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC (and
+ * O_NOFOLLOW with #PKTD_WRITER_NOFOLLOW); a new file gets mode 0644 less
+ * the umask (captures hold other people's traffic: not writable by
+ * others).  The writer owns that descriptor and closes it in
  * pktd_writer_close().
  *
  * @param out      receives the writer; set to NULL on failure.
@@ -77,14 +85,21 @@ typedef struct pktd_writer pktd_writer;
  * @param snaplen  largest number of bytes saved per packet; longer packets
  *                 are cut to it.  0 means #PKTD_WRITER_DEFAULT_SNAPLEN; at
  *                 most #PKTD_WRITER_MAX_SNAPLEN.
- * @param flags    0 or #PKTD_WRITER_NANO.
+ * @param flags    0 or a combination of #PKTD_WRITER_NANO and
+ *                 #PKTD_WRITER_NOFOLLOW.
+ * @param errbuf   NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive the
+ *                 whole message on failure, e.g. "open(/x/y.pcap): No such
+ *                 file or directory" or "y.pcap: write(descriptor 3): No
+ *                 space left on device"; untouched on success.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL pointer, unknown format or flag,
- *         link type or snap length out of range); `-errno` from open() or
- *         from write() of the file header; -ENOMEM.
+ *         link type or snap length out of range); `-errno` from open()
+ *         (-ELOOP: a symbolic link with #PKTD_WRITER_NOFOLLOW) or from
+ *         write() of the file header; -ENOMEM.
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format,
-                                   uint32_t linktype, uint32_t snaplen, uint32_t flags) PKTD_WUR;
+                                   uint32_t linktype, uint32_t snaplen, uint32_t flags,
+                                   char *errbuf) PKTD_WUR;
 
 /**
  * @brief Write a capture to an open descriptor (a file, pipe or stdout).
@@ -98,11 +113,13 @@ PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t
  * @param linktype as pktd_writer_open_path().
  * @param snaplen  as pktd_writer_open_path().
  * @param flags    as pktd_writer_open_path().
+ * @param errbuf   as pktd_writer_open_path() (the message begins
+ *                 "descriptor N: ").
  * @return As pktd_writer_open_path() (PKTD_E_INVALID_ARGUMENT for fd < 0).
  * @since 1.0
  */
 PKTD_API int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
-                                 uint32_t snaplen, uint32_t flags) PKTD_WUR;
+                                 uint32_t snaplen, uint32_t flags, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Append one packet.
@@ -125,29 +142,38 @@ PKTD_API int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caple
 /**
  * @brief Record capture statistics: a pcapng interface statistics block.
  *
- * Each counter is a running total since the start of the capture; pass
- * #PKTD_WRITER_STAT_NONE for a counter that is not known, and its option is
- * left out.  May be called several times (e.g. periodically and at the
- * end); readers show the last one.  Classic pcap has no place for
- * statistics: the call then only checks its arguments and returns 0.
+ * Takes the array pktd_cap_stats() fills, indexed by the capture's
+ * PKTD_CAP_STAT_* (pktdecode/capture.h), so a capture's statistics pass
+ * straight through.  Each counter is a running total since the start of
+ * the capture and becomes the pcapng option of its meaning:
  *
- * @param w             the writer.
- * @param received      packets the capture received → isb_ifrecv (on
- *                      Linux: tcpdump's "packets received by filter").
- * @param dropped_kernel packets the operating system dropped (socket buffer
- *                      or ring full) → isb_osdrop (tcpdump's "dropped by
- *                      kernel").
- * @param dropped_if    packets the interface dropped → isb_ifdrop.
- * @param filter_accept packets the filter accepted → isb_filteraccept.
- * @param delivered     packets delivered to the program → isb_usrdeliv.
- * @param ts_ns         time of the statistics in ns since the epoch; 0 means
- *                      the timestamp of the last packet written.
- * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL writer; `-errno` from
- *         write(); the sticky error of a failed writer.
+ * | index | option |
+ * |---|---|
+ * | PKTD_CAP_STAT_RECEIVED | isb_ifrecv (tcpdump's "packets received by filter") |
+ * | PKTD_CAP_STAT_DROPPED | isb_osdrop (tcpdump's "packets dropped by kernel") |
+ * | PKTD_CAP_STAT_DELIVERED | isb_usrdeliv |
+ *
+ * PKTD_CAP_STAT_FILTERED and PKTD_CAP_STAT_PENDING have no pcapng option
+ * and are not written.  A counter that is #PKTD_WRITER_STAT_NONE, or whose
+ * index is at or after @p n, is unknown and its option is left out (with
+ * none known, the block holds only the timestamp).  May be called several
+ * times (e.g. periodically and at the end); readers show the last one.
+ * Classic pcap has no place for statistics: the call then only checks its
+ * arguments and returns 0.
+ *
+ * @param w     the writer.
+ * @param stats counters indexed by PKTD_CAP_STAT_* (may be NULL when @p n
+ *              is 0).
+ * @param n     the array's length (any: shorter leaves counters out,
+ *              longer is fine).
+ * @param ts_ns time of the statistics in ns since the epoch; 0 means the
+ *              timestamp of the last packet written.
+ * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL writer, or a NULL array
+ *         with @p n > 0; `-errno` from write(); the sticky error of a
+ *         failed writer.
  * @since 1.0
  */
-PKTD_API int pktd_writer_stats(pktd_writer *w, uint64_t received, uint64_t dropped_kernel,
-                               uint64_t dropped_if, uint64_t filter_accept, uint64_t delivered,
+PKTD_API int pktd_writer_stats(pktd_writer *w, const uint64_t *stats, size_t n,
                                uint64_t ts_ns) PKTD_WUR;
 
 /**
@@ -163,7 +189,8 @@ PKTD_API int pktd_writer_flush(pktd_writer *w) PKTD_WUR;
 /**
  * @brief Flush, close the file (when opened by path) and free the writer.
  *
- * The writer is freed whatever the result.
+ * The writer is freed whatever the result.  The result must be checked
+ * (#PKTD_WUR): it is the last chance to learn that packets were lost.
  *
  * @param w a writer, or NULL (then 0).
  * @return 0 when every byte reached the descriptor; otherwise the first
@@ -171,7 +198,7 @@ PKTD_API int pktd_writer_flush(pktd_writer *w) PKTD_WUR;
  *         a failed writer.
  * @since 1.0
  */
-PKTD_API int pktd_writer_close(pktd_writer *w);
+PKTD_API int pktd_writer_close(pktd_writer *w) PKTD_WUR;
 
 /**
  * @brief Details of the last error, e.g. "write: No space left on device".

@@ -270,8 +270,8 @@ int main(int argc, char **argv)
     struct ctx x = {.quiet = quiet, .cap = g_cap};
     if (wfile != NULL) {
         uint32_t fmt = strcmp(wformat, "pcapng") == 0 ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP;
-        rc = pktd_writer_open_path(&x.w, wfile, fmt, pktd_cap_linktype(g_cap),
-                                   snap != 0 ? snap : 0, nano ? PKTD_WRITER_NANO : 0);
+        rc = pktd_writer_open_path(&x.w, wfile, fmt, pktd_cap_linktype(g_cap), snap != 0 ? snap : 0,
+                                   nano ? PKTD_WRITER_NANO : 0, NULL);
         if (rc != 0) {
             fprintf(stderr, "captest: %s: %s\n", wfile, pktd_strerror(rc));
             return 1;
@@ -365,9 +365,7 @@ int main(int argc, char **argv)
     if (rc < 0)
         die("pktd_cap_stats", rc);
     if (x.w != NULL) {
-        if (pktd_writer_stats(x.w, st[PKTD_CAP_STAT_RECEIVED], st[PKTD_CAP_STAT_DROPPED],
-                              PKTD_WRITER_STAT_NONE, st[PKTD_CAP_STAT_RECEIVED],
-                              st[PKTD_CAP_STAT_DELIVERED], 0) != 0 ||
+        if (pktd_writer_stats(x.w, st, PKTD_CAP_STAT_COUNT, 0) != 0 ||
             pktd_writer_close(x.w) != 0) {
             fprintf(stderr, "captest: closing %s failed\n", wfile);
             status = 1;

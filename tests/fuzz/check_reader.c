@@ -199,7 +199,7 @@ static pktd_reader *open_via_fd(const uint8_t *data, size_t len, int *fd_out, in
     }
     FUZZ_CHECK(lseek(fd, 0, SEEK_SET) == 0);
     pktd_reader *r = (pktd_reader *)1;
-    *rc_out = pktd_reader_open_fd(&r, fd);
+    *rc_out = pktd_reader_open_fd(&r, fd, NULL);
     FUZZ_CHECK((*rc_out == 0) == (r != NULL));
     return r;
 }
@@ -207,7 +207,7 @@ static pktd_reader *open_via_fd(const uint8_t *data, size_t len, int *fd_out, in
 uint64_t fuzz_read_checked(const uint8_t *data, size_t len)
 {
     pktd_reader *r = (pktd_reader *)1;
-    int rc = pktd_reader_open_mem(&r, data, len);
+    int rc = pktd_reader_open_mem(&r, data, len, NULL);
     FUZZ_CHECK((rc == 0) == (r != NULL));
     int fd = -1, rc_fd = 0;
     pktd_reader *rf = open_via_fd(data, len, &fd, &rc_fd);

@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0)
         return 0;
     pktd_writer *w = (pktd_writer *)1;
-    int rc = pktd_writer_open_fd(&w, fd, format, linktype, snaplen, flags);
+    int rc = pktd_writer_open_fd(&w, fd, format, linktype, snaplen, flags, NULL);
     FUZZ_CHECK(rc == 0 && w != NULL);
 
     static struct want want[MAX_PKTS];
@@ -62,8 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((op & 0x0fu) == 0x0fu) {
             /* Statistics: one pcapng interface statistics block (pcap: no-op). */
             uint64_t v = take(&d, &left, 2);
-            rc = pktd_writer_stats(w, v, (op & 0x10u) ? PKTD_WRITER_STAT_NONE : v / 2, 0, v, v,
-                                   (op & 0x20u) ? 0 : v * 1000u);
+            const uint64_t st[] = {v, (op & 0x10u) ? PKTD_WRITER_STAT_NONE : v / 2, v, 0, 0};
+            /* n = 0 ... 3: the counters beyond it are left out. */
+            rc = pktd_writer_stats(w, st, (op >> 6) & 0x7u, (op & 0x20u) ? 0 : v * 1000u);
             FUZZ_CHECK(rc == 0);
             continue;
         }
@@ -109,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     close(fd);
 
     pktd_reader *r;
-    FUZZ_CHECK(pktd_reader_open_mem(&r, file, (size_t)fsize) == 0);
+    FUZZ_CHECK(pktd_reader_open_mem(&r, file, (size_t)fsize, NULL) == 0);
     FUZZ_CHECK(pktd_reader_format(r) == format);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p;

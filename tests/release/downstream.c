@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     unsigned long packets = 0, tcp = 0;
     if (argc > 2) {
         pktd_reader *r;
-        rc = pktd_reader_open_path(&r, argv[2]);
+        rc = pktd_reader_open_path(&r, argv[2], NULL);
         if (rc < 0) {
             fprintf(stderr, "downstream: %s: %s\n", argv[2], pktd_strerror(rc));
             return 1;

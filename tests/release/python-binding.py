@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -277,7 +278,8 @@ with tempfile.TemporaryDirectory() as tmp:
     with P.Writer(out, P.FORMAT_PCAPNG, P.LINKTYPE_ETHERNET, 0, P.WRITER_NANO) as w:
         for rec in recs:
             w.write(rec.data, rec.wire_len, rec.ts_ns)
-        w.stats(received=len(recs), dropped_kernel=0)
+        w.stats(received=len(recs), dropped=0)
+        w.stats(**{"received": 9, "dropped": 1, "delivered": 8, "filtered": 0, "pending": 0})
         written = w.packets()
     with P.Reader(out) as r:
         back = list(r)
@@ -285,6 +287,26 @@ with tempfile.TemporaryDirectory() as tmp:
     check(written == len(recs) and fmt == P.FORMAT_PCAPNG
           and [(b.data, b.ts_ns, b.wire_len) for b in back] == [(a.data, a.ts_ns, a.wire_len) for a in recs],
           "Writer (pcapng, ns) round trip: %d packets identical" % written)
+    # The interface statistics blocks hold exactly the counters given, as
+    # isb_ifrecv (4), isb_osdrop (7), isb_usrdeliv (8); filtered and pending
+    # have no pcapng option.
+    with open(out, "rb") as f:
+        img = f.read()
+    isbs, off = [], 0
+    while off < len(img):
+        btype, blen = struct.unpack_from("=II", img, off)
+        if btype == 5:
+            opts, q = [], off + 20
+            while q < off + blen - 4:
+                code, olen = struct.unpack_from("=HH", img, q)
+                if code == 0:
+                    break
+                opts.append((code, struct.unpack_from("=Q", img, q + 4)[0]))
+                q += 4 + (olen + 3) // 4 * 4
+            isbs.append(opts)
+        off += blen
+    check(isbs == [[(4, len(recs)), (7, 0)], [(4, 9), (7, 1), (8, 8)]],
+          "Writer.stats: statistics blocks %r" % isbs)
 
     notcap = os.path.join(tmp, "not-a-capture")
     with open(notcap, "wb") as f:
@@ -293,14 +315,22 @@ with tempfile.TemporaryDirectory() as tmp:
         P.Reader(notcap)
         check(False, "a non-capture file raises")
     except P.PktdError as e:
-        check(e.code == P.E_BAD_FILE and e.name == "bad_file" and P.strerror(P.E_BAD_FILE) in str(e),
-              "non-capture file: PktdError %s %r" % (e.name, str(e)))
+        check(e.code == P.E_BAD_FILE and e.name == "bad_file" and P.strerror(P.E_BAD_FILE) in str(e)
+              and e.detail == notcap + ": magic number 74686973 is neither pcap nor pcapng",
+              "non-capture file: PktdError %s %r, the library's sentence as detail" % (e.name, str(e)))
     try:
         P.Reader(os.path.join(tmp, "absent.pcap"))
         check(False, "a missing file raises")
     except P.PktdError as e:
-        check(e.code == -errno.ENOENT and e.errno == errno.ENOENT and e.name == "ENOENT",
+        check(e.code == -errno.ENOENT and e.errno == errno.ENOENT and e.name == "ENOENT"
+              and e.detail == "open(%s): No such file or directory" % os.path.join(tmp, "absent.pcap"),
               "missing file: PktdError %s errno %s %r" % (e.name, e.errno, str(e)))
+    try:
+        P.Writer(os.path.join(tmp, "no", "such", "dir.pcap"))
+        check(False, "a writer in a missing directory raises")
+    except P.PktdError as e:
+        check(e.code == -errno.ENOENT and e.detail.startswith("open(") and e.detail.endswith(
+              "dir.pcap): No such file or directory"), "writer open failure: detail %r" % e.detail)
 
 # A cut TCP header: a record, not an exception.
 with P.Reader(sample) as r:
