@@ -5,12 +5,17 @@
  *     (since Linux 5.9 a stray send without it ends the message);
  *   - a read finishes the digest, pending MSG_MORE data included, and
  *     leaves the socket ready for the next message;
- *   - accept() on the operation socket copies its partial state (clone);
- *   - the key may change only while no keyed operation socket exists. */
+ *   - accept() on the operation socket copies its partial state (clone),
+ *     but the new socket belongs to the same transform as the old one;
+ *   - the key may change only while no keyed operation socket exists.
+ * A clone therefore gets a transform socket of its own, keyed with the same
+ * key, so that re-keying one handle never changes the other: the handle
+ * keeps a copy of its key for that (wiped when replaced, on close and on
+ * every failure).  Only a clone made mid-message borrows an operation
+ * socket of its origin's transform, for the rest of that one message. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +30,11 @@ struct pktd_hash {
     int tfm_fd;     /* bound socket: algorithm and key */
     int op_fd;      /* operation socket, -1 until needed or after a failure */
     int pending;    /* MSG_MORE data sent: a partial digest is in the kernel */
+    int op_borrowed; /* op_fd was accepted from another handle's operation
+                      * socket (a clone mid-message): it belongs to that
+                      * handle's transform and is dropped after this message */
+    uint8_t *key;   /* copy of the key set, to key clones; NULL when none */
+    size_t keylen;
     uint32_t digest_size;
     uint32_t block_size;
     char name[PKTD__ALG_NAME_SIZE];
@@ -36,6 +46,28 @@ static void drop_op(pktd_hash *h)
 {
     pktd__alg_close(&h->op_fd);
     h->pending = 0;
+    h->op_borrowed = 0;
+}
+
+/* Wipe and free the key copy. */
+static void forget_key(pktd_hash *h)
+{
+    if (h->key != NULL) {
+        pktd__alg_wipe(h->key, h->keylen);
+        free(h->key);
+    }
+    h->key = NULL;
+    h->keylen = 0;
+}
+
+/* A message has ended: an operation socket borrowed from another handle's
+ * transform is given back, so the next message uses this handle's own
+ * transform and key. */
+static void message_done(pktd_hash *h)
+{
+    h->pending = 0;
+    if (h->op_borrowed)
+        drop_op(h);
 }
 
 static int need_op(pktd_hash *h)
@@ -84,6 +116,7 @@ void pktd_hash_close(pktd_hash *h)
         return;
     pktd__alg_close(&h->op_fd);
     pktd__alg_close(&h->tfm_fd);
+    forget_key(h);
     free(h);
 }
 
@@ -98,12 +131,35 @@ int pktd_hash_setkey(pktd_hash *h, const uint8_t *key, size_t keylen)
     if (h == NULL || (key == NULL && keylen > 0))
         return PKTD_E_INVALID_ARGUMENT;
     h->errmsg[0] = '\0';
+    /* The copy that keys clones, made first so that a failed allocation
+     * leaves the kernel's key and ours as they were. */
+    uint8_t *copy = malloc(keylen > 0 ? keylen : 1);
+    if (copy == NULL) {
+        snprintf(h->errmsg, sizeof h->errmsg, "%s: no memory for a copy of the key", h->name);
+        return -ENOMEM;
+    }
+    if (keylen > 0)
+        memcpy(copy, key, keylen);
     /* Our own keyed operation socket would make the kernel refuse the new
      * key (EBUSY); a fresh one is accepted on the next use. */
     drop_op(h);
-    static const uint8_t none[1];
-    return pktd__alg_setkey(h->tfm_fd, h->name, key != NULL ? key : none, keylen, h->errmsg,
-                            sizeof h->errmsg);
+    int rc = pktd__alg_setkey(h->tfm_fd, h->name, copy, keylen, h->errmsg,
+                              sizeof h->errmsg);
+    if (rc < 0) {
+        pktd__alg_wipe(copy, keylen);
+        free(copy);
+        /* EBUSY: the kernel refused before touching the key, the old one
+         * stands.  Any other failure may leave the transform without a
+         * key (the kernel marks it as needing one), and a clone must not
+         * get a key the original may no longer have. */
+        if (rc != -EBUSY)
+            forget_key(h);
+        return rc;
+    }
+    forget_key(h);
+    h->key = copy;
+    h->keylen = keylen;
+    return 0;
 }
 
 /* Send len bytes in pieces of at most 64 KiB; the last piece carries
@@ -148,7 +204,7 @@ static int read_digest(pktd_hash *h, uint8_t *md, size_t mdlen)
     if (mdlen > h->digest_size)
         mdlen = h->digest_size;
     int rc = pktd__alg_read_some(h->op_fd, h->name, md, mdlen, h->errmsg, sizeof h->errmsg);
-    h->pending = 0;
+    message_done(h);
     return rc;
 }
 
@@ -195,26 +251,42 @@ int pktd_hash_clone(pktd_hash **out, const pktd_hash *h)
     memcpy(c->name, h->name, sizeof c->name);
     c->digest_size = h->digest_size;
     c->block_size = h->block_size;
-    c->op_fd = -1;
-    int rc = 0;
-    /* The clone's own descriptor of the same transform: it shares the key,
-     * and lets the clone accept fresh operation sockets later. */
-    c->tfm_fd = fcntl(h->tfm_fd, F_DUPFD_CLOEXEC, 0);
-    if (c->tfm_fd < 0) {
-        rc = -errno;
+    c->tfm_fd = c->op_fd = -1;
+    /* A transform of its own, keyed with the same key: re-keying either
+     * handle later leaves the other alone. */
+    int rc = pktd__alg_bind("hash", c->name, &c->tfm_fd, c->errmsg, sizeof c->errmsg);
+    if (rc < 0)
         goto fail;
+    if (h->key != NULL) {
+        c->key = malloc(h->keylen > 0 ? h->keylen : 1);
+        if (c->key == NULL) {
+            rc = -ENOMEM;
+            goto fail;
+        }
+        if (h->keylen > 0)
+            memcpy(c->key, h->key, h->keylen);
+        c->keylen = h->keylen;
+        rc = pktd__alg_setkey(c->tfm_fd, c->name, c->key, c->keylen, c->errmsg,
+                              sizeof c->errmsg);
+        if (rc < 0)
+            goto fail;
     }
     if (h->pending && h->op_fd >= 0) {
+        /* The partial state can only be copied by accepting from the
+         * original's operation socket, which ties the copy to the
+         * original's transform (same key) until this message ends. */
         rc = pktd__alg_accept(h->op_fd, c->name, &c->op_fd, c->errmsg, sizeof c->errmsg);
         if (rc < 0)
             goto fail;
         c->pending = 1;
+        c->op_borrowed = 1;
     }
     *out = c;
     return 0;
 fail:
     pktd__alg_close(&c->op_fd);
     pktd__alg_close(&c->tfm_fd);
+    forget_key(c);
     free(c);
     return rc;
 }

@@ -28,9 +28,11 @@
  * pktd_alg_is_unavailable() recognises them.  Nothing blocks or crashes on
  * these paths.
  *
- * **Descriptors** are all close-on-exec.  **Keys** are handed straight to
- * the kernel with setsockopt(): the library never keeps a copy, and wipes
- * its control-message buffers after use.
+ * **Descriptors** are all close-on-exec.  **Keys** are handed to the
+ * kernel with setsockopt().  A cipher handle keeps no copy; a hash handle
+ * keeps one so that a clone can key its own transform, and wipes it with
+ * explicit_bzero() when the key is replaced or fails and on close.  The
+ * library wipes its control-message buffers (IVs) after use.
  */
 #ifndef PKTDECODE_ALG_H
 #define PKTDECODE_ALG_H

@@ -36,8 +36,11 @@
  * parallel use give each thread its own handle, e.g. a pktd_hash_clone();
  * different handles are independent.
  *
- * **Keys and descriptors.** See pktdecode/alg.h: keys are not copied, all
- * descriptors are close-on-exec, and no error path leaks one.
+ * **Keys and descriptors.** A handle keeps a copy of its key (so that
+ * pktd_hash_clone() can key the clone's own transform); the copy is wiped
+ * when the key is replaced, when setting it fails and when the handle is
+ * closed.  All descriptors are close-on-exec and no error path leaks one
+ * (pktdecode/alg.h).
  */
 #ifndef PKTDECODE_HASH_H
 #define PKTDECODE_HASH_H
@@ -84,18 +87,26 @@ PKTD_API void pktd_hash_close(pktd_hash *h);
 /**
  * @brief Set (or change) the key of a keyed hash such as hmac(sha256).
  *
- * The key goes to the kernel with setsockopt(ALG_SET_KEY) on the bound
- * socket; the library keeps no copy.  Any partial digest of @p h is
- * abandoned.  The key is shared with clones of this handle (and the handle
- * it was cloned from), so the kernel refuses a new key with `-EBUSY` while
- * another of them has been used with the old key: close those first.
+ * The key goes to the kernel with setsockopt(ALG_SET_KEY) on the handle's
+ * own bound socket, and the handle keeps a copy for pktd_hash_clone()
+ * (wiped when replaced, on failure and by pktd_hash_close()).  Any partial
+ * digest of @p h is abandoned.  Clones and the handle they were cloned
+ * from have separate keys: a new key for one never changes another.  The
+ * one exception is short-lived: while a clone made in the middle of a
+ * message is still finishing that message, it uses the original's
+ * transform, and the kernel refuses a new key for the original with
+ * `-EBUSY` (the old key then stays in force) until the clone's
+ * pktd_hash_final(), pktd_hash_reset(), pktd_hash_setkey() or
+ * pktd_hash_close().
  *
  * @param h      the handle.
  * @param key    key bytes (any length for HMAC).
  * @param keylen key length.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL key with a length); `-ENOSYS`
  *         when the hash takes no key; `-EINVAL` when the kernel rejects the
- *         key; `-EBUSY` (see above).  The handle stays usable.
+ *         key (the handle then has no key: keyed operations fail with
+ *         `-ENOKEY`); `-EBUSY` (see above); `-ENOMEM`.  The handle stays
+ *         usable.
  * @since 1.0
  */
 PKTD_API int pktd_hash_setkey(pktd_hash *h, const uint8_t *key, size_t keylen) PKTD_WUR;
@@ -154,16 +165,20 @@ PKTD_API int pktd_hash_digest(pktd_hash *h, const uint8_t *data, size_t len, uin
 /**
  * @brief Copy a handle, including a partial digest, into a new handle.
  *
- * The new handle has the same algorithm and key, and continues from the
- * same partial state (the kernel exports and imports it when the operation
- * socket is accepted from).  The two then evolve independently and may be
- * used by different threads.  A clone made from a handle without pending
- * updates starts a fresh digest.
+ * The new handle has the same algorithm and its own transform socket
+ * keyed with a copy of the same key, and continues from the same partial
+ * state (the kernel exports and imports it when the operation socket is
+ * accepted from).  The two then evolve independently, keys included
+ * (pktd_hash_setkey() on one never changes the other), and may be used by
+ * different threads.  A clone made from a handle without pending updates
+ * starts a fresh digest.  Cost: socket, bind, setsockopt for a keyed hash,
+ * and accept4 when updates are pending.
  *
  * @param out receives the clone; set to NULL on failure.
  * @param h   the handle to copy.
  * @return 0; `-ENOKEY` (keyed hash without key, with pending updates);
- *         -EMFILE, -ENOMEM, another `-errno` from fcntl() or accept4().
+ *         -EMFILE, -ENOMEM, another `-errno` from socket(), bind(),
+ *         setsockopt() or accept4().
  * @since 1.0
  */
 PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h) PKTD_WUR;

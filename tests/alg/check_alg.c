@@ -438,19 +438,96 @@ START_TEST(test_hash_rekey)
     ossl_hash("hmac(sha256)", k2, sizeof k2, d, sizeof d, want);
     ck_assert_mem_eq(got, want, 32);
 
-    /* A used clone shares the key: the kernel refuses a new one (EBUSY)
-     * until it is closed. */
+    /* A clone made mid-message finishes that message on the original's
+     * transform: the kernel refuses a new key for the original (EBUSY),
+     * which keeps the old one, until the clone's message ends. */
     pktd_hash *c = NULL;
+    ck_assert_int_eq(pktd_hash_update(h, d, 10), 0);
     ck_assert_int_eq(pktd_hash_clone(&c, h), 0);
-    ck_assert_int_eq(pktd_hash_digest(c, d, 10, got, sizeof got), 32);
     ck_assert_int_eq(pktd_hash_setkey(h, k1, sizeof k1), -EBUSY);
     ck_assert_ptr_nonnull(strstr(pktd_hash_errmsg(h), "ALG_SET_KEY"));
-    pktd_hash_close(c);
+    ck_assert_int_eq(pktd_hash_digest(h, d, sizeof d, got, sizeof got), 32);
+    ossl_hash("hmac(sha256)", k2, sizeof k2, d, sizeof d, want);
+    ck_assert_mem_eq(got, want, 32);
+    ck_assert_int_eq(pktd_hash_final(c, got, sizeof got), 32);
+    ossl_hash("hmac(sha256)", k2, sizeof k2, d, 10, want);
+    ck_assert_mem_eq(got, want, 32);
     ck_assert_int_eq(pktd_hash_setkey(h, k1, sizeof k1), 0);
     ck_assert_int_eq(pktd_hash_digest(h, d, sizeof d, got, sizeof got), 32);
     ossl_hash("hmac(sha256)", k1, sizeof k1, d, sizeof d, want);
     ck_assert_mem_eq(got, want, 32);
+    /* The clone, its message over, still has k2. */
+    ck_assert_int_eq(pktd_hash_digest(c, d, sizeof d, got, sizeof got), 32);
+    ossl_hash("hmac(sha256)", k2, sizeof k2, d, sizeof d, want);
+    ck_assert_mem_eq(got, want, 32);
+    pktd_hash_close(c);
     pktd_hash_close(h);
+}
+END_TEST
+
+/* HMAC-SHA-256 of msg under key, from libcrypto, compared with got. */
+static void assert_hmac(const uint8_t *got, const uint8_t *key, size_t keylen, const char *msg,
+                        const char *what)
+{
+    uint8_t want[64];
+    ossl_hash("hmac(sha256)", key, keylen, (const uint8_t *)msg, strlen(msg), want);
+    ck_assert_msg(memcmp(got, want, 32) == 0, "%s: not HMAC under its own key", what);
+}
+
+/* Issue 11: a clone keeps its own key.  Re-keying the original must not
+ * change the clone's HMAC, nor re-keying the clone the original's, for a
+ * clone of a fresh handle, a clone made mid-message (after its message),
+ * and a clone whose original was closed. */
+START_TEST(test_hash_clone_own_key)
+{
+    static const uint8_t k1[] = "key one", k2[] = "the second key", k3[] = "third";
+    uint8_t md[64];
+    for (int direction = 0; direction < 2; direction++) {
+        for (int mid = 0; mid < 2; mid++) {
+            pktd_hash *h = hash_open("hmac(sha256)");
+            ck_assert_int_eq(pktd_hash_setkey(h, k1, sizeof k1), 0);
+            pktd_hash *c = NULL;
+            if (mid) {
+                ck_assert_int_eq(pktd_hash_update(h, (const uint8_t *)"ab", 2), 0);
+                ck_assert_int_eq(pktd_hash_clone(&c, h), 0);
+                ck_assert_int_eq(pktd_hash_update(c, (const uint8_t *)"c", 1), 0);
+                ck_assert_int_eq(pktd_hash_final(c, md, sizeof md), 32);
+                assert_hmac(md, k1, sizeof k1, "abc", "clone's first message");
+                pktd_hash_reset(h);
+            } else {
+                ck_assert_int_eq(pktd_hash_clone(&c, h), 0);
+            }
+            pktd_hash *rekeyed = direction == 0 ? h : c;
+            pktd_hash *other = direction == 0 ? c : h;
+            ck_assert_int_eq(pktd_hash_setkey(rekeyed, k2, sizeof k2), 0);
+            ck_assert_int_eq(pktd_hash_digest(other, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k1, sizeof k1, "abc", direction == 0 ? "clone after rekeying "
+                                                                   "the original"
+                                                                 : "original after rekeying "
+                                                                   "the clone");
+            ck_assert_int_eq(pktd_hash_digest(rekeyed, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k2, sizeof k2, "abc", "the re-keyed handle");
+            /* And once more, now that both have been used. */
+            ck_assert_int_eq(pktd_hash_setkey(other, k3, sizeof k3), 0);
+            ck_assert_int_eq(pktd_hash_digest(rekeyed, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k2, sizeof k2, "abc", "the re-keyed handle after the other's rekey");
+            ck_assert_int_eq(pktd_hash_digest(other, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k3, sizeof k3, "abc", "the other handle's new key");
+            /* A clone of a clone has the key of the handle it was made from,
+             * and outlives it. */
+            pktd_hash *cc = NULL;
+            ck_assert_int_eq(pktd_hash_clone(&cc, rekeyed), 0);
+            pktd_hash_close(h);
+            pktd_hash_close(c);
+            ck_assert_int_eq(pktd_hash_digest(cc, (const uint8_t *)"abc", 3, md, sizeof md), 32);
+            assert_hmac(md, k2, sizeof k2, "abc", "clone of the re-keyed handle");
+            pktd_hash_close(cc);
+        }
+    }
 }
 END_TEST
 
@@ -1115,6 +1192,7 @@ int main(void)
     tcase_add_test(th, test_hmac_vs_openssl);
     tcase_add_test(th, test_hash_clone);
     tcase_add_test(th, test_hash_rekey);
+    tcase_add_test(th, test_hash_clone_own_key);
     tcase_add_test(th, test_hash_errors);
     tcase_add_test(th, test_hash_sizes_from_proc);
     tcase_add_test(th, test_hash_threads_with_clones);

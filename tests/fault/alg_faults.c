@@ -7,8 +7,8 @@
  *   any system call, the handle still works;
  * - a key change while an operation is open: the partial digest or the
  *   unfinished stream is abandoned as documented, and the next result is
- *   the new key's; a key change refused with -EBUSY while a clone has used
- *   the old key;
+ *   the new key's; a key change refused with -EBUSY while a clone made
+ *   mid-message is still finishing that message on the original's transform;
  * - 100 MiB hashed in updates of random sizes (0 to 300 000 bytes, across
  *   the library's 64 KiB pieces), against libcrypto;
  * - truncated reads: digests read into buffers shorter than the digest,
@@ -196,8 +196,9 @@ START_TEST(test_key_change_during_operation)
     HMAC(EVP_sha256(), k2, (int)sizeof k2, data + 70000, 30000, ref, &rl);
     ck_assert_int_eq(memcmp(md, ref, 32), 0);
 
-    /* A clone shares the key: once it has been used, the key cannot change
-     * under it (-EBUSY), and the handle stays usable with the old key. */
+    /* A clone made mid-message finishes that message on the original's
+     * transform: until then the original's key cannot change under it
+     * (-EBUSY), and the handle stays usable with the old key. */
     pktd_hash *clone;
     ck_assert_int_eq(pktd_hash_update(h, data, 1000), 0);
     ck_assert_int_eq(pktd_hash_clone(&clone, h), 0);
