@@ -133,11 +133,12 @@ int main(int argc, char **argv)
     const char *name = args.name;
 
     /* Ask first, so that "unavailable" comes with its reason. */
-    int reason = 0;
-    int rc = pktd_alg_probe("hash", name, args.keyed ? args.key : NULL, args.keylen, &reason);
+    int cause = 0;
+    int rc = pktd_alg_probe(PKTD_ALG_TYPE_HASH, name, args.keyed ? args.key : NULL, args.keylen,
+                            &cause, NULL);
     if (rc == PKTD_E_UNAVAILABLE) {
-        fprintf(stderr, "%s: %s: unavailable: %s (%s)\n", prog, name,
-                pktd_alg_reason_string(reason), pktd_err_name(reason));
+        fprintf(stderr, "%s: %s: unavailable: %s (%s)\n", prog, name, pktd_alg_strerror(cause),
+                pktd_err_name(cause));
         goto out;
     }
     if (rc < 0) {
@@ -146,13 +147,15 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    rc = pktd_hash_open(&h, name);
+    char openerr[PKTD_ERRBUF_SIZE];
+    rc = pktd_hash_open(&h, name, openerr);
     if (rc == 0 && args.keyed)
         rc = pktd_hash_setkey(h, args.key, args.keylen);
     hash_args_wipe(&args);
     if (rc < 0) {
+        const char *why = h != NULL ? pktd_hash_errmsg(h) : openerr;
         fprintf(stderr, "%s: %s: %s (%s)%s%s\n", prog, name, pktd_strerror(rc), pktd_err_name(rc),
-                h != NULL && pktd_hash_errmsg(h)[0] ? ": " : "", h != NULL ? pktd_hash_errmsg(h) : "");
+                why[0] != '\0' ? ": " : "", why);
         goto out;
     }
 

@@ -20,31 +20,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pktdecode/alg.h>
 #include <pktdecode/error.h>
 #include <pktdecode/hash.h>
 
+#include "alg_handle.h"
 #include "alg_sizes.h"
-#include "alg_socket.h"
 
 struct pktd_hash {
-    int tfm_fd;     /* bound socket: algorithm and key */
-    int op_fd;      /* operation socket, -1 until needed or after a failure */
+    struct pktd__alg_handle a; /* transform and operation sockets, name, errmsg */
     int pending;    /* MSG_MORE data sent: a partial digest is in the kernel */
-    int op_borrowed; /* op_fd was accepted from another handle's operation
+    int op_borrowed; /* a.op_fd was accepted from another handle's operation
                       * socket (a clone mid-message): it belongs to that
                       * handle's transform and is dropped after this message */
     uint8_t *key;   /* copy of the key set, to key clones; NULL when none */
     size_t keylen;
-    uint32_t digest_size;
-    uint32_t block_size;
-    char name[PKTD__ALG_NAME_SIZE];
-    char errmsg[PKTD__ALG_ERRMSG_SIZE];
+    size_t digest_size;
+    size_t block_size;
 };
 
 /* Forget the operation socket and any partial state with it. */
 static void drop_op(pktd_hash *h)
 {
-    pktd__alg_close(&h->op_fd);
+    pktd__alg_handle_drop_op(&h->a);
     h->pending = 0;
     h->op_borrowed = 0;
 }
@@ -70,31 +68,23 @@ static void message_done(pktd_hash *h)
         drop_op(h);
 }
 
-static int need_op(pktd_hash *h)
+int pktd_hash_open(pktd_hash **out, const char *name, char *errbuf)
 {
-    if (h->op_fd >= 0)
-        return 0;
-    return pktd__alg_accept(h->tfm_fd, h->name, &h->op_fd, h->errmsg, sizeof h->errmsg);
-}
-
-int pktd_hash_open(pktd_hash **out, const char *name)
-{
+    if (errbuf != NULL)
+        errbuf[0] = '\0';
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__alg_handle_report(NULL, PKTD_E_INVALID_ARGUMENT, "pktd_hash_open", name,
+                                       errbuf);
     *out = NULL;
-    int rc = pktd__alg_check_name("hash", name);
-    if (rc < 0)
-        return rc;
     pktd_hash *h = calloc(1, sizeof *h);
     if (h == NULL)
-        return -ENOMEM;
-    h->tfm_fd = h->op_fd = -1;
-    snprintf(h->name, sizeof h->name, "%s", name);
-    rc = pktd__alg_bind("hash", name, &h->tfm_fd, h->errmsg, sizeof h->errmsg);
+        return pktd__alg_handle_report(NULL, -ENOMEM, "pktd_hash_open", name, errbuf);
+    int rc = pktd__alg_handle_open(&h->a, PKTD_ALG_TYPE_HASH, name);
     if (rc < 0)
         goto fail;
     struct pktd__alg_info info;
-    rc = pktd__alg_info_lookup(PKTD__ALG_HASH, name, NULL, &info, h->errmsg, sizeof h->errmsg);
+    rc = pktd__alg_info_lookup(PKTD__ALG_HASH, name, NULL, &info, h->a.errmsg,
+                               sizeof h->a.errmsg);
     if (rc < 0) {
         if (rc != -ENOMEM)
             rc = PKTD_E_UNSUPPORTED;
@@ -105,7 +95,8 @@ int pktd_hash_open(pktd_hash **out, const char *name)
     *out = h;
     return 0;
 fail:
-    pktd__alg_close(&h->tfm_fd);
+    pktd__alg_handle_report(&h->a, rc, "pktd_hash_open", name, errbuf);
+    pktd__alg_handle_close(&h->a);
     free(h);
     return rc;
 }
@@ -114,8 +105,7 @@ void pktd_hash_close(pktd_hash *h)
 {
     if (h == NULL)
         return;
-    pktd__alg_close(&h->op_fd);
-    pktd__alg_close(&h->tfm_fd);
+    pktd__alg_handle_close(&h->a);
     forget_key(h);
     free(h);
 }
@@ -130,12 +120,12 @@ int pktd_hash_setkey(pktd_hash *h, const uint8_t *key, size_t keylen)
 {
     if (h == NULL || (key == NULL && keylen > 0))
         return PKTD_E_INVALID_ARGUMENT;
-    h->errmsg[0] = '\0';
+    h->a.errmsg[0] = '\0';
     /* The copy that keys clones, made first so that a failed allocation
      * leaves the kernel's key and ours as they were. */
     uint8_t *copy = malloc(keylen > 0 ? keylen : 1);
     if (copy == NULL) {
-        snprintf(h->errmsg, sizeof h->errmsg, "%s: no memory for a copy of the key", h->name);
+        snprintf(h->a.errmsg, sizeof h->a.errmsg, "%s: no memory for a copy of the key", h->a.name);
         return -ENOMEM;
     }
     if (keylen > 0)
@@ -143,8 +133,8 @@ int pktd_hash_setkey(pktd_hash *h, const uint8_t *key, size_t keylen)
     /* Our own keyed operation socket would make the kernel refuse the new
      * key (EBUSY); a fresh one is accepted on the next use. */
     drop_op(h);
-    int rc = pktd__alg_setkey(h->tfm_fd, h->name, copy, keylen, h->errmsg,
-                              sizeof h->errmsg);
+    int rc = pktd__alg_setkey(h->a.tfm_fd, h->a.name, copy, keylen, h->a.errmsg,
+                              sizeof h->a.errmsg);
     if (rc < 0) {
         pktd__alg_wipe(copy, keylen);
         free(copy);
@@ -172,8 +162,8 @@ static int send_pieces(pktd_hash *h, const uint8_t *data, size_t len, int more_a
         if (n > PKTD__ALG_CHUNK_MAX)
             n = PKTD__ALG_CHUNK_MAX;
         int more = off + n < len || more_at_end;
-        int rc = pktd__alg_send(h->op_fd, h->name, -1, NULL, 0, data + off, n, more, h->errmsg,
-                                sizeof h->errmsg);
+        int rc = pktd__alg_send(h->a.op_fd, h->a.name, -1, NULL, 0, data + off, n, more,
+                                h->a.errmsg, sizeof h->a.errmsg);
         if (rc < 0)
             return rc;
         off += n;
@@ -187,8 +177,8 @@ int pktd_hash_update(pktd_hash *h, const uint8_t *data, size_t len)
         return PKTD_E_INVALID_ARGUMENT;
     if (len == 0)
         return 0;
-    h->errmsg[0] = '\0';
-    int rc = need_op(h);
+    h->a.errmsg[0] = '\0';
+    int rc = pktd__alg_handle_need_op(&h->a);
     if (rc == 0)
         rc = send_pieces(h, data, len, 1);
     if (rc < 0) {
@@ -203,7 +193,7 @@ static int read_digest(pktd_hash *h, uint8_t *md, size_t mdlen)
 {
     if (mdlen > h->digest_size)
         mdlen = h->digest_size;
-    int rc = pktd__alg_read_some(h->op_fd, h->name, md, mdlen, h->errmsg, sizeof h->errmsg);
+    int rc = pktd__alg_read_some(h->a.op_fd, h->a.name, md, mdlen, h->a.errmsg, sizeof h->a.errmsg);
     message_done(h);
     return rc;
 }
@@ -212,8 +202,8 @@ int pktd_hash_final(pktd_hash *h, uint8_t *md, size_t mdlen)
 {
     if (h == NULL || md == NULL || mdlen == 0)
         return PKTD_E_INVALID_ARGUMENT;
-    h->errmsg[0] = '\0';
-    int rc = need_op(h);
+    h->a.errmsg[0] = '\0';
+    int rc = pktd__alg_handle_need_op(&h->a);
     if (rc == 0)
         rc = read_digest(h, md, mdlen);
     if (rc < 0)
@@ -227,8 +217,8 @@ int pktd_hash_digest(pktd_hash *h, const uint8_t *data, size_t len, uint8_t *md,
         return PKTD_E_INVALID_ARGUMENT;
     if (h->pending)
         return PKTD_E_BAD_STATE;
-    h->errmsg[0] = '\0';
-    int rc = need_op(h);
+    h->a.errmsg[0] = '\0';
+    int rc = pktd__alg_handle_need_op(&h->a);
     if (rc == 0)
         rc = send_pieces(h, data, len, 0);
     if (rc == 0)
@@ -238,23 +228,25 @@ int pktd_hash_digest(pktd_hash *h, const uint8_t *data, size_t len, uint8_t *md,
     return rc;
 }
 
-int pktd_hash_clone(pktd_hash **out, const pktd_hash *h)
+int pktd_hash_clone(pktd_hash **out, const pktd_hash *h, char *errbuf)
 {
-    if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+    if (errbuf != NULL)
+        errbuf[0] = '\0';
+    if (out == NULL || h == NULL) {
+        if (out != NULL)
+            *out = NULL;
+        return pktd__alg_handle_report(NULL, PKTD_E_INVALID_ARGUMENT, "pktd_hash_clone", "",
+                                       errbuf);
+    }
     *out = NULL;
-    if (h == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
     pktd_hash *c = calloc(1, sizeof *c);
     if (c == NULL)
-        return -ENOMEM;
-    memcpy(c->name, h->name, sizeof c->name);
+        return pktd__alg_handle_report(NULL, -ENOMEM, "pktd_hash_clone", h->a.name, errbuf);
     c->digest_size = h->digest_size;
     c->block_size = h->block_size;
-    c->tfm_fd = c->op_fd = -1;
     /* A transform of its own, keyed with the same key: re-keying either
      * handle later leaves the other alone. */
-    int rc = pktd__alg_bind("hash", c->name, &c->tfm_fd, c->errmsg, sizeof c->errmsg);
+    int rc = pktd__alg_handle_open(&c->a, PKTD_ALG_TYPE_HASH, h->a.name);
     if (rc < 0)
         goto fail;
     if (h->key != NULL) {
@@ -266,16 +258,17 @@ int pktd_hash_clone(pktd_hash **out, const pktd_hash *h)
         if (h->keylen > 0)
             memcpy(c->key, h->key, h->keylen);
         c->keylen = h->keylen;
-        rc = pktd__alg_setkey(c->tfm_fd, c->name, c->key, c->keylen, c->errmsg,
-                              sizeof c->errmsg);
+        rc = pktd__alg_setkey(c->a.tfm_fd, c->a.name, c->key, c->keylen, c->a.errmsg,
+                              sizeof c->a.errmsg);
         if (rc < 0)
             goto fail;
     }
-    if (h->pending && h->op_fd >= 0) {
+    if (h->pending && h->a.op_fd >= 0) {
         /* The partial state can only be copied by accepting from the
          * original's operation socket, which ties the copy to the
          * original's transform (same key) until this message ends. */
-        rc = pktd__alg_accept(h->op_fd, c->name, &c->op_fd, c->errmsg, sizeof c->errmsg);
+        rc = pktd__alg_accept(h->a.op_fd, c->a.name, &c->a.op_fd, c->a.errmsg,
+                              sizeof c->a.errmsg);
         if (rc < 0)
             goto fail;
         c->pending = 1;
@@ -284,29 +277,29 @@ int pktd_hash_clone(pktd_hash **out, const pktd_hash *h)
     *out = c;
     return 0;
 fail:
-    pktd__alg_close(&c->op_fd);
-    pktd__alg_close(&c->tfm_fd);
+    pktd__alg_handle_report(&c->a, rc, "pktd_hash_clone", h->a.name, errbuf);
+    pktd__alg_handle_close(&c->a);
     forget_key(c);
     free(c);
     return rc;
 }
 
-uint32_t pktd_hash_digest_size(const pktd_hash *h)
+size_t pktd_hash_digest_size(const pktd_hash *h)
 {
     return h != NULL ? h->digest_size : 0;
 }
 
-uint32_t pktd_hash_block_size(const pktd_hash *h)
+size_t pktd_hash_block_size(const pktd_hash *h)
 {
     return h != NULL ? h->block_size : 0;
 }
 
 const char *pktd_hash_name(const pktd_hash *h)
 {
-    return h != NULL ? h->name : "";
+    return h != NULL ? h->a.name : "";
 }
 
 const char *pktd_hash_errmsg(const pktd_hash *h)
 {
-    return h != NULL ? h->errmsg : "";
+    return h != NULL ? h->a.errmsg : "";
 }

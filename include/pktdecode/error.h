@@ -59,6 +59,17 @@ PKTD_BEGIN_DECLS
     X(UNAVAILABLE, -1060, "unavailable",                                               \
       "the kernel facility or algorithm is not available to this process")
 
+/**
+ * @brief Size in bytes of an error-message buffer.
+ *
+ * Every call that creates or opens a handle takes a last parameter
+ * `char *errbuf` (may be NULL) of at least this many bytes, which receives
+ * the full message when the call fails; the handles' `*_errmsg()` strings
+ * never exceed it either (terminating NUL included).
+ * @since 1.0
+ */
+#define PKTD_ERRBUF_SIZE 256
+
 /** Library error codes (see #PKTD_ERROR_MAP for the messages). */
 enum pktd_error {
     PKTD_OK = 0, /**< success */

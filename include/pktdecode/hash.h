@@ -11,7 +11,8 @@
  * Use:
  * @code
  * pktd_hash *h;
- * int rc = pktd_hash_open(&h, "hmac(sha256)");       // socket + bind
+ * char err[PKTD_ERRBUF_SIZE];
+ * int rc = pktd_hash_open(&h, "hmac(sha256)", err);  // socket + bind; err says why not
  * rc = pktd_hash_setkey(h, key, keylen);             // keyed hashes only
  * rc = pktd_hash_digest(h, msg, len, md, sizeof md); // one shot, or:
  * rc = pktd_hash_update(h, part1, n1);               // streaming ...
@@ -65,8 +66,12 @@ typedef struct pktd_hash pktd_hash;
  * sha384, sha512, sha3-*, sm3 and hmac() of these) or, for any other name,
  * from /proc/crypto (not from NETLINK_CRYPTO, which many kernels lack).
  *
- * @param out  receives the handle; set to NULL on failure.
- * @param name kernel hash name, at most #PKTD_ALG_NAME_MAX bytes.
+ * @param out    receives the handle; set to NULL on failure.
+ * @param name   kernel hash name, at most #PKTD_ALG_NAME_MAX bytes.
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive, on
+ *               failure, the whole sentence: the call that failed, on what,
+ *               why, and for an unavailable algorithm what that means (see
+ *               pktd_alg_strerror()); "" on success.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL, empty or too long name);
  *         `-EAFNOSUPPORT`, `-EPERM`, `-EACCES` from socket() or `-ENOENT`
  *         from bind() when unavailable (pktd_alg_is_unavailable());
@@ -75,7 +80,7 @@ typedef struct pktd_hash pktd_hash;
  *         No descriptor stays open on failure.
  * @since 1.0
  */
-PKTD_API int pktd_hash_open(pktd_hash **out, const char *name) PKTD_WUR;
+PKTD_API int pktd_hash_open(pktd_hash **out, const char *name, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Close a handle and its descriptors.
@@ -174,14 +179,16 @@ PKTD_API int pktd_hash_digest(pktd_hash *h, const uint8_t *data, size_t len, uin
  * starts a fresh digest.  Cost: socket, bind, setsockopt for a keyed hash,
  * and accept4 when updates are pending.
  *
- * @param out receives the clone; set to NULL on failure.
- * @param h   the handle to copy.
+ * @param out    receives the clone; set to NULL on failure.
+ * @param h      the handle to copy.
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive the
+ *               whole sentence on failure, as for pktd_hash_open().
  * @return 0; `-ENOKEY` (keyed hash without key, with pending updates);
  *         -EMFILE, -ENOMEM, another `-errno` from socket(), bind(),
  *         setsockopt() or accept4().
  * @since 1.0
  */
-PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h) PKTD_WUR;
+PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Abandon a partial digest; the next call starts a new message.
@@ -191,16 +198,18 @@ PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h) PKTD_WUR;
 PKTD_API void pktd_hash_reset(pktd_hash *h);
 
 /** @brief Size of a full digest. @param h the handle. @return bytes (e.g. 32 for sha256). @since 1.0 */
-PKTD_API uint32_t pktd_hash_digest_size(const pktd_hash *h);
+PKTD_API size_t pktd_hash_digest_size(const pktd_hash *h);
 /** @brief Block size of the hash. @param h the handle. @return bytes (e.g. 64 for sha256). @since 1.0 */
-PKTD_API uint32_t pktd_hash_block_size(const pktd_hash *h);
+PKTD_API size_t pktd_hash_block_size(const pktd_hash *h);
 /** @brief The algorithm name given to pktd_hash_open(). @param h the handle. @return a string owned by the handle. @since 1.0 */
 PKTD_API const char *pktd_hash_name(const pktd_hash *h);
 
 /**
- * @brief Which call failed last, e.g. "send(hmac(sha256)): Required key not available".
+ * @brief Which call failed last, e.g. "send(hmac(sha256)): Required key not
+ *        available: the algorithm needs a key".
  * @param h the handle.
- * @return A string owned by the handle, valid until the next call; "" if none.
+ * @return A string owned by the handle, valid until the next call, shorter
+ *         than #PKTD_ERRBUF_SIZE; "" if none.
  * @since 1.0
  */
 PKTD_API const char *pktd_hash_errmsg(const pktd_hash *h);
