@@ -282,24 +282,24 @@ int main(int argc, char **argv)
 
     char name[16];
     snprintf(name, sizeof name, "%s(aes)", mode);
-    int reason = 0;
-    int rc = pktd_alg_probe("skcipher", name, key, klen / 2, &reason);
+    int cause = 0;
+    char err[PKTD_ERRBUF_SIZE] = "";
+    int rc = pktd_alg_probe(PKTD_ALG_TYPE_SKCIPHER, name, key, klen / 2, &cause, NULL);
     if (rc == PKTD_E_UNAVAILABLE) {
-        fprintf(stderr, "%s: %s: unavailable: %s (%s)\n", prog, name,
-                pktd_alg_reason_string(reason), pktd_err_name(reason));
+        fprintf(stderr, "%s: %s: unavailable: %s (%s)\n", prog, name, pktd_alg_strerror(cause),
+                pktd_err_name(cause));
         goto out;
     }
     if (rc == 0)
-        rc = pktd_cipher_open(&j.c, name);
+        rc = pktd_cipher_open(&j.c, name, err);
     if (rc == 0)
         rc = pktd_cipher_setkey(j.c, key, klen / 2);
     if (rc == 0)
         rc = pktd_cipher_begin(j.c, decrypt ? PKTD_CIPHER_DECRYPT : PKTD_CIPHER_ENCRYPT,
                                ecb ? NULL : iv, ecb ? 0 : sizeof iv);
     if (rc < 0) {
-        fprintf(stderr, "%s: %s: %s (%s)\n", prog, name,
-                j.c != NULL && pktd_cipher_errmsg(j.c)[0] ? pktd_cipher_errmsg(j.c)
-                                                          : pktd_strerror(rc),
+        const char *why = j.c != NULL ? pktd_cipher_errmsg(j.c) : err;
+        fprintf(stderr, "%s: %s: %s (%s)\n", prog, name, why[0] != '\0' ? why : pktd_strerror(rc),
                 pktd_err_name(rc));
         goto out;
     }

@@ -184,9 +184,10 @@ static int cmd_alg(const char *mode, int argc, char **argv)
     if (strcmp(mode, "hash") == 0) {
         pktd_hash *h;
         uint8_t md[PKTD_HASH_MAX_DIGEST];
-        int rc = pktd_hash_open(&h, "sha256");
+        char err[PKTD_ERRBUF_SIZE];
+        int rc = pktd_hash_open(&h, "sha256", err);
         if (rc < 0) {
-            status = alg_failed(mode, "sha256", rc, NULL);
+            status = alg_failed(mode, "sha256", rc, err);
         } else if ((rc = pktd_hash_digest(h, in, size, md, sizeof md)) < 0) {
             status = alg_failed(mode, "sha256 digest", rc, pktd_hash_errmsg(h));
         } else {
@@ -205,9 +206,10 @@ static int cmd_alg(const char *mode, int argc, char **argv)
                                         0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
         static const uint8_t iv[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
         pktd_cipher *c;
-        int rc = pktd_cipher_open(&c, "cbc(aes)");
+        char err[PKTD_ERRBUF_SIZE];
+        int rc = pktd_cipher_open(&c, "cbc(aes)", err);
         if (rc < 0) {
-            status = alg_failed(mode, "cbc(aes)", rc, NULL);
+            status = alg_failed(mode, "cbc(aes)", rc, err);
         } else if ((rc = pktd_cipher_setkey(c, key, sizeof key)) < 0 ||
                    (rc = pktd_cipher_encrypt(c, iv, sizeof iv, in, size, out)) < 0) {
             status = alg_failed(mode, "cbc(aes) encrypt", rc, pktd_cipher_errmsg(c));

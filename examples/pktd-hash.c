@@ -22,6 +22,8 @@
 
 #include <pktdecode.h>
 
+#include "hash_args.h"
+
 #define READ_SIZE 65536
 
 static const char *prog = "pktd-hash";
@@ -30,43 +32,6 @@ static void usage(void)
 {
     fprintf(stderr, "usage: %s [-a ALG] [-k HEXKEY] [FILE...]\n", prog);
     exit(2);
-}
-
-static void wipe(void *p, size_t n)
-{
-#ifdef HAVE_EXPLICIT_BZERO
-    explicit_bzero(p, n);
-#else
-    volatile unsigned char *v = p;
-    while (n-- > 0)
-        *v++ = 0;
-#endif
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Strict hex: an even number of hex digits.  Returns the byte count or -1. */
-static long parse_hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = strlen(s);
-    if (n % 2 != 0 || n / 2 > cap)
-        return -1;
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i / 2] = (uint8_t)(hi << 4 | lo);
-    }
-    return (long)(n / 2);
 }
 
 /* sha256sum's output line: a leading backslash and \\ \n \r escapes when
@@ -154,60 +119,52 @@ int main(int argc, char **argv)
         }
     }
 
-    uint8_t key[1024];
-    long keylen = 0;
-    if (hexkey != NULL) {
-        keylen = parse_hex(hexkey, key, sizeof key);
-        if (keylen < 0) {
-            fprintf(stderr, "%s: -k needs an even number of hex digits (at most %zu bytes)\n",
-                    prog, sizeof key);
-            return 2;
-        }
+    /* From here on there is one exit, at `out`, and it wipes the key. */
+    static struct hash_args args;
+    pktd_hash *h = NULL;
+    uint8_t *buf = NULL;
+    int status = 1;
+    char err[160];
+    if (hash_args_parse(&args, alg, hexkey, err, sizeof err) < 0) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        status = 2;
+        goto out;
     }
-    char name[PKTD_ALG_NAME_MAX + 1];
-    int n = snprintf(name, sizeof name, hexkey != NULL && strchr(alg, '(') == NULL ? "hmac(%s)"
-                                                                                 : "%s",
-                     alg);
-    if (n < 0 || (size_t)n >= sizeof name) {
-        fprintf(stderr, "%s: %s: algorithm name too long\n", prog, alg);
-        return 2;
-    }
+    const char *name = args.name;
 
     /* Ask first, so that "unavailable" comes with its reason. */
-    int reason = 0;
-    int rc = pktd_alg_probe("hash", name, hexkey != NULL ? key : NULL, (size_t)keylen, &reason);
+    int cause = 0;
+    int rc = pktd_alg_probe(PKTD_ALG_TYPE_HASH, name, args.keyed ? args.key : NULL, args.keylen,
+                            &cause, NULL);
     if (rc == PKTD_E_UNAVAILABLE) {
-        fprintf(stderr, "%s: %s: unavailable: %s (%s)\n", prog, name,
-                pktd_alg_reason_string(reason), pktd_err_name(reason));
-        wipe(key, sizeof key);
-        return 1;
+        fprintf(stderr, "%s: %s: unavailable: %s (%s)\n", prog, name, pktd_alg_strerror(cause),
+                pktd_err_name(cause));
+        goto out;
     }
     if (rc < 0) {
-        fprintf(stderr, "%s: %s: %s%s (%s)\n", prog, name, hexkey != NULL ? "key refused: " : "",
+        fprintf(stderr, "%s: %s: %s%s (%s)\n", prog, name, args.keyed ? "key refused: " : "",
                 pktd_strerror(rc), pktd_err_name(rc));
-        wipe(key, sizeof key);
-        return 1;
+        goto out;
     }
 
-    pktd_hash *h = NULL;
-    rc = pktd_hash_open(&h, name);
-    if (rc == 0 && hexkey != NULL)
-        rc = pktd_hash_setkey(h, key, (size_t)keylen);
-    wipe(key, sizeof key);
+    char openerr[PKTD_ERRBUF_SIZE];
+    rc = pktd_hash_open(&h, name, openerr);
+    if (rc == 0 && args.keyed)
+        rc = pktd_hash_setkey(h, args.key, args.keylen);
+    hash_args_wipe(&args);
     if (rc < 0) {
+        const char *why = h != NULL ? pktd_hash_errmsg(h) : openerr;
         fprintf(stderr, "%s: %s: %s (%s)%s%s\n", prog, name, pktd_strerror(rc), pktd_err_name(rc),
-                h != NULL && pktd_hash_errmsg(h)[0] ? ": " : "", h != NULL ? pktd_hash_errmsg(h) : "");
-        pktd_hash_close(h);
-        return 1;
+                why[0] != '\0' ? ": " : "", why);
+        goto out;
     }
 
-    uint8_t *buf = malloc(READ_SIZE);
+    buf = malloc(READ_SIZE);
     if (buf == NULL) {
         fprintf(stderr, "%s: out of memory\n", prog);
-        pktd_hash_close(h);
-        return 1;
+        goto out;
     }
-    int status = 0;
+    status = 0;
     if (optind >= argc) {
         status = hash_file(h, "-", buf) != 0;
     } else {
@@ -219,12 +176,16 @@ int main(int argc, char **argv)
                 break;
         }
     }
-    wipe(buf, READ_SIZE);
-    free(buf);
-    pktd_hash_close(h);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
         status = 1;
     }
+out:
+    hash_args_wipe(&args);
+    if (buf != NULL) {
+        hash_args_wipe_mem(buf, READ_SIZE);
+        free(buf);
+    }
+    pktd_hash_close(h);
     return status;
 }

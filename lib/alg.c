@@ -1,10 +1,11 @@
 /* AF_ALG availability: one probe that turns the kernel's "no" into
- * PKTD_E_UNAVAILABLE plus the reason, and the sentences that explain it. */
+ * PKTD_E_UNAVAILABLE plus its cause, and the sentences that explain it. */
 #include "config.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <pktdecode/alg.h>
@@ -27,14 +28,14 @@ int pktd_alg_is_unavailable(int code)
     }
 }
 
-const char *pktd_alg_reason_string(int reason)
+const char *pktd_alg_strerror(int code)
 {
-    switch (reason) {
+    switch (code) {
     case 0:
         return "available";
     case -EAFNOSUPPORT:
-        return "the kernel has no AF_ALG sockets (not built in, module not loaded, or "
-               "af_alg_restrict=2)";
+        return "the kernel has no AF_ALG sockets (not built in, module not loaded), or "
+               "/proc/sys/crypto/af_alg_restrict=2 forbids them";
     case -EPERM:
     case -EACCES:
         return "AF_ALG sockets are denied by security policy (a seccomp profile such as a "
@@ -47,60 +48,71 @@ const char *pktd_alg_reason_string(int reason)
     case PKTD_E_UNAVAILABLE:
         return "AF_ALG or the algorithm is not available to this process";
     default:
-        return pktd_strerror(reason);
+        return pktd_strerror(code);
     }
 }
 
-/* Map an availability errno to PKTD_E_UNAVAILABLE, recording the reason. */
-static int verdict(int rc, int *reason)
+/* Map an availability errno to PKTD_E_UNAVAILABLE, recording its cause. */
+static int verdict(int rc, int *cause)
 {
     if (rc < 0 && rc != PKTD_E_UNAVAILABLE && pktd_alg_is_unavailable(rc)) {
-        if (reason != NULL)
-            *reason = rc;
+        if (cause != NULL)
+            *cause = rc;
         return PKTD_E_UNAVAILABLE;
     }
     return rc;
 }
 
-int pktd_alg_probe(const char *type, const char *name, const uint8_t *key, size_t keylen,
-                   int *reason)
+static int probe(const char *type, const char *name, const uint8_t *key, size_t keylen,
+                 char *errmsg, size_t errlen)
 {
-    if (reason != NULL)
-        *reason = 0;
-    int rc = pktd__alg_check_name(type, name);
+    /* A bad type or name is reported by pktd__alg_bind(), before it
+     * touches the kernel; a NULL key with a length is refused here. */
+    if (pktd__alg_check_name(type, name) == 0 && key == NULL && keylen > 0) {
+        snprintf(errmsg, errlen, "pktd_alg_probe(%s): a NULL key with length %zu", name, keylen);
+        return PKTD_E_INVALID_ARGUMENT;
+    }
+    int fd = -1, op = -1;
+    int rc = pktd__alg_bind(type, name, &fd, errmsg, errlen);
     if (rc < 0)
         return rc;
-    if (key == NULL && keylen > 0)
-        return PKTD_E_INVALID_ARGUMENT;
-
-    int fd = -1, op = -1;
-    rc = pktd__alg_bind(type, name, &fd, NULL, 0);
-    if (rc < 0)
-        return verdict(rc, reason);
     if (key != NULL) {
-        rc = pktd__alg_setkey(fd, name, key, keylen, NULL, 0);
+        rc = pktd__alg_setkey(fd, name, key, keylen, errmsg, errlen);
         if (rc < 0)
             goto out;
     }
-    rc = pktd__alg_accept(fd, name, &op, NULL, 0);
+    rc = pktd__alg_accept(fd, name, &op, errmsg, errlen);
     if (rc < 0)
         goto out;
-    if (strcmp(type, "hash") == 0) {
+    if (strcmp(type, PKTD_ALG_TYPE_HASH) == 0) {
         /* A digest of nothing: a keyed hash without its key fails with
          * ENOKEY here. */
         uint8_t md[64];
-        rc = pktd__alg_send(op, name, -1, NULL, 0, NULL, 0, 0, NULL, 0);
+        rc = pktd__alg_send(op, name, -1, NULL, 0, NULL, 0, 0, errmsg, errlen);
         if (rc == 0) {
-            rc = pktd__alg_read_some(op, name, md, sizeof md, NULL, 0);
+            rc = pktd__alg_read_some(op, name, md, sizeof md, errmsg, errlen);
             if (rc > 0)
                 rc = 0;
         }
     } else {
         /* A cipher request without data: ENOKEY when no key was set. */
-        rc = pktd__alg_send(op, name, 1, NULL, 0, NULL, 0, 0, NULL, 0);
+        rc = pktd__alg_send(op, name, 1, NULL, 0, NULL, 0, 0, errmsg, errlen);
     }
 out:
     pktd__alg_close(&op);
     pktd__alg_close(&fd);
-    return verdict(rc, reason);
+    return rc;
+}
+
+int pktd_alg_probe(const char *type, const char *name, const uint8_t *key, size_t keylen,
+                   int *cause, char *errbuf)
+{
+    if (cause != NULL)
+        *cause = 0;
+    char msg[PKTD_ERRBUF_SIZE];
+    msg[0] = '\0';
+    int rc = probe(type, name, key, keylen, msg, sizeof msg);
+    if (errbuf != NULL)
+        snprintf(errbuf, PKTD_ERRBUF_SIZE, "%s", rc < 0 ? msg : "");
+    return verdict(rc, cause);
 }

@@ -17,28 +17,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pktdecode/alg.h>
 #include <pktdecode/cipher.h>
 #include <pktdecode/error.h>
 
+#include "alg_handle.h"
 #include "alg_sizes.h"
-#include "alg_socket.h"
 
 struct pktd_cipher {
-    int tfm_fd;      /* bound socket: algorithm and key */
-    int op_fd;       /* operation socket, -1 after a failure until the next call */
+    struct pktd__alg_handle a; /* transform and operation sockets, name, errmsg */
     int has_key;     /* a key was set successfully */
-    int op_keyed;    /* op_fd counts as keyed: a new key would get EBUSY */
+    int op_keyed;    /* a.op_fd counts as keyed: a new key would get EBUSY */
     int streaming;   /* between begin and end */
     size_t pending;  /* streamed bytes queued in the kernel, not yet read (< chunk_size) */
-    size_t chunk;    /* most bytes queued at once on op_fd */
+    size_t chunk;    /* most bytes queued at once on a.op_fd */
     struct pktd__alg_info info;
-    char name[PKTD__ALG_NAME_SIZE];
-    char errmsg[PKTD__ALG_ERRMSG_SIZE];
 };
 
 static void drop_op(pktd_cipher *c)
 {
-    pktd__alg_close(&c->op_fd);
+    pktd__alg_handle_drop_op(&c->a);
     c->op_keyed = 0;
     c->streaming = 0;
     c->pending = 0;
@@ -46,42 +44,42 @@ static void drop_op(pktd_cipher *c)
 
 static int need_op(pktd_cipher *c)
 {
-    if (c->op_fd >= 0)
+    if (c->a.op_fd >= 0)
         return 0;
-    int rc = pktd__alg_accept(c->tfm_fd, c->name, &c->op_fd, c->errmsg, sizeof c->errmsg);
+    int rc = pktd__alg_handle_need_op(&c->a);
     if (rc < 0)
         return rc;
-    c->chunk = pktd__alg_op_chunk(c->op_fd, c->info.chunk_size);
+    c->chunk = pktd__alg_op_chunk(c->a.op_fd, c->info.chunk_size);
     /* Accepted after the key was set, the socket holds a reference to the
      * keyed transform; before, it is a "nokey" socket until first used. */
     c->op_keyed = c->has_key;
     return 0;
 }
 
-int pktd_cipher_open(pktd_cipher **out, const char *name)
+int pktd_cipher_open(pktd_cipher **out, const char *name, char *errbuf)
 {
+    if (errbuf != NULL)
+        errbuf[0] = '\0';
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__alg_handle_report(NULL, PKTD_E_INVALID_ARGUMENT, "pktd_cipher_open", name,
+                                       errbuf);
     *out = NULL;
-    int rc = pktd__alg_check_name("skcipher", name);
-    if (rc < 0)
-        return rc;
     pktd_cipher *c = calloc(1, sizeof *c);
     if (c == NULL)
-        return -ENOMEM;
-    c->tfm_fd = c->op_fd = -1;
-    snprintf(c->name, sizeof c->name, "%s", name);
-    rc = pktd__alg_bind("skcipher", name, &c->tfm_fd, c->errmsg, sizeof c->errmsg);
+        return pktd__alg_handle_report(NULL, -ENOMEM, "pktd_cipher_open", name, errbuf);
+    int rc = pktd__alg_handle_open(&c->a, PKTD_ALG_TYPE_SKCIPHER, name);
     if (rc < 0)
         goto fail;
-    rc = pktd__alg_info_lookup(PKTD__ALG_SKCIPHER, name, NULL, &c->info, c->errmsg,
-                               sizeof c->errmsg);
+    rc = pktd__alg_info_lookup(PKTD__ALG_SKCIPHER, name, NULL, &c->info, c->a.errmsg,
+                               sizeof c->a.errmsg);
     if (rc < 0) {
         if (rc != -ENOMEM)
             rc = PKTD_E_UNSUPPORTED;
         goto fail;
     }
     if (c->info.chunk_size == 0 || c->info.block_size == 0) {
+        snprintf(c->a.errmsg, sizeof c->a.errmsg,
+                 "%s: the kernel reports no block or chunk size for it", name);
         rc = PKTD_E_UNSUPPORTED;
         goto fail;
     }
@@ -93,8 +91,8 @@ int pktd_cipher_open(pktd_cipher **out, const char *name)
     *out = c;
     return 0;
 fail:
-    pktd__alg_close(&c->op_fd);
-    pktd__alg_close(&c->tfm_fd);
+    pktd__alg_handle_report(&c->a, rc, "pktd_cipher_open", name, errbuf);
+    pktd__alg_handle_close(&c->a);
     free(c);
     return rc;
 }
@@ -103,8 +101,7 @@ void pktd_cipher_close(pktd_cipher *c)
 {
     if (c == NULL)
         return;
-    pktd__alg_close(&c->op_fd);
-    pktd__alg_close(&c->tfm_fd);
+    pktd__alg_handle_close(&c->a);
     free(c);
 }
 
@@ -118,10 +115,10 @@ int pktd_cipher_setkey(pktd_cipher *c, const uint8_t *key, size_t keylen)
 {
     if (c == NULL || key == NULL)
         return PKTD_E_INVALID_ARGUMENT;
-    c->errmsg[0] = '\0';
+    c->a.errmsg[0] = '\0';
     if (c->op_keyed || c->streaming)
         drop_op(c);
-    int rc = pktd__alg_setkey(c->tfm_fd, c->name, key, keylen, c->errmsg, sizeof c->errmsg);
+    int rc = pktd__alg_setkey(c->a.tfm_fd, c->a.name, key, keylen, c->a.errmsg, sizeof c->a.errmsg);
     if (rc == 0)
         c->has_key = 1;
     return rc;
@@ -130,7 +127,8 @@ int pktd_cipher_setkey(pktd_cipher *c, const uint8_t *key, size_t keylen)
 static int check_iv(pktd_cipher *c, const uint8_t *iv, size_t ivlen)
 {
     if (ivlen != c->info.iv_size || (ivlen > 0 && iv == NULL)) {
-        snprintf(c->errmsg, sizeof c->errmsg, "%s needs a %u-byte IV, got %zu bytes%s", c->name,
+        snprintf(c->a.errmsg, sizeof c->a.errmsg, "%s needs a %u-byte IV, got %zu bytes%s",
+                 c->a.name,
                  c->info.iv_size, ivlen, iv == NULL && ivlen > 0 ? " at NULL" : "");
         return PKTD_E_INVALID_ARGUMENT;
     }
@@ -140,8 +138,8 @@ static int check_iv(pktd_cipher *c, const uint8_t *iv, size_t ivlen)
 static int check_blocks(pktd_cipher *c, size_t len)
 {
     if (c->info.whole_blocks && len % c->info.block_size != 0) {
-        snprintf(c->errmsg, sizeof c->errmsg,
-                 "%s needs whole %u-byte blocks, got %zu bytes (pad the input)", c->name,
+        snprintf(c->a.errmsg, sizeof c->a.errmsg,
+                 "%s needs whole %u-byte blocks, got %zu bytes (pad the input)", c->a.name,
                  c->info.block_size, len);
         return PKTD_E_INVALID_ARGUMENT;
     }
@@ -155,7 +153,7 @@ static int crypt_oneshot(pktd_cipher *c, int dir, const uint8_t *iv, size_t ivle
         return PKTD_E_INVALID_ARGUMENT;
     if (c->streaming)
         return PKTD_E_BAD_STATE;
-    c->errmsg[0] = '\0';
+    c->a.errmsg[0] = '\0';
     int rc = check_iv(c, iv, ivlen);
     if (rc == 0)
         rc = check_blocks(c, len);
@@ -165,8 +163,8 @@ static int crypt_oneshot(pktd_cipher *c, int dir, const uint8_t *iv, size_t ivle
     if (rc < 0)
         return rc;
     if (!c->info.chains_iv && len > c->chunk) {
-        snprintf(c->errmsg, sizeof c->errmsg,
-                 "%s cannot be split into requests; at most %zu bytes per call", c->name,
+        snprintf(c->a.errmsg, sizeof c->a.errmsg,
+                 "%s cannot be split into requests; at most %zu bytes per call", c->a.name,
                  c->chunk);
         return PKTD_E_TOO_LARGE;
     }
@@ -174,12 +172,12 @@ static int crypt_oneshot(pktd_cipher *c, int dir, const uint8_t *iv, size_t ivle
     while (off < len) {
         size_t n = len - off < c->chunk ? len - off : c->chunk;
         int more = off + n < len;
-        rc = pktd__alg_send(c->op_fd, c->name, off == 0 ? dir : -1, iv, ivlen, in + off, n, more,
-                            c->errmsg, sizeof c->errmsg);
+        rc = pktd__alg_send(c->a.op_fd, c->a.name, off == 0 ? dir : -1, iv, ivlen, in + off, n,
+                            more, c->a.errmsg, sizeof c->a.errmsg);
         c->op_keyed = 1;
         if (rc == 0)
-            rc = pktd__alg_read_all(c->op_fd, c->name, out + off, n, c->errmsg,
-                                    sizeof c->errmsg);
+            rc = pktd__alg_read_all(c->a.op_fd, c->a.name, out + off, n, c->a.errmsg,
+                                    sizeof c->a.errmsg);
         if (rc < 0) {
             drop_op(c);
             return rc;
@@ -207,10 +205,10 @@ int pktd_cipher_begin(pktd_cipher *c, uint32_t direction, const uint8_t *iv, siz
         return PKTD_E_INVALID_ARGUMENT;
     if (c->streaming)
         return PKTD_E_BAD_STATE;
-    c->errmsg[0] = '\0';
+    c->a.errmsg[0] = '\0';
     if (!c->info.chains_iv) {
-        snprintf(c->errmsg, sizeof c->errmsg,
-                 "%s does not carry its IV across requests: no streaming", c->name);
+        snprintf(c->a.errmsg, sizeof c->a.errmsg,
+                 "%s does not carry its IV across requests: no streaming", c->a.name);
         return PKTD_E_UNSUPPORTED;
     }
     int rc = check_iv(c, iv, ivlen);
@@ -220,8 +218,8 @@ int pktd_cipher_begin(pktd_cipher *c, uint32_t direction, const uint8_t *iv, siz
     if (rc < 0)
         return rc;
     /* The request header alone, with MSG_MORE: data follows. */
-    rc = pktd__alg_send(c->op_fd, c->name, (int)direction, iv, ivlen, NULL, 0, 1, c->errmsg,
-                        sizeof c->errmsg);
+    rc = pktd__alg_send(c->a.op_fd, c->a.name, (int)direction, iv, ivlen, NULL, 0, 1, c->a.errmsg,
+                        sizeof c->a.errmsg);
     c->op_keyed = 1;
     if (rc < 0) {
         drop_op(c);
@@ -244,8 +242,8 @@ static int stream(pktd_cipher *c, const uint8_t *in, size_t len, uint8_t *out, s
         size_t n = len < room ? len : room;
         int last = n == len;
         if (n > 0 || (last && final)) {
-            int rc = pktd__alg_send(c->op_fd, c->name, -1, NULL, 0, in, n, !(last && final),
-                                    c->errmsg, sizeof c->errmsg);
+            int rc = pktd__alg_send(c->a.op_fd, c->a.name, -1, NULL, 0, in, n, !(last && final),
+                                    c->a.errmsg, sizeof c->a.errmsg);
             if (rc < 0)
                 return rc;
         }
@@ -254,7 +252,8 @@ static int stream(pktd_cipher *c, const uint8_t *in, size_t len, uint8_t *out, s
         c->pending += n;
         size_t r = last && final ? c->pending : c->pending - c->pending % cs;
         if (r > 0) {
-            int rc = pktd__alg_read_all(c->op_fd, c->name, out, r, c->errmsg, sizeof c->errmsg);
+            int rc = pktd__alg_read_all(c->a.op_fd, c->a.name, out, r, c->a.errmsg,
+                                        sizeof c->a.errmsg);
             if (rc < 0)
                 return rc;
             out += r;
@@ -275,14 +274,14 @@ static int stream_args(pktd_cipher *c, const uint8_t *in, size_t len, size_t *ou
         return PKTD_E_BAD_STATE;
     if (len > SIZE_MAX - c->info.chunk_size)
         return PKTD_E_INVALID_ARGUMENT;
-    c->errmsg[0] = '\0';
+    c->a.errmsg[0] = '\0';
     return 0;
 }
 
 static int out_room(pktd_cipher *c, uint8_t *out, size_t outcap, size_t need)
 {
     if (need > 0 && (out == NULL || outcap < need)) {
-        snprintf(c->errmsg, sizeof c->errmsg, "output room %zu < %zu bytes", outcap, need);
+        snprintf(c->a.errmsg, sizeof c->a.errmsg, "output room %zu < %zu bytes", outcap, need);
         return PKTD_E_INVALID_ARGUMENT;
     }
     return 0;
@@ -328,27 +327,27 @@ int pktd_cipher_end(pktd_cipher *c, const uint8_t *in, size_t len, uint8_t *out,
     return 0;
 }
 
-uint32_t pktd_cipher_iv_size(const pktd_cipher *c)
+size_t pktd_cipher_iv_size(const pktd_cipher *c)
 {
     return c != NULL ? c->info.iv_size : 0;
 }
 
-uint32_t pktd_cipher_block_size(const pktd_cipher *c)
+size_t pktd_cipher_block_size(const pktd_cipher *c)
 {
     return c != NULL ? c->info.block_size : 0;
 }
 
-uint32_t pktd_cipher_chunk_size(const pktd_cipher *c)
+size_t pktd_cipher_chunk_size(const pktd_cipher *c)
 {
     return c != NULL ? c->info.chunk_size : 0;
 }
 
-uint32_t pktd_cipher_key_min(const pktd_cipher *c)
+size_t pktd_cipher_key_min(const pktd_cipher *c)
 {
     return c != NULL ? c->info.key_min : 0;
 }
 
-uint32_t pktd_cipher_key_max(const pktd_cipher *c)
+size_t pktd_cipher_key_max(const pktd_cipher *c)
 {
     return c != NULL ? c->info.key_max : 0;
 }
@@ -367,10 +366,10 @@ size_t pktd_cipher_max_len(const pktd_cipher *c)
 
 const char *pktd_cipher_name(const pktd_cipher *c)
 {
-    return c != NULL ? c->name : "";
+    return c != NULL ? c->a.name : "";
 }
 
 const char *pktd_cipher_errmsg(const pktd_cipher *c)
 {
-    return c != NULL ? c->errmsg : "";
+    return c != NULL ? c->a.errmsg : "";
 }

@@ -13,6 +13,7 @@
 
 #include <linux/if_alg.h>
 
+#include <pktdecode/alg.h>
 #include <pktdecode/error.h>
 
 #include "alg_socket.h"
@@ -29,7 +30,7 @@ int pktd__alg_check_name(const char *type, const char *name)
 {
     if (type == NULL || name == NULL)
         return PKTD_E_INVALID_ARGUMENT;
-    if (strcmp(type, "hash") != 0 && strcmp(type, "skcipher") != 0)
+    if (strcmp(type, PKTD_ALG_TYPE_HASH) != 0 && strcmp(type, PKTD_ALG_TYPE_SKCIPHER) != 0)
         return PKTD_E_INVALID_ARGUMENT;
     size_t n = strlen(name);
     if (n == 0 || n >= PKTD__ALG_NAME_SIZE)
@@ -37,11 +38,37 @@ int pktd__alg_check_name(const char *type, const char *name)
     return 0;
 }
 
+/* Why pktd__alg_check_name() said no, in a sentence. */
+static void name_errmsg(char *errmsg, size_t errlen, const char *type, const char *name)
+{
+    if (errmsg == NULL || errlen == 0)
+        return;
+    if (type == NULL || (strcmp(type, PKTD_ALG_TYPE_HASH) != 0 &&
+                         strcmp(type, PKTD_ALG_TYPE_SKCIPHER) != 0))
+        snprintf(errmsg, errlen, "AF_ALG type %s%s%s: must be \"" PKTD_ALG_TYPE_HASH
+                 "\" or \"" PKTD_ALG_TYPE_SKCIPHER "\"",
+                 type != NULL ? "\"" : "", type != NULL ? type : "NULL",
+                 type != NULL ? "\"" : "");
+    else if (name == NULL)
+        snprintf(errmsg, errlen, "AF_ALG %s: no algorithm name (NULL)", type);
+    else if (name[0] == '\0')
+        snprintf(errmsg, errlen, "AF_ALG %s: empty algorithm name", type);
+    else
+        snprintf(errmsg, errlen, "AF_ALG %s name \"%.40s...\": %zu bytes, at most %u", type,
+                 name, strlen(name), PKTD__ALG_NAME_SIZE - 1);
+}
+
 void pktd__alg_errmsg(char *errmsg, size_t errlen, const char *call, const char *name, int err)
 {
     if (errmsg == NULL || errlen == 0)
         return;
-    snprintf(errmsg, errlen, "%s(%s): %s", call, name, pktd_strerror(err));
+    /* "bind(sha256)", but "socket(AF_ALG) for sha256"; then strerror and,
+     * when the error means "unavailable", what that means for AF_ALG. */
+    int paren = strchr(call, '(') != NULL;
+    int why = pktd_alg_is_unavailable(err);
+    snprintf(errmsg, errlen, "%s%s%s%s: %s%s%s", call, paren ? " for " : "(", name,
+             paren ? "" : ")", pktd_strerror(err), why ? ": " : "",
+             why ? pktd_alg_strerror(err) : "");
 }
 
 void pktd__alg_close(int *fd)
@@ -73,9 +100,7 @@ int pktd__alg_bind(const char *type, const char *name, int *fd, char *errmsg, si
     *fd = -1;
     int rc = pktd__alg_check_name(type, name);
     if (rc < 0) {
-        if (errmsg != NULL && errlen > 0)
-            snprintf(errmsg, errlen, "invalid algorithm type or name (1..%u bytes)",
-                     PKTD__ALG_NAME_SIZE - 1);
+        name_errmsg(errmsg, errlen, type, name);
         return rc;
     }
 

@@ -3,7 +3,7 @@
  * move data with sends and reads that retry after signals.  Not installed.
  *
  * Every function returns 0 (or a byte count) or a negative code, and on a
- * system failure writes "call(name): reason" into the caller's errmsg
+ * system failure writes "call(name): what went wrong" into the caller's errmsg
  * buffer, so the handle can say which call failed. */
 #ifndef PKTD_ALG_SOCKET_H
 #define PKTD_ALG_SOCKET_H
@@ -23,9 +23,6 @@
 /* Longest IV the control-message buffer holds (the kernel's largest
  * skcipher IV today is 32 bytes). */
 #define PKTD__ALG_IV_MAX 64u
-
-/* Room for one "call(name): reason" message. */
-#define PKTD__ALG_ERRMSG_SIZE 192u
 
 /* Check an algorithm type and name before anything touches the kernel:
  * type "hash" or "skcipher", name 1..63 bytes.  Returns 0 or
@@ -73,7 +70,9 @@ int pktd__alg_read_all(int op, const char *name, uint8_t *buf, size_t len, char 
 /* Close *fd if open and set it to -1, keeping errno. */
 void pktd__alg_close(int *fd);
 
-/* Write "call(name): message for err" into errmsg. */
+/* Write "call(name): message for err" into errmsg ("call for name" when
+ * call has parentheses itself), followed by pktd_alg_strerror(err) when
+ * err means "unavailable". */
 void pktd__alg_errmsg(char *errmsg, size_t errlen, const char *call, const char *name, int err);
 
 /* Wipe memory in a way the compiler cannot drop. */

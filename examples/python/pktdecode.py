@@ -234,22 +234,22 @@ _PROTOTYPES = [
     ("pktd_cap_stats", c_int, [_H, _U64P, c_size_t]),
     ("pktd_cap_errmsg", c_char_p, [_H]),
     # AF_ALG: availability, hashes, ciphers
-    ("pktd_alg_probe", c_int, [c_char_p, c_char_p, _BUF, c_size_t, POINTER(c_int)]),
+    ("pktd_alg_probe", c_int, [c_char_p, c_char_p, _BUF, c_size_t, POINTER(c_int), c_char_p]),
     ("pktd_alg_is_unavailable", c_int, [c_int]),
-    ("pktd_alg_reason_string", c_char_p, [c_int]),
-    ("pktd_hash_open", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_alg_strerror", c_char_p, [c_int]),
+    ("pktd_hash_open", c_int, [POINTER(_H), c_char_p, c_char_p]),
     ("pktd_hash_close", None, [_H]),
     ("pktd_hash_setkey", c_int, [_H, _BUF, c_size_t]),
     ("pktd_hash_update", c_int, [_H, _BUF, c_size_t]),
     ("pktd_hash_final", c_int, [_H, c_void_p, c_size_t]),
     ("pktd_hash_digest", c_int, [_H, _BUF, c_size_t, c_void_p, c_size_t]),
-    ("pktd_hash_clone", c_int, [POINTER(_H), _H]),
+    ("pktd_hash_clone", c_int, [POINTER(_H), _H, c_char_p]),
     ("pktd_hash_reset", None, [_H]),
-    ("pktd_hash_digest_size", c_uint32, [_H]),
-    ("pktd_hash_block_size", c_uint32, [_H]),
+    ("pktd_hash_digest_size", c_size_t, [_H]),
+    ("pktd_hash_block_size", c_size_t, [_H]),
     ("pktd_hash_name", c_char_p, [_H]),
     ("pktd_hash_errmsg", c_char_p, [_H]),
-    ("pktd_cipher_open", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_cipher_open", c_int, [POINTER(_H), c_char_p, c_char_p]),
     ("pktd_cipher_close", None, [_H]),
     ("pktd_cipher_setkey", c_int, [_H, _BUF, c_size_t]),
     ("pktd_cipher_encrypt", c_int, [_H, _BUF, c_size_t, _BUF, c_size_t, c_void_p]),
@@ -258,11 +258,11 @@ _PROTOTYPES = [
     ("pktd_cipher_update", c_int, [_H, _BUF, c_size_t, c_void_p, c_size_t, _OUTSIZE]),
     ("pktd_cipher_end", c_int, [_H, _BUF, c_size_t, c_void_p, c_size_t, _OUTSIZE]),
     ("pktd_cipher_reset", None, [_H]),
-    ("pktd_cipher_iv_size", c_uint32, [_H]),
-    ("pktd_cipher_block_size", c_uint32, [_H]),
-    ("pktd_cipher_chunk_size", c_uint32, [_H]),
-    ("pktd_cipher_key_min", c_uint32, [_H]),
-    ("pktd_cipher_key_max", c_uint32, [_H]),
+    ("pktd_cipher_iv_size", c_size_t, [_H]),
+    ("pktd_cipher_block_size", c_size_t, [_H]),
+    ("pktd_cipher_chunk_size", c_size_t, [_H]),
+    ("pktd_cipher_key_min", c_size_t, [_H]),
+    ("pktd_cipher_key_max", c_size_t, [_H]),
     ("pktd_cipher_can_stream", c_int, [_H]),
     ("pktd_cipher_max_len", c_size_t, [_H]),
     ("pktd_cipher_name", c_char_p, [_H]),
@@ -1246,21 +1246,24 @@ class Capture(_Handle):
 
 # ---------------------------------------------------------------- AF_ALG
 ALG_NAME_MAX = 63
+ALG_TYPE_HASH, ALG_TYPE_SKCIPHER = "hash", "skcipher"
 HASH_MAX_DIGEST = 64
 CIPHER_DECRYPT, CIPHER_ENCRYPT = 0, 1
 
 
 def alg_probe(type, name, key=None):
-    """pktd_alg_probe(): None when the algorithm can be used, else the reason
-    why not, as (errno name, sentence).  Raises PktdError for other failures."""
-    reason = c_int(0)
+    """pktd_alg_probe(): None when the algorithm can be used, else why not,
+    as (errno name of the cause, sentence).  Raises PktdError (with the
+    library's whole message as detail) for other failures."""
+    cause = c_int(0)
+    err = ctypes.create_string_buffer(ERRBUF_SIZE)
     keep, arg, n = _buffer(key) if key is not None else (None, None, 0)
-    rc = lib.pktd_alg_probe(type.encode(), name.encode(), arg, n, byref(reason))
+    rc = lib.pktd_alg_probe(type.encode(), name.encode(), arg, n, byref(cause), err)
     if rc == 0:
         return None
     if rc == E_UNAVAILABLE:
-        return err_name(reason.value), _s(lib.pktd_alg_reason_string(reason.value))
-    _raise(rc, call="pktd_alg_probe(%s, %s)" % (type, name))
+        return err_name(cause.value), _s(lib.pktd_alg_strerror(cause.value))
+    _raise(rc, _s(err.value), "pktd_alg_probe(%s, %s)" % (type, name))
 
 
 class _AlgHandle(_Handle):
@@ -1275,17 +1278,18 @@ class _AlgHandle(_Handle):
         if rc < 0:
             detail = self._errmsg()
             if lib.pktd_alg_is_unavailable(rc):
-                raise UnavailableError(rc, detail or _s(lib.pktd_alg_reason_string(rc)), name)
+                raise UnavailableError(rc, detail or _s(lib.pktd_alg_strerror(rc)), name)
             _raise(rc, detail, name)
         return rc
 
     def _open(self, name):
-        rc = getattr(lib, self._prefix + "open")(byref(self._h), name.encode())
+        err = ctypes.create_string_buffer(ERRBUF_SIZE)
+        rc = getattr(lib, self._prefix + "open")(byref(self._h), name.encode(), err)
         if rc < 0:
             call = "%sopen(%s)" % (self._prefix, name)
             if lib.pktd_alg_is_unavailable(rc):
-                raise UnavailableError(rc, _s(lib.pktd_alg_reason_string(rc)), call)
-            _raise(rc, call=call)
+                raise UnavailableError(rc, _s(err.value), call)
+            _raise(rc, _s(err.value), call)
 
 
 class Hash(_AlgHandle):
@@ -1301,9 +1305,10 @@ class Hash(_AlgHandle):
     def __init__(self, name="sha256", key=None, _clone_of=None):
         super().__init__()
         if _clone_of is not None:
-            rc = lib.pktd_hash_clone(byref(self._h), _clone_of._need())
+            err = ctypes.create_string_buffer(ERRBUF_SIZE)
+            rc = lib.pktd_hash_clone(byref(self._h), _clone_of._need(), err)
             if rc < 0:
-                _raise(rc, _clone_of._errmsg(), "pktd_hash_clone")
+                _raise(rc, _s(err.value), "pktd_hash_clone")
             return
         self._open(name)
         if key is not None:
@@ -1338,7 +1343,8 @@ class Hash(_AlgHandle):
         return self.digest(data).hex()
 
     def copy(self):
-        """pktd_hash_clone(): a new handle with the same partial digest."""
+        """pktd_hash_clone(): a new handle with the same partial digest and
+        its own copy of the key (re-keying one never changes the other)."""
         return Hash(_clone_of=self)
 
     def reset(self):

@@ -14,23 +14,27 @@
  * is slower than user-space crypto, by an order of magnitude for
  * packet-sized buffers, because every operation costs system calls.
  *
- * **Unavailable.** Four system errors mean "AF_ALG or this algorithm
+ * **Unavailable.**  Four system errors mean "AF_ALG or this algorithm
  * cannot be used by this process", not "something broke":
- * | reason           | call    | cause |
+ * | code             | call    | cause |
  * |------------------|---------|-------|
  * | `-EAFNOSUPPORT`  | socket  | kernel without AF_ALG, or `af_alg_restrict=2` |
  * | `-EPERM`, `-EACCES` | socket | denied by policy: a container's seccomp profile, an LSM |
  * | `-ENOENT`        | bind    | unknown algorithm, its module not loaded, or restricted to privileged callers |
  * | `-ENOKEY`        | send    | a keyed algorithm (hmac(...), every cipher) used without a key |
  *
- * pktd_alg_probe() turns them into PKTD_E_UNAVAILABLE plus the reason;
+ * pktd_alg_probe() turns them into PKTD_E_UNAVAILABLE plus the cause;
  * the handles' functions return them as they are, and
- * pktd_alg_is_unavailable() recognises them.  Nothing blocks or crashes on
- * these paths.
+ * pktd_alg_is_unavailable() recognises them.  pktd_alg_strerror() explains
+ * them in a sentence, and the opening calls' `errbuf` and the handles'
+ * errmsg strings already end with that sentence.  Nothing blocks or
+ * crashes on these paths.
  *
- * **Descriptors** are all close-on-exec.  **Keys** are handed straight to
- * the kernel with setsockopt(): the library never keeps a copy, and wipes
- * its control-message buffers after use.
+ * **Descriptors** are all close-on-exec.  **Keys** are handed to the
+ * kernel with setsockopt().  A cipher handle keeps no copy; a hash handle
+ * keeps one so that a clone can key its own transform, and wipes it with
+ * explicit_bzero() when the key is replaced or fails and on close.  The
+ * library wipes its control-message buffers (IVs) after use.
  */
 #ifndef PKTDECODE_ALG_H
 #define PKTDECODE_ALG_H
@@ -45,6 +49,12 @@ PKTD_BEGIN_DECLS
 /** Longest algorithm name accepted, in bytes (the kernel's salg_name holds 64 with the NUL). */
 #define PKTD_ALG_NAME_MAX 63
 
+/** @name AF_ALG algorithm types, for pktd_alg_probe()
+ * @{ */
+#define PKTD_ALG_TYPE_HASH "hash"         /**< hashes and HMAC (pktdecode/hash.h) */
+#define PKTD_ALG_TYPE_SKCIPHER "skcipher" /**< symmetric ciphers (pktdecode/cipher.h) */
+/** @} */
+
 /**
  * @brief Check whether an AF_ALG algorithm can be used, and if not, why.
  *
@@ -54,26 +64,31 @@ PKTD_BEGIN_DECLS
  * About six system calls; no data is processed.
  *
  * Without a key the probe asks "can this algorithm be used without a key":
- * hmac(...) and every cipher then report PKTD_E_UNAVAILABLE with reason
+ * hmac(...) and every cipher then report PKTD_E_UNAVAILABLE with cause
  * `-ENOKEY`.  Pass the key you will use to probe a keyed algorithm.
  *
- * @param type   "hash" or "skcipher".
+ * @param type   #PKTD_ALG_TYPE_HASH or #PKTD_ALG_TYPE_SKCIPHER.
  * @param name   kernel algorithm name, e.g. "sha256", "hmac(sha256)", "cbc(aes)".
  * @param key    key bytes, or NULL.
  * @param keylen key length (0 when @p key is NULL).
- * @param reason if not NULL, receives 0 when available, else the `-errno`
+ * @param cause  if not NULL, receives 0 when available, else the `-errno`
  *               that made it unavailable (see the table in this file).
- * @return 0 when usable; PKTD_E_UNAVAILABLE with @p reason set;
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes: "" when usable,
+ *               else the whole sentence: which call failed, on what, why,
+ *               and for an unavailable algorithm what that means, e.g.
+ *               "socket(AF_ALG) for sha256: Address family not supported by
+ *               protocol: the kernel has no AF_ALG sockets (...)".
+ * @return 0 when usable; PKTD_E_UNAVAILABLE with @p cause set;
  *         PKTD_E_INVALID_ARGUMENT (unknown type, empty or too long name,
  *         NULL key with a length); `-EINVAL` or `-ENOSYS` when the kernel
  *         rejects the key (wrong length; a hash that takes no key); another
- *         `-errno` (e.g. -EMFILE, -ENOMEM) when a system call failed for a
- *         reason unrelated to availability.
+ *         `-errno` (e.g. -EMFILE, -ENOMEM) when a system call failed for
+ *         another cause than availability.
  * @since 1.0
  * Thread-safe: uses only its own descriptors.
  */
 PKTD_API int pktd_alg_probe(const char *type, const char *name, const uint8_t *key,
-                            size_t keylen, int *reason) PKTD_WUR;
+                            size_t keylen, int *cause, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Whether a return code means "AF_ALG or the algorithm is unavailable".
@@ -87,17 +102,19 @@ PKTD_API int pktd_alg_probe(const char *type, const char *name, const uint8_t *k
 PKTD_API int pktd_alg_is_unavailable(int code);
 
 /**
- * @brief Explain an unavailability reason in a sentence.
+ * @brief A return code explained for AF_ALG: for the unavailability codes,
+ *        what they mean here.
  *
- * @param reason the reason from pktd_alg_probe(), or any code for which
- *               pktd_alg_is_unavailable() is true.
+ * @param code the cause from pktd_alg_probe(), or any code returned by an
+ *             AF_ALG function.
  * @return A static string, never NULL: e.g. for `-EAFNOSUPPORT` "the kernel
- *         has no AF_ALG sockets (not built in, module not loaded, or
- *         af_alg_restrict=2)"; for other codes pktd_strerror(reason).
- *         Thread-safe.
+ *         has no AF_ALG sockets (not built in, module not loaded), or
+ *         /proc/sys/crypto/af_alg_restrict=2 forbids them"; "available"
+ *         for 0; for codes that pktd_alg_is_unavailable() does not
+ *         recognise, pktd_strerror(code).  Thread-safe.
  * @since 1.0
  */
-PKTD_API const char *pktd_alg_reason_string(int reason);
+PKTD_API const char *pktd_alg_strerror(int code);
 
 PKTD_END_DECLS
 

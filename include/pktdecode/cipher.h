@@ -11,7 +11,8 @@
  * Use:
  * @code
  * pktd_cipher *c;
- * int rc = pktd_cipher_open(&c, "cbc(aes)");
+ * char err[PKTD_ERRBUF_SIZE];
+ * int rc = pktd_cipher_open(&c, "cbc(aes)", err);            // err says why not
  * rc = pktd_cipher_setkey(c, key, 16);
  * rc = pktd_cipher_encrypt(c, iv, 16, in, len, out);         // one shot, or:
  * rc = pktd_cipher_begin(c, PKTD_CIPHER_ENCRYPT, iv, 16);     // streaming
@@ -66,15 +67,19 @@ typedef struct pktd_cipher pktd_cipher;
  * @brief Open a cipher handle: create an AF_ALG socket, bind it to @p name
  *        and accept its operation socket.
  *
- * @param out  receives the handle; set to NULL on failure.
- * @param name kernel skcipher name, at most #PKTD_ALG_NAME_MAX bytes.
+ * @param out    receives the handle; set to NULL on failure.
+ * @param name   kernel skcipher name, at most #PKTD_ALG_NAME_MAX bytes.
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive, on
+ *               failure, the whole sentence: the call that failed, on what,
+ *               why, and for an unavailable algorithm what that means (see
+ *               pktd_alg_strerror()); "" on success.
  * @return 0; PKTD_E_INVALID_ARGUMENT; `-EAFNOSUPPORT`, `-EPERM`,
  *         `-EACCES`, `-ENOENT` when unavailable (pktd_alg_is_unavailable());
  *         PKTD_E_UNSUPPORTED when the sizes are neither in the table nor in
  *         /proc/crypto; -ENOMEM, -EMFILE.  Nothing stays open on failure.
  * @since 1.0
  */
-PKTD_API int pktd_cipher_open(pktd_cipher **out, const char *name) PKTD_WUR;
+PKTD_API int pktd_cipher_open(pktd_cipher **out, const char *name, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Close a handle and its descriptors.
@@ -194,15 +199,15 @@ PKTD_API int pktd_cipher_end(pktd_cipher *c, const uint8_t *in, size_t len, uint
 PKTD_API void pktd_cipher_reset(pktd_cipher *c);
 
 /** @brief IV length the mode needs. @param c the handle. @return bytes (16 for cbc/ctr/xts(aes), 0 for ecb). @since 1.0 */
-PKTD_API uint32_t pktd_cipher_iv_size(const pktd_cipher *c);
+PKTD_API size_t pktd_cipher_iv_size(const pktd_cipher *c);
 /** @brief Block size. @param c the handle. @return bytes (16 for cbc/ecb/xts(aes), 1 for ctr). @since 1.0 */
-PKTD_API uint32_t pktd_cipher_block_size(const pktd_cipher *c);
+PKTD_API size_t pktd_cipher_block_size(const pktd_cipher *c);
 /** @brief Unit in which streamed output is produced. @param c the handle. @return bytes (16 for the AES modes). @since 1.0 */
-PKTD_API uint32_t pktd_cipher_chunk_size(const pktd_cipher *c);
+PKTD_API size_t pktd_cipher_chunk_size(const pktd_cipher *c);
 /** @brief Smallest key length. @param c the handle. @return bytes. @since 1.0 */
-PKTD_API uint32_t pktd_cipher_key_min(const pktd_cipher *c);
+PKTD_API size_t pktd_cipher_key_min(const pktd_cipher *c);
 /** @brief Largest key length. @param c the handle. @return bytes. @since 1.0 */
-PKTD_API uint32_t pktd_cipher_key_max(const pktd_cipher *c);
+PKTD_API size_t pktd_cipher_key_max(const pktd_cipher *c);
 /** @brief Whether the IV chains across requests, allowing streaming and inputs of any size. @param c the handle. @return 1 or 0. @since 1.0 */
 PKTD_API int pktd_cipher_can_stream(const pktd_cipher *c);
 /** @brief Largest one-shot input. @param c the handle. @return SIZE_MAX when pktd_cipher_can_stream(), else one request's limit (64 KiB, less with a small net.core.wmem_max). @since 1.0 */
@@ -211,9 +216,11 @@ PKTD_API size_t pktd_cipher_max_len(const pktd_cipher *c);
 PKTD_API const char *pktd_cipher_name(const pktd_cipher *c);
 
 /**
- * @brief Which call failed last, e.g. "sendmsg(cbc(aes)): Required key not available".
+ * @brief Which call failed last, e.g. "sendmsg(cbc(aes)): Required key not
+ *        available: the algorithm needs a key".
  * @param c the handle.
- * @return A string owned by the handle, valid until the next call; "" if none.
+ * @return A string owned by the handle, valid until the next call, shorter
+ *         than #PKTD_ERRBUF_SIZE; "" if none.
  * @since 1.0
  */
 PKTD_API const char *pktd_cipher_errmsg(const pktd_cipher *c);

@@ -11,7 +11,8 @@
  * Use:
  * @code
  * pktd_hash *h;
- * int rc = pktd_hash_open(&h, "hmac(sha256)");       // socket + bind
+ * char err[PKTD_ERRBUF_SIZE];
+ * int rc = pktd_hash_open(&h, "hmac(sha256)", err);  // socket + bind; err says why not
  * rc = pktd_hash_setkey(h, key, keylen);             // keyed hashes only
  * rc = pktd_hash_digest(h, msg, len, md, sizeof md); // one shot, or:
  * rc = pktd_hash_update(h, part1, n1);               // streaming ...
@@ -36,8 +37,11 @@
  * parallel use give each thread its own handle, e.g. a pktd_hash_clone();
  * different handles are independent.
  *
- * **Keys and descriptors.** See pktdecode/alg.h: keys are not copied, all
- * descriptors are close-on-exec, and no error path leaks one.
+ * **Keys and descriptors.** A handle keeps a copy of its key (so that
+ * pktd_hash_clone() can key the clone's own transform); the copy is wiped
+ * when the key is replaced, when setting it fails and when the handle is
+ * closed.  All descriptors are close-on-exec and no error path leaks one
+ * (pktdecode/alg.h).
  */
 #ifndef PKTDECODE_HASH_H
 #define PKTDECODE_HASH_H
@@ -62,8 +66,12 @@ typedef struct pktd_hash pktd_hash;
  * sha384, sha512, sha3-*, sm3 and hmac() of these) or, for any other name,
  * from /proc/crypto (not from NETLINK_CRYPTO, which many kernels lack).
  *
- * @param out  receives the handle; set to NULL on failure.
- * @param name kernel hash name, at most #PKTD_ALG_NAME_MAX bytes.
+ * @param out    receives the handle; set to NULL on failure.
+ * @param name   kernel hash name, at most #PKTD_ALG_NAME_MAX bytes.
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive, on
+ *               failure, the whole sentence: the call that failed, on what,
+ *               why, and for an unavailable algorithm what that means (see
+ *               pktd_alg_strerror()); "" on success.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL, empty or too long name);
  *         `-EAFNOSUPPORT`, `-EPERM`, `-EACCES` from socket() or `-ENOENT`
  *         from bind() when unavailable (pktd_alg_is_unavailable());
@@ -72,7 +80,7 @@ typedef struct pktd_hash pktd_hash;
  *         No descriptor stays open on failure.
  * @since 1.0
  */
-PKTD_API int pktd_hash_open(pktd_hash **out, const char *name) PKTD_WUR;
+PKTD_API int pktd_hash_open(pktd_hash **out, const char *name, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Close a handle and its descriptors.
@@ -84,18 +92,26 @@ PKTD_API void pktd_hash_close(pktd_hash *h);
 /**
  * @brief Set (or change) the key of a keyed hash such as hmac(sha256).
  *
- * The key goes to the kernel with setsockopt(ALG_SET_KEY) on the bound
- * socket; the library keeps no copy.  Any partial digest of @p h is
- * abandoned.  The key is shared with clones of this handle (and the handle
- * it was cloned from), so the kernel refuses a new key with `-EBUSY` while
- * another of them has been used with the old key: close those first.
+ * The key goes to the kernel with setsockopt(ALG_SET_KEY) on the handle's
+ * own bound socket, and the handle keeps a copy for pktd_hash_clone()
+ * (wiped when replaced, on failure and by pktd_hash_close()).  Any partial
+ * digest of @p h is abandoned.  Clones and the handle they were cloned
+ * from have separate keys: a new key for one never changes another.  The
+ * one exception is short-lived: while a clone made in the middle of a
+ * message is still finishing that message, it uses the original's
+ * transform, and the kernel refuses a new key for the original with
+ * `-EBUSY` (the old key then stays in force) until the clone's
+ * pktd_hash_final(), pktd_hash_reset(), pktd_hash_setkey() or
+ * pktd_hash_close().
  *
  * @param h      the handle.
  * @param key    key bytes (any length for HMAC).
  * @param keylen key length.
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL key with a length); `-ENOSYS`
  *         when the hash takes no key; `-EINVAL` when the kernel rejects the
- *         key; `-EBUSY` (see above).  The handle stays usable.
+ *         key (the handle then has no key: keyed operations fail with
+ *         `-ENOKEY`); `-EBUSY` (see above); `-ENOMEM`.  The handle stays
+ *         usable.
  * @since 1.0
  */
 PKTD_API int pktd_hash_setkey(pktd_hash *h, const uint8_t *key, size_t keylen) PKTD_WUR;
@@ -154,19 +170,25 @@ PKTD_API int pktd_hash_digest(pktd_hash *h, const uint8_t *data, size_t len, uin
 /**
  * @brief Copy a handle, including a partial digest, into a new handle.
  *
- * The new handle has the same algorithm and key, and continues from the
- * same partial state (the kernel exports and imports it when the operation
- * socket is accepted from).  The two then evolve independently and may be
- * used by different threads.  A clone made from a handle without pending
- * updates starts a fresh digest.
+ * The new handle has the same algorithm and its own transform socket
+ * keyed with a copy of the same key, and continues from the same partial
+ * state (the kernel exports and imports it when the operation socket is
+ * accepted from).  The two then evolve independently, keys included
+ * (pktd_hash_setkey() on one never changes the other), and may be used by
+ * different threads.  A clone made from a handle without pending updates
+ * starts a fresh digest.  Cost: socket, bind, setsockopt for a keyed hash,
+ * and accept4 when updates are pending.
  *
- * @param out receives the clone; set to NULL on failure.
- * @param h   the handle to copy.
+ * @param out    receives the clone; set to NULL on failure.
+ * @param h      the handle to copy.
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive the
+ *               whole sentence on failure, as for pktd_hash_open().
  * @return 0; `-ENOKEY` (keyed hash without key, with pending updates);
- *         -EMFILE, -ENOMEM, another `-errno` from fcntl() or accept4().
+ *         -EMFILE, -ENOMEM, another `-errno` from socket(), bind(),
+ *         setsockopt() or accept4().
  * @since 1.0
  */
-PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h) PKTD_WUR;
+PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Abandon a partial digest; the next call starts a new message.
@@ -176,16 +198,18 @@ PKTD_API int pktd_hash_clone(pktd_hash **out, const pktd_hash *h) PKTD_WUR;
 PKTD_API void pktd_hash_reset(pktd_hash *h);
 
 /** @brief Size of a full digest. @param h the handle. @return bytes (e.g. 32 for sha256). @since 1.0 */
-PKTD_API uint32_t pktd_hash_digest_size(const pktd_hash *h);
+PKTD_API size_t pktd_hash_digest_size(const pktd_hash *h);
 /** @brief Block size of the hash. @param h the handle. @return bytes (e.g. 64 for sha256). @since 1.0 */
-PKTD_API uint32_t pktd_hash_block_size(const pktd_hash *h);
+PKTD_API size_t pktd_hash_block_size(const pktd_hash *h);
 /** @brief The algorithm name given to pktd_hash_open(). @param h the handle. @return a string owned by the handle. @since 1.0 */
 PKTD_API const char *pktd_hash_name(const pktd_hash *h);
 
 /**
- * @brief Which call failed last, e.g. "send(hmac(sha256)): Required key not available".
+ * @brief Which call failed last, e.g. "send(hmac(sha256)): Required key not
+ *        available: the algorithm needs a key".
  * @param h the handle.
- * @return A string owned by the handle, valid until the next call; "" if none.
+ * @return A string owned by the handle, valid until the next call, shorter
+ *         than #PKTD_ERRBUF_SIZE; "" if none.
  * @since 1.0
  */
 PKTD_API const char *pktd_hash_errmsg(const pktd_hash *h);

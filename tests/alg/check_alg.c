@@ -4,7 +4,7 @@
  * clones, re-keying, error cases, and descriptor hygiene.
  *
  * Needs a kernel whose AF_ALG offers sha256 to this process: exits 77
- * (skip) with the reason otherwise.  `make check` runs it natively, and
+ * (skip) with the cause otherwise.  `make check` runs it natively, and
  * inside a qemu VM with Debian's cloud kernel (tests/alg/vm.sh), where it
  * always runs.  PKTD_TEST_SEED reproduces a run's random data;
  * PKTD_ALG_TEST_SYSCTL=1 (set in the VM only) lets one test shrink the
@@ -157,7 +157,7 @@ static void cipher_stream_random(pktd_cipher *c, uint32_t dir, const uint8_t *iv
 static pktd_hash *hash_open(const char *name)
 {
     pktd_hash *h = NULL;
-    int rc = pktd_hash_open(&h, name);
+    int rc = pktd_hash_open(&h, name, NULL);
     ck_assert_msg(rc == 0, "pktd_hash_open(%s): %s", name, pktd_strerror(rc));
     return h;
 }
@@ -165,7 +165,7 @@ static pktd_hash *hash_open(const char *name)
 static pktd_cipher *cipher_open(const char *name, const uint8_t *key, size_t keylen)
 {
     pktd_cipher *c = NULL;
-    int rc = pktd_cipher_open(&c, name);
+    int rc = pktd_cipher_open(&c, name, NULL);
     ck_assert_msg(rc == 0, "pktd_cipher_open(%s): %s", name, pktd_strerror(rc));
     if (key != NULL) {
         rc = pktd_cipher_setkey(c, key, keylen);
@@ -382,7 +382,7 @@ START_TEST(test_hash_clone)
 
         /* Clone of a fresh handle: an independent fresh digest. */
         pktd_hash *fresh = NULL;
-        ck_assert_int_eq(pktd_hash_clone(&fresh, h), 0);
+        ck_assert_int_eq(pktd_hash_clone(&fresh, h, NULL), 0);
         ck_assert_uint_eq(pktd_hash_digest_size(fresh), 32);
         unsigned wl = ossl_hash(alg, key, sizeof key, d, 1000, want);
         ck_assert_int_eq(pktd_hash_digest(fresh, d, 1000, got, sizeof got), (int)wl);
@@ -391,8 +391,8 @@ START_TEST(test_hash_clone)
         /* Common prefix of 66000 bytes (past 64 KiB), then two suffixes. */
         ck_assert_int_eq(pktd_hash_update(h, d, 66000), 0);
         pktd_hash *c1 = NULL, *c2 = NULL;
-        ck_assert_int_eq(pktd_hash_clone(&c1, h), 0);
-        ck_assert_int_eq(pktd_hash_clone(&c2, c1), 0); /* a clone of a clone */
+        ck_assert_int_eq(pktd_hash_clone(&c1, h, NULL), 0);
+        ck_assert_int_eq(pktd_hash_clone(&c2, c1, NULL), 0); /* a clone of a clone */
         ck_assert_int_eq(pktd_hash_digest(c1, d, 1, got, sizeof got), PKTD_E_BAD_STATE);
 
         ck_assert_int_eq(pktd_hash_update(h, d + 66000, 4000), 0);
@@ -438,26 +438,103 @@ START_TEST(test_hash_rekey)
     ossl_hash("hmac(sha256)", k2, sizeof k2, d, sizeof d, want);
     ck_assert_mem_eq(got, want, 32);
 
-    /* A used clone shares the key: the kernel refuses a new one (EBUSY)
-     * until it is closed. */
+    /* A clone made mid-message finishes that message on the original's
+     * transform: the kernel refuses a new key for the original (EBUSY),
+     * which keeps the old one, until the clone's message ends. */
     pktd_hash *c = NULL;
-    ck_assert_int_eq(pktd_hash_clone(&c, h), 0);
-    ck_assert_int_eq(pktd_hash_digest(c, d, 10, got, sizeof got), 32);
+    ck_assert_int_eq(pktd_hash_update(h, d, 10), 0);
+    ck_assert_int_eq(pktd_hash_clone(&c, h, NULL), 0);
     ck_assert_int_eq(pktd_hash_setkey(h, k1, sizeof k1), -EBUSY);
     ck_assert_ptr_nonnull(strstr(pktd_hash_errmsg(h), "ALG_SET_KEY"));
-    pktd_hash_close(c);
+    ck_assert_int_eq(pktd_hash_digest(h, d, sizeof d, got, sizeof got), 32);
+    ossl_hash("hmac(sha256)", k2, sizeof k2, d, sizeof d, want);
+    ck_assert_mem_eq(got, want, 32);
+    ck_assert_int_eq(pktd_hash_final(c, got, sizeof got), 32);
+    ossl_hash("hmac(sha256)", k2, sizeof k2, d, 10, want);
+    ck_assert_mem_eq(got, want, 32);
     ck_assert_int_eq(pktd_hash_setkey(h, k1, sizeof k1), 0);
     ck_assert_int_eq(pktd_hash_digest(h, d, sizeof d, got, sizeof got), 32);
     ossl_hash("hmac(sha256)", k1, sizeof k1, d, sizeof d, want);
     ck_assert_mem_eq(got, want, 32);
+    /* The clone, its message over, still has k2. */
+    ck_assert_int_eq(pktd_hash_digest(c, d, sizeof d, got, sizeof got), 32);
+    ossl_hash("hmac(sha256)", k2, sizeof k2, d, sizeof d, want);
+    ck_assert_mem_eq(got, want, 32);
+    pktd_hash_close(c);
     pktd_hash_close(h);
+}
+END_TEST
+
+/* HMAC-SHA-256 of msg under key, from libcrypto, compared with got. */
+static void assert_hmac(const uint8_t *got, const uint8_t *key, size_t keylen, const char *msg,
+                        const char *what)
+{
+    uint8_t want[64];
+    ossl_hash("hmac(sha256)", key, keylen, (const uint8_t *)msg, strlen(msg), want);
+    ck_assert_msg(memcmp(got, want, 32) == 0, "%s: not HMAC under its own key", what);
+}
+
+/* Issue 11: a clone keeps its own key.  Re-keying the original must not
+ * change the clone's HMAC, nor re-keying the clone the original's, for a
+ * clone of a fresh handle, a clone made mid-message (after its message),
+ * and a clone whose original was closed. */
+START_TEST(test_hash_clone_own_key)
+{
+    static const uint8_t k1[] = "key one", k2[] = "the second key", k3[] = "third";
+    uint8_t md[64];
+    for (int direction = 0; direction < 2; direction++) {
+        for (int mid = 0; mid < 2; mid++) {
+            pktd_hash *h = hash_open("hmac(sha256)");
+            ck_assert_int_eq(pktd_hash_setkey(h, k1, sizeof k1), 0);
+            pktd_hash *c = NULL;
+            if (mid) {
+                ck_assert_int_eq(pktd_hash_update(h, (const uint8_t *)"ab", 2), 0);
+                ck_assert_int_eq(pktd_hash_clone(&c, h, NULL), 0);
+                ck_assert_int_eq(pktd_hash_update(c, (const uint8_t *)"c", 1), 0);
+                ck_assert_int_eq(pktd_hash_final(c, md, sizeof md), 32);
+                assert_hmac(md, k1, sizeof k1, "abc", "clone's first message");
+                pktd_hash_reset(h);
+            } else {
+                ck_assert_int_eq(pktd_hash_clone(&c, h, NULL), 0);
+            }
+            pktd_hash *rekeyed = direction == 0 ? h : c;
+            pktd_hash *other = direction == 0 ? c : h;
+            ck_assert_int_eq(pktd_hash_setkey(rekeyed, k2, sizeof k2), 0);
+            ck_assert_int_eq(pktd_hash_digest(other, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k1, sizeof k1, "abc", direction == 0 ? "clone after rekeying "
+                                                                   "the original"
+                                                                 : "original after rekeying "
+                                                                   "the clone");
+            ck_assert_int_eq(pktd_hash_digest(rekeyed, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k2, sizeof k2, "abc", "the re-keyed handle");
+            /* And once more, now that both have been used. */
+            ck_assert_int_eq(pktd_hash_setkey(other, k3, sizeof k3), 0);
+            ck_assert_int_eq(pktd_hash_digest(rekeyed, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k2, sizeof k2, "abc", "the re-keyed handle after the other's rekey");
+            ck_assert_int_eq(pktd_hash_digest(other, (const uint8_t *)"abc", 3, md, sizeof md),
+                             32);
+            assert_hmac(md, k3, sizeof k3, "abc", "the other handle's new key");
+            /* A clone of a clone has the key of the handle it was made from,
+             * and outlives it. */
+            pktd_hash *cc = NULL;
+            ck_assert_int_eq(pktd_hash_clone(&cc, rekeyed, NULL), 0);
+            pktd_hash_close(h);
+            pktd_hash_close(c);
+            ck_assert_int_eq(pktd_hash_digest(cc, (const uint8_t *)"abc", 3, md, sizeof md), 32);
+            assert_hmac(md, k2, sizeof k2, "abc", "clone of the re-keyed handle");
+            pktd_hash_close(cc);
+        }
+    }
 }
 END_TEST
 
 START_TEST(test_hash_errors)
 {
     uint8_t md[64], key[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-    int reason = 12345;
+    int cause = 12345;
 
     /* Keyed hash without a key: ENOKEY, which counts as "unavailable". */
     pktd_hash *h = hash_open("hmac(sha256)");
@@ -465,28 +542,42 @@ START_TEST(test_hash_errors)
     ck_assert_int_eq(rc, -ENOKEY);
     ck_assert_int_eq(pktd_alg_is_unavailable(rc), 1);
     ck_assert_ptr_nonnull(strstr(pktd_hash_errmsg(h), "hmac(sha256)"));
+    ck_assert_ptr_nonnull(strstr(pktd_hash_errmsg(h), pktd_alg_strerror(-ENOKEY)));
     ck_assert_int_eq(pktd_hash_update(h, (const uint8_t *)"x", 1), -ENOKEY);
     ck_assert_int_eq(pktd_hash_final(h, md, sizeof md), -ENOKEY);
     ck_assert_int_eq(pktd_hash_setkey(h, key, sizeof key), 0);
     ck_assert_int_eq(pktd_hash_digest(h, (const uint8_t *)"x", 1, md, sizeof md), 32);
     pktd_hash_close(h);
 
-    ck_assert_int_eq(pktd_alg_probe("hash", "hmac(sha256)", NULL, 0, &reason), PKTD_E_UNAVAILABLE);
-    ck_assert_int_eq(reason, -ENOKEY);
-    ck_assert_int_eq(pktd_alg_probe("hash", "hmac(sha256)", key, sizeof key, &reason), 0);
-    ck_assert_int_eq(reason, 0);
-    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 0, &reason), 0);
-    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", key, sizeof key, &reason), -ENOSYS);
+    ck_assert_int_eq(pktd_alg_probe("hash", "hmac(sha256)", NULL, 0, &cause, NULL), PKTD_E_UNAVAILABLE);
+    ck_assert_int_eq(cause, -ENOKEY);
+    ck_assert_int_eq(pktd_alg_probe("hash", "hmac(sha256)", key, sizeof key, &cause, NULL), 0);
+    ck_assert_int_eq(cause, 0);
+    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 0, &cause, NULL), 0);
+    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", key, sizeof key, &cause, NULL), -ENOSYS);
 
     /* Unknown algorithm: bind fails with ENOENT. */
-    pktd_hash *u = (pktd_hash *)&reason;
-    ck_assert_int_eq(pktd_hash_open(&u, "nosuchhash"), -ENOENT);
+    pktd_hash *u = (pktd_hash *)&cause;
+    ck_assert_int_eq(pktd_hash_open(&u, "nosuchhash", NULL), -ENOENT);
     ck_assert_ptr_null(u);
-    ck_assert_int_eq(pktd_alg_probe("hash", "nosuchhash", NULL, 0, &reason), PKTD_E_UNAVAILABLE);
-    ck_assert_int_eq(reason, -ENOENT);
-    ck_assert_int_eq(pktd_alg_probe("hash", "cbc(aes)", NULL, 0, &reason), PKTD_E_UNAVAILABLE);
-    ck_assert_int_eq(reason, -ENOENT);
-    ck_assert_int_eq(pktd_hash_open(&u, "0123456789012345678901234567890123456789012345678901234567890123"),
+    /* R8: the first message says which call, on what, why, and what it
+     * means for AF_ALG. */
+    char err[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd_hash_open(&u, "nosuchhash", err), -ENOENT);
+    ck_assert_msg(strstr(err, "bind(nosuchhash): ") == err &&
+                      strstr(err, pktd_alg_strerror(-ENOENT)) != NULL,
+                  "%s", err);
+    ck_assert_int_eq(pktd_alg_probe(PKTD_ALG_TYPE_SKCIPHER, "cbc(aes)", NULL, 0, &cause, err),
+                     PKTD_E_UNAVAILABLE);
+    ck_assert_msg(strstr(err, "cbc(aes)") != NULL && strstr(err, pktd_alg_strerror(-ENOKEY)),
+                  "%s", err);
+    ck_assert_int_eq(pktd_alg_probe(PKTD_ALG_TYPE_HASH, "sha256", NULL, 0, &cause, err), 0);
+    ck_assert_str_eq(err, "");
+    ck_assert_int_eq(pktd_alg_probe("hash", "nosuchhash", NULL, 0, &cause, NULL), PKTD_E_UNAVAILABLE);
+    ck_assert_int_eq(cause, -ENOENT);
+    ck_assert_int_eq(pktd_alg_probe("hash", "cbc(aes)", NULL, 0, &cause, NULL), PKTD_E_UNAVAILABLE);
+    ck_assert_int_eq(cause, -ENOENT);
+    ck_assert_int_eq(pktd_hash_open(&u, "0123456789012345678901234567890123456789012345678901234567890123", NULL),
                      PKTD_E_INVALID_ARGUMENT);
 
     /* An unkeyed hash refuses a key and stays usable. */
@@ -583,7 +674,7 @@ START_TEST(test_hash_threads_with_clones)
     for (int i = 0; i < N; i++) {
         jobs[i].d = d;
         jobs[i].off = 1000 + (size_t)i * 5000;
-        ck_assert_int_eq(pktd_hash_clone(&jobs[i].h, h), 0);
+        ck_assert_int_eq(pktd_hash_clone(&jobs[i].h, h, NULL), 0);
     }
     for (int i = 0; i < N; i++)
         ck_assert_int_eq(pthread_create(&th[i], NULL, thread_main, &jobs[i]), 0);
@@ -848,7 +939,7 @@ START_TEST(test_cipher_errors)
 {
     uint8_t key[64], iv[17], buf[64], out[64];
     size_t done = 7;
-    int reason = 99;
+    int cause = 99;
     alg_test_fill(key, sizeof key);
     alg_test_fill(iv, sizeof iv);
     alg_test_fill(buf, sizeof buf);
@@ -921,18 +1012,18 @@ START_TEST(test_cipher_errors)
 
     /* Unknown algorithms, and the probe. */
     pktd_cipher *u = NULL;
-    ck_assert_int_eq(pktd_cipher_open(&u, "cbc(nosuchcipher)"), -ENOENT);
+    ck_assert_int_eq(pktd_cipher_open(&u, "cbc(nosuchcipher)", NULL), -ENOENT);
     ck_assert_ptr_null(u);
-    ck_assert_int_eq(pktd_cipher_open(&u, "sha256"), -ENOENT);
-    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(nosuchcipher)", key, 16, &reason),
+    ck_assert_int_eq(pktd_cipher_open(&u, "sha256", NULL), -ENOENT);
+    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(nosuchcipher)", key, 16, &cause, NULL),
                      PKTD_E_UNAVAILABLE);
-    ck_assert_int_eq(reason, -ENOENT);
-    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", NULL, 0, &reason), PKTD_E_UNAVAILABLE);
-    ck_assert_int_eq(reason, -ENOKEY);
-    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 16, &reason), 0);
-    ck_assert_int_eq(reason, 0);
-    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 17, &reason), -EINVAL);
-    ck_assert_int_eq(pktd_alg_probe("aead", "gcm(aes)", NULL, 0, &reason), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(cause, -ENOENT);
+    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", NULL, 0, &cause, NULL), PKTD_E_UNAVAILABLE);
+    ck_assert_int_eq(cause, -ENOKEY);
+    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 16, &cause, NULL), 0);
+    ck_assert_int_eq(cause, 0);
+    ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 17, &cause, NULL), -EINVAL);
+    ck_assert_int_eq(pktd_alg_probe("aead", "gcm(aes)", NULL, 0, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
 }
 END_TEST
 
@@ -1046,7 +1137,7 @@ START_TEST(test_descriptor_hygiene)
     alg_test_fds_take(&before);
     uint8_t key[32], iv[16], buf[256], md[64];
     size_t done;
-    int reason, cloexec_missing = 0;
+    int cause, cloexec_missing = 0;
     alg_test_fill(key, sizeof key);
     alg_test_fill(iv, sizeof iv);
     alg_test_fill(buf, sizeof buf);
@@ -1054,28 +1145,28 @@ START_TEST(test_descriptor_hygiene)
     for (int round = 0; round < 20; round++) {
         pktd_hash *h = NULL, *c1 = NULL, *u = NULL;
         pktd_cipher *c = NULL, *x = NULL, *uc = NULL;
-        ck_assert_int_eq(pktd_hash_open(&h, "hmac(sha256)"), 0);
+        ck_assert_int_eq(pktd_hash_open(&h, "hmac(sha256)", NULL), 0);
         ck_assert_int_eq(pktd_hash_digest(h, buf, 10, md, sizeof md), -ENOKEY);
         ck_assert_int_eq(pktd_hash_setkey(h, key, 32), 0);
         ck_assert_int_eq(pktd_hash_update(h, buf, 100), 0);
-        ck_assert_int_eq(pktd_hash_clone(&c1, h), 0);
+        ck_assert_int_eq(pktd_hash_clone(&c1, h, NULL), 0);
         ck_assert_int_eq(pktd_hash_setkey(h, key, 16), -EBUSY);
-        ck_assert_int_eq(pktd_hash_open(&u, "nosuchhash"), -ENOENT);
-        ck_assert_int_eq(pktd_cipher_open(&c, "cbc(aes)"), 0);
+        ck_assert_int_eq(pktd_hash_open(&u, "nosuchhash", NULL), -ENOENT);
+        ck_assert_int_eq(pktd_cipher_open(&c, "cbc(aes)", NULL), 0);
         ck_assert_int_eq(pktd_cipher_encrypt(c, iv, 16, buf, 16, buf), -ENOKEY);
         ck_assert_int_eq(pktd_cipher_setkey(c, key, 15), -EINVAL);
         ck_assert_int_eq(pktd_cipher_setkey(c, key, 32), 0);
         ck_assert_int_eq(pktd_cipher_begin(c, PKTD_CIPHER_ENCRYPT, iv, 16), 0);
         ck_assert_int_eq(pktd_cipher_update(c, buf, 100, buf + 128, 128, &done), 0);
-        ck_assert_int_eq(pktd_cipher_open(&x, "xts(aes)"), 0);
+        ck_assert_int_eq(pktd_cipher_open(&x, "xts(aes)", NULL), 0);
         ck_assert_int_eq(pktd_cipher_setkey(x, key, 32), 0);
         ck_assert_int_eq(pktd_cipher_encrypt(x, iv, 16, buf, 15, buf + 128), -EINVAL);
-        ck_assert_int_eq(pktd_cipher_open(&uc, "nosuch(aes)"), -ENOENT);
-        ck_assert_int_eq(pktd_alg_probe("hash", "hmac(sha256)", NULL, 0, &reason),
+        ck_assert_int_eq(pktd_cipher_open(&uc, "nosuch(aes)", NULL), -ENOENT);
+        ck_assert_int_eq(pktd_alg_probe("hash", "hmac(sha256)", NULL, 0, &cause, NULL),
                          PKTD_E_UNAVAILABLE);
-        ck_assert_int_eq(pktd_alg_probe("skcipher", "nosuch", NULL, 0, &reason),
+        ck_assert_int_eq(pktd_alg_probe("skcipher", "nosuch", NULL, 0, &cause, NULL),
                          PKTD_E_UNAVAILABLE);
-        ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 3, &reason), -EINVAL);
+        ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 3, &cause, NULL), -EINVAL);
         if (round == 0) {
             /* While open: all close-on-exec. */
             int n = alg_test_fds_new(&before, &cloexec_missing);
@@ -1096,12 +1187,12 @@ int main(void)
     alg_test_seed();
     fprintf(stderr, "check_alg: PKTD_TEST_SEED=0x%016llx\n",
             (unsigned long long)alg_test_rng_state);
-    int reason = 0;
-    int rc = pktd_alg_probe("hash", "sha256", NULL, 0, &reason);
+    int cause = 0;
+    int rc = pktd_alg_probe("hash", "sha256", NULL, 0, &cause, NULL);
     if (rc != 0) {
         printf("SKIP: AF_ALG sha256 not usable here: %s (%s)\n",
-               rc == PKTD_E_UNAVAILABLE ? pktd_alg_reason_string(reason) : pktd_strerror(rc),
-               pktd_err_name(rc == PKTD_E_UNAVAILABLE ? reason : rc));
+               rc == PKTD_E_UNAVAILABLE ? pktd_alg_strerror(cause) : pktd_strerror(rc),
+               pktd_err_name(rc == PKTD_E_UNAVAILABLE ? cause : rc));
         printf("      tests/alg/vm.tap runs these tests in a VM instead\n");
         return 77;
     }
@@ -1115,6 +1206,7 @@ int main(void)
     tcase_add_test(th, test_hmac_vs_openssl);
     tcase_add_test(th, test_hash_clone);
     tcase_add_test(th, test_hash_rekey);
+    tcase_add_test(th, test_hash_clone_own_key);
     tcase_add_test(th, test_hash_errors);
     tcase_add_test(th, test_hash_sizes_from_proc);
     tcase_add_test(th, test_hash_threads_with_clones);

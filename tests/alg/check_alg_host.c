@@ -54,40 +54,66 @@ static char *fixture(size_t *len)
     return buf;
 }
 
+/* err holds "<call>: <strerror>: <what that means for AF_ALG>". */
+static void assert_sentence(const char *err, const char *call, int code)
+{
+    ck_assert_msg(strstr(err, call) == err, "\"%s\" does not start with %s", err, call);
+    ck_assert_msg(strstr(err, pktd_strerror(code)) != NULL, "\"%s\" lacks \"%s\"", err,
+                  pktd_strerror(code));
+    ck_assert_msg(strstr(err, pktd_alg_strerror(code)) != NULL, "\"%s\" lacks \"%s\"", err,
+                  pktd_alg_strerror(code));
+    ck_assert_uint_lt(strlen(err), PKTD_ERRBUF_SIZE);
+}
+
 START_TEST(test_unavailable_for_real)
 {
     struct alg_test_fds before;
     alg_test_fds_take(&before);
     int host = host_af_alg();
     uint8_t key[16] = {0};
-    int reason = 1;
-    pktd_hash *h = (pktd_hash *)&reason;
-    pktd_cipher *c = (pktd_cipher *)&reason;
+    int cause = 1;
+    pktd_hash *h = (pktd_hash *)&cause;
+    pktd_cipher *c = (pktd_cipher *)&cause;
     if (host != 0) {
         /* This kernel refuses AF_ALG sockets (EAFNOSUPPORT without AF_ALG,
          * EPERM under a container profile): every entry point says so. */
         fprintf(stderr, "host: socket(AF_ALG) fails with %s: testing that path\n",
                 pktd_err_name(host));
-        ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 0, &reason), PKTD_E_UNAVAILABLE);
-        ck_assert_int_eq(reason, host);
-        ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 16, &reason),
+        ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 0, &cause, NULL), PKTD_E_UNAVAILABLE);
+        ck_assert_int_eq(cause, host);
+        ck_assert_int_eq(pktd_alg_probe("skcipher", "cbc(aes)", key, 16, &cause, NULL),
                          PKTD_E_UNAVAILABLE);
-        ck_assert_int_eq(reason, host);
-        ck_assert_int_eq(pktd_hash_open(&h, "sha256"), host);
+        ck_assert_int_eq(cause, host);
+        ck_assert_int_eq(pktd_hash_open(&h, "sha256", NULL), host);
         ck_assert_ptr_null(h);
-        ck_assert_int_eq(pktd_cipher_open(&c, "cbc(aes)"), host);
+        ck_assert_int_eq(pktd_cipher_open(&c, "cbc(aes)", NULL), host);
         ck_assert_ptr_null(c);
         ck_assert_int_eq(pktd_alg_is_unavailable(host), 1);
+        /* R8: the first message is the whole sentence: the call, the
+         * algorithm, the system's words and what they mean for AF_ALG. */
+        char err[PKTD_ERRBUF_SIZE];
+        ck_assert_int_eq(pktd_hash_open(&h, "sha256", err), host);
+        assert_sentence(err, "socket(AF_ALG) for sha256", host);
+        ck_assert_int_eq(pktd_cipher_open(&c, "cbc(aes)", err), host);
+        assert_sentence(err, "socket(AF_ALG) for cbc(aes)", host);
+        ck_assert_int_eq(pktd_alg_probe(PKTD_ALG_TYPE_HASH, "sha1", NULL, 0, &cause, err),
+                         PKTD_E_UNAVAILABLE);
+        assert_sentence(err, "socket(AF_ALG) for sha1", host);
     } else {
         /* AF_ALG works here: an unknown algorithm is the unavailable case. */
         fprintf(stderr, "host: AF_ALG present: testing the unknown-algorithm path\n");
-        ck_assert_int_eq(pktd_alg_probe("hash", "nosuchhash", NULL, 0, &reason),
+        ck_assert_int_eq(pktd_alg_probe("hash", "nosuchhash", NULL, 0, &cause, NULL),
                          PKTD_E_UNAVAILABLE);
-        ck_assert_int_eq(reason, -ENOENT);
-        ck_assert_int_eq(pktd_hash_open(&h, "nosuchhash"), -ENOENT);
+        ck_assert_int_eq(cause, -ENOENT);
+        ck_assert_int_eq(pktd_hash_open(&h, "nosuchhash", NULL), -ENOENT);
         ck_assert_ptr_null(h);
-        ck_assert_int_eq(pktd_cipher_open(&c, "nosuch(aes)"), -ENOENT);
+        ck_assert_int_eq(pktd_cipher_open(&c, "nosuch(aes)", NULL), -ENOENT);
         ck_assert_ptr_null(c);
+        char err[PKTD_ERRBUF_SIZE];
+        ck_assert_int_eq(pktd_hash_open(&h, "nosuchhash", err), -ENOENT);
+        assert_sentence(err, "bind(nosuchhash)", -ENOENT);
+        ck_assert_int_eq(pktd_cipher_open(&c, "nosuch(aes)", err), -ENOENT);
+        assert_sentence(err, "bind(nosuch(aes))", -ENOENT);
     }
     int bad = 0;
     ck_assert_int_eq(alg_test_fds_new(&before, &bad), 0);
@@ -133,14 +159,18 @@ START_TEST(test_unavailable_seccomp_eperm)
         ck_assert_int_eq(errno, EINVAL);
         return;
     }
-    int reason = 0;
+    int cause = 0;
     ck_assert_int_eq(host_af_alg(), -EPERM);
-    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 0, &reason), PKTD_E_UNAVAILABLE);
-    ck_assert_int_eq(reason, -EPERM);
-    ck_assert_ptr_nonnull(strstr(pktd_alg_reason_string(reason), "policy"));
+    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 0, &cause, NULL), PKTD_E_UNAVAILABLE);
+    ck_assert_int_eq(cause, -EPERM);
+    ck_assert_ptr_nonnull(strstr(pktd_alg_strerror(cause), "policy"));
     pktd_hash *h = NULL;
-    ck_assert_int_eq(pktd_hash_open(&h, "sha256"), -EPERM);
+    ck_assert_int_eq(pktd_hash_open(&h, "sha256", NULL), -EPERM);
     ck_assert_int_eq(pktd_alg_is_unavailable(-EPERM), 1);
+    char err[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd_hash_open(&h, "sha256", err), -EPERM);
+    assert_sentence(err, "socket(AF_ALG) for sha256", -EPERM);
+    ck_assert_ptr_nonnull(strstr(err, "policy"));
 #else
     fprintf(stderr, "no seccomp architecture constant for this CPU: EPERM path not exercised\n");
 #endif
@@ -155,40 +185,40 @@ START_TEST(test_availability_helpers)
                              PKTD_E_UNSUPPORTED, PKTD_E_BAD_STATE};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         ck_assert_int_eq(pktd_alg_is_unavailable(yes[i]), 1);
-        const char *s = pktd_alg_reason_string(yes[i]);
+        const char *s = pktd_alg_strerror(yes[i]);
         ck_assert_ptr_nonnull(s);
         ck_assert_uint_gt(strlen(s), 10);
     }
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         ck_assert_int_eq(pktd_alg_is_unavailable(no[i]), 0);
-    ck_assert_ptr_nonnull(strstr(pktd_alg_reason_string(-EAFNOSUPPORT), "no AF_ALG"));
-    ck_assert_ptr_nonnull(strstr(pktd_alg_reason_string(-ENOENT), "privileged"));
-    ck_assert_ptr_nonnull(strstr(pktd_alg_reason_string(-ENOKEY), "key"));
-    ck_assert_str_eq(pktd_alg_reason_string(0), "available");
-    ck_assert_str_eq(pktd_alg_reason_string(-EBUSY), pktd_strerror(-EBUSY));
-    ck_assert_str_ne(pktd_alg_reason_string(-EPERM), pktd_alg_reason_string(-ENOENT));
+    ck_assert_ptr_nonnull(strstr(pktd_alg_strerror(-EAFNOSUPPORT), "no AF_ALG"));
+    ck_assert_ptr_nonnull(strstr(pktd_alg_strerror(-ENOENT), "privileged"));
+    ck_assert_ptr_nonnull(strstr(pktd_alg_strerror(-ENOKEY), "key"));
+    ck_assert_str_eq(pktd_alg_strerror(0), "available");
+    ck_assert_str_eq(pktd_alg_strerror(-EBUSY), pktd_strerror(-EBUSY));
+    ck_assert_str_ne(pktd_alg_strerror(-EPERM), pktd_alg_strerror(-ENOENT));
 }
 END_TEST
 
 START_TEST(test_argument_checks)
 {
-    int reason = 5;
+    int cause = 5;
     pktd_hash *h = NULL;
     pktd_cipher *c = NULL;
     char longname[80];
     memset(longname, 'a', sizeof longname);
     longname[64] = '\0';
-    ck_assert_int_eq(pktd_alg_probe("hash", longname, NULL, 0, &reason), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_alg_probe("hash", longname, NULL, 0, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
     longname[63] = '\0';
     ck_assert_int_eq(strlen(longname), PKTD_ALG_NAME_MAX);
-    ck_assert_int_eq(pktd_alg_probe("aead", "gcm(aes)", NULL, 0, &reason), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_alg_probe(NULL, "sha256", NULL, 0, &reason), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_alg_probe("hash", NULL, NULL, 0, &reason), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_alg_probe("hash", "", NULL, 0, &reason), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 3, &reason), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_hash_open(NULL, "sha256"), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_hash_open(&h, NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cipher_open(&c, ""), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_alg_probe("aead", "gcm(aes)", NULL, 0, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_alg_probe(NULL, "sha256", NULL, 0, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_alg_probe("hash", NULL, NULL, 0, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_alg_probe("hash", "", NULL, 0, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_alg_probe("hash", "sha256", NULL, 3, &cause, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_hash_open(NULL, "sha256", NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_hash_open(&h, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_cipher_open(&c, "", NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(c);
     /* NULL handles: no crash, neutral answers. */
     pktd_hash_close(NULL);
@@ -201,7 +231,25 @@ START_TEST(test_argument_checks)
     ck_assert_int_eq(pktd_cipher_can_stream(NULL), 0);
     ck_assert_int_eq(pktd_hash_update(NULL, NULL, 0), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(pktd_cipher_encrypt(NULL, NULL, 0, NULL, 0, NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_hash_clone(&h, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_hash_clone(&h, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
+    /* Every refusal fills errbuf with what was wrong. */
+    char err[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd_alg_probe("aead", "gcm(aes)", NULL, 0, &cause, err),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(err, "\"aead\"") != NULL && strstr(err, PKTD_ALG_TYPE_SKCIPHER) != NULL,
+                  "%s", err);
+    longname[63] = 'a';
+    ck_assert_int_eq(pktd_hash_open(&h, longname, err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(err, "64 bytes, at most 63") != NULL, "%s", err);
+    ck_assert_int_eq(pktd_cipher_open(&c, "", err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(err, "empty") != NULL, "%s", err);
+    ck_assert_int_eq(pktd_alg_probe(PKTD_ALG_TYPE_HASH, "sha256", NULL, 3, &cause, err),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(err, "NULL key") != NULL, "%s", err);
+    ck_assert_int_eq(pktd_hash_open(NULL, "sha256", err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_msg(strstr(err, "pktd_hash_open(sha256)") == err, "%s", err);
+    ck_assert_int_eq(pktd_hash_clone(&h, NULL, err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_msg(err[0] != '\0', "clone: empty errbuf");
 }
 END_TEST
 
@@ -343,7 +391,7 @@ START_TEST(test_proc_parser_edges)
     ck_assert_int_eq(pktd__alg_info_parse("", 0, PKTD__ALG_HASH, "sha256", &p), PKTD_E_NOT_FOUND);
     ck_assert_int_eq(pktd__alg_info_parse("::::\n\n\n:", 9, PKTD__ALG_HASH, "sha256", &p),
                      PKTD_E_NOT_FOUND);
-    /* Missing /proc/crypto: not found, with the reason. */
+    /* Missing /proc/crypto: not found, with the cause. */
     char msg[256] = "";
     ck_assert_int_eq(pktd__alg_info_lookup(PKTD__ALG_HASH, "nosuch", "/nonexistent/crypto", &p,
                                            msg, sizeof msg),

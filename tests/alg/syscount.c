@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(argv[1], "hash") == 0) {
         pktd_hash *h = NULL;
-        rc = pktd_hash_open(&h, "sha256");
+        rc = pktd_hash_open(&h, "sha256", NULL);
         if (rc == 0)
             rc = pktd_hash_digest(h, in, size, md, sizeof md) == 32 ? 0 : -1;
         (void)getppid();
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
     } else {
         pktd_cipher *c = NULL;
         size -= size % 16;
-        rc = pktd_cipher_open(&c, "cbc(aes)");
+        rc = pktd_cipher_open(&c, "cbc(aes)", NULL);
         if (rc == 0)
             rc = pktd_cipher_setkey(c, key, sizeof key);
         if (rc == 0)

@@ -6,7 +6,7 @@ or a host kernel with the modules): known answers from FIPS 180-4, RFC 4231
 and SP 800-38A, streaming against one-shot, copy() of a partial digest, a
 re-key, and errors raised as PktdError with the handle's errmsg.  Where it
 does not (this project's CI hosts): alg_probe() says why, and Hash/Cipher
-raise UnavailableError with that reason.
+raise UnavailableError with that cause.
 
 Environment: PKTDECODE_LIB (the library to load; default: the build tree's),
 PKTD_PYTHON_DIR (where pktdecode.py is; default: examples/python of the
@@ -49,6 +49,8 @@ if why is not None:
     if e is not None:
         check(e.code < 0 and e.name == why[0] and why[1] in str(e),
               "Hash('sha256') raises UnavailableError: %s" % e)
+        check(e.detail.startswith("socket(AF_ALG) for sha256: ") and why[1] in e.detail,
+              "the first message is the whole sentence (call, algorithm, why): %s" % e.detail)
     e = raises(lambda: P.Cipher("cbc(aes)"), "Cipher('cbc(aes)')", P.UnavailableError)
     if e is not None:
         check(e.code < 0 and "cbc(aes)" in str(e), "Cipher('cbc(aes)') raises UnavailableError: %s" % e)
@@ -88,7 +90,21 @@ with P.Hash("hmac(sha256)") as h:
 e = raises(lambda: P.Hash("no-such-hash"), "an unknown hash", P.UnavailableError)
 if e is not None:
     check(e.name == "ENOENT", "unknown hash: UnavailableError %s" % e)
+check(e is None or e.detail.startswith("bind(no-such-hash): "), "unknown hash: the message names bind()")
 check(P.alg_probe("hash", "no-such-hash")[0] == "ENOENT", "alg_probe of an unknown hash: ENOENT")
+# A copy keeps its own key (issue 11): re-keying one leaves the other alone.
+JEFE = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+CASE1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+with P.Hash("hmac(sha256)", b"Jefe") as h:
+    c = h.copy()
+    h.setkey(b"\x0b" * 20)
+    check(c.hexdigest(b"what do ya want for nothing?") == JEFE, "copy() keeps its key when the original is re-keyed")
+    check(h.hexdigest(b"Hi There") == CASE1, "the re-keyed original has the new key")
+    c.setkey(b"\x0b" * 20)
+    h.setkey(b"Jefe")
+    check(c.hexdigest(b"Hi There") == CASE1 and h.hexdigest(b"what do ya want for nothing?") == JEFE,
+          "re-keying the original again leaves the re-keyed copy alone")
+    c.close()
 check(P.alg_probe("skcipher", "cbc(aes)")[0] == "ENOKEY", "alg_probe of cbc(aes) without a key: ENOKEY")
 
 # SP 800-38A F.2.1 (CBC-AES128) and F.5.1 (CTR-AES128), all four blocks
