@@ -3,19 +3,21 @@
 # replies, "both" all six.  On B's loopback every packet passes twice in the
 # kernel (outgoing, then incoming): "both" shows it once, as do "in" and
 # "out".  On all interfaces at once, each packet once as well.
+# The captures end after 3 s without a packet: six of them start one after
+# another before the first ping, which on a loaded machine took over 1 s.
 . "${top_srcdir:-.}/tests/capture/lib.sh"
 
-start_cap "$NSB" "$WORK/in.txt" -i vB -d in -I 1000 -A "$BPF_ICMP"
+start_cap "$NSB" "$WORK/in.txt" -i vB -d in -I 3000 -A "$BPF_ICMP"
 P_IN=$CAP_PID
-start_cap "$NSB" "$WORK/out.txt" -i vB -d out -I 1000 -A "$BPF_ICMP"
+start_cap "$NSB" "$WORK/out.txt" -i vB -d out -I 3000 -A "$BPF_ICMP"
 P_OUT=$CAP_PID
-start_cap "$NSB" "$WORK/both.txt" -i vB -I 1000 -A "$BPF_ICMP"
+start_cap "$NSB" "$WORK/both.txt" -i vB -I 3000 -A "$BPF_ICMP"
 P_BOTH=$CAP_PID
-start_cap "$NSB" "$WORK/lo.txt" -i lo -I 1000 -A "$BPF_ICMP"
+start_cap "$NSB" "$WORK/lo.txt" -i lo -I 3000 -A "$BPF_ICMP"
 P_LO=$CAP_PID
-start_cap "$NSB" "$WORK/lo-out.txt" -i lo -d out -I 1000 -A "$BPF_ICMP"
+start_cap "$NSB" "$WORK/lo-out.txt" -i lo -d out -I 3000 -A "$BPF_ICMP"
 P_LOOUT=$CAP_PID
-start_cap "$NSB" "$WORK/any.txt" -I 1000 -A "$BPF_ICMP"
+start_cap "$NSB" "$WORK/any.txt" -I 3000 -A "$BPF_ICMP"
 P_ANY=$CAP_PID
 inA ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping over the veth"
 inB ping -c 2 -i 0.2 -W 2 127.0.0.1 >/dev/null || fail "ping over loopback"
