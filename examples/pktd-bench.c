@@ -41,8 +41,8 @@
 
 #include <pktdecode.h>
 
-#include "../tests/bench/harness.h"
-#include "../tests/bench/walk_pktd.h"
+#include "bench/harness.h"
+#include "bench/walk_pktd.h"
 
 static void usage(FILE *out)
 {
