@@ -1,4 +1,4 @@
-/* pktd-bench: measure libpktdecode.  Interface: CONTRACT.md, "pktd-bench".
+/* pktd-bench: measure libpktdecode.  Interface: doc/programs.md, "pktd-bench".
  *
  *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum] FILE
  *   pktd-bench hash COUNT SIZE
