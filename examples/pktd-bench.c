@@ -1,4 +1,4 @@
-/* pktd-bench: measure libpktdecode.  Interface: CONTRACT.md, "pktd-bench".
+/* pktd-bench: measure libpktdecode.  Interface: doc/programs.md, "pktd-bench".
  *
  *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum] FILE
  *   pktd-bench hash COUNT SIZE
@@ -41,8 +41,8 @@
 
 #include <pktdecode.h>
 
-#include "../tests/bench/harness.h"
-#include "../tests/bench/walk_pktd.h"
+#include "bench/harness.h"
+#include "bench/walk_pktd.h"
 #include "privs.h"
 
 static void usage(FILE *out)

@@ -1,5 +1,5 @@
 /* pktd-decode: decode pcap/pcapng files offline, one line or one JSON record
- * per packet.  Interface: CONTRACT.md, "pktd-decode".
+ * per packet.  Interface: doc/programs.md, "pktd-decode".
  *
  *   pktd-decode [-j] [-c COUNT] FILE...     ("-" reads standard input)
  *

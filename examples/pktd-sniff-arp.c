@@ -1,6 +1,6 @@
 /* pktd-sniff-arp: the seed's ARP sniffer on the library's link-layer
  * capture, with a kernel BPF filter that passes ARP only.  Interface:
- * CONTRACT.md, "Seed-parity sniffers".
+ * doc/programs.md, "Seed-parity sniffers".
  *
  *   pktd-sniff-arp [-i IFACE] [-c COUNT]
  *

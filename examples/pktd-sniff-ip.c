@@ -1,5 +1,5 @@
 /* pktd-sniff-ip: the seed's IP sniffer on the library's IP-layer capture
- * (an AF_INET raw socket for one protocol).  Interface: CONTRACT.md,
+ * (an AF_INET raw socket for one protocol).  Interface: doc/programs.md,
  * "Seed-parity sniffers".
  *
  *   pktd-sniff-ip [-c COUNT] [-P PROTO]

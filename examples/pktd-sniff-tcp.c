@@ -1,5 +1,5 @@
 /* pktd-sniff-tcp: the seed's TCP sniffer on the library's IP-layer capture
- * (an AF_INET raw socket for TCP).  Interface: CONTRACT.md, "Seed-parity
+ * (an AF_INET raw socket for TCP).  Interface: doc/programs.md, "Seed-parity
  * sniffers".
  *
  *   pktd-sniff-tcp [-c COUNT]

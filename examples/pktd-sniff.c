@@ -1,4 +1,4 @@
-/* pktd-sniff: tcpdump-like live capture.  Interface: CONTRACT.md,
+/* pktd-sniff: tcpdump-like live capture.  Interface: doc/programs.md,
  * "pktd-sniff".
  *
  *   pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l] [-w FILE] [-s SNAPLEN]

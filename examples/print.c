@@ -1,5 +1,5 @@
 /* Text and JSON rendering of a decoded packet for the example programs.
- * Field names and order follow the JSON schema in CONTRACT.md; keys of absent
+ * Field names and order follow the JSON schema in doc/json.md; keys of absent
  * layers are left out. */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /* Per-packet output shared by the example programs (pktd-decode, pktd-sniff):
  * one tcpdump-like text line, or one JSON Lines record in the schema of
- * CONTRACT.md.  Not part of the library. */
+ * doc/json.md.  Not part of the library. */
 #ifndef PKTD_EXAMPLES_PRINT_H
 #define PKTD_EXAMPLES_PRINT_H
 

@@ -1,5 +1,5 @@
-/* Parse area: tcpdump's test captures for the malformed cases of
- * shared/notes/parsing.md §4 (kept in tests/corpus/tcpdump/), each decoded
+/* Parse area: tcpdump's test captures (kept in tests/corpus/tcpdump/) for
+ * the malformed cases a decoder must reject or flag, each decoded
  * from an exactly-sized copy with the expected, distinct result. */
 #include "config.h"
 

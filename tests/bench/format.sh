@@ -1,5 +1,5 @@
 #!/bin/sh
-# pktd-bench's output format and exit status (CONTRACT.md, "pktd-bench"),
+# pktd-bench's output format and exit status (doc/programs.md, "pktd-bench"),
 # on the sample capture.  Only the format: timings are never checked.
 set -u
 : "${top_builddir:?run by make check}" "${top_srcdir:?run by make check}"

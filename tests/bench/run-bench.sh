@@ -18,7 +18,7 @@
 # list is run OUTER times in turn, so that a burst of load on the machine
 # hits every program alike, and the best of all OUTER x INNER rounds is kept.
 # Ratios are only ever taken between figures of this one run.  Times are
-# thread CPU time (tests/bench/harness.h), so descheduled time does not count;
+# thread CPU time (examples/bench/harness.h), so descheduled time does not count;
 # cache and TLB contents lost to other work still do.
 set -u
 

@@ -292,5 +292,29 @@ for page in "$DESTDIR$mandir"/man1/pktd-*.1; do
     [ -e "$BIN/${name%.1}" ] || fail "man page $name installed for a program that is not"
 done
 
+# ---- the API reference: HTML and man3 (when configure built it) ------------
+if [ "${api_doc:-0}" = 1 ]; then
+    html=$DESTDIR${htmldir:?}/html
+    if [ -f "$html/index.html" ] && [ -f "$html/packet_8h.html" ]; then
+        pass "API reference installed as HTML in $html"
+    else
+        fail "no API reference HTML in $html"
+    fi
+    # A function's page is a link to its header's page, which must exist
+    # and render.
+    man3=$DESTDIR$mandir/man3
+    page=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -P-cbou -I "$DESTDIR$mandir" "$man3/pktd_decode.3" 2>&1)
+    case $page in
+    *"pktdecode/packet.h"*"pktd_decode"*)
+        pass "man3: pktd_decode.3 leads to pktdecode/packet.h's page ($(ls "$man3" | wc -l) pages)" ;;
+    *) fail "man3: pktd_decode.3 missing or does not render: $(echo "$page" | head -n 3 | tr '\n' '|')" ;;
+    esac
+    for h in "$DESTDIR$includedir"/pktdecode/*.h; do
+        [ -f "$man3/pktdecode_${h##*/}.3" ] || fail "man3: no page pktdecode_${h##*/}.3 for <pktdecode/${h##*/}>"
+    done
+else
+    echo "# API reference not built (no doxygen or --disable-doxygen-doc): not checked"
+fi
+
 echo "# installcheck: $fails failure(s)"
 [ "$fails" -eq 0 ]

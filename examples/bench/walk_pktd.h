@@ -7,7 +7,7 @@
 #include "harness.h"
 
 /* Decode every frame and read every field of every layer, as pktd-decode's
- * JSON record has them (CONTRACT.md), through the per-field accessors:
+ * JSON record has them (doc/json.md), through the per-field accessors:
  * Ethernet addresses and type, each VLAN tag, ARP, IPv4 (with the option
  * bytes' length), TCP with every known option and the SACK blocks, UDP,
  * ICMP, the payload length, and the error details of a malformed frame. */

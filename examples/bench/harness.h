@@ -79,7 +79,7 @@ void bench_run(const struct bench_frames *f, bench_pass_fn pass, void *ctx, uint
                struct bench_result *r);
 
 /* Print the result: a comment line with the details, then the
- * CONTRACT.md-style summary `NAME pkts=N ns_per_pkt=X mpps=Y`. */
+ * doc/programs.md-style summary `NAME pkts=N ns_per_pkt=X mpps=Y`. */
 void bench_print(const char *name, uint32_t pkts, const struct bench_result *r);
 
 /* Monotonic time in nanoseconds. */
