@@ -292,6 +292,7 @@ int pktd_cap_activate(pktd_cap *c)
     (void)pktd__cap_take_break(c);
     c->st_received = c->st_dropped = c->st_delivered = c->st_filtered = 0;
     c->refilter_until_ns = 0;
+    c->failed = 0;
     int rc = pktd__cap_filter_refresh(c);
     if (rc != 0)
         return rc;
@@ -405,6 +406,8 @@ int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
         return rc;
     if (data == NULL || caplen == NULL)
         return PKTD_E_INVALID_ARGUMENT;
+    if (c->failed != 0)
+        return c->failed;
     rc = pktd__cap_take_break(c);
     if (rc != 0)
         return rc;
@@ -423,6 +426,8 @@ int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
         return rc;
     if (cb == NULL)
         return PKTD_E_INVALID_ARGUMENT;
+    if (c->failed != 0)
+        return c->failed;
     rc = pktd__cap_take_break(c);
     if (rc != 0)
         return rc;
@@ -541,4 +546,9 @@ void pktd__cap_test_ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
 {
     c->test_fail_ring_above = fail_above;
     c->test_totalram = totalram;
+}
+
+void pktd__cap_test_hooks(pktd_cap *c, const struct pktd__cap_hooks *hooks)
+{
+    c->hooks = hooks;
 }

@@ -25,6 +25,16 @@
  * with their wire length kept. */
 #define PKTD_CAP_MAX_PKT (65535u + 14u + 8u + 4u)
 
+/* Test hooks: a handle's pointer to them is NULL except in the tests that
+ * set it (pktd__cap_test_hooks). */
+struct pktd__cap_hooks {
+    /* Called when a TPACKET_V3 block or V2 frame passes to user space,
+     * before the library reads anything in it: the fault tests corrupt
+     * what the kernel wrote. */
+    void (*ring_ready)(void *arg, uint8_t *area, size_t len, uint32_t version);
+    void *arg;
+};
+
 struct pktd_cap {
     /* ---- options (create .. activate) ---- */
     char device[IF_NAMESIZE]; /* "" = all interfaces */
@@ -74,7 +84,9 @@ struct pktd_cap {
     uint32_t cur;             /* V3: current block; V2: current frame */
     int holding;              /* the current block/frame belongs to us */
     uint8_t *next_pkt;        /* V3: next packet header in the current block */
+    uint8_t *blk_end;         /* V3: end of the current block */
     uint32_t pkts_left;       /* V3: packets after next_pkt in the current block */
+    uint32_t blk_max_pkts;    /* V3: most packets a block of block_size can hold */
 
     /* ---- AF_INET ---- */
     uint8_t *rxbuf;           /* one datagram */
@@ -87,6 +99,10 @@ struct pktd_cap {
     uint32_t ifidx;
     uint32_t pkttype;
 
+    /* A failure that ends the capture (a corrupt ring): pktd_cap_next()
+     * and pktd_cap_dispatch() return it from then on; 0 = none. */
+    int failed;
+
     /* ---- statistics (running totals) ---- */
     uint64_t st_received;
     uint64_t st_dropped;
@@ -96,6 +112,7 @@ struct pktd_cap {
     /* ---- test hooks (tests/check_capture.c only) ---- */
     size_t test_fail_ring_above; /* pretend PACKET_RX_RING fails above this size */
     size_t test_totalram;        /* pretend the machine has this much memory */
+    const struct pktd__cap_hooks *hooks; /* NULL outside the tests */
 
     char errmsg[256];
 };
@@ -145,5 +162,6 @@ int pktd__cap_filter_refresh(pktd_cap *c);
 
 /* Test hooks, reachable only by the internal unit tests. */
 void pktd__cap_test_ring_limits(pktd_cap *c, size_t fail_above, size_t totalram);
+void pktd__cap_test_hooks(pktd_cap *c, const struct pktd__cap_hooks *hooks);
 
 #endif /* PKTD_CAPTURE_INT_H */

@@ -37,6 +37,16 @@
 /* Block descriptor header size, as the kernel's BLK_PLUS_PRIV(0). */
 #define BLK_HDR_LEN ((sizeof(struct tpacket_block_desc) + 7u) & ~7u)
 
+/* The least a packet takes in the ring, and the least MAC offset the kernel
+ * gives (tpacket_rcv: header, sockaddr_ll, then our reserve): offsets the
+ * kernel writes are checked against these and the block or frame end. */
+#define V3_PKT_MIN ((uint32_t)TPACKET3_HDRLEN)
+#define V3_MAC_MIN ((uint32_t)TPACKET3_HDRLEN + PKTD_CAP_VLAN_LEN)
+#define V2_MAC_MIN ((uint32_t)TPACKET2_HDRLEN + PKTD_CAP_VLAN_LEN)
+/* A packet header offset must keep the header aligned (the kernel aligns to
+ * TPACKET_ALIGNMENT; the struct needs only this). */
+#define V3_HDR_MISALIGNED(off) (((off) & (_Alignof(struct tpacket3_hdr) - 1u)) != 0)
+
 static size_t page_size(void)
 {
     long p = sysconf(_SC_PAGESIZE);
@@ -265,6 +275,8 @@ int pktd__cap_ring_activate(pktd_cap *c)
     c->holding = 0;
     c->pkts_left = 0;
     c->next_pkt = NULL;
+    c->blk_end = NULL;
+    c->blk_max_pkts = c->version == 3 ? (uint32_t)((c->block_size - BLK_HDR_LEN) / V3_PKT_MIN) : 0;
 
     if (c->promisc && c->ifindex != 0) {
         struct packet_mreq mr;
@@ -463,6 +475,42 @@ drop:
     return 0;
 }
 
+/* The kernel-written ring holds an impossible offset or count: stop the
+ * capture (pktd_cap_next() returns the error from now on) rather than read
+ * outside the block or frame.  Out of line: never taken. */
+static __attribute__((noinline, cold)) int corrupt(pktd_cap *c, const char *field, uint64_t value,
+                                                   const char *limit, uint64_t bound)
+{
+    c->failed = pktd__cap_fail(c, PKTD_E_MALFORMED,
+                               "corrupted TPACKET_V%u ring on %s (%s %u): %s %llu is out of "
+                               "range (%s: %llu); capture stopped",
+                               c->version, c->device[0] ? c->device : "all interfaces",
+                               c->version == 3 ? "block" : "frame", c->cur, field,
+                               (unsigned long long)value, limit, (unsigned long long)bound);
+    c->pkts_left = 0;
+    return c->failed;
+}
+
+/* Take the current block: its packet count and first offset must fit. */
+static int take_block(pktd_cap *c, struct tpacket_block_desc *bd)
+{
+    uint8_t *base = (uint8_t *)bd;
+    if (pktd_unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
+        c->hooks->ring_ready(c->hooks->arg, base, c->block_size, 3);
+    c->holding = 1;
+    uint32_t n = bd->hdr.bh1.num_pkts;
+    uint32_t first = bd->hdr.bh1.offset_to_first_pkt;
+    if (pktd_unlikely(n > c->blk_max_pkts))
+        return corrupt(c, "num_pkts", n, "a block holds at most", c->blk_max_pkts);
+    if (pktd_unlikely(n > 0 && (first < BLK_HDR_LEN || first > c->block_size - V3_PKT_MIN ||
+                                V3_HDR_MISALIGNED(first))))
+        return corrupt(c, "offset_to_first_pkt", first, "block size", c->block_size);
+    c->pkts_left = n;
+    c->next_pkt = base + first;
+    c->blk_end = base + c->block_size;
+    return 0;
+}
+
 static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
@@ -476,24 +524,40 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
                     return rc;
                 continue;
             }
-            c->holding = 1;
-            c->pkts_left = bd->hdr.bh1.num_pkts;
-            c->next_pkt = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+            int rc = take_block(c, bd);
+            if (rc != 0)
+                return rc;
             continue;
         }
+        /* next_pkt is at least V3_PKT_MIN bytes before the block end (checked
+         * when it was set), so the header and sockaddr_ll are inside. */
         struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)c->next_pkt;
+        uint32_t room = (uint32_t)(c->blk_end - c->next_pkt);
+        uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
+        if (pktd_unlikely(mac < V3_MAC_MIN))
+            return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V3_MAC_MIN);
+        if (pktd_unlikely(mac > room))
+            return corrupt(c, "tp_mac", mac, "bytes left in the block", room);
+        if (pktd_unlikely(snap > room - mac))
+            return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the block", room - mac);
         c->pkts_left--;
-        c->next_pkt = c->pkts_left > 0 ? c->next_pkt + h->tp_next_offset : NULL;
+        if (c->pkts_left > 0) {
+            uint32_t next = h->tp_next_offset;
+            if (pktd_unlikely(next < V3_PKT_MIN || next > room - V3_PKT_MIN ||
+                              V3_HDR_MISALIGNED(next)))
+                return corrupt(c, "tp_next_offset", next, "bytes left in the block", room);
+            c->next_pkt += next;
+        }
         struct ring_pkt r = {
             .hdr = (uint8_t *)h,
             .sll = (const struct sockaddr_ll *)(const void *)((uint8_t *)h +
                                                              TPACKET_ALIGN(sizeof *h)),
             .status = h->tp_status,
             .len = h->tp_len,
-            .snaplen = h->tp_snaplen,
+            .snaplen = snap,
             .sec = h->tp_sec,
             .nsec = h->tp_nsec,
-            .mac = h->tp_mac,
+            .mac = (uint16_t)mac,
             .net = h->tp_net,
             .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
             .vlan_tpid = h->hv1.tp_vlan_tpid,
@@ -515,17 +579,27 @@ static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
                 return rc;
             continue;
         }
+        if (pktd_unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
+            c->hooks->ring_ready(c->hooks->arg, (uint8_t *)h, c->frame_size, 2);
         c->holding = 1;
+        uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
+        if (pktd_unlikely(mac < V2_MAC_MIN))
+            return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V2_MAC_MIN);
+        if (pktd_unlikely(mac > c->frame_size))
+            return corrupt(c, "tp_mac", mac, "frame size", c->frame_size);
+        if (pktd_unlikely(snap > c->frame_size - mac))
+            return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the frame",
+                           c->frame_size - mac);
         struct ring_pkt r = {
             .hdr = (uint8_t *)h,
             .sll = (const struct sockaddr_ll *)(const void *)((uint8_t *)h +
                                                              TPACKET_ALIGN(sizeof *h)),
             .status = status,
             .len = h->tp_len,
-            .snaplen = h->tp_snaplen,
+            .snaplen = snap,
             .sec = h->tp_sec,
             .nsec = h->tp_nsec,
-            .mac = h->tp_mac,
+            .mac = (uint16_t)mac,
             .net = h->tp_net,
             .vlan_tci = h->tp_vlan_tci,
             .vlan_tpid = h->tp_vlan_tpid,

@@ -16,6 +16,12 @@
  *   every ring (simulated through the capture area's test hook, so the
  *   machine's memory is never really exhausted), then reconfiguring the
  *   same handle; a ring cut down to what the kernel gives;
+ * - a corrupt ring: each offset and count the kernel writes into a
+ *   TPACKET_V3 block or V2 frame (num_pkts, offset_to_first_pkt, tp_mac,
+ *   tp_snaplen, tp_next_offset) set out of range through the capture
+ *   area's ring_ready test hook: PKTD_E_MALFORMED naming the field and its
+ *   value, the capture stops, and no packet handed out reaches outside the
+ *   ring mapping;
  * - 10 000 create/activate/close cycles of every handle kind, failed
  *   activations included, with no descriptor or memory growth.
  *
@@ -44,7 +50,7 @@
 
 #include <pktdecode.h>
 
-#include "capture_int.h" /* pktd__cap_test_ring_limits() */
+#include "capture_int.h" /* pktd__cap_test_ring_limits(), pktd__cap_test_hooks() */
 #include "resources.h"
 
 #define CYCLES 10000
@@ -416,6 +422,154 @@ START_TEST(test_ring_allocation_failure)
 }
 END_TEST
 
+/* ------------------------------------------------------ corrupt ring */
+
+struct corruption {
+    uint32_t version;
+    const char *field; /* as the library names it in its message */
+    uint32_t value;
+    int needs_two;     /* the block must hold a second packet */
+};
+
+static const struct corruption corruptions[] = {
+    {3, "num_pkts", 0xffffffffu, 0},
+    {3, "offset_to_first_pkt", 0xfffffff0u, 0},
+    {3, "offset_to_first_pkt", 2, 0},
+    {3, "tp_mac", 0xffff, 0},
+    {3, "tp_mac", 0, 0},
+    {3, "tp_snaplen", 0xfffffff0u, 0},
+    {3, "tp_next_offset", 0xfffffff0u, 1},
+    {3, "tp_next_offset", 0, 1},
+    {3, "tp_next_offset", 0x1002, 1}, /* inside the block, misaligned */
+    {2, "tp_mac", 0xffff, 0},
+    {2, "tp_mac", 0, 0},
+    {2, "tp_snaplen", 0xfffffff0u, 0},
+};
+#define N_CORRUPTIONS (sizeof corruptions / sizeof corruptions[0])
+
+struct corrupter {
+    const struct corruption *k;
+    int done;
+};
+
+/* The ring_ready hook: the kernel has just handed @p area over; write the
+ * bad value where the kernel wrote the good one. */
+static void corrupt_ring(void *arg, uint8_t *area, size_t len, uint32_t version)
+{
+    struct corrupter *x = arg;
+    (void)len;
+    if (x->done || version != x->k->version)
+        return;
+    const char *f = x->k->field;
+    uint32_t v = x->k->value;
+    if (version == 3) {
+        struct tpacket_block_desc *bd = (struct tpacket_block_desc *)(void *)area;
+        if (x->k->needs_two && bd->hdr.bh1.num_pkts < 2)
+            return; /* a block of one packet: wait for the next */
+        struct tpacket3_hdr *h =
+            (struct tpacket3_hdr *)(void *)(area + bd->hdr.bh1.offset_to_first_pkt);
+        if (strcmp(f, "num_pkts") == 0)
+            bd->hdr.bh1.num_pkts = v;
+        else if (strcmp(f, "offset_to_first_pkt") == 0)
+            bd->hdr.bh1.offset_to_first_pkt = v;
+        else if (strcmp(f, "tp_mac") == 0)
+            h->tp_mac = (uint16_t)v;
+        else if (strcmp(f, "tp_snaplen") == 0)
+            h->tp_snaplen = v;
+        else
+            h->tp_next_offset = v;
+    } else {
+        struct tpacket2_hdr *h = (struct tpacket2_hdr *)(void *)area;
+        if (strcmp(f, "tp_mac") == 0)
+            h->tp_mac = (uint16_t)v;
+        else
+            h->tp_snaplen = v;
+    }
+    x->done = 1;
+}
+
+static int count_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                        uint64_t ts_ns)
+{
+    (void)data, (void)caplen, (void)wire_len, (void)ts_ns;
+    ++*(int *)user;
+    return 0;
+}
+
+/* A packet handed out lies inside the ring mapping. */
+static void assert_in_ring(const pktd_cap *c, const uint8_t *d, size_t n, const char *what)
+{
+    uintptr_t lo = (uintptr_t)c->map, hi = lo + c->map_len, p = (uintptr_t)d;
+    ck_assert_msg(p >= lo && p <= hi && n <= hi - p,
+                  "%s: packet of %zu bytes at %p is outside the ring [%p, %p)", what, n,
+                  (const void *)d, (const void *)c->map, (const void *)(c->map + c->map_len));
+}
+
+START_TEST(test_corrupt_ring)
+{
+    const struct corruption *k = &corruptions[_i];
+    char what[96];
+    snprintf(what, sizeof what, "TPACKET_V%u, %s = %u", k->version, k->field, k->value);
+    veth_up();
+    pktd_cap *c;
+    ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, k->version), 0);
+    /* Small slots (16 KiB blocks, 256-byte frames): every bad offset
+     * above points past its block or frame. */
+    ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
+    ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
+    ck_assert_int_eq(pktd_cap_set_timeout(c, 500), 0);
+    if (k->version == 2)
+        ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
+    else
+        ck_assert_int_eq(pktd_cap_set_block_timeout(c, 100), 0);
+    ck_assert_int_eq(pktd_cap_activate(c), 0);
+    struct corrupter x = {k, 0};
+    const struct pktd__cap_hooks hooks = {corrupt_ring, &x};
+    pktd__cap_test_hooks(c, &hooks);
+
+    /* Three frames at once usually share a V3 block; retry until the hook
+     * has corrupted a slot. */
+    const uint8_t *d;
+    size_t n;
+    int rc = 0;
+    for (int round = 0; !x.done; round++) {
+        ck_assert_msg(round < 20, "%s: no slot to corrupt after 20 rounds", what);
+        for (int j = 0; j < 3; j++)
+            send_frame();
+        while ((rc = pktd_cap_next(c, &d, &n)) == 1 && !x.done)
+            assert_in_ring(c, d, n, what);
+        if (!x.done)
+            ck_assert_msg(rc == 0, "%s: before the corruption: %d %s", what, rc,
+                          pktd_cap_errmsg(c));
+    }
+    /* Packets before the bad offset may still come out, inside the ring;
+     * then the error. */
+    for (int j = 0; rc == 1 && j < 4; j++) {
+        assert_in_ring(c, d, n, what);
+        rc = pktd_cap_next(c, &d, &n);
+    }
+    if (rc == 1)
+        assert_in_ring(c, d, n, what);
+    ck_assert_msg(rc == PKTD_E_MALFORMED, "%s: %d (%s) %s", what, rc, pktd_err_name(rc),
+                  pktd_cap_errmsg(c));
+    char value[16];
+    snprintf(value, sizeof value, " %u ", k->value);
+    ck_assert_msg(strstr(pktd_cap_errmsg(c), k->field) != NULL &&
+                      strstr(pktd_cap_errmsg(c), value) != NULL,
+                  "%s: message names neither field nor value: %s", what, pktd_cap_errmsg(c));
+    printf("%s: %s\n", what, pktd_cap_errmsg(c));
+    /* The capture has stopped: more frames change nothing. */
+    send_frame();
+    ck_assert_int_eq(pktd_cap_next(c, &d, &n), PKTD_E_MALFORMED);
+    int delivered = 0;
+    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_packet, &delivered), PKTD_E_MALFORMED);
+    ck_assert_int_eq(delivered, 0);
+    pktd_cap_close(c);
+    veth_gone();
+}
+END_TEST
+
 /* ------------------------------------------------------------- cycles */
 
 enum kind { CREATE_ONLY, RING_V3, RING_V2, IP_LAYER, NO_SUCH_DEVICE, DEVICE_DOWN, KINDS };
@@ -546,6 +700,7 @@ int main(void)
     tcase_add_test(tc, test_breakloop_then_close);
     tcase_add_test(tc, test_eintr);
     tcase_add_test(tc, test_ring_allocation_failure);
+    tcase_add_loop_test(tc, test_corrupt_ring, 0, (int)N_CORRUPTIONS);
     tcase_add_loop_test(tc, test_cycles, 0, KINDS);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
