@@ -125,8 +125,8 @@ static int loopback_index(pktd_cap *c)
 
 static size_t machine_memory(const pktd_cap *c)
 {
-    if (c->test_totalram != 0)
-        return c->test_totalram;
+    if (c->hooks != NULL && c->hooks->totalram != 0)
+        return c->hooks->totalram;
     struct sysinfo si;
     if (sysinfo(&si) != 0)
         return 0;
@@ -190,7 +190,8 @@ static int create_ring(pktd_cap *c)
             r.req3.tp_retire_blk_tov = c->block_tmo_ms; /* 0: the kernel chooses */
         size_t bytes = (size_t)bs * bn;
         int err;
-        if (c->test_fail_ring_above != 0 && bytes > c->test_fail_ring_above) {
+        if (c->hooks != NULL && c->hooks->fail_ring_above != 0 &&
+            bytes > c->hooks->fail_ring_above) {
             err = ENOMEM; /* unit tests: pretend the kernel ran out of memory */
         } else if (setsockopt(c->fd, SOL_PACKET, PACKET_RX_RING, &r,
                               c->version == 3 ? sizeof r.req3 : sizeof r.req) == 0) {
@@ -226,14 +227,13 @@ static int create_ring(pktd_cap *c)
     return 0;
 }
 
-int pktd__cap_ring_activate(pktd_cap *c)
+static int ring_activate(pktd_cap *c)
 {
     int warning = 0;
     c->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (c->fd < 0)
         return pktd__cap_fail_sys(c, -errno, "socket(AF_PACKET, SOCK_RAW)");
     c->ifindex = 0;
-    c->linktype = 1; /* LINKTYPE_ETHERNET */
     int rc;
     if (c->device[0] != '\0') {
         int hatype = 0;
@@ -329,7 +329,7 @@ int pktd__cap_ring_activate(pktd_cap *c)
     return warning ? PKTD_CAP_WARNING : 0;
 }
 
-void pktd__cap_ring_close(pktd_cap *c)
+static void ring_close(pktd_cap *c)
 {
     if (c->map != NULL)
         munmap(c->map, c->map_len);
@@ -360,7 +360,7 @@ static void store_release(volatile uint32_t *p, uint32_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-void pktd__cap_ring_release(pktd_cap *c)
+static void ring_release(pktd_cap *c)
 {
     if (!c->holding)
         return;
@@ -515,7 +515,7 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
         if (c->holding && c->pkts_left == 0)
-            pktd__cap_ring_release(c);
+            ring_release(c);
         if (!c->holding) {
             struct tpacket_block_desc *bd = block_at(c, c->cur);
             if (!(load_acquire(&bd->hdr.bh1.block_status) & TP_STATUS_USER)) {
@@ -570,7 +570,7 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
 static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
-        pktd__cap_ring_release(c);
+        ring_release(c);
         struct tpacket2_hdr *h = frame_at(c, c->cur);
         uint32_t status = load_acquire(&h->tp_status);
         if (!(status & TP_STATUS_USER)) {
@@ -609,12 +609,13 @@ static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
     }
 }
 
-int pktd__cap_ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     return c->version == 3 ? next_v3(c, data, caplen) : next_v2(c, data, caplen);
 }
 
-uint64_t pktd__cap_ring_pending(const pktd_cap *c)
+/* Packets in the ring not yet handed out. */
+static uint64_t ring_pending(const pktd_cap *c)
 {
     uint64_t n = 0;
     if (c->map == NULL)
@@ -652,3 +653,33 @@ uint64_t pktd__cap_ring_pending(const pktd_cap *c)
     }
     return n;
 }
+
+static int ring_stats(pktd_cap *c, uint64_t *pending)
+{
+    /* Count the ring first: a packet arriving in between is then counted
+     * as received and not yet as pending, never the other way round. */
+    *pending = ring_pending(c);
+    struct tpacket_stats_v3 st;
+    socklen_t len = sizeof st;
+    memset(&st, 0, sizeof st);
+    if (getsockopt(c->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+        return pktd__cap_fail_sys(c, -errno, "getsockopt(PACKET_STATISTICS)");
+    /* The kernel resets its counters on every read and has already added
+     * the drops into tp_packets. */
+    c->st_received += st.tp_packets;
+    c->st_dropped += st.tp_drops;
+    return 0;
+}
+
+const struct pktd__cap_ops pktd__cap_ring_ops = {
+    .name = "AF_PACKET ring",
+    .linktype = 1, /* LINKTYPE_ETHERNET */
+    .link_layer = 1,
+    .kernel_snap = 1,
+    .vlan_offload = 1,
+    .counts_received = 0, /* the kernel counts (PACKET_STATISTICS) */
+    .activate = ring_activate,
+    .next = ring_next,
+    .stats = ring_stats,
+    .close = ring_close,
+};

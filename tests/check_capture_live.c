@@ -634,6 +634,17 @@ START_TEST(test_filter_expr)
 }
 END_TEST
 
+/* The ring-limit test hooks: the kernel refusing rings above a size, or the
+ * machine having little memory (used by one handle at a time). */
+static struct pktd__cap_hooks ring_limit_hooks;
+
+static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+{
+    ring_limit_hooks.fail_ring_above = fail_above;
+    ring_limit_hooks.totalram = totalram;
+    pktd__cap_test_hooks(c, fail_above != 0 || totalram != 0 ? &ring_limit_hooks : NULL);
+}
+
 /* The ring-size fallbacks: ENOMEM from PACKET_RX_RING is simulated by a
  * test hook (the kernel cannot be made to fail its allocation on demand
  * without starving the machine); the rest is the real kernel. */
@@ -641,7 +652,7 @@ START_TEST(test_ring_too_large)
 {
     pktd_cap *c = open_lo(0, 10);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, 8u << 20), 0);
-    pktd__cap_test_ring_limits(c, 1u << 20, 0);
+    ring_limits(c, 1u << 20, 0);
     ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
     ck_assert_uint_le(pktd_cap_buffer_size(c), 1u << 20);
     ck_assert_uint_ge(pktd_cap_buffer_size(c), 1u << 19);
@@ -650,7 +661,7 @@ START_TEST(test_ring_too_large)
 
     c = open_lo(0, 10);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, 64u << 20), 0);
-    pktd__cap_test_ring_limits(c, 0, 16u << 20);
+    ring_limits(c, 0, 16u << 20);
     ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
     ck_assert_uint_eq(pktd_cap_buffer_size(c), 8u << 20);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "exceeds half of the machine's memory"));
@@ -658,7 +669,7 @@ START_TEST(test_ring_too_large)
 
     /* Not even two blocks: an error that says what failed and what to do. */
     c = open_lo(0, 10);
-    pktd__cap_test_ring_limits(c, 4096, 0);
+    ring_limits(c, 4096, 0);
     ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "PACKET_RX_RING, 2 blocks"));
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "ask for a smaller buffer"));
@@ -769,7 +780,7 @@ START_TEST(test_promisc_all_warns)
     ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
     ck_assert_int_eq(pktd_cap_set_promisc(c, 1), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, 8u << 20), 0);
-    pktd__cap_test_ring_limits(c, 1u << 20, 0);
+    ring_limits(c, 1u << 20, 0);
     ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "retried smaller"));
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "; promiscuous mode is not available"));

@@ -50,7 +50,7 @@
 
 #include <pktdecode.h>
 
-#include "capture_int.h" /* pktd__cap_test_ring_limits(), pktd__cap_test_hooks() */
+#include "capture_int.h" /* pktd__cap_test_hooks() */
 #include "resources.h"
 
 #define CYCLES 10000
@@ -375,6 +375,17 @@ START_TEST(test_eintr)
 }
 END_TEST
 
+/* The ring-limit test hooks: the kernel refusing rings above a size, or the
+ * machine having little memory (used by one handle at a time). */
+static struct pktd__cap_hooks ring_limit_hooks;
+
+static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+{
+    ring_limit_hooks.fail_ring_above = fail_above;
+    ring_limit_hooks.totalram = totalram;
+    pktd__cap_test_hooks(c, fail_above != 0 || totalram != 0 ? &ring_limit_hooks : NULL);
+}
+
 /* --------------------------------------------------- ring allocation */
 
 START_TEST(test_ring_allocation_failure)
@@ -389,7 +400,7 @@ START_TEST(test_ring_allocation_failure)
     /* The kernel refuses every ring, two blocks included: -ENOMEM, said
      * plainly, nothing left open. */
     long fds = count_fds();
-    pktd__cap_test_ring_limits(c, 1, 0);
+    ring_limits(c, 1, 0);
     ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "PACKET_RX_RING"));
     ck_assert_int_eq(pktd_cap_fd(c), PKTD_E_BAD_STATE);
@@ -399,7 +410,7 @@ START_TEST(test_ring_allocation_failure)
         ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
     ck_assert_int_eq(count_fds(), fds);
     /* ... and the same handle, reconfigured, captures. */
-    pktd__cap_test_ring_limits(c, 0, 0);
+    ring_limits(c, 0, 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
     ck_assert_int_eq(pktd_cap_activate(c), 0);
     send_frame();
@@ -411,7 +422,7 @@ START_TEST(test_ring_allocation_failure)
     ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, 32u << 20), 0);
     ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
-    pktd__cap_test_ring_limits(c, 512u << 10, 0);
+    ring_limits(c, 512u << 10, 0);
     ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
     ck_assert_uint_le(pktd_cap_buffer_size(c), 512u << 10);
     ck_assert_str_ne(pktd_cap_errmsg(c), "");
@@ -525,7 +536,7 @@ START_TEST(test_corrupt_ring)
         ck_assert_int_eq(pktd_cap_set_block_timeout(c, 100), 0);
     ck_assert_int_eq(pktd_cap_activate(c), 0);
     struct corrupter x = {k, 0};
-    const struct pktd__cap_hooks hooks = {corrupt_ring, &x};
+    const struct pktd__cap_hooks hooks = {.ring_ready = corrupt_ring, .arg = &x};
     pktd__cap_test_hooks(c, &hooks);
 
     /* Three frames at once usually share a V3 block; retry until the hook
