@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -73,16 +74,36 @@ uint64_t pktd__cap_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int pktd_cap_create(pktd_cap **out, const char *device)
+/* pktd_cap_create()'s failure: the sentence into errbuf (if given), the code back. */
+static int create_fail(char *errbuf, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int create_fail(char *errbuf, int code, const char *fmt, ...)
 {
+    if (errbuf != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(errbuf, PKTD_ERRBUF_SIZE, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int pktd_cap_create(pktd_cap **out, const char *device, char *errbuf)
+{
+    if (errbuf != NULL)
+        errbuf[0] = '\0';
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return create_fail(errbuf, PKTD_E_INVALID_ARGUMENT,
+                           "pktd_cap_create: the handle pointer is NULL");
     *out = NULL;
     if (device != NULL && strlen(device) >= IF_NAMESIZE)
-        return PKTD_E_INVALID_ARGUMENT;
+        return create_fail(errbuf, PKTD_E_INVALID_ARGUMENT,
+                           "pktd_cap_create: interface name \"%.*s...\" is longer than %u bytes",
+                           IF_NAMESIZE, device, IF_NAMESIZE - 1u);
     pktd_cap *c = calloc(1, sizeof *c);
     if (c == NULL)
-        return -ENOMEM;
+        return create_fail(errbuf, -ENOMEM, "pktd_cap_create: out of memory for the handle");
     if (device != NULL && strcmp(device, "any") != 0)
         memcpy(c->device, device, strlen(device) + 1);
     c->snaplen = PKTD_CAP_DEFAULT_SNAPLEN;
@@ -97,7 +118,8 @@ int pktd_cap_create(pktd_cap **out, const char *device)
     if (c->efd < 0) {
         int e = -errno;
         free(c);
-        return e;
+        return create_fail(errbuf, e, "pktd_cap_create: eventfd (for pktd_cap_breakloop): %s",
+                           pktd_strerror(e));
     }
     *out = c;
     return 0;
@@ -433,7 +455,7 @@ int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
     return rc;
 }
 
-int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
+int pktd_cap_dispatch(pktd_cap *c, uint32_t max, pktd_cap_handler cb, void *user)
 {
     int rc = readable(c);
     if (rc != 0)
@@ -446,7 +468,7 @@ int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
     if (rc != 0)
         return rc;
     start_read(c);
-    int n = 0;
+    uint32_t n = 0;
     int saved_nonblock = c->nonblock;
     for (;;) {
         const uint8_t *data;
@@ -457,7 +479,7 @@ int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
         c->st_delivered++;
         n++;
         int stop = cb(user, data, caplen, c->wire_len, c->ts_ns);
-        if (stop != 0 || (max > 0 && n >= max))
+        if (stop != 0 || (max > 0 && n >= max) || n >= (uint32_t)INT_MAX)
             break;
         /* After the first packet take only what is ready: never wait again. */
         c->nonblock = 1;
@@ -470,7 +492,7 @@ int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
     }
     c->nonblock = saved_nonblock;
     if (n > 0)
-        return n;
+        return (int)n;
     return rc;
 }
 
@@ -530,7 +552,7 @@ int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
     size_t k = n < PKTD_CAP_STAT_COUNT ? n : PKTD_CAP_STAT_COUNT;
     for (size_t i = 0; i < k; i++)
         stats[i] = v[i];
-    return (int)k;
+    return (int)PKTD_CAP_STAT_COUNT;
 }
 
 const char *pktd_cap_errmsg(const pktd_cap *c)

@@ -185,7 +185,7 @@ static int use_program(pktd_cap *c, struct sock_filter *prog, size_t len, int us
     return pktd__cap_filter_install(c, 1);
 }
 
-int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t count)
+int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count)
 {
     if (c == NULL || (prog == NULL && count != 0))
         return PKTD_E_INVALID_ARGUMENT;
@@ -195,13 +195,13 @@ int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t count)
         return use_program(c, NULL, 0, 0);
     if (count > BPF_MAXINSNS)
         return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "BPF program of %zu instructions exceeds the kernel's limit of %u",
+                              "BPF program of %u instructions exceeds the kernel's limit of %u",
                               count, (unsigned)BPF_MAXINSNS);
-    struct sock_filter *p = malloc(count * sizeof *p);
+    struct sock_filter *p = malloc((size_t)count * sizeof *p);
     if (p == NULL)
         return pktd__cap_fail(c, -ENOMEM, "out of memory copying the BPF program");
     PKTD_STATIC_ASSERT(sizeof(struct sock_filter) == 8, "sock_filter is 8 bytes");
-    memcpy(p, prog, count * sizeof *p);
+    memcpy(p, prog, (size_t)count * sizeof *p);
     int rc = pktd__bpf_check(p, count, c->errmsg, sizeof c->errmsg);
     if (rc != 0) {
         free(p);

@@ -15,6 +15,7 @@
 #include <net/if.h>
 
 #include <pktdecode/capture.h>
+#include <pktdecode/error.h>
 
 #include "capture_bpf.h"
 
@@ -117,7 +118,7 @@ struct pktd_cap {
 
     const struct pktd__cap_hooks *hooks; /* NULL outside the tests */
 
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE];
 };
 
 /* One capture backend: the socket kind, its link type and what differs

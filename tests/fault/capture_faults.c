@@ -120,7 +120,7 @@ static void send_frame(void)
 static pktd_cap *open_cap(const char *dev, uint32_t version, int32_t timeout_ms)
 {
     pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, dev), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, dev, NULL), 0);
     ck_assert_int_eq(pktd_cap_set_tpacket_version(c, version), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
     ck_assert_int_eq(pktd_cap_set_timeout(c, timeout_ms), 0);
@@ -335,7 +335,7 @@ START_TEST(test_eintr)
         pktd_cap *c;
         if (ip) {
             /* IP layer: an AF_INET raw socket; only the timeout is checked. */
-            ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
+            ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
             ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 253), 0);
             ck_assert_int_eq(pktd_cap_set_timeout(c, 300), 0);
             ck_assert_int_eq(pktd_cap_activate(c), 0);
@@ -392,7 +392,7 @@ START_TEST(test_ring_allocation_failure)
 {
     veth_up();
     pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
     /* No ring can be this large: refused by the setter, handle unharmed. */
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, SIZE_MAX), PKTD_E_TOO_LARGE);
     ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
@@ -419,7 +419,7 @@ START_TEST(test_ring_allocation_failure)
 
     /* The kernel gives less than asked: a smaller ring, a warning, and
      * capture works. */
-    ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, 32u << 20), 0);
     ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
     ring_limits(c, 512u << 10, 0);
@@ -523,7 +523,7 @@ START_TEST(test_corrupt_ring)
     snprintf(what, sizeof what, "TPACKET_V%u, %s = %u", k->version, k->field, k->value);
     veth_up();
     pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
     ck_assert_int_eq(pktd_cap_set_tpacket_version(c, k->version), 0);
     /* Small slots (16 KiB blocks, 256-byte frames): every bad offset
      * above points past its block or frame. */
@@ -595,7 +595,7 @@ static void cycle(enum kind k)
     int rc;
     switch (k) {
     case CREATE_ONLY:
-        ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+        ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
         ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
         break;
     case RING_V3:
@@ -609,18 +609,18 @@ static void cycle(enum kind k)
         }
         break;
     case IP_LAYER:
-        ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
+        ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
         ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 253), 0);
         ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
         rc = pktd_cap_activate(c);
         ck_assert_msg(rc == 0 || rc == PKTD_CAP_WARNING, "%d %s", rc, pktd_cap_errmsg(c));
         break;
     case NO_SUCH_DEVICE:
-        ck_assert_int_eq(pktd_cap_create(&c, "nosuch0"), 0);
+        ck_assert_int_eq(pktd_cap_create(&c, "nosuch0", NULL), 0);
         ck_assert_int_eq(pktd_cap_activate(c), -ENODEV);
         break;
     default:
-        ck_assert_int_eq(pktd_cap_create(&c, "v1"), 0); /* kept down by the test */
+        ck_assert_int_eq(pktd_cap_create(&c, "v1", NULL), 0); /* kept down by the test */
         ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
         ck_assert_int_eq(pktd_cap_activate(c), -ENETDOWN);
         break;
