@@ -491,6 +491,18 @@ static __attribute__((noinline, cold)) int corrupt(pktd_cap *c, const char *fiel
     return c->failed;
 }
 
+/* Which of a V3 packet's offsets is out of range (room: bytes from its
+ * header to the block end). */
+static __attribute__((noinline, cold)) int corrupt_v3_pkt(pktd_cap *c, uint32_t mac, uint32_t snap,
+                                                          uint32_t room)
+{
+    if (mac < V3_MAC_MIN)
+        return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V3_MAC_MIN);
+    if (mac > room)
+        return corrupt(c, "tp_mac", mac, "bytes left in the block", room);
+    return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the block", room - mac);
+}
+
 /* Take the current block: its packet count and first offset must fit. */
 static int take_block(pktd_cap *c, struct tpacket_block_desc *bd)
 {
@@ -530,23 +542,21 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
             continue;
         }
         /* next_pkt is at least V3_PKT_MIN bytes before the block end (checked
-         * when it was set), so the header and sockaddr_ll are inside. */
-        struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)c->next_pkt;
-        uint32_t room = (uint32_t)(c->blk_end - c->next_pkt);
+         * when it was set), so the header and sockaddr_ll are inside.  The
+         * packet must be too; one branch each in the usual case (which
+         * field is wrong is worked out only on failure). */
+        uint8_t *p = c->next_pkt;
+        struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)p;
+        size_t room = (size_t)(c->blk_end - p); /* >= V3_PKT_MIN */
         uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
-        if (pktd_unlikely(mac < V3_MAC_MIN))
-            return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V3_MAC_MIN);
-        if (pktd_unlikely(mac > room))
-            return corrupt(c, "tp_mac", mac, "bytes left in the block", room);
-        if (pktd_unlikely(snap > room - mac))
-            return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the block", room - mac);
-        c->pkts_left--;
-        if (c->pkts_left > 0) {
+        if (pktd_unlikely(mac < V3_MAC_MIN || (uint64_t)mac + snap > room))
+            return corrupt_v3_pkt(c, mac, snap, (uint32_t)room);
+        if (--c->pkts_left > 0) {
             uint32_t next = h->tp_next_offset;
-            if (pktd_unlikely(next < V3_PKT_MIN || next > room - V3_PKT_MIN ||
+            if (pktd_unlikely(next > room - V3_PKT_MIN || next < V3_PKT_MIN ||
                               V3_HDR_MISALIGNED(next)))
                 return corrupt(c, "tp_next_offset", next, "bytes left in the block", room);
-            c->next_pkt += next;
+            c->next_pkt = p + next;
         }
         struct ring_pkt r = {
             .hdr = (uint8_t *)h,
