@@ -525,7 +525,7 @@ START_TEST(test_corrupt_ring)
     pktd_cap *c;
     ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
     ck_assert_int_eq(pktd_cap_set_tpacket_version(c, k->version), 0);
-    /* Small slots (16 KiB blocks, 256-byte frames): every bad offset
+    /* Small slots (16 KiB blocks, 224-byte frames): every bad offset
      * above points past its block or frame. */
     ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
