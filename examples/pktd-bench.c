@@ -273,7 +273,8 @@ static int cmd_capture(int argc, char **argv)
 
     pktd_cap *cap;
     struct capture_ctx x = {NULL, 0, 0};
-    int rc = pktd_cap_create(&cap, iface);
+    char errbuf[PKTD_ERRBUF_SIZE];
+    int rc = pktd_cap_create(&cap, iface, errbuf);
     if (rc == 0 && kib > 0)
         rc = pktd_cap_set_buffer_size(cap, (size_t)kib * 1024u);
     if (rc == 0)
@@ -282,7 +283,7 @@ static int cmd_capture(int argc, char **argv)
         rc = pktd_cap_activate(cap);
     if (rc < 0) {
         fprintf(stderr, "pktd-bench: capture %s: %s: %s\n", iface, pktd_strerror(rc),
-                cap != NULL ? pktd_cap_errmsg(cap) : "");
+                cap != NULL ? pktd_cap_errmsg(cap) : errbuf);
         pktd_cap_close(cap);
         return 1;
     }
@@ -307,13 +308,13 @@ static int cmd_capture(int argc, char **argv)
     /* The clock starts with the first packet, so the rate is the flood's;
      * without any packet for 30 s the result is 0 packets. */
     uint64_t wait_end = bench_now_ns() + 30000000000u;
-    while ((rc = pktd_cap_dispatch(cap, -1, on_packet, &x)) == 0 && bench_now_ns() < wait_end)
+    while ((rc = pktd_cap_dispatch(cap, 0, on_packet, &x)) == 0 && bench_now_ns() < wait_end)
         ;
     uint64_t first = x.pkts;
     uint64_t t0 = bench_now_ns(), c0 = cpu_ns(), t1 = t0;
     uint64_t end = t0 + (uint64_t)secs * 1000000000u;
     while (rc >= 0 && x.err >= 0 && (t1 = bench_now_ns()) < end)
-        rc = pktd_cap_dispatch(cap, -1, on_packet, &x);
+        rc = pktd_cap_dispatch(cap, 0, on_packet, &x);
     uint64_t c1 = cpu_ns();
     uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
     int srs = pktd_cap_stats(cap, st, PKTD_CAP_STAT_COUNT);

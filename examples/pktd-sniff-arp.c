@@ -88,9 +88,10 @@ int main(int argc, char **argv)
         return 2;
     }
     pktd_cap *c;
-    int rc = pktd_cap_create(&c, iface);
+    char errbuf[PKTD_ERRBUF_SIZE];
+    int rc = pktd_cap_create(&c, iface, errbuf);
     if (rc != 0) {
-        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_strerror(rc));
+        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", errbuf);
         return 1;
     }
     /* 8-byte instructions in host byte order, as the library takes them. */

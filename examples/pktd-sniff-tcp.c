@@ -103,13 +103,15 @@ int main(int argc, char **argv)
         return 2;
     }
     pktd_cap *c;
-    int rc = pktd_cap_create(&c, NULL);
+    char errbuf[PKTD_ERRBUF_SIZE];
+    int rc = pktd_cap_create(&c, NULL, errbuf);
     if (rc != 0) {
-        fprintf(stderr, "%s: %s\n", prog, pktd_strerror(rc));
+        fprintf(stderr, "%s: %s\n", prog, errbuf);
         return 1;
     }
-    (void)pktd_cap_set_ip_protocol(c, 6); /* IPPROTO_TCP */
-    rc = pktd_cap_activate(c);
+    rc = pktd_cap_set_ip_protocol(c, 6); /* IPPROTO_TCP */
+    if (rc == 0)
+        rc = pktd_cap_activate(c);
     if (rc < 0) {
         fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
         pktd_cap_close(c);

@@ -178,15 +178,18 @@ int main(int argc, char **argv)
     char *expr = optind < argc ? join_words(argv + optind, argc - optind) : NULL;
 
     pktd_cap *c;
-    int rc = pktd_cap_create(&c, iface);
+    char errbuf[PKTD_ERRBUF_SIZE];
+    int rc = pktd_cap_create(&c, iface, errbuf);
     if (rc != 0) {
-        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_strerror(rc));
+        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", errbuf);
         return 1;
     }
     s.cap = c;
-    (void)pktd_cap_set_promisc(c, promisc && iface != NULL);
-    (void)pktd_cap_set_snaplen(c, snaplen);
-    (void)pktd_cap_set_timeout(c, 1000);
+    if ((rc = pktd_cap_set_promisc(c, promisc && iface != NULL)) != 0 ||
+        (rc = pktd_cap_set_snaplen(c, snaplen)) != 0 || (rc = pktd_cap_set_timeout(c, 1000)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+        return 1;
+    }
     if (kib != 0 && (rc = pktd_cap_set_buffer_size(c, (size_t)kib << 10)) != 0) {
         fprintf(stderr, "%s: -B %" PRIu64 ": %s\n", prog, kib, pktd_cap_errmsg(c));
         return 1;

@@ -60,7 +60,8 @@ uint64_t sniff_drain(pktd_cap *c, void (*cb)(void *, const uint8_t *, size_t), v
 {
     uint64_t n = 0;
     uint64_t deadline = mono_ms() + 500;
-    (void)pktd_cap_set_nonblock(c, 1);
+    if (pktd_cap_set_nonblock(c, 1) != 0)
+        return 0; /* only for a NULL handle */
     for (;;) {
         const uint8_t *data;
         size_t caplen;

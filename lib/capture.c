@@ -1,10 +1,11 @@
-/* Live capture handle: life cycle, options, errors, waiting, statistics.
- * The socket work is in capture_ring.c (AF_PACKET) and capture_inet.c
- * (AF_INET); the kernel filter in capture_filter.c. */
+/* Live capture handle, the part common to every backend: life cycle,
+ * options, errors, waiting, statistics.  The socket work is in the backends
+ * (capture_ring.c: AF_PACKET, capture_inet.c: AF_INET), reached through
+ * their struct pktd__cap_ops; the kernel filter is in capture_filter.c. */
 #include "config.h"
 
 #include <errno.h>
-#include <linux/if_packet.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -73,16 +74,36 @@ uint64_t pktd__cap_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int pktd_cap_create(pktd_cap **out, const char *device)
+/* pktd_cap_create()'s failure: the sentence into errbuf (if given), the code back. */
+static int create_fail(char *errbuf, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int create_fail(char *errbuf, int code, const char *fmt, ...)
 {
+    if (errbuf != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(errbuf, PKTD_ERRBUF_SIZE, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int pktd_cap_create(pktd_cap **out, const char *device, char *errbuf)
+{
+    if (errbuf != NULL)
+        errbuf[0] = '\0';
     if (out == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return create_fail(errbuf, PKTD_E_INVALID_ARGUMENT,
+                           "pktd_cap_create: the handle pointer is NULL");
     *out = NULL;
     if (device != NULL && strlen(device) >= IF_NAMESIZE)
-        return PKTD_E_INVALID_ARGUMENT;
+        return create_fail(errbuf, PKTD_E_INVALID_ARGUMENT,
+                           "pktd_cap_create: interface name \"%.*s...\" is longer than %u bytes",
+                           IF_NAMESIZE, device, IF_NAMESIZE - 1u);
     pktd_cap *c = calloc(1, sizeof *c);
     if (c == NULL)
-        return -ENOMEM;
+        return create_fail(errbuf, -ENOMEM, "pktd_cap_create: out of memory for the handle");
     if (device != NULL && strcmp(device, "any") != 0)
         memcpy(c->device, device, strlen(device) + 1);
     c->snaplen = PKTD_CAP_DEFAULT_SNAPLEN;
@@ -97,21 +118,27 @@ int pktd_cap_create(pktd_cap **out, const char *device)
     if (c->efd < 0) {
         int e = -errno;
         free(c);
-        return e;
+        return create_fail(errbuf, e, "pktd_cap_create: eventfd (for pktd_cap_breakloop): %s",
+                           pktd_strerror(e));
     }
     *out = c;
     return 0;
 }
 
+const struct pktd__cap_ops *pktd__cap_backend(const pktd_cap *c)
+{
+    return c->ip_proto != 0 ? &pktd__cap_inet_ops : &pktd__cap_ring_ops;
+}
+
 static void deactivate(pktd_cap *c)
 {
-    if (c->ip_proto != 0)
-        pktd__cap_inet_close(c);
-    else
-        pktd__cap_ring_close(c);
+    if (c->ops != NULL)
+        c->ops->close(c);
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
+    c->ops = NULL;
+    c->version = 0;
     c->active = 0;
 }
 
@@ -292,10 +319,21 @@ int pktd_cap_activate(pktd_cap *c)
     (void)pktd__cap_take_break(c);
     c->st_received = c->st_dropped = c->st_delivered = c->st_filtered = 0;
     c->refilter_until_ns = 0;
+    c->failed = 0;
     int rc = pktd__cap_filter_refresh(c);
     if (rc != 0)
         return rc;
-    rc = c->ip_proto != 0 ? pktd__cap_inet_activate(c) : pktd__cap_ring_activate(c);
+    c->ops = pktd__cap_backend(c);
+    rc = c->ops->activate(c);
+    if (rc >= 0 && !c->ops->link_layer &&
+        (c->promisc || c->fanout || c->direction != PKTD_CAP_DIR_BOTH)) {
+        pktd__cap_fail(c, PKTD_CAP_WARNING,
+                       "%s%spromiscuous mode, fanout and direction apply to link-layer capture "
+                       "only; ignored for the %s",
+                       rc == PKTD_CAP_WARNING ? c->errmsg : "", rc == PKTD_CAP_WARNING ? "; " : "",
+                       c->ops->name);
+        rc = PKTD_CAP_WARNING;
+    }
     if (rc < 0) {
         /* Leave nothing half open: the handle can be reconfigured and retried. */
         char msg[sizeof c->errmsg];
@@ -405,41 +443,43 @@ int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
         return rc;
     if (data == NULL || caplen == NULL)
         return PKTD_E_INVALID_ARGUMENT;
+    if (c->failed != 0)
+        return c->failed;
     rc = pktd__cap_take_break(c);
     if (rc != 0)
         return rc;
     start_read(c);
-    rc = c->ip_proto != 0 ? pktd__cap_inet_next(c, data, caplen)
-                          : pktd__cap_ring_next(c, data, caplen);
+    rc = c->ops->next(c, data, caplen);
     if (rc == 1)
         c->st_delivered++;
     return rc;
 }
 
-int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
+int pktd_cap_dispatch(pktd_cap *c, uint32_t max, pktd_cap_handler cb, void *user)
 {
     int rc = readable(c);
     if (rc != 0)
         return rc;
     if (cb == NULL)
         return PKTD_E_INVALID_ARGUMENT;
+    if (c->failed != 0)
+        return c->failed;
     rc = pktd__cap_take_break(c);
     if (rc != 0)
         return rc;
     start_read(c);
-    int n = 0;
+    uint32_t n = 0;
     int saved_nonblock = c->nonblock;
     for (;;) {
         const uint8_t *data;
         size_t caplen;
-        rc = c->ip_proto != 0 ? pktd__cap_inet_next(c, &data, &caplen)
-                              : pktd__cap_ring_next(c, &data, &caplen);
+        rc = c->ops->next(c, &data, &caplen);
         if (rc != 1)
             break;
         c->st_delivered++;
         n++;
         int stop = cb(user, data, caplen, c->wire_len, c->ts_ns);
-        if (stop != 0 || (max > 0 && n >= max))
+        if (stop != 0 || (max > 0 && n >= max) || n >= (uint32_t)INT_MAX)
             break;
         /* After the first packet take only what is ready: never wait again. */
         c->nonblock = 1;
@@ -452,7 +492,7 @@ int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user)
     }
     c->nonblock = saved_nonblock;
     if (n > 0)
-        return n;
+        return (int)n;
     return rc;
 }
 
@@ -481,16 +521,14 @@ size_t pktd_cap_buffer_size(const pktd_cap *c) { return c != NULL && c->active ?
 
 uint32_t pktd_cap_linktype(const pktd_cap *c)
 {
-    if (c == NULL)
-        return 0;
-    return c->ip_proto != 0 ? 101u : 1u; /* LINKTYPE_RAW, LINKTYPE_ETHERNET */
+    return c != NULL ? pktd__cap_backend(c)->linktype : 0;
 }
 
 uint32_t pktd_cap_snaplen(const pktd_cap *c) { return c != NULL ? c->snaplen : 0; }
 
 uint32_t pktd_cap_tpacket_version(const pktd_cap *c)
 {
-    return c != NULL && c->active && c->ip_proto == 0 ? c->version : 0;
+    return c != NULL && c->active ? c->version : 0;
 }
 
 int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
@@ -501,24 +539,9 @@ int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
     if (stats == NULL && n > 0)
         return PKTD_E_INVALID_ARGUMENT;
     uint64_t pending = 0;
-    if (c->ip_proto != 0) {
-        rc = pktd__cap_inet_drops(c);
-        if (rc < 0)
-            return rc;
-    } else {
-        /* Count the ring first: a packet arriving in between is then counted
-         * as received and not yet as pending, never the other way round. */
-        pending = pktd__cap_ring_pending(c);
-        struct tpacket_stats_v3 st;
-        socklen_t len = sizeof st;
-        memset(&st, 0, sizeof st);
-        if (getsockopt(c->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
-            return pktd__cap_fail_sys(c, -errno, "getsockopt(PACKET_STATISTICS)");
-        /* The kernel resets its counters on every read and has already added
-         * the drops into tp_packets. */
-        c->st_received += st.tp_packets;
-        c->st_dropped += st.tp_drops;
-    }
+    rc = c->ops->stats(c, &pending);
+    if (rc < 0)
+        return rc;
     uint64_t v[PKTD_CAP_STAT_COUNT] = {
         [PKTD_CAP_STAT_RECEIVED] = c->st_received,
         [PKTD_CAP_STAT_DROPPED] = c->st_dropped,
@@ -529,7 +552,7 @@ int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
     size_t k = n < PKTD_CAP_STAT_COUNT ? n : PKTD_CAP_STAT_COUNT;
     for (size_t i = 0; i < k; i++)
         stats[i] = v[i];
-    return (int)k;
+    return (int)PKTD_CAP_STAT_COUNT;
 }
 
 const char *pktd_cap_errmsg(const pktd_cap *c)
@@ -537,8 +560,7 @@ const char *pktd_cap_errmsg(const pktd_cap *c)
     return c != NULL ? c->errmsg : "";
 }
 
-void pktd__cap_test_ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+void pktd__cap_test_hooks(pktd_cap *c, const struct pktd__cap_hooks *hooks)
 {
-    c->test_fail_ring_above = fail_above;
-    c->test_totalram = totalram;
+    c->hooks = hooks;
 }

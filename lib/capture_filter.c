@@ -43,8 +43,8 @@ static size_t direction_prefix(const pktd_cap *c, struct sock_filter *p)
     const uint32_t pkttype = (uint32_t)SKF_AD_OFF + SKF_AD_PKTTYPE;
     const uint32_t ifidx = (uint32_t)SKF_AD_OFF + SKF_AD_IFINDEX;
     size_t n = 0;
-    if (c->ip_proto != 0)
-        return 0; /* AF_INET raw sockets see incoming packets only */
+    if (!pktd__cap_backend(c)->link_layer)
+        return 0; /* e.g. AF_INET raw sockets see incoming packets only */
     if (c->direction == PKTD_CAP_DIR_IN || c->direction == PKTD_CAP_DIR_OUT) {
         p[n++] = insn(BPF_LD | BPF_B | BPF_ABS, 0, 0, pkttype);
         /* IN: outgoing falls through to the reject; OUT: everything else does. */
@@ -89,7 +89,7 @@ static int drain(pktd_cap *c)
     for (;;) {
         ssize_t n = recv(c->fd, &byte, 1, MSG_TRUNC | MSG_DONTWAIT);
         if (n >= 0) {
-            if (c->ip_proto != 0 && c->active) {
+            if (c->active && c->ops->counts_received) {
                 /* Received under the old filter, never delivered. */
                 c->st_received++;
                 c->st_filtered++;
@@ -117,7 +117,8 @@ int pktd__cap_filter_install(pktd_cap *c, int replacing)
     /* Without a user program the kernel still cuts packets to the snap
      * length, which saves ring space (libpcap notes the same). */
     size_t body = kernel_prog ? c->prog_len : 1;
-    int need = np > 0 || kernel_prog || (c->ip_proto == 0 && c->snaplen < PKTD_CAP_DEFAULT_SNAPLEN);
+    int need = np > 0 || kernel_prog ||
+               (pktd__cap_backend(c)->kernel_snap && c->snaplen < PKTD_CAP_DEFAULT_SNAPLEN);
     struct sock_filter *all = NULL;
     if (need) {
         all = malloc((np + body) * sizeof *all);
@@ -184,7 +185,7 @@ static int use_program(pktd_cap *c, struct sock_filter *prog, size_t len, int us
     return pktd__cap_filter_install(c, 1);
 }
 
-int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t count)
+int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count)
 {
     if (c == NULL || (prog == NULL && count != 0))
         return PKTD_E_INVALID_ARGUMENT;
@@ -194,13 +195,13 @@ int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t count)
         return use_program(c, NULL, 0, 0);
     if (count > BPF_MAXINSNS)
         return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "BPF program of %zu instructions exceeds the kernel's limit of %u",
+                              "BPF program of %u instructions exceeds the kernel's limit of %u",
                               count, (unsigned)BPF_MAXINSNS);
-    struct sock_filter *p = malloc(count * sizeof *p);
+    struct sock_filter *p = malloc((size_t)count * sizeof *p);
     if (p == NULL)
         return pktd__cap_fail(c, -ENOMEM, "out of memory copying the BPF program");
     PKTD_STATIC_ASSERT(sizeof(struct sock_filter) == 8, "sock_filter is 8 bytes");
-    memcpy(p, prog, count * sizeof *p);
+    memcpy(p, prog, (size_t)count * sizeof *p);
     int rc = pktd__bpf_check(p, count, c->errmsg, sizeof c->errmsg);
     if (rc != 0) {
         free(p);
@@ -255,13 +256,19 @@ static int mentions_vlan(const char *s)
     return 0;
 }
 
+/* libpcap's DLT_ value for a LINKTYPE_ value: the same number, except
+ * LINKTYPE_RAW (101), whose DLT differs between platforms. */
+static int dlt_of(uint32_t linktype)
+{
+    return linktype == 101u ? DLT_RAW : (int)linktype;
+}
+
 static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock_filter **out,
                         size_t *len)
 {
-    /* DLT_RAW for the IP layer: programs then start at the IP header, as
-     * the kernel runs them on AF_INET raw sockets. */
-    int dlt = c->ip_proto != 0 ? DLT_RAW : DLT_EN10MB;
-    pcap_t *p = pcap_open_dead(dlt, (int)c->snaplen);
+    /* The backend's link type: DLT_RAW for the IP layer, so programs start
+     * at the IP header, as the kernel runs them on AF_INET raw sockets. */
+    pcap_t *p = pcap_open_dead(dlt_of(pktd__cap_backend(c)->linktype), (int)c->snaplen);
     if (p == NULL)
         return pktd__cap_fail(c, -ENOMEM, "pcap_open_dead failed");
     struct bpf_program fp;
@@ -317,12 +324,13 @@ int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize)
     free(c->expr);
     c->expr = copy;
     c->expr_optimize = optimize;
-    c->expr_linktype = c->ip_proto != 0 ? 101u : 1u;
+    const struct pktd__cap_ops *be = pktd__cap_backend(c);
+    c->expr_linktype = be->linktype;
     c->expr_snaplen = c->snaplen;
     /* The kernel sees frames whose VLAN tags it removed, so a compiled
      * "vlan" test could never match there; run such programs on the frame
      * with its tags back in. */
-    return use_program(c, prog, n, c->ip_proto == 0 && mentions_vlan(expr));
+    return use_program(c, prog, n, be->vlan_offload && mentions_vlan(expr));
 #else
     (void)optimize;
     return pktd__cap_fail(c, PKTD_E_UNSUPPORTED,
@@ -338,8 +346,7 @@ int pktd__cap_filter_refresh(pktd_cap *c)
 #ifdef HAVE_LIBPCAP
     if (c->expr == NULL)
         return 0;
-    uint32_t lt = c->ip_proto != 0 ? 101u : 1u;
-    if (lt == c->expr_linktype && c->snaplen == c->expr_snaplen)
+    if (pktd__cap_backend(c)->linktype == c->expr_linktype && c->snaplen == c->expr_snaplen)
         return 0;
     char *expr = c->expr;
     c->expr = NULL;

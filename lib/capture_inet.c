@@ -31,7 +31,7 @@
 
 #define INET_MAX_DATAGRAM 65535u
 
-int pktd__cap_inet_activate(pktd_cap *c)
+static int inet_activate(pktd_cap *c)
 {
     c->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, (int)c->ip_proto);
     if (c->fd < 0)
@@ -42,7 +42,6 @@ int pktd__cap_inet_activate(pktd_cap *c)
     if (rc != 0)
         return rc;
     c->ifindex = 0;
-    c->linktype = 101; /* LINKTYPE_RAW */
     if (c->device[0] != '\0') {
         struct ifreq ifr;
         memset(&ifr, 0, sizeof ifr);
@@ -97,17 +96,11 @@ int pktd__cap_inet_activate(pktd_cap *c)
     rc = pktd__cap_filter_install(c, 1);
     if (rc != 0)
         return rc;
-    if (c->promisc || c->fanout || c->direction != PKTD_CAP_DIR_BOTH) {
-        pktd__cap_fail(c, PKTD_CAP_WARNING,
-                       "promiscuous mode, fanout and direction apply to link-layer capture "
-                       "only; ignored for the IP layer");
-        return PKTD_CAP_WARNING;
-    }
     c->errmsg[0] = '\0';
     return 0;
 }
 
-void pktd__cap_inet_close(pktd_cap *c)
+static void inet_close(pktd_cap *c)
 {
     free(c->rxbuf);
     c->rxbuf = NULL;
@@ -124,8 +117,11 @@ static void account_drops(pktd_cap *c, uint32_t total)
     c->st_received += delta;
 }
 
-int pktd__cap_inet_drops(pktd_cap *c)
+/* Statistics: the kernel keeps only the drop count; received packets are
+ * counted as they are read. */
+static int inet_stats(pktd_cap *c, uint64_t *pending)
 {
+    *pending = 0;
     uint32_t mi[SK_MEMINFO_VARS];
     socklen_t len = sizeof mi;
     memset(mi, 0, sizeof mi);
@@ -139,7 +135,7 @@ int pktd__cap_inet_drops(pktd_cap *c)
     return 0;
 }
 
-int pktd__cap_inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     union {
         struct cmsghdr align;
@@ -198,3 +194,16 @@ int pktd__cap_inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
         return 1;
     }
 }
+
+const struct pktd__cap_ops pktd__cap_inet_ops = {
+    .name = "IP layer (AF_INET raw socket)",
+    .linktype = 101, /* LINKTYPE_RAW */
+    .link_layer = 0,   /* raw(7): incoming packets of one protocol only */
+    .kernel_snap = 0,  /* one datagram buffer, no ring to save: cut in user space */
+    .vlan_offload = 0, /* the IP layer has no VLAN tags */
+    .counts_received = 1,
+    .activate = inet_activate,
+    .next = inet_next,
+    .stats = inet_stats,
+    .close = inet_close,
+};

@@ -1,7 +1,9 @@
-/* Live capture: the handle's private layout, shared by capture.c (life cycle,
- * options, errors, statistics), capture_ring.c (AF_PACKET TPACKET_V3/V2
- * ring), capture_inet.c (AF_INET raw socket) and capture_filter.c (kernel
- * filter attachment).  Not installed. */
+/* Live capture: the handle's private layout and the backend interface,
+ * shared by capture.c (generic handle: life cycle, options, errors, waiting,
+ * statistics), the backends capture_ring.c (AF_PACKET TPACKET_V3/V2 ring)
+ * and capture_inet.c (AF_INET raw socket), and capture_filter.c (kernel
+ * filter attachment).  Not installed.  doc/design.md, "Capture backends",
+ * says how to add a backend. */
 #ifndef PKTD_CAPTURE_INT_H
 #define PKTD_CAPTURE_INT_H
 
@@ -13,6 +15,7 @@
 #include <net/if.h>
 
 #include <pktdecode/capture.h>
+#include <pktdecode/error.h>
 
 #include "capture_bpf.h"
 
@@ -24,6 +27,20 @@
  * and two VLAN tags.  Bigger (GRO/BIG TCP) packets are cut by the kernel,
  * with their wire length kept. */
 #define PKTD_CAP_MAX_PKT (65535u + 14u + 8u + 4u)
+
+struct pktd__cap_ops;
+
+/* Test hooks: a handle's pointer to them is NULL except in the tests that
+ * set it (pktd__cap_test_hooks), so none of their fields are in the handle. */
+struct pktd__cap_hooks {
+    size_t fail_ring_above;   /* pretend PACKET_RX_RING fails above this size (0: off) */
+    size_t totalram;          /* pretend the machine has this much memory (0: off) */
+    /* Called when a TPACKET_V3 block or V2 frame passes to user space,
+     * before the library reads anything in it: the fault tests corrupt
+     * what the kernel wrote. */
+    void (*ring_ready)(void *arg, uint8_t *area, size_t len, uint32_t version);
+    void *arg;
+};
 
 struct pktd_cap {
     /* ---- options (create .. activate) ---- */
@@ -53,11 +70,11 @@ struct pktd_cap {
     uint32_t expr_snaplen;    /* snap length it was compiled with */
 
     /* ---- state ---- */
+    const struct pktd__cap_ops *ops; /* the active backend, NULL while inactive */
     int active;
     int fd;
     int efd;                  /* eventfd for pktd_cap_breakloop() */
     atomic_int brk;           /* break requested */
-    uint32_t linktype;
     int ifindex;              /* 0 = all */
     int lo_ifindex;           /* loopback's index in this namespace, 0 if none */
     size_t buf_actual;
@@ -66,17 +83,19 @@ struct pktd_cap {
      * ring frame stamped at or before this time (ns). */
     uint64_t refilter_until_ns;
 
-    /* ---- AF_PACKET ring ---- */
-    uint32_t version;         /* 2 or 3 */
+    /* ---- AF_PACKET ring (capture_ring.c) ---- */
+    uint32_t version;         /* 2 or 3; 0 while inactive or with another backend */
     uint8_t *map;
     size_t map_len;
     uint32_t block_size, block_nr, frame_size, frame_nr;
     uint32_t cur;             /* V3: current block; V2: current frame */
     int holding;              /* the current block/frame belongs to us */
     uint8_t *next_pkt;        /* V3: next packet header in the current block */
+    uint8_t *blk_end;         /* V3: end of the current block */
     uint32_t pkts_left;       /* V3: packets after next_pkt in the current block */
+    uint32_t blk_max_pkts;    /* V3: most packets a block of block_size can hold */
 
-    /* ---- AF_INET ---- */
+    /* ---- AF_INET raw socket (capture_inet.c) ---- */
     uint8_t *rxbuf;           /* one datagram */
     size_t rxbuf_len;
     uint32_t inet_drops_seen; /* last cumulative socket drop count read */
@@ -87,18 +106,61 @@ struct pktd_cap {
     uint32_t ifidx;
     uint32_t pkttype;
 
+    /* A failure that ends the capture (a corrupt ring): pktd_cap_next()
+     * and pktd_cap_dispatch() return it from then on; 0 = none. */
+    int failed;
+
     /* ---- statistics (running totals) ---- */
     uint64_t st_received;
     uint64_t st_dropped;
     uint64_t st_delivered;
     uint64_t st_filtered;
 
-    /* ---- test hooks (tests/check_capture.c only) ---- */
-    size_t test_fail_ring_above; /* pretend PACKET_RX_RING fails above this size */
-    size_t test_totalram;        /* pretend the machine has this much memory */
+    const struct pktd__cap_hooks *hooks; /* NULL outside the tests */
 
-    char errmsg[256];
+    char errmsg[PKTD_ERRBUF_SIZE];
 };
+
+/* One capture backend: the socket kind, its link type and what differs
+ * between backends.  The generic code (capture.c, capture_filter.c) reaches
+ * a backend only through this table, chosen by pktd__cap_backend() and kept
+ * in c->ops at activation. */
+struct pktd__cap_ops {
+    const char *name;         /* for messages: "AF_PACKET ring" */
+    uint32_t linktype;        /* LINKTYPE_* of the packets handed out */
+    /* The socket sees both directions at the link layer: the kernel filter
+     * gets the direction prefix, and promiscuous mode, fanout and direction
+     * apply (else activation warns that they are ignored). */
+    uint8_t link_layer;
+    /* Without a user filter the kernel filter still cuts packets to the
+     * snap length (saves buffer space). */
+    uint8_t kernel_snap;
+    /* The kernel removes VLAN tags before the filter runs: programs testing
+     * "vlan" run in user space on the re-tagged frame. */
+    uint8_t vlan_offload;
+    /* The library counts received packets itself, so packets drained from
+     * the socket at a filter change count as received and filtered. */
+    uint8_t counts_received;
+
+    /* Open c->fd and make it capture; on failure the generic code calls
+     * close.  Returns 0, PKTD_CAP_WARNING or < 0 with c->errmsg set. */
+    int (*activate)(pktd_cap *c);
+    /* The next packet: 1 (data, caplen and c->ts_ns, wire_len, ifidx,
+     * pkttype set), 0 timeout, or < 0.  Waits with pktd__cap_wait(). */
+    int (*next)(pktd_cap *c, const uint8_t **data, size_t *caplen);
+    /* Add the kernel's counts since the last call into c->st_*; set
+     * *pending to the packets queued but not yet read.  0 or < 0. */
+    int (*stats)(pktd_cap *c, uint64_t *pending);
+    /* Free what activate set up, except c->fd (closed by the caller). */
+    void (*close)(pktd_cap *c);
+};
+
+extern const struct pktd__cap_ops pktd__cap_ring_ops; /* capture_ring.c */
+extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
+
+/* The backend the handle's options select (capture.c): the only place that
+ * knows every backend. */
+const struct pktd__cap_ops *pktd__cap_backend(const pktd_cap *c);
 
 /* Record an error message and return @p code.  The message is formatted
  * first, so arguments may point into errmsg itself. */
@@ -117,22 +179,10 @@ int pktd__cap_wait(pktd_cap *c);
 /* Consume a pending break request: PKTD_E_BREAK if there was one, else 0. */
 int pktd__cap_take_break(pktd_cap *c);
 
-/* AF_PACKET ring (capture_ring.c). */
-int pktd__cap_ring_activate(pktd_cap *c);
-int pktd__cap_ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen);
-void pktd__cap_ring_release(pktd_cap *c);
-uint64_t pktd__cap_ring_pending(const pktd_cap *c);
-void pktd__cap_ring_close(pktd_cap *c);
-/* Ring geometry for a request (exposed for the unit tests). */
+/* Ring geometry for a request (capture_ring.c, exposed for the unit tests). */
 int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
                             uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
                             uint32_t *frame_nr);
-
-/* AF_INET raw socket (capture_inet.c). */
-int pktd__cap_inet_activate(pktd_cap *c);
-int pktd__cap_inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen);
-void pktd__cap_inet_close(pktd_cap *c);
-int pktd__cap_inet_drops(pktd_cap *c);
 
 /* Kernel filter (capture_filter.c): build the program for the handle's
  * direction and user filter and attach it; with @p drain, first reject
@@ -143,7 +193,8 @@ int pktd__cap_filter_reject_all(pktd_cap *c);
 /* Recompile a filter expression if the mode or snap length changed since. */
 int pktd__cap_filter_refresh(pktd_cap *c);
 
-/* Test hooks, reachable only by the internal unit tests. */
-void pktd__cap_test_ring_limits(pktd_cap *c, size_t fail_above, size_t totalram);
+/* Install test hooks (NULL removes them); only the internal tests call it.
+ * The hooks must outlive their use by the handle. */
+void pktd__cap_test_hooks(pktd_cap *c, const struct pktd__cap_hooks *hooks);
 
 #endif /* PKTD_CAPTURE_INT_H */

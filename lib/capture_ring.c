@@ -37,6 +37,16 @@
 /* Block descriptor header size, as the kernel's BLK_PLUS_PRIV(0). */
 #define BLK_HDR_LEN ((sizeof(struct tpacket_block_desc) + 7u) & ~7u)
 
+/* The least a packet takes in the ring, and the least MAC offset the kernel
+ * gives (tpacket_rcv: header, sockaddr_ll, then our reserve): offsets the
+ * kernel writes are checked against these and the block or frame end. */
+#define V3_PKT_MIN ((uint32_t)TPACKET3_HDRLEN)
+#define V3_MAC_MIN ((uint32_t)TPACKET3_HDRLEN + PKTD_CAP_VLAN_LEN)
+#define V2_MAC_MIN ((uint32_t)TPACKET2_HDRLEN + PKTD_CAP_VLAN_LEN)
+/* A packet header offset must keep the header aligned (the kernel aligns to
+ * TPACKET_ALIGNMENT; the struct needs only this). */
+#define V3_HDR_MISALIGNED(off) (((off) & (_Alignof(struct tpacket3_hdr) - 1u)) != 0)
+
 static size_t page_size(void)
 {
     long p = sysconf(_SC_PAGESIZE);
@@ -115,8 +125,8 @@ static int loopback_index(pktd_cap *c)
 
 static size_t machine_memory(const pktd_cap *c)
 {
-    if (c->test_totalram != 0)
-        return c->test_totalram;
+    if (c->hooks != NULL && c->hooks->totalram != 0)
+        return c->hooks->totalram;
     struct sysinfo si;
     if (sysinfo(&si) != 0)
         return 0;
@@ -180,7 +190,8 @@ static int create_ring(pktd_cap *c)
             r.req3.tp_retire_blk_tov = c->block_tmo_ms; /* 0: the kernel chooses */
         size_t bytes = (size_t)bs * bn;
         int err;
-        if (c->test_fail_ring_above != 0 && bytes > c->test_fail_ring_above) {
+        if (c->hooks != NULL && c->hooks->fail_ring_above != 0 &&
+            bytes > c->hooks->fail_ring_above) {
             err = ENOMEM; /* unit tests: pretend the kernel ran out of memory */
         } else if (setsockopt(c->fd, SOL_PACKET, PACKET_RX_RING, &r,
                               c->version == 3 ? sizeof r.req3 : sizeof r.req) == 0) {
@@ -216,14 +227,13 @@ static int create_ring(pktd_cap *c)
     return 0;
 }
 
-int pktd__cap_ring_activate(pktd_cap *c)
+static int ring_activate(pktd_cap *c)
 {
     int warning = 0;
     c->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (c->fd < 0)
         return pktd__cap_fail_sys(c, -errno, "socket(AF_PACKET, SOCK_RAW)");
     c->ifindex = 0;
-    c->linktype = 1; /* LINKTYPE_ETHERNET */
     int rc;
     if (c->device[0] != '\0') {
         int hatype = 0;
@@ -265,6 +275,8 @@ int pktd__cap_ring_activate(pktd_cap *c)
     c->holding = 0;
     c->pkts_left = 0;
     c->next_pkt = NULL;
+    c->blk_end = NULL;
+    c->blk_max_pkts = c->version == 3 ? (uint32_t)((c->block_size - BLK_HDR_LEN) / V3_PKT_MIN) : 0;
 
     if (c->promisc && c->ifindex != 0) {
         struct packet_mreq mr;
@@ -317,7 +329,7 @@ int pktd__cap_ring_activate(pktd_cap *c)
     return warning ? PKTD_CAP_WARNING : 0;
 }
 
-void pktd__cap_ring_close(pktd_cap *c)
+static void ring_close(pktd_cap *c)
 {
     if (c->map != NULL)
         munmap(c->map, c->map_len);
@@ -348,7 +360,7 @@ static void store_release(volatile uint32_t *p, uint32_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-void pktd__cap_ring_release(pktd_cap *c)
+static void ring_release(pktd_cap *c)
 {
     if (!c->holding)
         return;
@@ -463,11 +475,59 @@ drop:
     return 0;
 }
 
+/* The kernel-written ring holds an impossible offset or count: stop the
+ * capture (pktd_cap_next() returns the error from now on) rather than read
+ * outside the block or frame.  Out of line: never taken. */
+static __attribute__((noinline, cold)) int corrupt(pktd_cap *c, const char *field, uint64_t value,
+                                                   const char *limit, uint64_t bound)
+{
+    c->failed = pktd__cap_fail(c, PKTD_E_MALFORMED,
+                               "corrupted TPACKET_V%u ring on %s (%s %u): %s %llu is out of "
+                               "range (%s: %llu); capture stopped",
+                               c->version, c->device[0] ? c->device : "all interfaces",
+                               c->version == 3 ? "block" : "frame", c->cur, field,
+                               (unsigned long long)value, limit, (unsigned long long)bound);
+    c->pkts_left = 0;
+    return c->failed;
+}
+
+/* Which of a V3 packet's offsets is out of range (room: bytes from its
+ * header to the block end). */
+static __attribute__((noinline, cold)) int corrupt_v3_pkt(pktd_cap *c, uint32_t mac, uint32_t snap,
+                                                          uint32_t room)
+{
+    if (mac < V3_MAC_MIN)
+        return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V3_MAC_MIN);
+    if (mac > room)
+        return corrupt(c, "tp_mac", mac, "bytes left in the block", room);
+    return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the block", room - mac);
+}
+
+/* Take the current block: its packet count and first offset must fit. */
+static int take_block(pktd_cap *c, struct tpacket_block_desc *bd)
+{
+    uint8_t *base = (uint8_t *)bd;
+    if (pktd_unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
+        c->hooks->ring_ready(c->hooks->arg, base, c->block_size, 3);
+    c->holding = 1;
+    uint32_t n = bd->hdr.bh1.num_pkts;
+    uint32_t first = bd->hdr.bh1.offset_to_first_pkt;
+    if (pktd_unlikely(n > c->blk_max_pkts))
+        return corrupt(c, "num_pkts", n, "a block holds at most", c->blk_max_pkts);
+    if (pktd_unlikely(n > 0 && (first < BLK_HDR_LEN || first > c->block_size - V3_PKT_MIN ||
+                                V3_HDR_MISALIGNED(first))))
+        return corrupt(c, "offset_to_first_pkt", first, "block size", c->block_size);
+    c->pkts_left = n;
+    c->next_pkt = base + first;
+    c->blk_end = base + c->block_size;
+    return 0;
+}
+
 static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
         if (c->holding && c->pkts_left == 0)
-            pktd__cap_ring_release(c);
+            ring_release(c);
         if (!c->holding) {
             struct tpacket_block_desc *bd = block_at(c, c->cur);
             if (!(load_acquire(&bd->hdr.bh1.block_status) & TP_STATUS_USER)) {
@@ -476,24 +536,38 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
                     return rc;
                 continue;
             }
-            c->holding = 1;
-            c->pkts_left = bd->hdr.bh1.num_pkts;
-            c->next_pkt = (uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+            int rc = take_block(c, bd);
+            if (rc != 0)
+                return rc;
             continue;
         }
-        struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)c->next_pkt;
-        c->pkts_left--;
-        c->next_pkt = c->pkts_left > 0 ? c->next_pkt + h->tp_next_offset : NULL;
+        /* next_pkt is at least V3_PKT_MIN bytes before the block end (checked
+         * when it was set), so the header and sockaddr_ll are inside.  The
+         * packet must be too; one branch each in the usual case (which
+         * field is wrong is worked out only on failure). */
+        uint8_t *p = c->next_pkt;
+        struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)p;
+        size_t room = (size_t)(c->blk_end - p); /* >= V3_PKT_MIN */
+        uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
+        if (pktd_unlikely(mac < V3_MAC_MIN || (uint64_t)mac + snap > room))
+            return corrupt_v3_pkt(c, mac, snap, (uint32_t)room);
+        if (--c->pkts_left > 0) {
+            uint32_t next = h->tp_next_offset;
+            if (pktd_unlikely(next > room - V3_PKT_MIN || next < V3_PKT_MIN ||
+                              V3_HDR_MISALIGNED(next)))
+                return corrupt(c, "tp_next_offset", next, "bytes left in the block", room);
+            c->next_pkt = p + next;
+        }
         struct ring_pkt r = {
             .hdr = (uint8_t *)h,
             .sll = (const struct sockaddr_ll *)(const void *)((uint8_t *)h +
                                                              TPACKET_ALIGN(sizeof *h)),
             .status = h->tp_status,
             .len = h->tp_len,
-            .snaplen = h->tp_snaplen,
+            .snaplen = snap,
             .sec = h->tp_sec,
             .nsec = h->tp_nsec,
-            .mac = h->tp_mac,
+            .mac = (uint16_t)mac,
             .net = h->tp_net,
             .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
             .vlan_tpid = h->hv1.tp_vlan_tpid,
@@ -506,7 +580,7 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
 static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
-        pktd__cap_ring_release(c);
+        ring_release(c);
         struct tpacket2_hdr *h = frame_at(c, c->cur);
         uint32_t status = load_acquire(&h->tp_status);
         if (!(status & TP_STATUS_USER)) {
@@ -515,17 +589,27 @@ static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
                 return rc;
             continue;
         }
+        if (pktd_unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
+            c->hooks->ring_ready(c->hooks->arg, (uint8_t *)h, c->frame_size, 2);
         c->holding = 1;
+        uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
+        if (pktd_unlikely(mac < V2_MAC_MIN))
+            return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V2_MAC_MIN);
+        if (pktd_unlikely(mac > c->frame_size))
+            return corrupt(c, "tp_mac", mac, "frame size", c->frame_size);
+        if (pktd_unlikely(snap > c->frame_size - mac))
+            return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the frame",
+                           c->frame_size - mac);
         struct ring_pkt r = {
             .hdr = (uint8_t *)h,
             .sll = (const struct sockaddr_ll *)(const void *)((uint8_t *)h +
                                                              TPACKET_ALIGN(sizeof *h)),
             .status = status,
             .len = h->tp_len,
-            .snaplen = h->tp_snaplen,
+            .snaplen = snap,
             .sec = h->tp_sec,
             .nsec = h->tp_nsec,
-            .mac = h->tp_mac,
+            .mac = (uint16_t)mac,
             .net = h->tp_net,
             .vlan_tci = h->tp_vlan_tci,
             .vlan_tpid = h->tp_vlan_tpid,
@@ -535,12 +619,13 @@ static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
     }
 }
 
-int pktd__cap_ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
 {
     return c->version == 3 ? next_v3(c, data, caplen) : next_v2(c, data, caplen);
 }
 
-uint64_t pktd__cap_ring_pending(const pktd_cap *c)
+/* Packets in the ring not yet handed out. */
+static uint64_t ring_pending(const pktd_cap *c)
 {
     uint64_t n = 0;
     if (c->map == NULL)
@@ -578,3 +663,33 @@ uint64_t pktd__cap_ring_pending(const pktd_cap *c)
     }
     return n;
 }
+
+static int ring_stats(pktd_cap *c, uint64_t *pending)
+{
+    /* Count the ring first: a packet arriving in between is then counted
+     * as received and not yet as pending, never the other way round. */
+    *pending = ring_pending(c);
+    struct tpacket_stats_v3 st;
+    socklen_t len = sizeof st;
+    memset(&st, 0, sizeof st);
+    if (getsockopt(c->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0)
+        return pktd__cap_fail_sys(c, -errno, "getsockopt(PACKET_STATISTICS)");
+    /* The kernel resets its counters on every read and has already added
+     * the drops into tp_packets. */
+    c->st_received += st.tp_packets;
+    c->st_dropped += st.tp_drops;
+    return 0;
+}
+
+const struct pktd__cap_ops pktd__cap_ring_ops = {
+    .name = "AF_PACKET ring",
+    .linktype = 1, /* LINKTYPE_ETHERNET */
+    .link_layer = 1,
+    .kernel_snap = 1,
+    .vlan_offload = 1,
+    .counts_received = 0, /* the kernel counts (PACKET_STATISTICS) */
+    .activate = ring_activate,
+    .next = ring_next,
+    .stats = ring_stats,
+    .close = ring_close,
+};

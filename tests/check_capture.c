@@ -391,10 +391,20 @@ END_TEST
 START_TEST(test_setters)
 {
     pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(NULL, "lo"), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_create(&c, "a-name-longer-than-15"), PKTD_E_INVALID_ARGUMENT);
+    char errbuf[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd_cap_create(NULL, "lo", NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_cap_create(NULL, "lo", errbuf), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(errbuf, "pktd_cap_create"));
+    ck_assert_int_eq(pktd_cap_create(&c, "a-name-longer-than-15", NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(c);
-    ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
+    /* The first message says what was wrong. */
+    ck_assert_int_eq(pktd_cap_create(&c, "a-name-longer-than-15", errbuf),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(errbuf, "longer than 15 bytes"));
+    ck_assert_int_eq(pktd_cap_create(&c, NULL, errbuf), 0);
+    ck_assert_str_eq(errbuf, "");
+    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
     ck_assert_str_eq(pktd_cap_errmsg(c), "");
     ck_assert_uint_eq(pktd_cap_snaplen(c), PKTD_CAP_DEFAULT_SNAPLEN);
     ck_assert_uint_eq(pktd_cap_linktype(c), PKTD_LINKTYPE_ETHERNET);

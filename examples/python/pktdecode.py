@@ -201,7 +201,7 @@ _PROTOTYPES = [
     ("pktd_writer_bytes", c_uint64, [_H]),
     ("pktd_writer_packets", c_uint64, [_H]),
     # live capture
-    ("pktd_cap_create", c_int, [POINTER(_H), c_char_p]),
+    ("pktd_cap_create", c_int, [POINTER(_H), c_char_p, c_char_p]),
     ("pktd_cap_close", None, [_H]),
     ("pktd_cap_set_ip_protocol", c_int, [_H, c_uint32]),
     ("pktd_cap_set_snaplen", c_int, [_H, c_uint32]),
@@ -214,13 +214,13 @@ _PROTOTYPES = [
     ("pktd_cap_set_direction", c_int, [_H, c_uint32]),
     ("pktd_cap_set_fanout", c_int, [_H, c_uint32, c_uint32]),
     ("pktd_cap_set_nonblock", c_int, [_H, c_int]),
-    ("pktd_cap_set_filter_bpf", c_int, [_H, _BUF, c_size_t]),
+    ("pktd_cap_set_filter_bpf", c_int, [_H, _BUF, c_uint32]),
     ("pktd_cap_set_filter_text", c_int, [_H, c_char_p]),
     ("pktd_cap_set_filter_expr", c_int, [_H, c_char_p, c_int]),
     ("pktd_cap_expr_available", c_int, []),
     ("pktd_cap_activate", c_int, [_H]),
     ("pktd_cap_next", c_int, [_H, _OUTPTR, _OUTSIZE]),
-    ("pktd_cap_dispatch", c_int, [_H, c_int32, CAP_HANDLER, c_void_p]),
+    ("pktd_cap_dispatch", c_int, [_H, c_uint32, CAP_HANDLER, c_void_p]),
     ("pktd_cap_breakloop", None, [_H]),
     ("pktd_cap_fd", c_int, [_H]),
     ("pktd_cap_ts_ns", c_uint64, [_H]),
@@ -376,6 +376,7 @@ del _i, _n
 # Macros of the public headers (values, not functionality); the test suite
 # compares every one with the headers.
 PACKET_SIZE = 256
+ERRBUF_SIZE = 256
 LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL2 = 1, 101, 113, 228, 276
 F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0x8
 F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
@@ -1068,8 +1069,10 @@ class Capture(_Handle):
 
     def __init__(self, device=None):
         super().__init__()
-        _check(lib.pktd_cap_create(byref(self._h), None if device is None else os.fsencode(device)),
-               "pktd_cap_create(%s)" % (device or "any"))
+        errbuf = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_cap_create(byref(self._h), None if device is None else os.fsencode(device),
+                                   errbuf),
+               "pktd_cap_create(%s)" % (device or "any"), lambda: _s(errbuf.value))
 
     def _errmsg(self):
         return _s(lib.pktd_cap_errmsg(self._h)) if self._h else ""
@@ -1184,11 +1187,12 @@ class Capture(_Handle):
 
     def dispatch(self, callback, max_packets=0):
         """pktd_cap_dispatch(): callback(data: bytes, wire_len, ts_ns) for each
-        ready packet; a true return value stops the batch.  Returns the count."""
+        ready packet, at most max_packets (0: all ready); a true return value
+        stops the batch.  Returns the count."""
         def handler(user, data, caplen, wire_len, ts_ns):
             return 1 if callback(_at(data, caplen), wire_len, ts_ns) else 0
         cb = CAP_HANDLER(handler)
-        return self._call("pktd_cap_dispatch", max_packets, cb, None)
+        return self._call("pktd_cap_dispatch", max(0, max_packets), cb, None)
 
     def breakloop(self):
         """pktd_cap_breakloop(): any thread may call it."""

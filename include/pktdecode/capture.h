@@ -52,6 +52,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pktdecode/error.h>
 #include <pktdecode/export.h>
 
 PKTD_BEGIN_DECLS
@@ -143,11 +144,14 @@ typedef int (*pktd_cap_handler)(void *user, const uint8_t *data, size_t caplen, 
  * @param out    receives the handle; set to NULL on failure.
  * @param device interface name, or NULL, "" or "any" for all interfaces
  *               (link layer: every interface; IP layer: no binding).
+ * @param errbuf NULL, or at least #PKTD_ERRBUF_SIZE bytes that receive, on
+ *               failure, a sentence saying what failed and why ("" on
+ *               success).  Later failures: pktd_cap_errmsg().
  * @return 0; PKTD_E_INVALID_ARGUMENT (NULL @p out, name longer than 15
  *         bytes); -ENOMEM; `-errno` from eventfd().
  * @since 1.0
  */
-PKTD_API int pktd_cap_create(pktd_cap **out, const char *device) PKTD_WUR;
+PKTD_API int pktd_cap_create(pktd_cap **out, const char *device, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Close the socket, unmap the ring, free the handle.
@@ -165,7 +169,7 @@ PKTD_API void pktd_cap_close(pktd_cap *c);
  * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE after activation.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol);
+PKTD_API int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol) PKTD_WUR;
 
 /**
  * @brief Largest number of bytes kept per packet.
@@ -174,7 +178,7 @@ PKTD_API int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol);
  * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen);
+PKTD_API int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen) PKTD_WUR;
 
 /**
  * @brief Promiscuous mode (off by default), through PACKET_ADD_MEMBERSHIP so
@@ -185,7 +189,7 @@ PKTD_API int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen);
  * @return 0; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_promisc(pktd_cap *c, int on);
+PKTD_API int pktd_cap_set_promisc(pktd_cap *c, int on) PKTD_WUR;
 
 /**
  * @brief Ring size (link layer) or socket receive buffer size (IP layer).
@@ -201,7 +205,7 @@ PKTD_API int pktd_cap_set_promisc(pktd_cap *c, int on);
  *         kernel (more than 2^32 - 1 frames or blocks); PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes);
+PKTD_API int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes) PKTD_WUR;
 
 /**
  * @brief TPACKET_V3 block timeout: a partly filled block is handed over
@@ -212,7 +216,7 @@ PKTD_API int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes);
  * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms);
+PKTD_API int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms) PKTD_WUR;
 
 /**
  * @brief How long pktd_cap_next() and pktd_cap_dispatch() wait for a packet.
@@ -222,7 +226,7 @@ PKTD_API int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms);
  * @return 0; PKTD_E_INVALID_ARGUMENT for values below -1; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_timeout(pktd_cap *c, int32_t ms);
+PKTD_API int pktd_cap_set_timeout(pktd_cap *c, int32_t ms) PKTD_WUR;
 
 /**
  * @brief Immediate mode: every packet is readable as soon as it arrives
@@ -239,7 +243,7 @@ PKTD_API int pktd_cap_set_timeout(pktd_cap *c, int32_t ms);
  * @return 0; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_immediate(pktd_cap *c, int on);
+PKTD_API int pktd_cap_set_immediate(pktd_cap *c, int on) PKTD_WUR;
 
 /**
  * @brief Force a ring version (for tests and old kernels).
@@ -249,7 +253,7 @@ PKTD_API int pktd_cap_set_immediate(pktd_cap *c, int on);
  * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version);
+PKTD_API int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version) PKTD_WUR;
 
 /**
  * @brief Which packets to capture: received, sent or both.
@@ -264,7 +268,7 @@ PKTD_API int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version);
  * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_direction(pktd_cap *c, uint32_t dir);
+PKTD_API int pktd_cap_set_direction(pktd_cap *c, uint32_t dir) PKTD_WUR;
 
 /**
  * @brief Join a PACKET_FANOUT group: handles (in this or other processes)
@@ -283,7 +287,7 @@ PKTD_API int pktd_cap_set_direction(pktd_cap *c, uint32_t dir);
  * @return 0; PKTD_E_INVALID_ARGUMENT; PKTD_E_BAD_STATE.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group);
+PKTD_API int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group) PKTD_WUR;
 
 /**
  * @brief Non-blocking reads: pktd_cap_next() and pktd_cap_dispatch() return
@@ -293,12 +297,12 @@ PKTD_API int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group);
  * @return 0; PKTD_E_INVALID_ARGUMENT for NULL.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_nonblock(pktd_cap *c, int on);
+PKTD_API int pktd_cap_set_nonblock(pktd_cap *c, int on) PKTD_WUR;
 
 /**
  * @brief Kernel filter from classic BPF instructions.
  *
- * @p prog holds @p count 8-byte instructions, each laid out as the kernel's
+ * @p prog holds @p count 8-byte instructions (8 * @p count bytes), each laid out as the kernel's
  * `struct sock_filter` in host byte order: uint16 code, uint8 jt, uint8 jf,
  * uint32 k (tcpdump -dd prints them).  The program is checked with the
  * kernel's rules for classic BPF (valid opcodes, known ancillary offsets,
@@ -317,7 +321,7 @@ PKTD_API int pktd_cap_set_nonblock(pktd_cap *c, int on);
  *         an active handle; -ENOMEM.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t count);
+PKTD_API int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count) PKTD_WUR;
 
 /**
  * @brief Kernel filter from the text `tcpdump -ddd` prints: the instruction
@@ -329,7 +333,7 @@ PKTD_API int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, size_t co
  *         (errmsg names the line).
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_filter_text(pktd_cap *c, const char *text);
+PKTD_API int pktd_cap_set_filter_text(pktd_cap *c, const char *text) PKTD_WUR;
 
 /**
  * @brief Kernel filter from a tcpdump filter expression, compiled by
@@ -349,7 +353,7 @@ PKTD_API int pktd_cap_set_filter_text(pktd_cap *c, const char *text);
  *         PKTD_E_UNSUPPORTED when built without libpcap.
  * @since 1.0
  */
-PKTD_API int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize);
+PKTD_API int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize) PKTD_WUR;
 
 /**
  * @brief Whether pktd_cap_set_filter_expr() is available (built with libpcap).
@@ -384,6 +388,9 @@ PKTD_API int pktd_cap_activate(pktd_cap *c) PKTD_WUR;
  * @return 1 for a packet; 0 when the timeout expired or, non-blocking, none
  *         was ready; PKTD_E_BREAK when pktd_cap_breakloop() was called;
  *         `-errno` (-ENETDOWN when the interface went down or away);
+ *         PKTD_E_MALFORMED when the kernel's ring holds an impossible offset
+ *         or count (errmsg names the field and its value): the capture has
+ *         stopped and every later read returns the same error;
  *         PKTD_E_BAD_STATE before activation.
  * @since 1.0
  */
@@ -397,7 +404,7 @@ PKTD_API int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen) PK
  * (pktd_cap_ifindex() ...) describe the packet during the callback.
  *
  * @param c    an active handle.
- * @param max  most packets to process; 0 or negative: all that are ready.
+ * @param max  most packets to process; 0: all that are ready.
  * @param cb   the callback.
  * @param user passed to @p cb.
  * @return the number of packets processed (0 on timeout); PKTD_E_BREAK when
@@ -406,7 +413,7 @@ PKTD_API int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen) PK
  *         negative codes as pktd_cap_next().
  * @since 1.0
  */
-PKTD_API int pktd_cap_dispatch(pktd_cap *c, int32_t max, pktd_cap_handler cb, void *user) PKTD_WUR;
+PKTD_API int pktd_cap_dispatch(pktd_cap *c, uint32_t max, pktd_cap_handler cb, void *user) PKTD_WUR;
 
 /**
  * @brief Make the current or next wait of pktd_cap_next() /
@@ -425,7 +432,7 @@ PKTD_API void pktd_cap_breakloop(pktd_cap *c);
  * @return the socket descriptor, or PKTD_E_BAD_STATE before activation.
  * @since 1.0
  */
-PKTD_API int pktd_cap_fd(const pktd_cap *c);
+PKTD_API int pktd_cap_fd(const pktd_cap *c) PKTD_WUR;
 
 /** @brief Capture time of the current packet. @param c the handle. @return ns since the epoch. @since 1.0 */
 PKTD_API uint64_t pktd_cap_ts_ns(const pktd_cap *c);
@@ -448,17 +455,20 @@ PKTD_API uint32_t pktd_cap_tpacket_version(const pktd_cap *c);
  * @brief Read the statistics as 64-bit running totals since activation.
  *
  * Fills `stats[i]` for the indexes PKTD_CAP_STAT_* below @p n (more than
- * #PKTD_CAP_STAT_COUNT is fine: the rest is not touched).  When no packet is
+ * #PKTD_CAP_STAT_COUNT is fine: the rest is not touched).  Not a `const`
+ * query: it adds the kernel's counters, which reset on every read, into the
+ * handle's totals.  When no packet is
  * arriving, received = dropped + delivered + filtered + pending exactly.
  *
  * @param c     an active handle.
  * @param stats destination array.
  * @param n     its length.
- * @return the number of counters filled; PKTD_E_BAD_STATE before
- *         activation; `-errno` from getsockopt(PACKET_STATISTICS).
+ * @return the number of counters the library knows (#PKTD_CAP_STAT_COUNT in
+ *         this version; it may grow), whatever @p n is; PKTD_E_BAD_STATE
+ *         before activation; `-errno` from getsockopt(PACKET_STATISTICS).
  * @since 1.0
  */
-PKTD_API int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n);
+PKTD_API int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n) PKTD_WUR;
 
 /**
  * @brief What the last failure (or activation warning) was, naming the

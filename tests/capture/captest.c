@@ -210,7 +210,7 @@ int main(int argc, char **argv)
         default: return 2;
         }
     }
-    int rc = pktd_cap_create(&g_cap, dev);
+    int rc = pktd_cap_create(&g_cap, dev, NULL);
     if (rc != 0)
         die("pktd_cap_create", rc);
     if (proto != 0 && (rc = pktd_cap_set_ip_protocol(g_cap, (uint32_t)proto)) != 0)
@@ -260,7 +260,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "captest: bad -A program\n");
             return 2;
         }
-        if ((rc = pktd_cap_set_filter_bpf(g_cap, prog, n)) != 0)
+        if ((rc = pktd_cap_set_filter_bpf(g_cap, prog, (uint32_t)n)) != 0)
             die("set_filter_bpf", rc);
         free(prog);
     }
@@ -297,8 +297,8 @@ int main(int argc, char **argv)
         while (nanosleep(&d, &d) != 0 && errno == EINTR)
             ;
     }
-    if (nonblock)
-        (void)pktd_cap_set_nonblock(g_cap, 1);
+    if (nonblock && (rc = pktd_cap_set_nonblock(g_cap, 1)) != 0)
+        die("set_nonblock", rc);
 
     uint64_t t0 = mono_ns();
     long change_at = -1;
@@ -342,7 +342,7 @@ int main(int argc, char **argv)
             continue;
         }
         if (use_dispatch) {
-            rc = pktd_cap_dispatch(g_cap, count >= 0 ? (int32_t)(count - (long)x.seen) : 0,
+            rc = pktd_cap_dispatch(g_cap, count >= 0 ? (uint32_t)(count - (long)x.seen) : 0,
                                    on_packet, &x);
             if (rc <= 0)
                 break;

@@ -16,6 +16,12 @@
  *   every ring (simulated through the capture area's test hook, so the
  *   machine's memory is never really exhausted), then reconfiguring the
  *   same handle; a ring cut down to what the kernel gives;
+ * - a corrupt ring: each offset and count the kernel writes into a
+ *   TPACKET_V3 block or V2 frame (num_pkts, offset_to_first_pkt, tp_mac,
+ *   tp_snaplen, tp_next_offset) set out of range through the capture
+ *   area's ring_ready test hook: PKTD_E_MALFORMED naming the field and its
+ *   value, the capture stops, and no packet handed out reaches outside the
+ *   ring mapping;
  * - 10 000 create/activate/close cycles of every handle kind, failed
  *   activations included, with no descriptor or memory growth.
  *
@@ -44,7 +50,7 @@
 
 #include <pktdecode.h>
 
-#include "capture_int.h" /* pktd__cap_test_ring_limits() */
+#include "capture_int.h" /* pktd__cap_test_hooks() */
 #include "resources.h"
 
 #define CYCLES 10000
@@ -114,7 +120,7 @@ static void send_frame(void)
 static pktd_cap *open_cap(const char *dev, uint32_t version, int32_t timeout_ms)
 {
     pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, dev), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, dev, NULL), 0);
     ck_assert_int_eq(pktd_cap_set_tpacket_version(c, version), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
     ck_assert_int_eq(pktd_cap_set_timeout(c, timeout_ms), 0);
@@ -329,7 +335,7 @@ START_TEST(test_eintr)
         pktd_cap *c;
         if (ip) {
             /* IP layer: an AF_INET raw socket; only the timeout is checked. */
-            ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
+            ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
             ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 253), 0);
             ck_assert_int_eq(pktd_cap_set_timeout(c, 300), 0);
             ck_assert_int_eq(pktd_cap_activate(c), 0);
@@ -369,13 +375,24 @@ START_TEST(test_eintr)
 }
 END_TEST
 
+/* The ring-limit test hooks: the kernel refusing rings above a size, or the
+ * machine having little memory (used by one handle at a time). */
+static struct pktd__cap_hooks ring_limit_hooks;
+
+static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+{
+    ring_limit_hooks.fail_ring_above = fail_above;
+    ring_limit_hooks.totalram = totalram;
+    pktd__cap_test_hooks(c, fail_above != 0 || totalram != 0 ? &ring_limit_hooks : NULL);
+}
+
 /* --------------------------------------------------- ring allocation */
 
 START_TEST(test_ring_allocation_failure)
 {
     veth_up();
     pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
     /* No ring can be this large: refused by the setter, handle unharmed. */
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, SIZE_MAX), PKTD_E_TOO_LARGE);
     ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
@@ -383,7 +400,7 @@ START_TEST(test_ring_allocation_failure)
     /* The kernel refuses every ring, two blocks included: -ENOMEM, said
      * plainly, nothing left open. */
     long fds = count_fds();
-    pktd__cap_test_ring_limits(c, 1, 0);
+    ring_limits(c, 1, 0);
     ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
     ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "PACKET_RX_RING"));
     ck_assert_int_eq(pktd_cap_fd(c), PKTD_E_BAD_STATE);
@@ -393,7 +410,7 @@ START_TEST(test_ring_allocation_failure)
         ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
     ck_assert_int_eq(count_fds(), fds);
     /* ... and the same handle, reconfigured, captures. */
-    pktd__cap_test_ring_limits(c, 0, 0);
+    ring_limits(c, 0, 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
     ck_assert_int_eq(pktd_cap_activate(c), 0);
     send_frame();
@@ -402,15 +419,163 @@ START_TEST(test_ring_allocation_failure)
 
     /* The kernel gives less than asked: a smaller ring, a warning, and
      * capture works. */
-    ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
     ck_assert_int_eq(pktd_cap_set_buffer_size(c, 32u << 20), 0);
     ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
-    pktd__cap_test_ring_limits(c, 512u << 10, 0);
+    ring_limits(c, 512u << 10, 0);
     ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
     ck_assert_uint_le(pktd_cap_buffer_size(c), 512u << 10);
     ck_assert_str_ne(pktd_cap_errmsg(c), "");
     send_frame();
     ck_assert_int_eq(next_of_type(c), 1);
+    pktd_cap_close(c);
+    veth_gone();
+}
+END_TEST
+
+/* ------------------------------------------------------ corrupt ring */
+
+struct corruption {
+    uint32_t version;
+    const char *field; /* as the library names it in its message */
+    uint32_t value;
+    int needs_two;     /* the block must hold a second packet */
+};
+
+static const struct corruption corruptions[] = {
+    {3, "num_pkts", 0xffffffffu, 0},
+    {3, "offset_to_first_pkt", 0xfffffff0u, 0},
+    {3, "offset_to_first_pkt", 2, 0},
+    {3, "tp_mac", 0xffff, 0},
+    {3, "tp_mac", 0, 0},
+    {3, "tp_snaplen", 0xfffffff0u, 0},
+    {3, "tp_next_offset", 0xfffffff0u, 1},
+    {3, "tp_next_offset", 0, 1},
+    {3, "tp_next_offset", 0x1002, 1}, /* inside the block, misaligned */
+    {2, "tp_mac", 0xffff, 0},
+    {2, "tp_mac", 0, 0},
+    {2, "tp_snaplen", 0xfffffff0u, 0},
+};
+#define N_CORRUPTIONS (sizeof corruptions / sizeof corruptions[0])
+
+struct corrupter {
+    const struct corruption *k;
+    int done;
+};
+
+/* The ring_ready hook: the kernel has just handed @p area over; write the
+ * bad value where the kernel wrote the good one. */
+static void corrupt_ring(void *arg, uint8_t *area, size_t len, uint32_t version)
+{
+    struct corrupter *x = arg;
+    (void)len;
+    if (x->done || version != x->k->version)
+        return;
+    const char *f = x->k->field;
+    uint32_t v = x->k->value;
+    if (version == 3) {
+        struct tpacket_block_desc *bd = (struct tpacket_block_desc *)(void *)area;
+        if (x->k->needs_two && bd->hdr.bh1.num_pkts < 2)
+            return; /* a block of one packet: wait for the next */
+        struct tpacket3_hdr *h =
+            (struct tpacket3_hdr *)(void *)(area + bd->hdr.bh1.offset_to_first_pkt);
+        if (strcmp(f, "num_pkts") == 0)
+            bd->hdr.bh1.num_pkts = v;
+        else if (strcmp(f, "offset_to_first_pkt") == 0)
+            bd->hdr.bh1.offset_to_first_pkt = v;
+        else if (strcmp(f, "tp_mac") == 0)
+            h->tp_mac = (uint16_t)v;
+        else if (strcmp(f, "tp_snaplen") == 0)
+            h->tp_snaplen = v;
+        else
+            h->tp_next_offset = v;
+    } else {
+        struct tpacket2_hdr *h = (struct tpacket2_hdr *)(void *)area;
+        if (strcmp(f, "tp_mac") == 0)
+            h->tp_mac = (uint16_t)v;
+        else
+            h->tp_snaplen = v;
+    }
+    x->done = 1;
+}
+
+static int count_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                        uint64_t ts_ns)
+{
+    (void)data, (void)caplen, (void)wire_len, (void)ts_ns;
+    ++*(int *)user;
+    return 0;
+}
+
+/* A packet handed out lies inside the ring mapping. */
+static void assert_in_ring(const pktd_cap *c, const uint8_t *d, size_t n, const char *what)
+{
+    uintptr_t lo = (uintptr_t)c->map, hi = lo + c->map_len, p = (uintptr_t)d;
+    ck_assert_msg(p >= lo && p <= hi && n <= hi - p,
+                  "%s: packet of %zu bytes at %p is outside the ring [%p, %p)", what, n,
+                  (const void *)d, (const void *)c->map, (const void *)(c->map + c->map_len));
+}
+
+START_TEST(test_corrupt_ring)
+{
+    const struct corruption *k = &corruptions[_i];
+    char what[96];
+    snprintf(what, sizeof what, "TPACKET_V%u, %s = %u", k->version, k->field, k->value);
+    veth_up();
+    pktd_cap *c;
+    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
+    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, k->version), 0);
+    /* Small slots (16 KiB blocks, 224-byte frames): every bad offset
+     * above points past its block or frame. */
+    ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
+    ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
+    ck_assert_int_eq(pktd_cap_set_timeout(c, 500), 0);
+    if (k->version == 2)
+        ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
+    else
+        ck_assert_int_eq(pktd_cap_set_block_timeout(c, 100), 0);
+    ck_assert_int_eq(pktd_cap_activate(c), 0);
+    struct corrupter x = {k, 0};
+    const struct pktd__cap_hooks hooks = {.ring_ready = corrupt_ring, .arg = &x};
+    pktd__cap_test_hooks(c, &hooks);
+
+    /* Three frames at once usually share a V3 block; retry until the hook
+     * has corrupted a slot. */
+    const uint8_t *d;
+    size_t n;
+    int rc = 0;
+    for (int round = 0; !x.done; round++) {
+        ck_assert_msg(round < 20, "%s: no slot to corrupt after 20 rounds", what);
+        for (int j = 0; j < 3; j++)
+            send_frame();
+        while ((rc = pktd_cap_next(c, &d, &n)) == 1 && !x.done)
+            assert_in_ring(c, d, n, what);
+        if (!x.done)
+            ck_assert_msg(rc == 0, "%s: before the corruption: %d %s", what, rc,
+                          pktd_cap_errmsg(c));
+    }
+    /* Packets before the bad offset may still come out, inside the ring;
+     * then the error. */
+    for (int j = 0; rc == 1 && j < 4; j++) {
+        assert_in_ring(c, d, n, what);
+        rc = pktd_cap_next(c, &d, &n);
+    }
+    if (rc == 1)
+        assert_in_ring(c, d, n, what);
+    ck_assert_msg(rc == PKTD_E_MALFORMED, "%s: %d (%s) %s", what, rc, pktd_err_name(rc),
+                  pktd_cap_errmsg(c));
+    char value[16];
+    snprintf(value, sizeof value, " %u ", k->value);
+    ck_assert_msg(strstr(pktd_cap_errmsg(c), k->field) != NULL &&
+                      strstr(pktd_cap_errmsg(c), value) != NULL,
+                  "%s: message names neither field nor value: %s", what, pktd_cap_errmsg(c));
+    printf("%s: %s\n", what, pktd_cap_errmsg(c));
+    /* The capture has stopped: more frames change nothing. */
+    send_frame();
+    ck_assert_int_eq(pktd_cap_next(c, &d, &n), PKTD_E_MALFORMED);
+    int delivered = 0;
+    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_packet, &delivered), PKTD_E_MALFORMED);
+    ck_assert_int_eq(delivered, 0);
     pktd_cap_close(c);
     veth_gone();
 }
@@ -430,7 +595,7 @@ static void cycle(enum kind k)
     int rc;
     switch (k) {
     case CREATE_ONLY:
-        ck_assert_int_eq(pktd_cap_create(&c, "v0"), 0);
+        ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
         ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
         break;
     case RING_V3:
@@ -444,18 +609,18 @@ static void cycle(enum kind k)
         }
         break;
     case IP_LAYER:
-        ck_assert_int_eq(pktd_cap_create(&c, NULL), 0);
+        ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
         ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 253), 0);
         ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
         rc = pktd_cap_activate(c);
         ck_assert_msg(rc == 0 || rc == PKTD_CAP_WARNING, "%d %s", rc, pktd_cap_errmsg(c));
         break;
     case NO_SUCH_DEVICE:
-        ck_assert_int_eq(pktd_cap_create(&c, "nosuch0"), 0);
+        ck_assert_int_eq(pktd_cap_create(&c, "nosuch0", NULL), 0);
         ck_assert_int_eq(pktd_cap_activate(c), -ENODEV);
         break;
     default:
-        ck_assert_int_eq(pktd_cap_create(&c, "v1"), 0); /* kept down by the test */
+        ck_assert_int_eq(pktd_cap_create(&c, "v1", NULL), 0); /* kept down by the test */
         ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
         ck_assert_int_eq(pktd_cap_activate(c), -ENETDOWN);
         break;
@@ -546,6 +711,7 @@ int main(void)
     tcase_add_test(tc, test_breakloop_then_close);
     tcase_add_test(tc, test_eintr);
     tcase_add_test(tc, test_ring_allocation_failure);
+    tcase_add_loop_test(tc, test_corrupt_ring, 0, (int)N_CORRUPTIONS);
     tcase_add_loop_test(tc, test_cycles, 0, KINDS);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

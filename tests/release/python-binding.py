@@ -332,6 +332,15 @@ with tempfile.TemporaryDirectory() as tmp:
         check(e.code == -errno.ENOENT and e.detail.startswith("open(") and e.detail.endswith(
               "dir.pcap): No such file or directory"), "writer open failure: detail %r" % e.detail)
 
+# A capture handle that cannot be created: the first exception carries the
+# library's sentence (pktd_cap_create's errbuf); no privileges needed.
+try:
+    P.Capture("a-name-longer-than-15")
+    check(False, "an over-long interface name raises")
+except P.PktdError as e:
+    check(e.code == P.E_INVALID_ARGUMENT and "longer than 15 bytes" in e.detail,
+          "Capture(over-long name): PktdError %s %r" % (e.name, e.detail))
+
 # A cut TCP header: a record, not an exception.
 with P.Reader(sample) as r:
     frames = [rec.data for rec in r]
