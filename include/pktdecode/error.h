@@ -24,12 +24,6 @@
 PKTD_BEGIN_DECLS
 
 /**
- * @brief Size of every error-message buffer: the `errbuf` that calls
- *        creating a handle fill on failure, and each handle's own message.
- */
-#define PKTD_ERRBUF_SIZE 256
-
-/**
  * @brief The error table: X(NAME, value, "name", "message").
  *
  * The single source of the codes, their names and messages; the library
