@@ -40,13 +40,13 @@ int privs_drop_setid(const char *prog);
  * keeps no capability either.  Prints why and returns -1 on failure. */
 int privs_become(const char *prog, const struct privs_user *u);
 
-/* For the programs that need nothing privileged once the capture handle is
- * active (pktd-sniff-ip, -tcp, -arp: no file, no -Z): privs_drop_setid(),
- * then clear every capability set (effective, permitted, inheritable,
- * ambient) and set no_new_privs, so that packets are parsed with no
- * privilege whether the program was started by root, set-user-ID root or
- * with file or ambient capabilities.  Prints why and returns -1 on
- * failure. */
+/* For when nothing privileged is left to do (pktd-sniff-ip, -tcp, -arp once
+ * the capture is active; pktd-sniff once its output file is open):
+ * privs_drop_setid(), then clear every capability set (effective,
+ * permitted, inheritable, ambient) and set no_new_privs, so that packets are
+ * parsed with no privilege whether the program was started by root,
+ * set-user-ID root or with file or ambient capabilities.  Prints why and
+ * returns -1 on failure. */
 int privs_give_up_all(const char *prog);
 
 /* Open @p path to write a capture to: created with mode 0644 (less the
