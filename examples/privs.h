@@ -41,7 +41,8 @@ int privs_drop_setid(const char *prog);
 int privs_become(const char *prog, const struct privs_user *u);
 
 /* For when nothing privileged is left to do (pktd-sniff-ip, -tcp, -arp once
- * the capture is active; pktd-sniff once its output file is open):
+ * the capture is active; pktd-sniff and pktd-bench capture once their
+ * output file is open):
  * privs_drop_setid(), then clear every capability set (effective,
  * permitted, inheritable, ambient) and set no_new_privs, so that packets are
  * parsed with no privilege whether the program was started by root,

@@ -212,3 +212,22 @@ expect "$(proc_status "$P")" "0 0 0 0 $NOCAPS 1" "root pktd-sniff (printing): ui
 kill -INT "$P"
 wait "$P" || fail "root pktd-sniff (printing): status $?"
 note "root without -Z: no capability left once capturing, no_new_privs; -w still written"
+
+# ---- root pktd-bench capture: the same while it measures
+ip netns exec "$NSB" "$BENCH" capture -w "$WORK/bench-root.pcap" vB 2 >"$WORK/bench-root" 2>&1 &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+# It prints nothing when ready: wait until it sleeps in poll(), which it
+# reaches only with the capture active and the file open.
+i=0
+until grep -q poll "/proc/$P/wchan" 2>/dev/null; do
+    sleep 0.02
+    i=$((i + 1))
+    [ $i -lt 500 ] || { cat "$WORK/bench-root"; fail "root pktd-bench capture did not start"; }
+done
+expect "$(proc_status "$P")" "0 0 0 0 $NOCAPS 1" "root pktd-bench capture: uids, CapInh CapPrm CapEff CapAmb, NoNewPrivs"
+# shellcheck disable=SC2086
+inA "$SEND" -i vA $AB -k flood -n 3 >/dev/null
+wait "$P" || { cat "$WORK/bench-root"; fail "root pktd-bench capture: status $?"; }
+expect "$(packets "$WORK/bench-root.pcap")" 3 "root pktd-bench capture -w: packets tcpdump reads"
+note "root pktd-bench capture: no capability left while measuring; -w still written"
