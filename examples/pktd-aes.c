@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pktdecode.h>
@@ -97,6 +98,29 @@ static int write_all(int fd, const uint8_t *p, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+/* -out: plaintext after -d, so created readable by its owner only (mode
+ * 0600; an existing file keeps its mode), and as root a symbolic link as
+ * the last component is refused rather than followed: a link planted in a
+ * shared directory would make root overwrite whatever it points to.
+ * Returns the descriptor, or prints why and returns -1. */
+static int open_output(const char *path)
+{
+    int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    if (geteuid() == 0)
+        flags |= O_NOFOLLOW;
+    int fd = open(path, flags, 0600);
+    if (fd >= 0)
+        return fd;
+    int err = errno;
+    struct stat st;
+    if ((flags & O_NOFOLLOW) && err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        fprintf(stderr, "%s: %s: is a symbolic link, not followed when running as root (give "
+                        "the file it points to)\n", prog, path);
+    else
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
+    return -1;
 }
 
 struct job {
@@ -304,12 +328,9 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    if (out_name != NULL) {
-        j.out_fd = open(out_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (j.out_fd < 0) {
-            fprintf(stderr, "%s: %s: %s\n", prog, out_name, strerror(errno));
-            goto out;
-        }
+    if (out_name != NULL && (j.out_fd = open_output(out_name)) < 0) {
+        j.out_fd = STDOUT_FILENO;
+        goto out;
     }
     j.inbuf = malloc(READ_SIZE);
     j.outbuf = malloc(READ_SIZE + AES_BLOCK);

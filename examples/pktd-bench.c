@@ -305,6 +305,15 @@ static int cmd_capture(int argc, char **argv)
             return 1;
         }
     }
+    /* Nothing privileged is left to do: no capability while capturing. */
+    if (privs_give_up_all("pktd-bench") != 0) {
+        if (x.w != NULL && pktd_writer_close(x.w) < 0)
+            fprintf(stderr, "pktd-bench: %s: write failed\n", out_path);
+        if (out_fd >= 0)
+            close(out_fd);
+        pktd_cap_close(cap);
+        return 1;
+    }
     /* The clock starts with the first packet, so the rate is the flood's;
      * without any packet for 30 s the result is 0 packets. */
     uint64_t wait_end = bench_now_ns() + 30000000000u;

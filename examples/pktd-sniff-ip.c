@@ -16,6 +16,7 @@
 
 #include <pktdecode.h>
 
+#include "privs.h"
 #include "sniff.h"
 
 static const char *prog = "pktd-sniff-ip";
@@ -116,6 +117,12 @@ int main(int argc, char **argv)
         rc = pktd_cap_activate(c);
     if (rc < 0) {
         fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+        pktd_cap_close(c);
+        return 1;
+    }
+    /* The socket is open: nothing after this needs a privilege, and the
+     * packets it reads are anyone's to forge. */
+    if (privs_give_up_all(prog) < 0) {
         pktd_cap_close(c);
         return 1;
     }

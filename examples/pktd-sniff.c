@@ -222,6 +222,10 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    /* Socket and file are open: packets are parsed with no capability left
+     * (and no_new_privs), -Z or not, as tcpdump does.  -Z did it already. */
+    if (user == NULL && privs_give_up_all(prog) != 0)
+        return 1;
     sniff_catch_signals(c);
     fprintf(stderr, "%s: listening on %s, link-type %s, snapshot length %u bytes\n", prog,
             iface != NULL ? iface : "any",

@@ -80,12 +80,13 @@ int privs_drop_setid(const char *prog)
 }
 
 /* Empty effective, permitted, inheritable and ambient capability sets, and
- * no_new_privs, so that nothing executed later regains any. */
-static int clear_capabilities(const char *prog, const char *user)
+ * no_new_privs, so that nothing executed later regains any.  @p why starts
+ * the messages ("-Z nobody"). */
+static int clear_capabilities(const char *prog, const char *why)
 {
     /* EINVAL: a kernel older than 4.3 has no ambient set. */
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
-        fprintf(stderr, "%s: -Z %s: prctl(PR_CAP_AMBIENT_CLEAR_ALL): %s\n", prog, user,
+        fprintf(stderr, "%s: %s: prctl(PR_CAP_AMBIENT_CLEAR_ALL): %s\n", prog, why,
                 strerror(errno));
         return -1;
     }
@@ -93,16 +94,23 @@ static int clear_capabilities(const char *prog, const char *user)
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
     memset(data, 0, sizeof data);
     if (syscall(SYS_capset, &hdr, data) != 0) {
-        fprintf(stderr, "%s: -Z %s: capset (clearing every capability): %s\n", prog, user,
+        fprintf(stderr, "%s: %s: capset (clearing every capability): %s\n", prog, why,
                 strerror(errno));
         return -1;
     }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        fprintf(stderr, "%s: -Z %s: prctl(PR_SET_NO_NEW_PRIVS): %s\n", prog, user,
+        fprintf(stderr, "%s: %s: prctl(PR_SET_NO_NEW_PRIVS): %s\n", prog, why,
                 strerror(errno));
         return -1;
     }
     return 0;
+}
+
+int privs_give_up_all(const char *prog)
+{
+    if (privs_drop_setid(prog) < 0)
+        return -1;
+    return clear_capabilities(prog, "giving up privileges after opening the capture");
 }
 
 int privs_become(const char *prog, const struct privs_user *u)
@@ -131,7 +139,9 @@ int privs_become(const char *prog, const struct privs_user *u)
             return -1;
         }
     }
-    return clear_capabilities(prog, u->name);
+    char why[sizeof u->name + 4];
+    snprintf(why, sizeof why, "-Z %s", u->name);
+    return clear_capabilities(prog, why);
 }
 
 int privs_open_output(const char *prog, const char *path)

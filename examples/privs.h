@@ -1,6 +1,6 @@
-/* Privileges of the programs that capture and write files (pktd-sniff,
- * pktd-bench capture): what they give up once the capture socket is open,
- * and how they open the output file.  Not part of the library.
+/* Privileges of the capturing programs (pktd-sniff, pktd-bench capture,
+ * and the seed-parity sniffers): what they give up once the capture socket
+ * is open, and how they open the output file.  Not part of the library.
  *
  * The order every such program follows:
  *   privs_lookup_user()   -Z's user, before any file is touched;
@@ -39,6 +39,16 @@ int privs_drop_setid(const char *prog);
  * changed: a process already running as @p u (e.g. with file capabilities)
  * keeps no capability either.  Prints why and returns -1 on failure. */
 int privs_become(const char *prog, const struct privs_user *u);
+
+/* For when nothing privileged is left to do (pktd-sniff-ip, -tcp, -arp once
+ * the capture is active; pktd-sniff and pktd-bench capture once their
+ * output file is open):
+ * privs_drop_setid(), then clear every capability set (effective,
+ * permitted, inheritable, ambient) and set no_new_privs, so that packets are
+ * parsed with no privilege whether the program was started by root,
+ * set-user-ID root or with file or ambient capabilities.  Prints why and
+ * returns -1 on failure. */
+int privs_give_up_all(const char *prog);
 
 /* Open @p path to write a capture to: created with mode 0644 (less the
  * umask) or truncated, close-on-exec.  While the effective uid is 0 a

@@ -1,6 +1,9 @@
 """What the Python sniffers share (as examples/sniff.c does for the C ones):
-count parsing, the read loop with SIGINT/SIGTERM, the drain of what the ring
-still holds after a signal, and tcpdump's three statistics lines."""
+count parsing, giving up privileges once capturing, the read loop with
+SIGINT/SIGTERM, the drain of what the ring still holds after a signal, and
+tcpdump's three statistics lines."""
+import ctypes
+import errno
 import os
 import select
 import signal
@@ -17,6 +20,38 @@ def parse_count(text):
     if v < 1 or text.strip() != text:
         raise ValueError(text)
     return v
+
+
+def give_up_privileges():
+    """Once the capture is active nothing else needs a privilege, and the
+    packets parsed from then on are anyone's to forge: as the C sniffers do
+    (examples/privs.c), make the real user and group ids the effective and
+    saved ones, clear every capability set (effective, permitted,
+    inheritable, ambient) and set no_new_privs.  OSError when a step
+    fails."""
+    rgid = os.getresgid()[0]
+    ruid = os.getresuid()[0]
+    if set(os.getresgid()) != {rgid}:
+        os.setresgid(rgid, rgid, rgid)
+    if set(os.getresuid()) != {ruid}:
+        os.setresuid(ruid, ruid, ruid)
+    libc = ctypes.CDLL(None, use_errno=True)
+    ul = ctypes.c_ulong
+
+    def fail(what):
+        e = ctypes.get_errno()
+        raise OSError(e, "%s: %s" % (what, os.strerror(e)))
+    # PR_CAP_AMBIENT (47), PR_CAP_AMBIENT_CLEAR_ALL (4); EINVAL: no ambient set (< 4.3)
+    if libc.prctl(47, ul(4), ul(0), ul(0), ul(0)) != 0 and ctypes.get_errno() != errno.EINVAL:
+        fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)")
+
+    class CapHeader(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+    # _LINUX_CAPABILITY_VERSION_3: two {effective, permitted, inheritable} words
+    if libc.capset(ctypes.byref(CapHeader(0x20080522, 0)), (ctypes.c_uint32 * 6)()) != 0:
+        fail("capset (clearing every capability)")
+    if libc.prctl(38, ul(1), ul(0), ul(0), ul(0)) != 0:  # PR_SET_NO_NEW_PRIVS
+        fail("prctl(PR_SET_NO_NEW_PRIVS)")
 
 
 class _Stop(Exception):

@@ -89,7 +89,8 @@ def main(argv):
         cap.set_filter_bpf(ARP_ONLY)
         cap.set_timeout(200)
         cap.activate()
-    except P.PktdError as e:
+        _sniff.give_up_privileges()
+    except (P.PktdError, OSError) as e:
         print("%s: %s: %s" % (PROG, iface or "any", e), file=sys.stderr)
         return 1
     with cap:

@@ -69,7 +69,8 @@ def main(argv):
         cap.set_ip_protocol(6)
         cap.set_timeout(200)
         cap.activate()
-    except P.PktdError as e:
+        _sniff.give_up_privileges()
+    except (P.PktdError, OSError) as e:
         print("%s: %s" % (PROG, e), file=sys.stderr)
         return 1
     with cap:

@@ -16,7 +16,9 @@
 #   STDIN   a file of DIR fed to stdin, or - for none
 #   TARGET  stdout, or the file the program writes (-out)
 #   ERRPAT  an extended regex stderr must match ('.' for spaces), or -
-# and DIR/NAME.want holds the exact bytes TARGET must contain.
+# and DIR/NAME.want holds the exact bytes TARGET must contain.  A TARGET
+# file the program created (umask 022) must have mode 600; when DIR/NAME.same
+# exists it must still hold the bytes of DIR/NAME.same.want afterwards.
 
 set -u
 
@@ -132,6 +134,18 @@ prepare() {
     add s_ctr 0 f65537 stdout - pktd-aes -e -m ctr -K $k24 -iv $iv
     openssl enc -aes-128-cbc -K $k16 -iv $iv -in f4099 -out o_cbc.want
     add o_cbc 0 - o_cbc.got - pktd-aes -e -K $k16 -iv $iv -in f4099 -out o_cbc.got
+    # -out: decrypted plaintext is created 0600, not world-readable; as root
+    # a symbolic link planted where -out points is refused, its target kept.
+    cp f4099 o_dec.want
+    add o_dec 0 - o_dec.got - pktd-aes -d -K $k16 -iv $iv -in o_cbc.want -out o_dec.got
+    if [ "$(id -u)" = 0 ]; then
+        echo secret > o_link.same
+        cp o_link.same o_link.same.want
+        ln -s o_link.same o_link.lnk
+        : > o_link.want
+        add o_link 1 - stdout 'o_link.lnk:.is.a.symbolic.link' \
+            pktd-aes -e -K $k16 -iv $iv -in f17 -out o_link.lnk
+    fi
     # openssl's IV rules: short (or odd) hex is zero-padded, ecb ignores an IV.
     openssl enc -aes-128-cbc -K $k16 -iv 0011 -in f17 -out iv_short.want 2> /dev/null
     add iv_short 0 - stdout 'too.short' pktd-aes -e -K $k16 -iv 0011 -in f17
@@ -154,6 +168,7 @@ verify() {
     set -f # names such as hmac(sha512) and we\ird are not patterns
     pass=0
     fail=0
+    umask 022
     while read -r name status stdin target errpat args; do
         [ -n "$name" ] || continue
         # shellcheck disable=SC2086 # split the arguments on purpose
@@ -180,6 +195,10 @@ verify() {
             why="output differs from the reference"
         elif [ "$errpat" != - ] && ! grep -Eq "$errpat" "$name.err"; then
             why="stderr does not match /$errpat/"
+        elif [ "$target" != stdout ] && [ "$(stat -c %a "$got")" != 600 ]; then
+            why="$got created with mode $(stat -c %a "$got"), expected 600"
+        elif [ -e "$name.same" ] && ! cmp -s "$name.same" "$name.same.want"; then
+            why="$name.same was changed"
         fi
         if [ -z "$why" ]; then
             echo "PASS prog $name"

@@ -6,7 +6,8 @@
 # capture tcpdump reads, as that user, mode 0644.  Root never follows a link
 # for -w.  -Z looks the user up before touching the file, opens the file as
 # that user, and leaves no capability and no_new_privs set, also when it
-# already runs as that user (ambient capabilities).
+# already runs as that user (ambient capabilities).  Without -Z, root keeps
+# no capability either once the socket and the file are open.
 . "${top_srcdir:-.}/tests/capture/lib.sh"
 
 command -v setpriv >/dev/null 2>&1 || skip "util-linux's setpriv is not installed"
@@ -190,3 +191,43 @@ expect "$(proc_status "$P")" "$N4 $NOCAPS 1" "-Z nobody as nobody with capabilit
 kill -INT "$P"
 wait "$P" || fail "pktd-sniff -Z (already that user): status $?"
 note "-Z naming the current user: every capability set cleared, no_new_privs"
+
+# ---- root without -Z: once the socket and the file are open, no capability
+# is left while packets are parsed (as tcpdump drops them); -w still works
+ip netns exec "$NSB" "$SNIFF" -i vB -q -w "$WORK/root.pcap" >/dev/null 2>"$WORK/root.err" &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+wait_listening "$WORK/root.err"
+expect "$(proc_status "$P")" "0 0 0 0 $NOCAPS 1" "root pktd-sniff -w: uids, CapInh CapPrm CapEff CapAmb, NoNewPrivs"
+# shellcheck disable=SC2086
+inA "$SEND" -i vA $AB -k flood -n 3 >/dev/null
+kill -INT "$P"
+wait "$P" || { cat "$WORK/root.err"; fail "root pktd-sniff -w: status $?"; }
+expect "$(packets "$WORK/root.pcap")" 3 "root pktd-sniff -w: packets tcpdump reads"
+ip netns exec "$NSB" "$SNIFF" -i vB >/dev/null 2>"$WORK/root-print.err" &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+wait_listening "$WORK/root-print.err"
+expect "$(proc_status "$P")" "0 0 0 0 $NOCAPS 1" "root pktd-sniff (printing): uids, CapInh CapPrm CapEff CapAmb, NoNewPrivs"
+kill -INT "$P"
+wait "$P" || fail "root pktd-sniff (printing): status $?"
+note "root without -Z: no capability left once capturing, no_new_privs; -w still written"
+
+# ---- root pktd-bench capture: the same while it measures
+ip netns exec "$NSB" "$BENCH" capture -w "$WORK/bench-root.pcap" vB 2 >"$WORK/bench-root" 2>&1 &
+P=$!
+BG_PIDS="$BG_PIDS $P"
+# It prints nothing when ready: wait until it sleeps in poll(), which it
+# reaches only with the capture active and the file open.
+i=0
+until grep -q poll "/proc/$P/wchan" 2>/dev/null; do
+    sleep 0.02
+    i=$((i + 1))
+    [ $i -lt 500 ] || { cat "$WORK/bench-root"; fail "root pktd-bench capture did not start"; }
+done
+expect "$(proc_status "$P")" "0 0 0 0 $NOCAPS 1" "root pktd-bench capture: uids, CapInh CapPrm CapEff CapAmb, NoNewPrivs"
+# shellcheck disable=SC2086
+inA "$SEND" -i vA $AB -k flood -n 3 >/dev/null
+wait "$P" || { cat "$WORK/bench-root"; fail "root pktd-bench capture: status $?"; }
+expect "$(packets "$WORK/bench-root.pcap")" 3 "root pktd-bench capture -w: packets tcpdump reads"
+note "root pktd-bench capture: no capability left while measuring; -w still written"

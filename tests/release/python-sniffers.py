@@ -10,6 +10,8 @@ must print the same lines on stdout and the same statistics on stderr:
 - pktd-sniff-tcp: a TCP connection carrying text and binary data;
 - pktd-sniff-arp: an ARP request, a reply and a RARP request on a veth.
 Then, without CAP_NET_RAW (as nobody), both fail with status 1 and say why.
+Once capturing, each of the six holds no privilege any more: CapInh, CapPrm,
+CapEff and CapAmb 0 and NoNewPrivs 1 (they are started by root).
 
 Needs root (namespaces, raw sockets): exits 77 otherwise.
 Environment: top_srcdir, top_builddir (set by `make check`).
@@ -93,6 +95,26 @@ def wait_until(cond, what, timeout=10.0):
     return False
 
 
+def no_privileges(pair, name):
+    """Each process of the pair, now capturing, gives up every capability
+    and sets no_new_privs (waited for: it happens right after activation)."""
+    keys = ("CapInh", "CapPrm", "CapEff", "CapAmb", "NoNewPrivs")
+    none = ["0000000000000000"] * 4 + ["1"]
+    for proc in pair:
+        state = None
+        end = time.monotonic() + 10.0
+        while time.monotonic() < end and proc.poll() is None:
+            with open("/proc/%d/status" % proc.pid) as f:
+                fields = dict(line.split(":", 1) for line in f)
+            state = [fields[k].strip() for k in keys]
+            if state == none:
+                break
+            time.sleep(0.05)
+        prog = proc.args[1] if proc.args[0] == sys.executable else proc.args[0]
+        check(state == none, "%s: %s holds no privilege while capturing (%s: %s)"
+              % (name, os.path.basename(prog), " ".join(keys), state))
+
+
 def finish(pair, name, expect_lines):
     outs = []
     for proc in pair:
@@ -126,6 +148,7 @@ def icmp_echo(seq):
 # ---- pktd-sniff-ip: ICMP echo request + reply, twice -> 4 packets
 pair = start(["pktd-sniff-ip", "-c", "4"], ["pktd_sniff_ip.py", "-c", "4"])
 if wait_until(lambda: raw_sockets(1) >= 2, "the ICMP sniffers"):
+    no_privileges(pair, "pktd-sniff-ip (ICMP)")
     with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as s:
         for seq in (1, 2):
             s.sendto(icmp_echo(seq), ("127.0.0.1", 0))
@@ -152,6 +175,7 @@ finish(pair, "pktd-sniff-ip -P 253", ["Unknown(253): 127.0.0.1 -> 127.0.0.1\n"])
 # ---- pktd-sniff-tcp: two data segments (text, binary) on a connection
 pair = start(["pktd-sniff-tcp", "-c", "2"], ["pktd_sniff_tcp.py", "-c", "2"])
 if wait_until(lambda: raw_sockets(6) >= 2, "the TCP sniffers"):
+    no_privileges(pair, "pktd-sniff-tcp")
     with socket.socket() as srv:
         srv.bind(("127.0.0.1", 8088))
         srv.listen(1)
@@ -174,6 +198,7 @@ sh("ip", "link", "set", "pk1", "up")
 ifindex = socket.if_nametoindex("pk1")
 pair = start(["pktd-sniff-arp", "-i", "pk1", "-c", "3"], ["pktd_sniff_arp.py", "-i", "pk1", "-c", "3"])
 if wait_until(lambda: packet_sockets(ifindex) >= 2, "the ARP sniffers"):
+    no_privileges(pair, "pktd-sniff-arp")
     mac1, mac2 = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
     ip1, ip2 = socket.inet_aton("10.0.0.1"), socket.inet_aton("10.0.0.2")
 
