@@ -95,9 +95,9 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     printf("Protocol: %04x (%s)\n", ptype, ptype == 0x0800 ? "IPv4" : "Unknown");
     printf("Opcode: %04x (%s)\n", op, opcode_name(op));
     put_mac("Sender MAC", pktd_arp_sha(&p));
-    put_ip("Sender IP", pktd_arp_spa(&p));
+    put_ip("Sender IP", pktd_arp_spa_bytes(&p));
     put_mac("Target MAC", pktd_arp_tha(&p));
-    put_ip("Target IP", pktd_arp_tpa(&p));
+    put_ip("Target IP", pktd_arp_tpa_bytes(&p));
     fflush(stdout);
 }
 

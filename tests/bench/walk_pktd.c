@@ -51,7 +51,7 @@ static inline uint64_t read_arp(const pktd_packet *p)
     if (pktd_arp_hlen(p) == 6)
         addr ^= mac48(pktd_arp_sha(p)) ^ mac48(pktd_arp_tha(p));
     if (pktd_arp_plen(p) == 4)
-        addr ^= (uint64_t)be32(pktd_arp_spa(p)) ^ be32(pktd_arp_tpa(p));
+        addr ^= (uint64_t)be32(pktd_arp_spa_bytes(p)) ^ be32(pktd_arp_tpa_bytes(p));
     return s + addr;
 }
 

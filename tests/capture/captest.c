@@ -102,8 +102,8 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
                    pktd_vlan_pcp(&p, i));
     }
     if (pktd_packet_has(&p, PKTD_LAYER_ARP)) {
-        ip4p(a, sizeof a, pktd_arp_spa(&p));
-        ip4p(b, sizeof b, pktd_arp_tpa(&p));
+        ip4p(a, sizeof a, pktd_arp_spa_bytes(&p));
+        ip4p(b, sizeof b, pktd_arp_tpa_bytes(&p));
         printf(" arp=%u %s>%s", pktd_arp_op(&p), a, b);
     }
     if (pktd_packet_has(&p, PKTD_LAYER_IPV4)) {
