@@ -74,23 +74,22 @@ typedef struct pktd_packet {
  * fixed for 1.x; later releases only append.
  */
 #define PKTD_LAYER_MAP(X)                                               \
-    X(NONE, 0, "none")  /* no layer / no error */                      \
-    X(LINK, 1, "link")  /* the link type itself */                     \
-    X(SLL, 2, "sll")    /* Linux cooked header v1 */                   \
-    X(SLL2, 3, "sll2")  /* Linux cooked header v2 */                   \
-    X(ETH, 4, "eth")    /* Ethernet header */                          \
-    X(VLAN, 5, "vlan")  /* one or more 802.1Q / 802.1ad tags */        \
-    X(ARP, 6, "arp")    /* ARP */                                      \
-    X(IPV4, 7, "ipv4")  /* IPv4 */                                     \
-    X(TCP, 8, "tcp")    /* TCP */                                      \
-    X(UDP, 9, "udp")    /* UDP */                                      \
-    X(ICMP, 10, "icmp") /* ICMP (for IPv4) */
+    X(NONE, 0, "none")  /**< no layer / no error */                      \
+    X(LINK, 1, "link")  /**< the link type itself */                     \
+    X(SLL, 2, "sll")    /**< Linux cooked header v1 */                   \
+    X(SLL2, 3, "sll2")  /**< Linux cooked header v2 */                   \
+    X(ETH, 4, "eth")    /**< Ethernet header */                          \
+    X(VLAN, 5, "vlan")  /**< one or more 802.1Q / 802.1ad tags */        \
+    X(ARP, 6, "arp")    /**< ARP */                                      \
+    X(IPV4, 7, "ipv4")  /**< IPv4 */                                     \
+    X(TCP, 8, "tcp")    /**< TCP */                                      \
+    X(UDP, 9, "udp")    /**< UDP */                                      \
+    X(ICMP, 10, "icmp") /**< ICMP (for IPv4) */
 
 /** Layer identifiers (see #PKTD_LAYER_MAP), used by pktd_packet_has() and the error details. */
 enum pktd_layer {
-/** @cond INTERNAL */
+/** Expands one row of #PKTD_LAYER_MAP into an enumerator (undefined right after). */
 #define PKTD_LAYER_ENUM_(name, value, str) PKTD_LAYER_##name = value,
-/** @endcond */
     PKTD_LAYER_MAP(PKTD_LAYER_ENUM_)
 #undef PKTD_LAYER_ENUM_
     PKTD_LAYER_COUNT_ = 11 /**< number of identifiers; grows in later releases */
