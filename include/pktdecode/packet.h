@@ -318,14 +318,14 @@ PKTD_API uint32_t pktd_packet_error_value2(const pktd_packet *p);
 
 /**
  * @brief Format the error as text, e.g. "data offset 4 < 5".
- * @param p    a decoded state.
- * @param buf  destination; always NUL-terminated when @p size > 0.
- * @param size size of @p buf.
+ * @param p   a decoded state.
+ * @param buf destination; always NUL-terminated when @p len > 0.
+ * @param len size of @p buf in bytes.
  * @return The length of the full message (as snprintf), or
  *         PKTD_E_INVALID_ARGUMENT.
  * @since 1.0
  */
-PKTD_API int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t size) PKTD_WUR;
+PKTD_API int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t len) PKTD_WUR;
 
 /**
  * @brief The format string of a reason, with `%u` placeholders.
