@@ -988,14 +988,20 @@ def _state_method(cname, res):
             return fn(self._state)
     method.__name__ = method.__qualname__ = name
     what = _ACCESSOR_DOCS.get(name, "The value %s() returns." % cname)
+    layer = next((label for prefix, label in _LAYER_OF_PREFIX if name.startswith(prefix)), None)
     if predicate:
-        method.__doc__ = "%s() -> bool\n\n%s False without that layer.  C: %s()." % (name, what, cname)
+        absent = " False without %s." % layer if layer else ""
+        method.__doc__ = "%s() -> bool\n\n%s%s  C: %s()." % (name, what, absent, cname)
     else:
-        method.__doc__ = ("%s() -> int\n\n%s 0 without that layer.  C: %s()."
-                          % (name, what, cname)) if name.startswith(
-                              ("eth_", "vlan_", "sll", "arp_", "ipv4_", "tcp_", "udp_", "icmp_")) else (
-                              "%s() -> int\n\n%s  C: %s()." % (name, what, cname))
+        absent = " 0 without %s." % layer if layer else ""
+        method.__doc__ = "%s() -> int\n\n%s%s  C: %s()." % (name, what, absent, cname)
     return method
+
+
+# Which layer an accessor reads, by its name, for "0 without ..." above.
+_LAYER_OF_PREFIX = (("eth_", "a link layer"), ("vlan_", "VLAN tags"), ("sll2_", "an SLL2 header"),
+                    ("sll_", "a cooked header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
+                    ("tcp_", "TCP"), ("udp_", "UDP"), ("icmp_", "ICMP"))
 
 
 # Every accessor that takes only the state becomes a method, unless the class
