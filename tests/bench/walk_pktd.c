@@ -85,7 +85,7 @@ static inline uint64_t read_tcp(const pktd_packet *p)
     uint32_t n = pktd_tcp_opt_sack_count(p);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t l, r;
-        if (pktd_tcp_opt_sack_block(p, i, &l, &r) == 0)
+        if (pktd_tcp_opt_sack_block(p, i, &l, &r))
             s += (uint64_t)l ^ r;
     }
     return s;

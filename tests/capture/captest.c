@@ -119,7 +119,7 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
         printf(" icmp=%u/%u", pktd_icmp_type(&p), pktd_icmp_code(&p));
     const uint8_t *pl;
     size_t pln;
-    if (pktd_packet_payload(&p, &pl, &pln) == 0)
+    if (pktd_packet_payload(&p, &pl, &pln))
         printf(" payload=%zu", pln);
     if (drc != 0)
         printf(" error=%s", pktd_err_name(drc));
