@@ -64,8 +64,8 @@ int arp_print_block(FILE *out, const pktd_packet *p)
     fprintf(out, "Opcode: %04x (%s)\n", op, opcode_name(op));
     unsigned hln = pktd_arp_hlen(p), pln = pktd_arp_plen(p);
     put_mac(out, "Sender MAC", pktd_arp_sha(p), hln);
-    put_ip(out, "Sender IP", pktd_arp_spa(p), pln);
+    put_ip(out, "Sender IP", pktd_arp_spa_bytes(p), pln);
     put_mac(out, "Target MAC", pktd_arp_tha(p), hln);
-    put_ip(out, "Target IP", pktd_arp_tpa(p), pln);
+    put_ip(out, "Target IP", pktd_arp_tpa_bytes(p), pln);
     return 1;
 }

@@ -56,7 +56,7 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     (void)pktd_decode(&p, pktd_cap_linktype(s->cap), data, caplen);
     const uint8_t *pl;
     size_t pln;
-    if (!pktd_packet_has(&p, PKTD_LAYER_TCP) || pktd_packet_payload(&p, &pl, &pln) != 0 ||
+    if (!pktd_packet_has(&p, PKTD_LAYER_TCP) || !pktd_packet_payload(&p, &pl, &pln) ||
         pln == 0)
         return;
     static const struct {

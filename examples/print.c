@@ -8,23 +8,41 @@
 #include <time.h>
 
 #include "print.h"
+#include "proto.h"
 
+static void put_ipv4(FILE *out, uint32_t a)
+{
+    char text[PKTD_IPV4_STRLEN];
+    (void)pktd_ipv4_format(a, text, sizeof text);
+    fputs(text, out);
+}
+
+/* A hardware address: the library's text for a MAC, colon-separated hex
+ * for the other sizes ARP and the cooked headers can carry. */
 static void put_mac(FILE *out, const uint8_t *a, size_t n)
 {
+    if (n == PKTD__ETH_ALEN) {
+        char text[PKTD_MAC_STRLEN];
+        (void)pktd_mac_format(a, text, sizeof text);
+        fputs(text, out);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         fprintf(out, i ? ":%02x" : "%02x", a[i]);
 }
 
-static void put_ipv4(FILE *out, uint32_t a)
+/* An ARP protocol address: dotted quad for 4-byte ones (an IPv4 address
+ * when ptype is IPv4, read as one otherwise), hex for the other sizes. */
+static void put_arp_paddr(FILE *out, const pktd_packet *p, int target)
 {
-    fprintf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
-
-/* ARP protocol addresses: dotted quad for IPv4-sized ones, hex otherwise. */
-static void put_proto_addr(FILE *out, const uint8_t *a, size_t n)
-{
-    if (n == 4)
-        fprintf(out, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    size_t n = pktd_arp_plen(p);
+    if (pktd_arp_ptype(p) == PKTD__ETHERTYPE_IPV4 && n == PKTD__IPV4_ALEN) {
+        put_ipv4(out, target ? pktd_arp_tpa(p) : pktd_arp_spa(p));
+        return;
+    }
+    const uint8_t *a = target ? pktd_arp_tpa_bytes(p) : pktd_arp_spa_bytes(p);
+    if (n == PKTD__IPV4_ALEN)
+        put_ipv4(out, (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]);
     else
         put_mac(out, a, n);
 }
@@ -32,7 +50,8 @@ static void put_proto_addr(FILE *out, const uint8_t *a, size_t n)
 static void put_error_msg(FILE *out, const pktd_packet *p, int json)
 {
     char msg[160];
-    pktd_packet_error_format(p, msg, sizeof msg);
+    if (pktd_packet_error_format(p, msg, sizeof msg) < 0)
+        msg[0] = '\0';
     if (!json) {
         fputs(msg, out);
         return;
@@ -57,9 +76,9 @@ static size_t payload_len(const pktd_packet *p)
 static void json_eth(FILE *out, const pktd_packet *p)
 {
     fputs(",\"eth\":{\"src\":\"", out);
-    put_mac(out, pktd_eth_src(p), 6);
+    put_mac(out, pktd_eth_src(p), PKTD__ETH_ALEN);
     fputs("\",\"dst\":\"", out);
-    put_mac(out, pktd_eth_dst(p), 6);
+    put_mac(out, pktd_eth_dst(p), PKTD__ETH_ALEN);
     fprintf(out, "\",\"type\":%u,\"vlan\":[", pktd_eth_type(p));
     uint32_t nv = pktd_vlan_count(p);
     for (uint32_t i = 0; i < nv; i++)
@@ -83,16 +102,16 @@ static void json_sll(FILE *out, const pktd_packet *p)
 
 static void json_arp(FILE *out, const pktd_packet *p)
 {
-    size_t hl = pktd_arp_hlen(p), pl = pktd_arp_plen(p);
+    size_t hl = pktd_arp_hlen(p);
     fprintf(out, ",\"arp\":{\"htype\":%u,\"ptype\":%u,\"op\":%u,\"sha\":\"", pktd_arp_htype(p),
             pktd_arp_ptype(p), pktd_arp_op(p));
     put_mac(out, pktd_arp_sha(p), hl);
     fputs("\",\"spa\":\"", out);
-    put_proto_addr(out, pktd_arp_spa(p), pl);
+    put_arp_paddr(out, p, 0);
     fputs("\",\"tha\":\"", out);
     put_mac(out, pktd_arp_tha(p), hl);
     fputs("\",\"tpa\":\"", out);
-    put_proto_addr(out, pktd_arp_tpa(p), pl);
+    put_arp_paddr(out, p, 1);
     fputs("\"}", out);
 }
 
@@ -294,24 +313,24 @@ static void text_tcp_opts(FILE *out, const pktd_packet *p)
 
 static void text_arp(FILE *out, const pktd_packet *p)
 {
-    size_t hl = pktd_arp_hlen(p), pl = pktd_arp_plen(p);
+    size_t hl = pktd_arp_hlen(p);
     uint16_t op = pktd_arp_op(p);
     fputs("ARP, ", out);
-    if (op == 1) {
+    if (op == PKTD__ARP_OP_REQUEST) {
         fputs("Request who-has ", out);
-        put_proto_addr(out, pktd_arp_tpa(p), pl);
+        put_arp_paddr(out, p, 1);
         fputs(" tell ", out);
-        put_proto_addr(out, pktd_arp_spa(p), pl);
-    } else if (op == 2) {
+        put_arp_paddr(out, p, 0);
+    } else if (op == PKTD__ARP_OP_REPLY) {
         fputs("Reply ", out);
-        put_proto_addr(out, pktd_arp_spa(p), pl);
+        put_arp_paddr(out, p, 0);
         fputs(" is-at ", out);
         put_mac(out, pktd_arp_sha(p), hl);
     } else {
         fprintf(out, "op %u ", op);
-        put_proto_addr(out, pktd_arp_spa(p), pl);
+        put_arp_paddr(out, p, 0);
         fputs(" > ", out);
-        put_proto_addr(out, pktd_arp_tpa(p), pl);
+        put_arp_paddr(out, p, 1);
     }
 }
 
@@ -342,10 +361,10 @@ static void text_ipv4(FILE *out, const pktd_packet *p)
         uint16_t id, seq;
         uint8_t type = pktd_icmp_type(p);
         if (pktd_icmp_echo(p, &id, &seq))
-            fprintf(out, "ICMP echo %s, id %u, seq %u", type == 8 ? "request" : "reply", id, seq);
+            fprintf(out, "ICMP echo %s, id %u, seq %u", type == PKTD__ICMP_ECHO_REQUEST ? "request" : "reply", id, seq);
         else
             fprintf(out, "ICMP type %u code %u", type, pktd_icmp_code(p));
-        fprintf(out, ", length %zu", payload_len(p) + 8);
+        fprintf(out, ", length %zu", payload_len(p) + PKTD__ICMP_HLEN);
     } else {
         fprintf(out, "proto %u", pktd_ipv4_proto(p));
         if (pktd_packet_flags(p) & PKTD_F_FRAGMENT)

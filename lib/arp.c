@@ -11,24 +11,22 @@
 #include <pktdecode/arp.h>
 
 #include "packet_impl.h"
+#include "proto.h"
 
-#define ARP_FIXED_LEN 8u
-#define ARPHRD_ETHER 1u
-#define ETHERTYPE_IPV4 0x0800u
 
 int pktd__arp_decode(struct pktd__packet *s, uint32_t off)
 {
     uint32_t avail = s->caplen - off;
-    if (pktd_unlikely(avail < ARP_FIXED_LEN))
+    if (pktd_unlikely(avail < PKTD__ARP_FIXED_LEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ARP, PKTD_R_ARP_SHORT, avail, 0);
     const uint8_t *h = s->data + off;
     uint32_t hln = h[4];
     uint32_t pln = h[5];
-    if (pktd_be16(h) == ARPHRD_ETHER && hln != 6)
+    if (pktd_be16(h) == PKTD__ARPHRD_ETHER && hln != 6)
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_ARP, PKTD_R_ARP_HLEN, hln, 0);
-    if (pktd_be16(h + 2) == ETHERTYPE_IPV4 && pln != 4)
+    if (pktd_be16(h + 2) == PKTD__ETHERTYPE_IPV4 && pln != 4)
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_ARP, PKTD_R_ARP_PLEN, pln, 0);
-    uint32_t need = ARP_FIXED_LEN + 2 * hln + 2 * pln;
+    uint32_t need = PKTD__ARP_FIXED_LEN + 2 * hln + 2 * pln;
     if (pktd_unlikely(avail < need))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ARP, PKTD_R_ARP_ADDR_SHORT, need,
                           avail);
@@ -87,23 +85,45 @@ uint16_t pktd_arp_op(const pktd_packet *p)
 const uint8_t *pktd_arp_sha(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? h + ARP_FIXED_LEN : NULL;
+    return h != NULL ? h + PKTD__ARP_FIXED_LEN : NULL;
 }
 
-const uint8_t *pktd_arp_spa(const pktd_packet *p)
+const uint8_t *pktd_arp_spa_bytes(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? h + ARP_FIXED_LEN + h[4] : NULL;
+    return h != NULL ? h + PKTD__ARP_FIXED_LEN + h[4] : NULL;
+}
+
+/* An IPv4 protocol address (ptype IPv4, plen 4) in host order, else 0: the
+ * one shape of an IPv4 address (R10).  The decoder checked that the
+ * addresses were captured. */
+static uint32_t arp_ipv4(const uint8_t *h, const uint8_t *addr)
+{
+    if (h == NULL || pktd_be16(h + 2) != PKTD__ETHERTYPE_IPV4 || h[5] != PKTD__IPV4_ALEN)
+        return 0;
+    return pktd_be32(addr);
+}
+
+uint32_t pktd_arp_spa(const pktd_packet *p)
+{
+    const uint8_t *h = arp_hdr(p);
+    return arp_ipv4(h, pktd_arp_spa_bytes(p));
 }
 
 const uint8_t *pktd_arp_tha(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? h + ARP_FIXED_LEN + h[4] + h[5] : NULL;
+    return h != NULL ? h + PKTD__ARP_FIXED_LEN + h[4] + h[5] : NULL;
 }
 
-const uint8_t *pktd_arp_tpa(const pktd_packet *p)
+const uint8_t *pktd_arp_tpa_bytes(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? h + ARP_FIXED_LEN + 2 * h[4] + h[5] : NULL;
+    return h != NULL ? h + PKTD__ARP_FIXED_LEN + 2 * h[4] + h[5] : NULL;
+}
+
+uint32_t pktd_arp_tpa(const pktd_packet *p)
+{
+    const uint8_t *h = arp_hdr(p);
+    return arp_ipv4(h, pktd_arp_tpa_bytes(p));
 }

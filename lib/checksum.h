@@ -28,4 +28,13 @@ static inline int pktd__csum_verifies(uint64_t sum)
     return pktd__csum_fold(sum) == 0xffffu;
 }
 
+/* What a *_checksum_ok / *_checksum_bad pair reports: each is 1 only for
+ * its own outcome, and neither when the sum could not be computed (rule R3). */
+enum { PKTD__CSUM_UNVERIFIED = -1, PKTD__CSUM_WRONG = 0, PKTD__CSUM_GOOD = 1 };
+
+static inline int pktd__csum_result(uint64_t sum)
+{
+    return pktd__csum_verifies(sum) ? PKTD__CSUM_GOOD : PKTD__CSUM_WRONG;
+}
+
 #endif /* PKTD_CHECKSUM_H */

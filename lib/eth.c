@@ -5,16 +5,13 @@
 #include <pktdecode/eth.h>
 
 #include "packet_impl.h"
+#include "proto.h"
 
-#define ETH_HLEN 14u
-#define VLAN_TAG_LEN 4u
-#define ETHERTYPE_IPV4 0x0800u
-#define ETHERTYPE_ARP 0x0806u
-#define ETHERTYPE_MIN 0x0600u /* below: an 802.3 length field */
 
 static inline int is_vlan_tpid(uint16_t type)
 {
-    return type == 0x8100u || type == 0x88a8u || type == 0x9100u || type == 0x9200u;
+    return type == PKTD__TPID_8021Q || type == PKTD__TPID_8021AD || type == PKTD__TPID_QINQ1 ||
+           type == PKTD__TPID_QINQ2;
 }
 
 /* The link header ended at @p off with protocol @p type, read from the 2
@@ -24,9 +21,9 @@ int pktd__ethertype_decode(struct pktd__packet *s, uint16_t type, uint32_t type_
 {
     s->eth_type = type;
     pktd__set_payload(s, off, s->caplen);
-    if (pktd_likely(type == ETHERTYPE_IPV4))
+    if (pktd_likely(type == PKTD__ETHERTYPE_IPV4))
         return pktd__ipv4_decode(s, off);
-    if (type == ETHERTYPE_ARP)
+    if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, off);
     if (pktd_unlikely(is_vlan_tpid(type)))
         return pktd__vlan_decode(s, type_off, off);
@@ -45,11 +42,11 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
         if (pktd_unlikely(n == PKTD_VLAN_MAX_DEPTH))
             return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_VLAN, PKTD_R_VLAN_DEPTH,
                               PKTD_VLAN_MAX_DEPTH, 0);
-        if (pktd_unlikely(s->caplen - pos < VLAN_TAG_LEN))
+        if (pktd_unlikely(s->caplen - pos < PKTD__VLAN_TAG_LEN))
             return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_VLAN, PKTD_R_VLAN_SHORT,
                               s->caplen - pos, 0);
         type = pktd_be16(s->data + pos + 2);
-        pos += VLAN_TAG_LEN;
+        pos += PKTD__VLAN_TAG_LEN;
         n++;
     } while (is_vlan_tpid(type));
     s->layers |= PKTD__BIT(PKTD_LAYER_VLAN);
@@ -58,35 +55,35 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
     s->vlan_tpid0 = tpid_off;
     s->eth_type = type;
     pktd__set_payload(s, pos, s->caplen);
-    if (pktd_likely(type == ETHERTYPE_IPV4))
+    if (pktd_likely(type == PKTD__ETHERTYPE_IPV4))
         return pktd__ipv4_decode(s, pos);
-    if (type == ETHERTYPE_ARP)
+    if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, pos);
     /* Inside an Ethernet frame, a small inner type is an 802.3 length. */
-    if (type < ETHERTYPE_MIN && pktd__has(s, PKTD_LAYER_ETH))
+    if (type < PKTD__ETHERTYPE_MIN && pktd__has(s, PKTD_LAYER_ETH))
         s->flags |= PKTD_F_ETH_8023;
     return 0;
 }
 
 int pktd__eth_decode(struct pktd__packet *s)
 {
-    if (pktd_unlikely(s->caplen < ETH_HLEN))
+    if (pktd_unlikely(s->caplen < PKTD__ETH_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ETH, PKTD_R_ETH_SHORT, s->caplen, 0);
     s->layers |= PKTD__BIT(PKTD_LAYER_ETH);
     uint16_t type = pktd_be16(s->data + 12);
-    if (pktd_likely(type == ETHERTYPE_IPV4)) {
+    if (pktd_likely(type == PKTD__ETHERTYPE_IPV4)) {
         s->eth_type = type;
-        pktd__set_payload(s, ETH_HLEN, s->caplen);
-        return pktd__ipv4_decode(s, ETH_HLEN);
+        pktd__set_payload(s, PKTD__ETH_HLEN, s->caplen);
+        return pktd__ipv4_decode(s, PKTD__ETH_HLEN);
     }
-    if (pktd_unlikely(type < ETHERTYPE_MIN)) {
+    if (pktd_unlikely(type < PKTD__ETHERTYPE_MIN)) {
         /* 802.3 length: LLC/SNAP is not decoded; the rest is payload. */
         s->eth_type = type;
         s->flags |= PKTD_F_ETH_8023;
-        pktd__set_payload(s, ETH_HLEN, s->caplen);
+        pktd__set_payload(s, PKTD__ETH_HLEN, s->caplen);
         return 0;
     }
-    return pktd__ethertype_decode(s, type, 12, ETH_HLEN);
+    return pktd__ethertype_decode(s, type, 12, PKTD__ETH_HLEN);
 }
 
 int pktd_eth_parse(pktd_packet *p, const uint8_t *data, size_t len)
@@ -131,7 +128,7 @@ uint16_t pktd_vlan_tpid(const pktd_packet *p, uint32_t i)
         return 0;
     /* Tag 0's TPID is the link header's type field; tag i's is the type
      * field that ends tag i-1. */
-    uint32_t at = i == 0 ? s->vlan_tpid0 : s->vlan_off + VLAN_TAG_LEN * i - 2;
+    uint32_t at = i == 0 ? s->vlan_tpid0 : s->vlan_off + PKTD__VLAN_TAG_LEN * i - 2;
     return pktd_be16(s->data + at);
 }
 
@@ -140,7 +137,7 @@ uint16_t pktd_vlan_tci(const pktd_packet *p, uint32_t i)
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_VLAN) || i >= s->vlan_count)
         return 0;
-    return pktd_be16(s->data + s->vlan_off + VLAN_TAG_LEN * i);
+    return pktd_be16(s->data + s->vlan_off + PKTD__VLAN_TAG_LEN * i);
 }
 
 uint16_t pktd_vlan_vid(const pktd_packet *p, uint32_t i)

@@ -24,15 +24,8 @@
 #include "config.h"
 
 #include "packet_impl.h"
+#include "proto.h"
 
-#define ETH_HLEN 14u
-#define VLAN_TAG_LEN 4u
-#define IPV4_HLEN 20u
-#define TCP_HLEN 20u
-#define UDP_HLEN 8u
-#define ETHERTYPE_IPV4 0x0800u
-#define TPID_8021Q 0x8100u
-#define TPID_8021AD 0x88a8u
 #define IPV4_FRAG_BITS 0x3fffu /* MF and the fragment offset */
 #define TCP_TS_OFF 22u         /* the Timestamps option after NOP, NOP */
 #define TCP_TS_HLEN 32u
@@ -42,26 +35,26 @@
  * 802.1ad TPIDs (0x9100 and 0x9200, rare, go the general way). */
 static inline int fast_tpid(uint32_t type)
 {
-    return type == TPID_8021Q || type == TPID_8021AD;
+    return type == PKTD__TPID_8021Q || type == PKTD__TPID_8021AD;
 }
 
 /* Layer 4 of a frame whose IPv4 header starts at @p l3 and whose IP
  * packet ends at @p end (no fragment, length on the wire: SEG_COMPLETE). */
 static inline int fast_l4(struct pktd__packet *s, const uint8_t *ip, uint32_t l3, uint32_t end)
 {
-    uint32_t l4 = l3 + IPV4_HLEN;
+    uint32_t l4 = l3 + PKTD__IPV4_MIN_HLEN;
     uint32_t seg = end - l4;
-    const uint8_t *h = ip + IPV4_HLEN;
+    const uint8_t *h = ip + PKTD__IPV4_MIN_HLEN;
     uint32_t hl;
     switch (ip[9]) {
-    case 6: /* TCP */
-        if (pktd_unlikely(seg < TCP_HLEN))
+    case PKTD__IPPROTO_TCP:
+        if (pktd_unlikely(seg < PKTD__TCP_MIN_HLEN))
             return pktd__tcp_decode(s, l4, end);
         if (pktd_likely(h[12] >> 4 == 5)) {
-            hl = TCP_HLEN;
+            hl = PKTD__TCP_MIN_HLEN;
             memset(s->tcp_opt, 0, sizeof s->tcp_opt);
         } else if (h[12] >> 4 == TCP_TS_HLEN / 4 && seg >= TCP_TS_HLEN &&
-                   pktd_be32(h + TCP_HLEN) == TCP_NOP_NOP_TS) {
+                   pktd_be32(h + PKTD__TCP_MIN_HLEN) == TCP_NOP_NOP_TS) {
             /* NOP, NOP, Timestamps and nothing else: the shape of nearly
              * every segment of a Linux or BSD connection. */
             hl = TCP_TS_HLEN;
@@ -73,15 +66,15 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *ip, uint32_t l3
         pktd__set_l4(s, PKTD_LAYER_TCP, l4, hl);
         pktd__set_payload(s, l4 + hl, end);
         return 0;
-    case 17: /* UDP */
+    case PKTD__IPPROTO_UDP:
         /* The length field equal to the IP payload: nothing to flag. */
-        if (pktd_unlikely(seg < UDP_HLEN || pktd_be16(h + 4) != seg))
+        if (pktd_unlikely(seg < PKTD__UDP_HLEN || pktd_be16(h + 4) != seg))
             return pktd__udp_decode(s, l4, end);
         s->udp_len = seg;
-        pktd__set_l4(s, PKTD_LAYER_UDP, l4, UDP_HLEN);
-        pktd__set_payload(s, l4 + UDP_HLEN, end);
+        pktd__set_l4(s, PKTD_LAYER_UDP, l4, PKTD__UDP_HLEN);
+        pktd__set_payload(s, l4 + PKTD__UDP_HLEN, end);
         return 0;
-    case 1: /* ICMP */
+    case PKTD__IPPROTO_ICMP:
         return pktd__icmp_decode(s, l4, end);
     default:
         return 0;
@@ -92,25 +85,25 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
 {
     const uint8_t *d = s->data;
     uint32_t caplen = s->caplen;
-    if (pktd_unlikely(caplen < ETH_HLEN + IPV4_HLEN))
+    if (pktd_unlikely(caplen < PKTD__ETH_HLEN + PKTD__IPV4_MIN_HLEN))
         return pktd__eth_decode(s);
-    uint32_t l3 = ETH_HLEN;
+    uint32_t l3 = PKTD__ETH_HLEN;
     uint32_t type = pktd_be16(d + 12);
     uint32_t tags = 0;
-    if (type != ETHERTYPE_IPV4) {
+    if (type != PKTD__ETHERTYPE_IPV4) {
         /* One tag, or two (QinQ), then IPv4; all of it captured. */
-        if (!fast_tpid(type) || caplen < ETH_HLEN + VLAN_TAG_LEN + IPV4_HLEN)
+        if (!fast_tpid(type) || caplen < PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
             return pktd__eth_decode(s);
         type = pktd_be16(d + 16);
-        l3 = ETH_HLEN + VLAN_TAG_LEN;
+        l3 = PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN;
         tags = 1;
-        if (type != ETHERTYPE_IPV4) {
-            if (!fast_tpid(type) || caplen < ETH_HLEN + 2 * VLAN_TAG_LEN + IPV4_HLEN)
+        if (type != PKTD__ETHERTYPE_IPV4) {
+            if (!fast_tpid(type) || caplen < PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
                 return pktd__eth_decode(s);
             type = pktd_be16(d + 20);
-            l3 = ETH_HLEN + 2 * VLAN_TAG_LEN;
+            l3 = PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN;
             tags = 2;
-            if (type != ETHERTYPE_IPV4)
+            if (type != PKTD__ETHERTYPE_IPV4)
                 return pktd__eth_decode(s);
         }
     }
@@ -119,14 +112,14 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
      * VLAN bit. */
     s->layers = PKTD__BIT(PKTD_LAYER_ETH) | (tags != 0 ? PKTD__BIT(PKTD_LAYER_VLAN) : 0);
     s->vlan_count = (uint8_t)tags;
-    s->vlan_off = ETH_HLEN;
+    s->vlan_off = PKTD__ETH_HLEN;
     s->vlan_tpid0 = 12;
-    s->eth_type = ETHERTYPE_IPV4;
+    s->eth_type = PKTD__ETHERTYPE_IPV4;
 
     const uint8_t *ip = d + l3;
     uint32_t avail = caplen - l3;
     uint32_t tot = pktd_be16(ip + 2);
-    if (pktd_unlikely(ip[0] != 0x45 || tot < IPV4_HLEN || tot > avail ||
+    if (pktd_unlikely(ip[0] != 0x45 || tot < PKTD__IPV4_MIN_HLEN || tot > avail ||
                       (pktd_be16(ip + 6) & IPV4_FRAG_BITS) != 0)) {
         /* Options, odd lengths, fragments: the general IPv4 decoder, from
          * where it would have started. */
@@ -139,10 +132,10 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
     s->layers |= PKTD__BIT(PKTD_LAYER_IPV4);
     s->flags = tot != avail ? PKTD_F_IPV4_PADDING : 0;
     s->l3_off = l3;
-    s->l3_hlen = IPV4_HLEN;
+    s->l3_hlen = PKTD__IPV4_MIN_HLEN;
     s->ip_end = end;
-    s->ip_pay_len = tot - IPV4_HLEN;
+    s->ip_pay_len = tot - PKTD__IPV4_MIN_HLEN;
     s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE;
-    pktd__set_payload(s, l3 + IPV4_HLEN, end);
+    pktd__set_payload(s, l3 + PKTD__IPV4_MIN_HLEN, end);
     return fast_l4(s, ip, l3, end);
 }

@@ -14,8 +14,8 @@
 #include <pktdecode/fields.h>
 
 #include "packet_impl.h"
+#include "proto.h"
 
-#define SACK_BLOCK_LEN 8u
 
 /* Clear fields FIRST ... LAST (a constant range of at most 32 fields).
  *
@@ -91,7 +91,8 @@ static void fill_arp(const uint8_t *h, uint32_t *o)
         put_mac(o, PKTD_FIELD_ARP_SHA_HI, sha);
         put_mac(o, PKTD_FIELD_ARP_THA_HI, tha);
     }
-    if (pln == 4) {
+    /* As pktd_arp_spa(): an IPv4 address only when the protocol is IPv4. */
+    if (pln == PKTD__IPV4_ALEN && pktd_be16(h + 2) == PKTD__ETHERTYPE_IPV4) {
         o[PKTD_FIELD_ARP_SPA] = pktd_be32(spa);
         o[PKTD_FIELD_ARP_TPA] = pktd_be32(tpa);
     }
@@ -150,12 +151,12 @@ static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o
     }
     if (opt[PKTD__TCPOPT_SACK] != 0) {
         const uint8_t *b = h + opt[PKTD__TCPOPT_SACK];
-        uint32_t n = (b[1] - 2u) / SACK_BLOCK_LEN; /* 1 ... 4, checked by the decoder */
+        uint32_t n = (b[1] - 2u) / PKTD__TCP_SACK_BLOCK_LEN; /* 1 ... 4, checked by the decoder */
         has |= PKTD_TCP_HAS_SACK;
         o[PKTD_FIELD_TCP_SACK_COUNT] = n;
         for (uint32_t i = 0; i < n; i++) {
-            o[PKTD_FIELD_TCP_SACK0_LEFT + 2 * i] = pktd_be32(b + 2 + SACK_BLOCK_LEN * i);
-            o[PKTD_FIELD_TCP_SACK0_RIGHT + 2 * i] = pktd_be32(b + 6 + SACK_BLOCK_LEN * i);
+            o[PKTD_FIELD_TCP_SACK0_LEFT + 2 * i] = pktd_be32(b + 2 + PKTD__TCP_SACK_BLOCK_LEN * i);
+            o[PKTD_FIELD_TCP_SACK0_RIGHT + 2 * i] = pktd_be32(b + 6 + PKTD__TCP_SACK_BLOCK_LEN * i);
         }
     }
     o[PKTD_FIELD_TCP_OPTIONS] = has;
@@ -212,7 +213,7 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
     }
 }
 
-uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, uint32_t count)
+uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, size_t count)
 {
     if (p == NULL || out == NULL || count == 0)
         return PKTD_FIELD_COUNT_;
@@ -227,87 +228,43 @@ uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, uint32_t count)
     return PKTD_FIELD_COUNT_;
 }
 
+uint32_t pktd_field_count(void)
+{
+    return PKTD_FIELD_COUNT_;
+}
+
+/* The names, from the one table in fields.h. */
 static const char *const field_names[PKTD_FIELD_COUNT_] = {
-    [PKTD_FIELD_LAYERS] = "layers",
-    [PKTD_FIELD_FLAGS] = "flags",
-    [PKTD_FIELD_ERROR] = "error",
-    [PKTD_FIELD_ERROR_LAYER] = "error.layer",
-    [PKTD_FIELD_ERROR_REASON] = "error.reason",
-    [PKTD_FIELD_LINKTYPE] = "linktype",
-    [PKTD_FIELD_PAYLOAD_OFF] = "payload.off",
-    [PKTD_FIELD_PAYLOAD_LEN] = "payload.len",
-    [PKTD_FIELD_ETH_DST_HI] = "eth.dst_hi",
-    [PKTD_FIELD_ETH_DST_LO] = "eth.dst_lo",
-    [PKTD_FIELD_ETH_SRC_HI] = "eth.src_hi",
-    [PKTD_FIELD_ETH_SRC_LO] = "eth.src_lo",
-    [PKTD_FIELD_ETH_TYPE] = "eth.type",
-    [PKTD_FIELD_VLAN_COUNT] = "vlan.count",
-    [PKTD_FIELD_VLAN0_TPID] = "vlan0.tpid",
-    [PKTD_FIELD_VLAN0_TCI] = "vlan0.tci",
-    [PKTD_FIELD_VLAN1_TPID] = "vlan1.tpid",
-    [PKTD_FIELD_VLAN1_TCI] = "vlan1.tci",
-    [PKTD_FIELD_SLL_PKTTYPE] = "sll.pkttype",
-    [PKTD_FIELD_SLL_HATYPE] = "sll.hatype",
-    [PKTD_FIELD_SLL2_IFINDEX] = "sll2.ifindex",
-    [PKTD_FIELD_ARP_HTYPE] = "arp.htype",
-    [PKTD_FIELD_ARP_PTYPE] = "arp.ptype",
-    [PKTD_FIELD_ARP_HLEN] = "arp.hlen",
-    [PKTD_FIELD_ARP_PLEN] = "arp.plen",
-    [PKTD_FIELD_ARP_OP] = "arp.op",
-    [PKTD_FIELD_ARP_SHA_HI] = "arp.sha_hi",
-    [PKTD_FIELD_ARP_SHA_LO] = "arp.sha_lo",
-    [PKTD_FIELD_ARP_SPA] = "arp.spa",
-    [PKTD_FIELD_ARP_THA_HI] = "arp.tha_hi",
-    [PKTD_FIELD_ARP_THA_LO] = "arp.tha_lo",
-    [PKTD_FIELD_ARP_TPA] = "arp.tpa",
-    [PKTD_FIELD_IPV4_IHL] = "ipv4.ihl",
-    [PKTD_FIELD_IPV4_TOS] = "ipv4.tos",
-    [PKTD_FIELD_IPV4_TOTAL_LEN] = "ipv4.len",
-    [PKTD_FIELD_IPV4_ID] = "ipv4.id",
-    [PKTD_FIELD_IPV4_FRAG] = "ipv4.frag",
-    [PKTD_FIELD_IPV4_TTL] = "ipv4.ttl",
-    [PKTD_FIELD_IPV4_PROTO] = "ipv4.proto",
-    [PKTD_FIELD_IPV4_CHECKSUM] = "ipv4.csum",
-    [PKTD_FIELD_IPV4_SRC] = "ipv4.src",
-    [PKTD_FIELD_IPV4_DST] = "ipv4.dst",
-    [PKTD_FIELD_IPV4_OPTIONS_LEN] = "ipv4.opts_len",
-    [PKTD_FIELD_TCP_SPORT] = "tcp.sport",
-    [PKTD_FIELD_TCP_DPORT] = "tcp.dport",
-    [PKTD_FIELD_TCP_SEQ] = "tcp.seq",
-    [PKTD_FIELD_TCP_ACK] = "tcp.ack",
-    [PKTD_FIELD_TCP_DOFF] = "tcp.doff",
-    [PKTD_FIELD_TCP_FLAGS] = "tcp.flags",
-    [PKTD_FIELD_TCP_NS] = "tcp.ns",
-    [PKTD_FIELD_TCP_WINDOW] = "tcp.win",
-    [PKTD_FIELD_TCP_CHECKSUM] = "tcp.csum",
-    [PKTD_FIELD_TCP_URGENT] = "tcp.urp",
-    [PKTD_FIELD_TCP_OPTIONS] = "tcp.opts",
-    [PKTD_FIELD_TCP_MSS] = "tcp.mss",
-    [PKTD_FIELD_TCP_WSCALE] = "tcp.ws",
-    [PKTD_FIELD_TCP_TSVAL] = "tcp.tsval",
-    [PKTD_FIELD_TCP_TSECR] = "tcp.tsecr",
-    [PKTD_FIELD_TCP_SACK_COUNT] = "tcp.sack_count",
-    [PKTD_FIELD_TCP_SACK0_LEFT] = "tcp.sack0_left",
-    [PKTD_FIELD_TCP_SACK0_RIGHT] = "tcp.sack0_right",
-    [PKTD_FIELD_TCP_SACK1_LEFT] = "tcp.sack1_left",
-    [PKTD_FIELD_TCP_SACK1_RIGHT] = "tcp.sack1_right",
-    [PKTD_FIELD_TCP_SACK2_LEFT] = "tcp.sack2_left",
-    [PKTD_FIELD_TCP_SACK2_RIGHT] = "tcp.sack2_right",
-    [PKTD_FIELD_TCP_SACK3_LEFT] = "tcp.sack3_left",
-    [PKTD_FIELD_TCP_SACK3_RIGHT] = "tcp.sack3_right",
-    [PKTD_FIELD_UDP_SPORT] = "udp.sport",
-    [PKTD_FIELD_UDP_DPORT] = "udp.dport",
-    [PKTD_FIELD_UDP_LEN] = "udp.len",
-    [PKTD_FIELD_UDP_CHECKSUM] = "udp.csum",
-    [PKTD_FIELD_ICMP_TYPE] = "icmp.type",
-    [PKTD_FIELD_ICMP_CODE] = "icmp.code",
-    [PKTD_FIELD_ICMP_CHECKSUM] = "icmp.csum",
-    [PKTD_FIELD_ICMP_REST] = "icmp.rest",
+#define PKTD_FIELD_NAME_(name, value, str) [value] = str,
+    PKTD_FIELD_MAP(PKTD_FIELD_NAME_)
+#undef PKTD_FIELD_NAME_
 };
+
+/* PKTD_FIELD_COUNT_ is written out in the enum (Doxygen documents it); the
+ * table is the truth. */
+#define PKTD_FIELD_ONE_(name, value, str) +1
+PKTD_STATIC_ASSERT(0 PKTD_FIELD_MAP(PKTD_FIELD_ONE_) == PKTD_FIELD_COUNT_,
+                   "PKTD_FIELD_COUNT_ must count the rows of PKTD_FIELD_MAP");
+#undef PKTD_FIELD_ONE_
 
 const char *pktd_field_name(uint32_t field)
 {
     if (field >= PKTD_FIELD_COUNT_ || field_names[field] == NULL)
         return "unknown";
     return field_names[field];
+}
+
+/* A linear search: 75 short strings, meant for set-up, not per packet. */
+int pktd_field_lookup(const char *name, uint32_t *field)
+{
+    if (name == NULL)
+        return 0;
+    for (uint32_t i = 0; i < PKTD_FIELD_COUNT_; i++) {
+        if (field_names[i] != NULL && strcmp(field_names[i], name) == 0) {
+            if (field != NULL)
+                *field = i;
+            return 1;
+        }
+    }
+    return 0;
 }

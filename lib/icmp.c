@@ -6,18 +6,16 @@
 
 #include "checksum.h"
 #include "packet_impl.h"
+#include "proto.h"
 
-#define ICMP_HLEN 8u
-#define ICMP_ECHO_REPLY 0u
-#define ICMP_ECHO_REQUEST 8u
 
 int pktd__icmp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
 {
     uint32_t avail = end - off;
-    if (pktd_unlikely(avail < ICMP_HLEN))
+    if (pktd_unlikely(avail < PKTD__ICMP_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ICMP, PKTD_R_ICMP_SHORT, avail, 0);
-    pktd__set_l4(s, PKTD_LAYER_ICMP, off, ICMP_HLEN);
-    pktd__set_payload(s, off + ICMP_HLEN, end);
+    pktd__set_l4(s, PKTD_LAYER_ICMP, off, PKTD__ICMP_HLEN);
+    pktd__set_payload(s, off + PKTD__ICMP_HLEN, end);
     return 0;
 }
 
@@ -63,7 +61,7 @@ uint32_t pktd_icmp_rest(const pktd_packet *p)
 int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq)
 {
     const uint8_t *h = icmp_hdr(p);
-    if (h == NULL || (h[0] != ICMP_ECHO_REQUEST && h[0] != ICMP_ECHO_REPLY))
+    if (h == NULL || (h[0] != PKTD__ICMP_ECHO_REQUEST && h[0] != PKTD__ICMP_ECHO_REPLY))
         return 0;
     if (id != NULL)
         *id = pktd_be16(h + 4);
@@ -72,24 +70,35 @@ int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq)
     return 1;
 }
 
-int pktd_icmp_checksum_ok(const pktd_packet *p)
+/* PKTD__CSUM_GOOD, PKTD__CSUM_WRONG or PKTD__CSUM_UNVERIFIED (checksum.h). */
+static int icmp_checksum_check(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_ICMP))
-        return PKTD_E_NOT_FOUND;
+        return PKTD__CSUM_UNVERIFIED;
     uint32_t off = s->l4_off;
     uint32_t len;
     if (pktd__has(s, PKTD_LAYER_IPV4)) {
         /* The message is the IP payload: it must be whole (not a fragment,
          * length on the wire) and fully captured. */
         if ((s->ip_info & PKTD__IP_SEG_COMPLETE) == 0)
-            return PKTD_E_TRUNCATED;
+            return PKTD__CSUM_UNVERIFIED;
         len = s->ip_pay_len;
         if (s->ip_end - off < len)
-            return PKTD_E_TRUNCATED;
+            return PKTD__CSUM_UNVERIFIED;
     } else {
         /* A bare parse: the message is the bytes the caller gave. */
         len = s->caplen - off;
     }
-    return pktd__csum_verifies(pktd__csum_sum(s->data + off, len));
+    return pktd__csum_result(pktd__csum_sum(s->data + off, len));
+}
+
+int pktd_icmp_checksum_ok(const pktd_packet *p)
+{
+    return icmp_checksum_check(p) == PKTD__CSUM_GOOD;
+}
+
+int pktd_icmp_checksum_bad(const pktd_packet *p)
+{
+    return icmp_checksum_check(p) == PKTD__CSUM_WRONG;
 }

@@ -11,22 +11,19 @@
 #include "checksum.h"
 #include "options.h"
 #include "packet_impl.h"
+#include "proto.h"
 
-#define IPV4_MIN_HLEN 20u
 #define IPV4_DF 0x4000u
 #define IPV4_MF 0x2000u
 #define IPV4_RF 0x8000u
 #define IPV4_OFFSET_MASK 0x1fffu
-#define IPPROTO_ICMP_ 1u
-#define IPPROTO_TCP_ 6u
-#define IPPROTO_UDP_ 17u
 
 /* Options are validated up to End-of-list: EOL and NOP are one byte; every
  * other option needs its length byte, a length of at least 2, and no more
  * than the bytes left.  The length byte is never read when it is missing. */
 static int ipv4_check_options(struct pktd__packet *s, const uint8_t *h, uint32_t hl)
 {
-    uint32_t i = IPV4_MIN_HLEN;
+    uint32_t i = PKTD__IPV4_MIN_HLEN;
     while (i < hl) {
         uint32_t kind = h[i];
         if (kind == PKTD__OPT_EOL)
@@ -57,7 +54,7 @@ static int ipv4_check_vihl(struct pktd__packet *s, uint32_t vihl, uint32_t avail
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_VERSION, vihl >> 4,
                           0);
     *hl = (vihl & 0x0fu) * 4;
-    if (*hl < IPV4_MIN_HLEN)
+    if (*hl < PKTD__IPV4_MIN_HLEN)
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_IHL, *hl, 0);
     if (*hl > avail)
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_IPV4, PKTD_R_IPV4_HDR_TRUNC, *hl,
@@ -68,10 +65,10 @@ static int ipv4_check_vihl(struct pktd__packet *s, uint32_t vihl, uint32_t avail
 int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
 {
     uint32_t avail = s->caplen - off;
-    if (pktd_unlikely(avail < IPV4_MIN_HLEN))
+    if (pktd_unlikely(avail < PKTD__IPV4_MIN_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_IPV4, PKTD_R_IPV4_SHORT, avail, 0);
     const uint8_t *h = s->data + off;
-    uint32_t hl = IPV4_MIN_HLEN;
+    uint32_t hl = PKTD__IPV4_MIN_HLEN;
     if (pktd_unlikely(h[0] != 0x45)) {
         int rc = ipv4_check_vihl(s, h[0], avail, &hl);
         if (rc != 0)
@@ -107,7 +104,7 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
         info = PKTD__IP_PAY_KNOWN;
     }
 
-    if (pktd_unlikely(hl > IPV4_MIN_HLEN)) {
+    if (pktd_unlikely(hl > PKTD__IPV4_MIN_HLEN)) {
         int rc = ipv4_check_options(s, h, hl);
         if (rc != 0)
             return rc;
@@ -137,11 +134,11 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
     s->ip_info = (uint8_t)info;
 
     switch (h[9]) {
-    case IPPROTO_TCP_:
+    case PKTD__IPPROTO_TCP:
         return pktd__tcp_decode(s, pay_off, end);
-    case IPPROTO_UDP_:
+    case PKTD__IPPROTO_UDP:
         return pktd__udp_decode(s, pay_off, end);
-    case IPPROTO_ICMP_:
+    case PKTD__IPPROTO_ICMP:
         return pktd__icmp_decode(s, pay_off, end);
     default:
         return 0;
@@ -250,36 +247,46 @@ uint32_t pktd_ipv4_dst(const pktd_packet *p)
     return h != NULL ? pktd_be32(h + 16) : 0;
 }
 
-int pktd_ipv4_checksum_ok(const pktd_packet *p)
+/* PKTD__CSUM_GOOD, PKTD__CSUM_WRONG or PKTD__CSUM_UNVERIFIED (checksum.h). */
+static int ipv4_checksum_check(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_IPV4))
-        return PKTD_E_NOT_FOUND;
+        return PKTD__CSUM_UNVERIFIED;
     /* The header (options included) was fully captured to be decoded. */
-    return pktd__csum_verifies(pktd__csum_sum(pktd__l3(s),
-                                              s->l3_hlen));
+    return pktd__csum_result(pktd__csum_sum(pktd__l3(s), s->l3_hlen));
+}
+
+int pktd_ipv4_checksum_ok(const pktd_packet *p)
+{
+    return ipv4_checksum_check(p) == PKTD__CSUM_GOOD;
+}
+
+int pktd_ipv4_checksum_bad(const pktd_packet *p)
+{
+    return ipv4_checksum_check(p) == PKTD__CSUM_WRONG;
 }
 
 int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_IPV4))
-        return PKTD_E_NOT_FOUND;
+        return 0;
     if (data != NULL)
-        *data = pktd__l3(s) + IPV4_MIN_HLEN;
+        *data = pktd__l3(s) + PKTD__IPV4_MIN_HLEN;
     if (len != NULL)
-        *len = s->l3_hlen - IPV4_MIN_HLEN;
-    return 0;
+        *len = s->l3_hlen - PKTD__IPV4_MIN_HLEN;
+    return 1;
 }
 
 int pktd_ipv4_option_next(const pktd_packet *p, uint32_t *cursor, uint8_t *kind,
                           const uint8_t **data, size_t *len)
 {
     if (p == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return 0;
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_IPV4))
-        return PKTD_E_NOT_FOUND;
-    return pktd__option_next(pktd__l3(s) + IPV4_MIN_HLEN,
-                             s->l3_hlen - IPV4_MIN_HLEN, cursor, kind, data, len);
+        return 0;
+    return pktd__option_next(pktd__l3(s) + PKTD__IPV4_MIN_HLEN,
+                             s->l3_hlen - PKTD__IPV4_MIN_HLEN, cursor, kind, data, len);
 }

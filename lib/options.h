@@ -11,7 +11,9 @@
 #define PKTD__OPT_EOL 0u
 #define PKTD__OPT_NOP 1u
 
-/* Produce the option at *cursor in the @p len option bytes at @p area.
+/* Produce the option at *cursor in the @p len option bytes at @p area:
+ * 1 with the out-parameters written (each may be NULL), 0 at the end or
+ * with a NULL cursor, never a negative code (presence rule R1).
  *
  * The decoder already validated the list up to End-of-list, but the cursor
  * comes from the caller, so every step is re-checked against @p len: an
@@ -21,28 +23,34 @@
 static inline int pktd__option_next(const uint8_t *area, uint32_t len, uint32_t *cursor,
                                     uint8_t *kind, const uint8_t **data, size_t *vlen)
 {
-    if (cursor == NULL || kind == NULL || data == NULL || vlen == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+    if (cursor == NULL)
+        return 0;
     uint32_t at = *cursor;
     if (at >= len)
         return 0;
     uint8_t k = area[at];
+    uint32_t value_off = at + 1;
+    uint32_t next;
+    uint32_t n = 0;
     if (k == PKTD__OPT_EOL || k == PKTD__OPT_NOP) {
-        *kind = k;
-        *data = area + at + 1;
-        *vlen = 0;
-        *cursor = k == PKTD__OPT_EOL ? len : at + 1;
-        return 1;
+        next = k == PKTD__OPT_EOL ? len : at + 1;
+    } else {
+        if (len - at < 2)
+            return 0;
+        uint32_t olen = area[at + 1];
+        if (olen < 2 || olen > len - at)
+            return 0;
+        value_off = at + 2;
+        n = olen - 2;
+        next = at + olen;
     }
-    if (len - at < 2)
-        return 0;
-    uint32_t olen = area[at + 1];
-    if (olen < 2 || olen > len - at)
-        return 0;
-    *kind = k;
-    *data = area + at + 2;
-    *vlen = olen - 2;
-    *cursor = at + olen;
+    if (kind != NULL)
+        *kind = k;
+    if (data != NULL)
+        *data = area + value_off;
+    if (vlen != NULL)
+        *vlen = n;
+    *cursor = next;
     return 1;
 }
 

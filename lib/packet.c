@@ -7,8 +7,16 @@
 #include <pktdecode/packet.h>
 
 #include "packet_impl.h"
+#include "proto.h"
 
 PKTD_STATIC_ASSERT(PKTD_PACKET_SIZE % 8 == 0, "pktd_packet is an array of uint64_t");
+
+/* PKTD_LAYER_COUNT_ is written out in the enum (Doxygen documents it); the
+ * table is the truth. */
+#define PKTD_LAYER_ONE_(name, value, str) +1
+PKTD_STATIC_ASSERT(0 PKTD_LAYER_MAP(PKTD_LAYER_ONE_) == PKTD_LAYER_COUNT_,
+                   "PKTD_LAYER_COUNT_ must count the rows of PKTD_LAYER_MAP");
+#undef PKTD_LAYER_ONE_
 
 size_t pktd_packet_size(void)
 {
@@ -89,21 +97,21 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (layer >= PKTD_LAYER_COUNT_ || !pktd__has(s, layer))
-        return PKTD_E_NOT_FOUND;
+        return 0;
     uint32_t off;
     uint32_t n;
     switch (layer) {
     case PKTD_LAYER_SLL:
         off = 0;
-        n = 16;
+        n = PKTD__SLL_HLEN;
         break;
     case PKTD_LAYER_SLL2:
         off = 0;
-        n = 20;
+        n = PKTD__SLL2_HLEN;
         break;
     case PKTD_LAYER_ETH:
         off = 0;
-        n = 14;
+        n = PKTD__ETH_HLEN;
         break;
     case PKTD_LAYER_VLAN:
         off = s->vlan_off;
@@ -123,7 +131,7 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
         *hdr = s->data + off;
     if (len != NULL)
         *len = n;
-    return 0;
+    return 1;
 }
 
 int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len)
@@ -132,12 +140,12 @@ int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len)
     /* Nothing decoded because the first layer failed (or the arguments were
      * refused): there is no "after the last header". */
     if (s->layers == 0 && s->error != 0)
-        return PKTD_E_NOT_FOUND;
+        return 0;
     if (data != NULL)
         *data = s->data + s->payload_off;
     if (len != NULL)
         *len = s->payload_len;
-    return 0;
+    return 1;
 }
 
 int pktd_packet_error(const pktd_packet *p)
@@ -230,28 +238,11 @@ int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t size)
 const char *pktd_layer_name(uint32_t layer)
 {
     switch (layer) {
-    case PKTD_LAYER_NONE:
-        return "none";
-    case PKTD_LAYER_LINK:
-        return "link";
-    case PKTD_LAYER_SLL:
-        return "sll";
-    case PKTD_LAYER_SLL2:
-        return "sll2";
-    case PKTD_LAYER_ETH:
-        return "eth";
-    case PKTD_LAYER_VLAN:
-        return "vlan";
-    case PKTD_LAYER_ARP:
-        return "arp";
-    case PKTD_LAYER_IPV4:
-        return "ipv4";
-    case PKTD_LAYER_TCP:
-        return "tcp";
-    case PKTD_LAYER_UDP:
-        return "udp";
-    case PKTD_LAYER_ICMP:
-        return "icmp";
+#define PKTD_LAYER_STR_(name, value, str) \
+    case value:                           \
+        return str;
+        PKTD_LAYER_MAP(PKTD_LAYER_STR_)
+#undef PKTD_LAYER_STR_
     default:
         return "unknown";
     }

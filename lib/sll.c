@@ -15,10 +15,8 @@
 #include <pktdecode/eth.h>
 
 #include "packet_impl.h"
+#include "proto.h"
 
-#define SLL_HLEN 16u
-#define SLL2_HLEN 20u
-#define SLL_ADDR_MAX 8u
 
 static int cooked_next(struct pktd__packet *s, uint32_t proto_off, uint32_t off)
 {
@@ -33,19 +31,19 @@ static int cooked_next(struct pktd__packet *s, uint32_t proto_off, uint32_t off)
 
 int pktd__sll_decode(struct pktd__packet *s)
 {
-    if (pktd_unlikely(s->caplen < SLL_HLEN))
+    if (pktd_unlikely(s->caplen < PKTD__SLL_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_SLL, PKTD_R_SLL_SHORT, s->caplen, 0);
     s->layers |= PKTD__BIT(PKTD_LAYER_SLL);
-    return cooked_next(s, 14, SLL_HLEN);
+    return cooked_next(s, 14, PKTD__SLL_HLEN);
 }
 
 int pktd__sll2_decode(struct pktd__packet *s)
 {
-    if (pktd_unlikely(s->caplen < SLL2_HLEN))
+    if (pktd_unlikely(s->caplen < PKTD__SLL2_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_SLL2, PKTD_R_SLL2_SHORT, s->caplen,
                           0);
     s->layers |= PKTD__BIT(PKTD_LAYER_SLL2);
-    return cooked_next(s, 0, SLL2_HLEN);
+    return cooked_next(s, 0, PKTD__SLL2_HLEN);
 }
 
 int pktd_sll_parse(pktd_packet *p, const uint8_t *data, size_t len)
@@ -114,6 +112,6 @@ const uint8_t *pktd_sll_addr(const pktd_packet *p, size_t *len)
         return NULL;
     }
     if (len != NULL)
-        *len = n < SLL_ADDR_MAX ? n : SLL_ADDR_MAX;
+        *len = n < PKTD__SLL_ADDR_MAX ? n : PKTD__SLL_ADDR_MAX;
     return h;
 }

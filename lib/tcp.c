@@ -13,16 +13,14 @@
 #include "checksum.h"
 #include "options.h"
 #include "packet_impl.h"
+#include "proto.h"
 
-#define TCP_MIN_HLEN 20u
 #define TCPOPT_MSS 2u
 #define TCPOPT_WS 3u
 #define TCPOPT_SACK_PERM 4u
 #define TCPOPT_SACK 5u
 #define TCPOPT_TS 8u
-#define SACK_BLOCK_LEN 8u
 #define SACK_MAX_BLOCKS 4u
-#define IPPROTO_TCP_ 6u
 
 /* A known option's slot in tcp_opt and whether its length is right. */
 static int tcp_known_option(uint32_t kind, uint32_t olen, int *slot)
@@ -42,8 +40,8 @@ static int tcp_known_option(uint32_t kind, uint32_t olen, int *slot)
         return olen == 10;
     case TCPOPT_SACK:
         *slot = PKTD__TCPOPT_SACK;
-        return olen >= 2 + SACK_BLOCK_LEN && olen <= 2 + SACK_BLOCK_LEN * SACK_MAX_BLOCKS &&
-               (olen - 2) % SACK_BLOCK_LEN == 0;
+        return olen >= 2 + PKTD__TCP_SACK_BLOCK_LEN && olen <= 2 + PKTD__TCP_SACK_BLOCK_LEN * SACK_MAX_BLOCKS &&
+               (olen - 2) % PKTD__TCP_SACK_BLOCK_LEN == 0;
     default:
         *slot = -1;
         return 1;
@@ -88,7 +86,7 @@ static int tcp_check_options(struct pktd__packet *s, const uint8_t *h, uint32_t 
 int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
 {
     uint32_t avail = end - off;
-    if (pktd_unlikely(avail < TCP_MIN_HLEN))
+    if (pktd_unlikely(avail < PKTD__TCP_MIN_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_TCP, PKTD_R_TCP_SHORT, avail, 0);
     const uint8_t *h = s->data + off;
     uint32_t doff = h[12] >> 4;
@@ -110,10 +108,10 @@ int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
          * (alone at data offset 8, or before SACK blocks).  One comparison
          * replaces those three steps of the walk, with exactly their
          * result; the walk goes on after them, if anything follows. */
-        uint32_t start = TCP_MIN_HLEN;
-        if (hl >= TCP_MIN_HLEN + 12 && pktd_be32(h + TCP_MIN_HLEN) == 0x0101080au) {
-            s->tcp_opt[PKTD__TCPOPT_TS] = TCP_MIN_HLEN + 2;
-            start = TCP_MIN_HLEN + 12;
+        uint32_t start = PKTD__TCP_MIN_HLEN;
+        if (hl >= PKTD__TCP_MIN_HLEN + 12 && pktd_be32(h + PKTD__TCP_MIN_HLEN) == 0x0101080au) {
+            s->tcp_opt[PKTD__TCPOPT_TS] = PKTD__TCP_MIN_HLEN + 2;
+            start = PKTD__TCP_MIN_HLEN + 12;
         }
         int rc = tcp_check_options(s, h, start, hl);
         if (rc != 0)
@@ -248,60 +246,71 @@ int pktd_tcp_opt_timestamps(const pktd_packet *p, uint32_t *val, uint32_t *ecr)
 uint32_t pktd_tcp_opt_sack_count(const pktd_packet *p)
 {
     const uint8_t *o = tcp_opt(p, PKTD__TCPOPT_SACK);
-    return o != NULL ? (o[1] - 2u) / SACK_BLOCK_LEN : 0;
+    return o != NULL ? (o[1] - 2u) / PKTD__TCP_SACK_BLOCK_LEN : 0;
 }
 
 int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t *left, uint32_t *right)
 {
     if (i >= pktd_tcp_opt_sack_count(p))
-        return PKTD_E_NOT_FOUND;
-    const uint8_t *b = tcp_opt(p, PKTD__TCPOPT_SACK) + 2 + SACK_BLOCK_LEN * i;
+        return 0;
+    const uint8_t *b = tcp_opt(p, PKTD__TCPOPT_SACK) + 2 + PKTD__TCP_SACK_BLOCK_LEN * i;
     if (left != NULL)
         *left = pktd_be32(b);
     if (right != NULL)
         *right = pktd_be32(b + 4);
-    return 0;
+    return 1;
 }
 
 int pktd_tcp_options(const pktd_packet *p, const uint8_t **data, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_TCP))
-        return PKTD_E_NOT_FOUND;
+        return 0;
     if (data != NULL)
-        *data = pktd__l4(s) + TCP_MIN_HLEN;
+        *data = pktd__l4(s) + PKTD__TCP_MIN_HLEN;
     if (len != NULL)
-        *len = s->l4_hlen - TCP_MIN_HLEN;
-    return 0;
+        *len = s->l4_hlen - PKTD__TCP_MIN_HLEN;
+    return 1;
 }
 
 int pktd_tcp_option_next(const pktd_packet *p, uint32_t *cursor, uint8_t *kind,
                          const uint8_t **data, size_t *len)
 {
     if (p == NULL)
-        return PKTD_E_INVALID_ARGUMENT;
+        return 0;
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_TCP))
-        return PKTD_E_NOT_FOUND;
-    return pktd__option_next(pktd__l4(s) + TCP_MIN_HLEN,
-                             s->l4_hlen - TCP_MIN_HLEN, cursor, kind, data, len);
+        return 0;
+    return pktd__option_next(pktd__l4(s) + PKTD__TCP_MIN_HLEN,
+                             s->l4_hlen - PKTD__TCP_MIN_HLEN, cursor, kind, data, len);
 }
 
-int pktd_tcp_checksum_ok(const pktd_packet *p)
+/* PKTD__CSUM_GOOD, PKTD__CSUM_WRONG or PKTD__CSUM_UNVERIFIED (checksum.h). */
+static int tcp_checksum_check(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_TCP) || !pktd__has(s, PKTD_LAYER_IPV4))
-        return PKTD_E_NOT_FOUND;
+        return PKTD__CSUM_UNVERIFIED;
     /* The segment length must come from the IP header (not 0, not a
      * fragment), and every byte of it must have been captured: the sum never
      * reads past the validated, captured bytes. */
     if ((s->ip_info & PKTD__IP_SEG_COMPLETE) == 0)
-        return PKTD_E_TRUNCATED;
+        return PKTD__CSUM_UNVERIFIED;
     uint32_t seg = s->ip_pay_len;
     uint32_t captured = s->ip_end - s->l4_off;
     if (captured < seg)
-        return PKTD_E_TRUNCATED;
-    uint64_t sum = pktd__ipv4_pseudo_sum(s, IPPROTO_TCP_, seg);
+        return PKTD__CSUM_UNVERIFIED;
+    uint64_t sum = pktd__ipv4_pseudo_sum(s, PKTD__IPPROTO_TCP, seg);
     sum += pktd__csum_sum(pktd__l4(s), seg);
-    return pktd__csum_verifies(sum);
+    return pktd__csum_result(sum);
+}
+
+int pktd_tcp_checksum_ok(const pktd_packet *p)
+{
+    return tcp_checksum_check(p) == PKTD__CSUM_GOOD;
+}
+
+int pktd_tcp_checksum_bad(const pktd_packet *p)
+{
+    return tcp_checksum_check(p) == PKTD__CSUM_WRONG;
 }

@@ -13,14 +13,13 @@
 
 #include "checksum.h"
 #include "packet_impl.h"
+#include "proto.h"
 
-#define UDP_HLEN 8u
-#define IPPROTO_UDP_ 17u
 
 int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
 {
     uint32_t avail = end - off;
-    if (pktd_unlikely(avail < UDP_HLEN))
+    if (pktd_unlikely(avail < PKTD__UDP_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_UDP, PKTD_R_UDP_SHORT, avail, 0);
     uint32_t ulen = pktd_be16(s->data + off + 4);
     int ip_known = (s->ip_info & PKTD__IP_PAY_KNOWN) != 0;
@@ -32,7 +31,7 @@ int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
         /* GSO or jumbogram: the length is the IP payload's. */
         s->flags |= PKTD_F_UDP_LEN_ZERO;
         eff = ip_pay;
-    } else if (ulen < UDP_HLEN) {
+    } else if (ulen < PKTD__UDP_HLEN) {
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_UDP, PKTD_R_UDP_LEN_SHORT, ulen, 0);
     } else if (ulen < ip_pay) {
         s->flags |= PKTD_F_UDP_PADDING;
@@ -49,8 +48,8 @@ int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
     else
         pay_end = off + eff;
     s->udp_len = eff;
-    pktd__set_l4(s, PKTD_LAYER_UDP, off, UDP_HLEN);
-    pktd__set_payload(s, off + UDP_HLEN, pay_end);
+    pktd__set_l4(s, PKTD_LAYER_UDP, off, PKTD__UDP_HLEN);
+    pktd__set_payload(s, off + PKTD__UDP_HLEN, pay_end);
     return 0;
 }
 
@@ -93,22 +92,33 @@ uint16_t pktd_udp_checksum(const pktd_packet *p)
     return h != NULL ? pktd_be16(h + 6) : 0;
 }
 
-int pktd_udp_checksum_ok(const pktd_packet *p)
+/* PKTD__CSUM_GOOD, PKTD__CSUM_WRONG or PKTD__CSUM_UNVERIFIED (checksum.h). */
+static int udp_checksum_check(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_UDP) || !pktd__has(s, PKTD_LAYER_IPV4))
-        return PKTD_E_NOT_FOUND;
+        return PKTD__CSUM_UNVERIFIED;
     const uint8_t *h = pktd__l4(s);
     if (pktd_be16(h + 6) == 0)
-        return 1; /* the sender computed no checksum */
+        return PKTD__CSUM_UNVERIFIED; /* the sender computed no checksum */
     /* Only a whole datagram can be summed: not a fragment, length known,
      * and every byte captured (the sum stays inside the captured data). */
     if ((s->ip_info & PKTD__IP_SEG_COMPLETE) == 0)
-        return PKTD_E_TRUNCATED;
+        return PKTD__CSUM_UNVERIFIED;
     uint32_t len = s->udp_len;
     if (s->ip_end - s->l4_off < len)
-        return PKTD_E_TRUNCATED;
-    uint64_t sum = pktd__ipv4_pseudo_sum(s, IPPROTO_UDP_, len);
+        return PKTD__CSUM_UNVERIFIED;
+    uint64_t sum = pktd__ipv4_pseudo_sum(s, PKTD__IPPROTO_UDP, len);
     sum += pktd__csum_sum(h, len);
-    return pktd__csum_verifies(sum);
+    return pktd__csum_result(sum);
+}
+
+int pktd_udp_checksum_ok(const pktd_packet *p)
+{
+    return udp_checksum_check(p) == PKTD__CSUM_GOOD;
+}
+
+int pktd_udp_checksum_bad(const pktd_packet *p)
+{
+    return udp_checksum_check(p) == PKTD__CSUM_WRONG;
 }

@@ -101,7 +101,7 @@ START_TEST(test_tcp_heapoverflows)
     uint8_t *b = decode(&p, &c, 0, &rc);
     ASSERT_STOP(&p, rc, PKTD_E_TRUNCATED, PKTD_LAYER_TCP, PKTD_R_TCP_SHORT, 12, 0);
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 0); /* "bad cksum 3030" */
+    ASSERT_CSUM(ipv4, &p, CSUM_WRONG); /* "bad cksum 3030" */
     free(b);
     free(c.file);
     /* Data offset 15 (60 bytes) with 30 captured; total length 12336. */
@@ -139,7 +139,7 @@ START_TEST(test_in_checksum_heapoverflow)
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ETH) | L(IPV4));
     ck_assert_uint_eq(pktd_ipv4_proto(&p), 103);
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 0);
+    ASSERT_CSUM(ipv4, &p, CSUM_WRONG);
     ASSERT_PAYLOAD(&p, b, 34, c.rec[0].caplen - 34);
     free(b);
     free(c.file);
@@ -164,7 +164,7 @@ START_TEST(test_arp_too_long_tha)
     ck_assert_uint_eq(pktd_arp_hlen(&p), 14);
     ck_assert_uint_eq(pktd_arp_plen(&p), 4);
     ASSERT_HEADER(&p, PKTD_LAYER_ARP, b, 18, 44);
-    ck_assert_ptr_eq(pktd_arp_tpa(&p), b + 18 + 8 + 14 + 4 + 14);
+    ck_assert_ptr_eq(pktd_arp_tpa_bytes(&p), b + 18 + 8 + 14 + 4 + 14);
     free(b);
     free(c.file);
 }
@@ -187,9 +187,11 @@ START_TEST(test_qinq)
         ck_assert_uint_eq(pktd_vlan_tpid(&p, 1), 0x8100);
         ck_assert_uint_eq(pktd_vlan_vid(&p, 1), 2001);
         ck_assert_uint_eq(pktd_arp_op(&p), (uint16_t)(i + 1));
-        const uint8_t *spa = pktd_arp_spa(&p), *tpa = pktd_arp_tpa(&p);
+        const uint8_t *spa = pktd_arp_spa_bytes(&p), *tpa = pktd_arp_tpa_bytes(&p);
         ck_assert_mem_eq(i == 0 ? spa : tpa, "\xac\x15\x4f\x61", 4); /* 172.21.79.97 */
         ck_assert_mem_eq(i == 0 ? tpa : spa, "\xac\x15\x4f\x64", 4); /* 172.21.79.100 */
+        ck_assert_uint_eq(i == 0 ? pktd_arp_spa(&p) : pktd_arp_tpa(&p), 0xac154f61u);
+        ck_assert_uint_eq(i == 0 ? pktd_arp_tpa(&p) : pktd_arp_spa(&p), 0xac154f64u);
         ASSERT_PAYLOAD(&p, b, 50, 0);
         free(b);
     }
@@ -212,8 +214,8 @@ START_TEST(test_raw_link_types)
         ck_assert_uint_eq(pktd_ipv4_dst(&p), 0x09090909u);
         ck_assert_uint_eq(pktd_udp_sport(&p), 12345);
         ck_assert_uint_eq(pktd_udp_dport(&p), 53);
-        ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
-        ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+        ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
+        ASSERT_CSUM(udp, &p, CSUM_GOOD);
         ASSERT_PAYLOAD(&p, b, 28, 29);
         free(b);
         free(c.file);
@@ -258,7 +260,7 @@ START_TEST(test_sll_capture)
     /* An outgoing packet with checksum offload: tcpdump says
      * "bad udp cksum 0x203d -> 0x7fa4!". */
     ck_assert_uint_eq(pktd_udp_checksum(&p), 0x203d);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), 0);
+    ASSERT_CSUM(udp, &p, CSUM_WRONG);
     ASSERT_PAYLOAD(&p, b, 44, 32);
     free(b);
     free(c.file);

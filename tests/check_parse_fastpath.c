@@ -101,6 +101,10 @@ static void same(const uint8_t *data, size_t len, const char *what, int all)
     SAME_RESULT(pktd_tcp_checksum_ok);
     SAME_RESULT(pktd_udp_checksum_ok);
     SAME_RESULT(pktd_icmp_checksum_ok);
+    SAME_RESULT(pktd_ipv4_checksum_bad);
+    SAME_RESULT(pktd_tcp_checksum_bad);
+    SAME_RESULT(pktd_udp_checksum_bad);
+    SAME_RESULT(pktd_icmp_checksum_bad);
     if (all)
         REQUIRE(fr_touch_all(&fast) == fr_touch_all(&gen), "%s (%zu bytes): accessors differ",
                 what, len);

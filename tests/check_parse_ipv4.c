@@ -48,13 +48,13 @@ START_TEST(test_fields)
     ck_assert_uint_ne(pktd_ipv4_checksum(&p), 0);
     ck_assert_uint_eq(pktd_ipv4_src(&p), 0x0a000001u);
     ck_assert_uint_eq(pktd_ipv4_dst(&p), 0xc0a80102u);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     const uint8_t *d = NULL;
     size_t n = 99;
-    ck_assert_int_eq(pktd_ipv4_options(&p, &d, &n), 0);
+    ck_assert_int_eq(pktd_ipv4_options(&p, &d, &n), 1);
     ck_assert_uint_eq(n, 0);
     ck_assert_ptr_eq(d, f.b + ETH + 20);
-    ck_assert_int_eq(pktd_ipv4_options(&p, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_ipv4_options(&p, NULL, NULL), 1);
     uint32_t cur = 0;
     uint8_t kind;
     ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, &kind, &d, &n), 0);
@@ -77,10 +77,10 @@ START_TEST(test_fields)
     ck_assert_uint_eq(pktd_ipv4_src(&p), 0);
     ck_assert_uint_eq(pktd_ipv4_total_len(&p), 0);
     ck_assert_int_eq(pktd_ipv4_df(&p), 0);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), PKTD_E_NOT_FOUND);
-    ck_assert_int_eq(pktd_ipv4_options(&p, &d, &n), PKTD_E_NOT_FOUND);
+    ASSERT_CSUM(ipv4, &p, CSUM_UNVERIFIED);
+    ck_assert_int_eq(pktd_ipv4_options(&p, &d, &n), 0);
     cur = 0;
-    ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, &kind, &d, &n), PKTD_E_NOT_FOUND);
+    ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, &kind, &d, &n), 0);
 }
 END_TEST
 
@@ -94,7 +94,7 @@ START_TEST(test_bare_parse)
     ck_assert_uint_eq(pktd_packet_layers(&p), L(IPV4) | L(UDP));
     ASSERT_HEADER(&p, PKTD_LAYER_IPV4, f.b, ETH, 20);
     ck_assert_uint_eq(pktd_udp_dport(&p), 53);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+    ASSERT_CSUM(udp, &p, CSUM_GOOD);
 }
 END_TEST
 
@@ -104,15 +104,15 @@ START_TEST(test_checksum)
     build(&f, &ip_udp, 0);
     pktd_packet p;
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     /* Corrupt the checksum field, then a covered field. */
     f.b[ETH + 11] ^= 0x01;
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 0);
+    ASSERT_CSUM(ipv4, &p, CSUM_WRONG);
     f.b[ETH + 11] ^= 0x01;
     f.b[ETH + 8] = 63; /* TTL */
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 0);
+    ASSERT_CSUM(ipv4, &p, CSUM_WRONG);
     /* Options are covered too. */
     static const uint8_t opts[] = {0x94, 0x04, 0x00, 0x00};
     struct fr_ip4 ip = ip_udp;
@@ -120,10 +120,10 @@ START_TEST(test_checksum)
     ip.optlen = sizeof opts;
     build(&f, &ip, 2);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     f.b[ETH + 23] = 1;
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 0);
+    ASSERT_CSUM(ipv4, &p, CSUM_WRONG);
     /* A well-known header with checksum 0xb861, followed by nothing: the
      * UDP header is missing, the IPv4 header (and its checksum) is fine. */
     static const uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
@@ -133,7 +133,7 @@ START_TEST(test_checksum)
     ASSERT_STOP(&p, rc, PKTD_E_TRUNCATED, PKTD_LAYER_UDP, PKTD_R_UDP_SHORT, 0, 0);
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
     ck_assert_uint_eq(pktd_ipv4_checksum(&p), 0xb861);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     ck_assert_uint_eq(pktd_ipv4_src(&p), 0xc0a80001u);
     ck_assert_uint_eq(pktd_ipv4_dst(&p), 0xc0a800c7u);
     free(b);
@@ -206,10 +206,10 @@ START_TEST(test_options)
     ASSERT_HEADER(&p, PKTD_LAYER_IPV4, f.b, ETH, 32);
     ASSERT_HEADER(&p, PKTD_LAYER_UDP, f.b, ETH + 32, 8);
     ASSERT_PAYLOAD(&p, f.b, ETH + 40, 5);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     const uint8_t *d;
     size_t n;
-    ck_assert_int_eq(pktd_ipv4_options(&p, &d, &n), 0);
+    ck_assert_int_eq(pktd_ipv4_options(&p, &d, &n), 1);
     ck_assert_ptr_eq(d, f.b + ETH + 20);
     ck_assert_uint_eq(n, 12);
     uint32_t cur = 0;
@@ -264,11 +264,16 @@ START_TEST(test_options)
 
     /* The iterator checks its arguments and a cursor it did not make. */
     cur = 0;
-    ck_assert_int_eq(pktd_ipv4_option_next(NULL, &cur, &kind, &d, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_ipv4_option_next(&p, NULL, &kind, &d, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, NULL, &d, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, &kind, NULL, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, &kind, &d, NULL), PKTD_E_INVALID_ARGUMENT);
+    /* R1: no state or no cursor is "no next option", never a negative code. */
+    ck_assert_int_eq(pktd_ipv4_option_next(NULL, &cur, &kind, &d, &n), 0);
+    ck_assert_int_eq(pktd_ipv4_option_next(&p, NULL, &kind, &d, &n), 0);
+    ck_assert_uint_eq(cur, 0);
+    /* NULL out-parameters are skipped; the cursor moves as with all three. */
+    uint32_t bare = 0, full = 0;
+    ck_assert_int_eq(pktd_ipv4_option_next(&p, &bare, NULL, NULL, NULL), 1);
+    ck_assert_int_eq(pktd_ipv4_option_next(&p, &full, &kind, &d, &n), 1);
+    ck_assert_uint_eq(bare, full);
+    ck_assert_uint_gt(bare, 0);
     cur = 39; /* last byte: 0x11 as a kind with no length byte */
     ck_assert_int_eq(pktd_ipv4_option_next(&p, &cur, &kind, &d, &n), 0);
     cur = 38; /* inside the option: kind 0x11, length 0x11 > 2 left */
@@ -419,7 +424,7 @@ START_TEST(test_padding_and_truncation)
     ASSERT_OK(&p, rc);
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_PADDING);
     ASSERT_PAYLOAD(&p, f.b, ETH + 28, 6);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+    ASSERT_CSUM(udp, &p, CSUM_GOOD);
     /* Unknown protocol with padding: the IP payload stops at the total length. */
     f.b[ETH + 9] = 250;
     fr_ip4_checksum(&f, ETH);
@@ -428,7 +433,7 @@ START_TEST(test_padding_and_truncation)
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ETH) | L(IPV4));
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_PADDING);
     ASSERT_PAYLOAD(&p, f.b, ETH + 20, 14);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     /* Cut inside the IP payload: flagged, the headers stay. */
     rc = pktd_decode(&p, 1, f.b, ETH + 30);
     ASSERT_OK(&p, rc);
@@ -436,7 +441,7 @@ START_TEST(test_padding_and_truncation)
                       PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
     ASSERT_PAYLOAD(&p, f.b, ETH + 20, 10);
     ck_assert_uint_eq(pktd_ipv4_total_len(&p), 34);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
 }
 END_TEST
 
@@ -457,7 +462,7 @@ START_TEST(test_fragments)
     ck_assert_int_eq(pktd_ipv4_df(&p), 0);
     ASSERT_PAYLOAD(&p, f.b, ETH + 20, 20);
     ck_assert_uint_eq(pktd_udp_sport(&p), 0);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), PKTD_E_NOT_FOUND);
+    ASSERT_CSUM(udp, &p, CSUM_UNVERIFIED);
     /* The last fragment (MF clear, offset set). */
     fr_put_be16(&f, ETH + 6, 3);
     rc = pktd_decode(&p, 1, f.b, f.len);
@@ -482,8 +487,8 @@ START_TEST(test_fragments)
                       PKTD_F_FRAGMENT | PKTD_F_UDP_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
     ck_assert_uint_eq(pktd_udp_len(&p), 1000);
     ASSERT_PAYLOAD(&p, f.b, ETH + 28, 24);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), PKTD_E_TRUNCATED);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(udp, &p, CSUM_UNVERIFIED);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
 }
 END_TEST
 
@@ -528,7 +533,7 @@ START_TEST(test_large_frame)
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_LEN_ZERO);
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ETH) | L(IPV4) | L(TCP));
     ASSERT_PAYLOAD(&p, b, 54, total - 54);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
     /* An unknown EtherType: 69986 bytes of payload. */
     fr_put_be16(&f, 12, 0x88b5);
     memcpy(b, f.b, 14);

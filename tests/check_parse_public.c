@@ -29,7 +29,7 @@ START_TEST(test_public_decode)
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ETH) | L(VLAN) | L(IPV4) | L(TCP));
     ck_assert_uint_eq(pktd_vlan_vid(&p, 0), 10);
     ck_assert_uint_eq(pktd_ipv4_dst(&p), FR_IP_DST);
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
     ck_assert_uint_eq(pktd_tcp_sport(&p), 22);
     ck_assert_uint_eq(pktd_tcp_seq(&p), 99);
     uint16_t mss = 0;
@@ -38,7 +38,7 @@ START_TEST(test_public_decode)
     ck_assert_uint_eq(mss, 1460);
     ck_assert_int_eq(pktd_tcp_opt_wscale(&p, &ws), 1);
     ck_assert_uint_eq(ws, 2);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+    ASSERT_CSUM(tcp, &p, CSUM_GOOD);
     ASSERT_PAYLOAD(&p, f.b, 18 + 20 + 28, 7);
 
     f.b[18 + 20 + 12] = 0x40; /* data offset 4 */

@@ -47,16 +47,16 @@ START_TEST(test_fields)
     ck_assert_uint_eq(pktd_tcp_urgent(&p), 7);
     ck_assert_uint_eq(pktd_tcp_checksum(&p),
                       (uint16_t)(f.b[TCP_OFF + 16] << 8 | f.b[TCP_OFF + 17]));
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+    ASSERT_CSUM(tcp, &p, CSUM_GOOD);
     ASSERT_HEADER(&p, PKTD_LAYER_TCP, f.b, TCP_OFF, 20);
     ASSERT_PAYLOAD(&p, f.b, TCP_OFF + 20, 5);
     ck_assert_mem_eq(f.b + TCP_OFF + 20, "abcde", 5);
     /* No options. */
     const uint8_t *d;
     size_t n = 99;
-    ck_assert_int_eq(pktd_tcp_options(&p, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_options(&p, &d, &n), 1);
     ck_assert_uint_eq(n, 0);
-    ck_assert_int_eq(pktd_tcp_options(&p, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_tcp_options(&p, NULL, NULL), 1);
     uint32_t cur = 0;
     uint8_t kind;
     ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, &d, &n), 0);
@@ -67,7 +67,7 @@ START_TEST(test_fields)
     ck_assert_int_eq(pktd_tcp_opt_sack_perm(&p), 0);
     ck_assert_int_eq(pktd_tcp_opt_timestamps(&p, NULL, NULL), 0);
     ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 0);
-    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 0, NULL, NULL), PKTD_E_NOT_FOUND);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 0, NULL, NULL), 0);
 
     /* Every flag bit, one at a time, and NS clear. */
     for (unsigned bit = 0; bit < 8; bit++) {
@@ -77,7 +77,7 @@ START_TEST(test_fields)
         ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
         ck_assert_uint_eq(pktd_tcp_flags(&p), 1u << bit);
         ck_assert_int_eq(pktd_tcp_ns(&p), 0);
-        ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+        ASSERT_CSUM(tcp, &p, CSUM_GOOD);
     }
     ck_assert_uint_eq(PKTD_TCP_FIN | PKTD_TCP_SYN | PKTD_TCP_RST | PKTD_TCP_PSH | PKTD_TCP_ACK |
                           PKTD_TCP_URG | PKTD_TCP_ECE | PKTD_TCP_CWR,
@@ -88,9 +88,9 @@ START_TEST(test_fields)
     ck_assert_uint_eq(pktd_tcp_sport(&p), 0);
     ck_assert_uint_eq(pktd_tcp_doff(&p), 0);
     ck_assert_int_eq(pktd_tcp_ns(&p), 0);
-    ck_assert_int_eq(pktd_tcp_options(&p, &d, &n), PKTD_E_NOT_FOUND);
-    ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, &d, &n), PKTD_E_NOT_FOUND);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_NOT_FOUND);
+    ck_assert_int_eq(pktd_tcp_options(&p, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, &d, &n), 0);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
     ck_assert_int_eq(pktd_tcp_opt_mss(&p, &mss), 0);
 }
 END_TEST
@@ -123,10 +123,10 @@ START_TEST(test_known_options)
     ck_assert_uint_eq(ecr, 0xfedcba98u);
     ck_assert_int_eq(pktd_tcp_opt_timestamps(&p, NULL, NULL), 1);
     ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 0);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+    ASSERT_CSUM(tcp, &p, CSUM_GOOD);
     const uint8_t *d;
     size_t n;
-    ck_assert_int_eq(pktd_tcp_options(&p, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_options(&p, &d, &n), 1);
     ck_assert_ptr_eq(d, f.b + TCP_OFF + 20);
     ck_assert_uint_eq(n, 20);
 
@@ -149,11 +149,16 @@ START_TEST(test_known_options)
     ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, &d, &n), 0);
     /* Argument checks. */
     cur = 0;
-    ck_assert_int_eq(pktd_tcp_option_next(NULL, &cur, &kind, &d, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_tcp_option_next(&p, NULL, &kind, &d, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, NULL, &d, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, NULL, &n), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, &d, NULL), PKTD_E_INVALID_ARGUMENT);
+    /* R1: no state or no cursor is "no next option", never a negative code. */
+    ck_assert_int_eq(pktd_tcp_option_next(NULL, &cur, &kind, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_option_next(&p, NULL, &kind, &d, &n), 0);
+    ck_assert_uint_eq(cur, 0);
+    /* NULL out-parameters are skipped; the cursor moves as with all three. */
+    uint32_t bare = 0, full = 0;
+    ck_assert_int_eq(pktd_tcp_option_next(&p, &bare, NULL, NULL, NULL), 1);
+    ck_assert_int_eq(pktd_tcp_option_next(&p, &full, &kind, &d, &n), 1);
+    ck_assert_uint_eq(bare, full);
+    ck_assert_uint_gt(bare, 0);
     /* A cursor the iterator did not make: checked, never read past. */
     cur = 19; /* the WS shift byte 7: kind 7, "length" beyond the area */
     ck_assert_int_eq(pktd_tcp_option_next(&p, &cur, &kind, &d, &n), 0);
@@ -197,18 +202,18 @@ START_TEST(test_sack_and_unknown_options)
     ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 3);
     for (uint32_t b = 0; b < 3; b++) {
         uint32_t l = 0, r = 0;
-        ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, b, &l, &r), 0);
+        ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, b, &l, &r), 1);
         ck_assert_uint_eq(l, 1000u * (2 * b + 1));
         ck_assert_uint_eq(r, 1000u * (2 * b + 2));
     }
-    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 2, NULL, NULL), 0);
-    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 3, NULL, NULL), PKTD_E_NOT_FOUND);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 2, NULL, NULL), 1);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 3, NULL, NULL), 0);
     uint32_t val = 0;
     ck_assert_int_eq(pktd_tcp_opt_timestamps(&p, &val, NULL), 1);
     ck_assert_uint_eq(val, 0x42424242u);
     ck_assert_int_eq(pktd_tcp_opt_mss(&p, NULL), 0);
     ASSERT_PAYLOAD(&p, f.b, TCP_OFF + 60, 3);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+    ASSERT_CSUM(tcp, &p, CSUM_GOOD);
 
     /* Four SACK blocks (34 bytes), the most that fit. */
     uint8_t o4[36] = {1, 1, 5, 34};
@@ -220,7 +225,7 @@ START_TEST(test_sack_and_unknown_options)
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
     ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 4);
     uint32_t r = 0;
-    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 3, NULL, &r), 0);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 3, NULL, &r), 1);
     ck_assert_uint_eq(r, 0x20212223u);
 
     /* Unknown kinds (MPTCP 30, TFO 34, experimental 254) pass through the
@@ -283,7 +288,7 @@ START_TEST(test_timestamps_first)
     ck_assert_int_eq(pktd_tcp_opt_timestamps(&p, &val, NULL), 1);
     ck_assert_uint_eq(val, 0x11223344u);
     ck_assert_uint_eq(pktd_tcp_opt_sack_count(&p), 1);
-    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 0, &l, &r), 0);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(&p, 0, &l, &r), 1);
     ck_assert_uint_eq(l, 7);
     ck_assert_uint_eq(r, 9);
 
@@ -366,7 +371,7 @@ START_TEST(test_options_malformed)
     int rc = pktd_tcp_parse(&p, b, 24);
     ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_TCP, PKTD_R_TCP_OPT_NOLEN, 8, 0);
     ck_assert_uint_eq(pktd_packet_layers(&p), 0);
-    ck_assert_int_eq(pktd_packet_payload(&p, NULL, NULL), PKTD_E_NOT_FOUND);
+    ck_assert_int_eq(pktd_packet_payload(&p, NULL, NULL), 0);
     free(b);
 }
 END_TEST
@@ -458,7 +463,7 @@ START_TEST(test_bare_parse)
     ASSERT_HEADER(&p, PKTD_LAYER_TCP, b, 0, 28);
     ASSERT_PAYLOAD(&p, b, 28, 9);
     /* No IPv4 pseudo-header: the checksum cannot be verified. */
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_NOT_FOUND);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
     ck_assert_uint_eq(pktd_packet_flags(&p), 0);
     /* Without the IP length, a long data offset is only truncation. */
     int rc = pktd_tcp_parse(&p, b, 27);
@@ -476,42 +481,42 @@ START_TEST(test_checksum)
     for (size_t n = 0; n < 12; n++) {
         build(&f, &t, n);
         ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-        ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+        ASSERT_CSUM(tcp, &p, CSUM_GOOD);
     }
     /* Corrupt a payload byte, a header byte, the pseudo-header (address). */
     build(&f, &t, 11);
     f.b[f.len - 1] ^= 0x80;
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 0);
+    ASSERT_CSUM(tcp, &p, CSUM_WRONG);
     build(&f, &t, 11);
     f.b[TCP_OFF + 4] ^= 1;
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 0);
+    ASSERT_CSUM(tcp, &p, CSUM_WRONG);
     build(&f, &t, 11);
     f.b[ETH + 15] ^= 1;
     fr_ip4_checksum(&f, ETH);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_ipv4_checksum_ok(&p), 1);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 0);
+    ASSERT_CSUM(ipv4, &p, CSUM_GOOD);
+    ASSERT_CSUM(tcp, &p, CSUM_WRONG);
     /* Ethernet padding is not summed. */
     build(&f, &t, 3);
     fr_fill(&f, 0x77, 9);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_PADDING);
     ASSERT_PAYLOAD(&p, f.b, TCP_OFF + 20, 3);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), 1);
+    ASSERT_CSUM(tcp, &p, CSUM_GOOD);
     /* Not fully captured: never summed past the capture. */
     build(&f, &t, 11);
     uint8_t *b = fr_exact_copy(f.b, f.len - 1);
     ASSERT_OK(&p, pktd_decode(&p, 1, b, f.len - 1));
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
     ASSERT_PAYLOAD(&p, b, TCP_OFF + 20, 10);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
     free(b);
     /* Length unknown (IPv4 total length 0). */
     fr_put_be16(&f, ETH + 2, 0);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
     /* First fragment: the segment continues elsewhere. */
     build(&f, &t, 11);
     fr_put_be16(&f, ETH + 6, 0x2000);
@@ -519,7 +524,7 @@ START_TEST(test_checksum)
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_FRAGMENT);
     ck_assert(pktd_packet_has(&p, PKTD_LAYER_TCP));
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
 }
 END_TEST
 
@@ -544,7 +549,7 @@ START_TEST(test_corpus_tso)
     ck_assert_uint_eq(pktd_tcp_flags(&p), PKTD_TCP_PSH | PKTD_TCP_ACK);
     ASSERT_PAYLOAD(&p, b, 54, r[0].caplen - 54);
     ck_assert_mem_eq(b + 54, "POST ", 5);
-    ck_assert_int_eq(pktd_tcp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(tcp, &p, CSUM_UNVERIFIED);
     free(b);
     free(file);
 }

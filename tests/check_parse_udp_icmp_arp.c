@@ -36,7 +36,7 @@ START_TEST(test_udp_fields)
     ck_assert_uint_eq(pktd_udp_dport(&p), 53);
     ck_assert_uint_eq(pktd_udp_len(&p), 38);
     ck_assert_uint_eq(pktd_udp_checksum(&p), (uint16_t)(f.b[L4 + 6] << 8 | f.b[L4 + 7]));
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+    ASSERT_CSUM(udp, &p, CSUM_GOOD);
     ASSERT_HEADER(&p, PKTD_LAYER_UDP, f.b, L4, 8);
     ASSERT_PAYLOAD(&p, f.b, L4 + 8, 30);
     /* Absent. */
@@ -44,7 +44,7 @@ START_TEST(test_udp_fields)
     ck_assert_uint_eq(pktd_udp_sport(&p), 0);
     ck_assert_uint_eq(pktd_udp_len(&p), 0);
     ck_assert_uint_eq(pktd_udp_checksum(&p), 0);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), PKTD_E_NOT_FOUND);
+    ASSERT_CSUM(udp, &p, CSUM_UNVERIFIED);
 }
 END_TEST
 
@@ -55,11 +55,11 @@ START_TEST(test_udp_checksum)
     for (size_t n = 0; n < 10; n++) {
         build_udp(&f, n, 0);
         ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-        ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+        ASSERT_CSUM(udp, &p, CSUM_GOOD);
         if (n > 0) {
             f.b[f.len - 1] ^= 0x10;
             ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-            ck_assert_int_eq(pktd_udp_checksum_ok(&p), 0);
+            ASSERT_CSUM(udp, &p, CSUM_WRONG);
         }
     }
     /* Field 0: no checksum was sent, nothing to verify. */
@@ -67,22 +67,22 @@ START_TEST(test_udp_checksum)
     fr_put_be16(&f, L4 + 6, 0);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
     ck_assert_uint_eq(pktd_udp_checksum(&p), 0);
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+    ASSERT_CSUM(udp, &p, CSUM_UNVERIFIED);
     /* A corrupted pseudo-header field (the protocol is part of it). */
     build_udp(&f, 5, 0);
     f.b[ETH + 12] ^= 0x01;
     fr_ip4_checksum(&f, ETH);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), 0);
+    ASSERT_CSUM(udp, &p, CSUM_WRONG);
     /* Not fully captured. */
     build_udp(&f, 5, 0);
     uint8_t *b = fr_exact_copy(f.b, f.len - 2);
     ASSERT_OK(&p, pktd_decode(&p, 1, b, f.len - 2));
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(udp, &p, CSUM_UNVERIFIED);
     free(b);
     /* Bare parse: no IPv4 pseudo-header. */
     ASSERT_OK(&p, pktd_udp_parse(&p, f.b + L4, 13));
-    ck_assert_int_eq(pktd_udp_checksum_ok(&p), PKTD_E_NOT_FOUND);
+    ASSERT_CSUM(udp, &p, CSUM_UNVERIFIED);
 }
 END_TEST
 
@@ -114,7 +114,7 @@ START_TEST(test_udp_lengths)
         ASSERT_OK(&p, pktd_decode(&p, 1, g.b, g.len));
         ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_UDP_PADDING);
         ASSERT_PAYLOAD(&p, g.b, L4 + 8, 5);
-        ck_assert_int_eq(pktd_udp_checksum_ok(&p), 1);
+        ASSERT_CSUM(udp, &p, CSUM_GOOD);
     }
     /* Below 8: malformed. */
     for (unsigned ulen = 1; ulen < 8; ulen++) {
@@ -224,7 +224,7 @@ START_TEST(test_icmp)
     ck_assert_uint_eq(id, 0x1234);
     ck_assert_uint_eq(seq, 10);
     ck_assert_int_eq(pktd_icmp_echo(&p, NULL, NULL), 1);
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), 1);
+    ASSERT_CSUM(icmp, &p, CSUM_GOOD);
     ASSERT_HEADER(&p, PKTD_LAYER_ICMP, f.b, L4, 8);
     ASSERT_PAYLOAD(&p, f.b, L4 + 8, 56);
     /* Echo reply. */
@@ -233,7 +233,7 @@ START_TEST(test_icmp)
     ck_assert_int_eq(pktd_icmp_echo(&p, &id, &seq), 1);
     ck_assert_uint_eq(id, 5);
     ck_assert_uint_eq(seq, 6);
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), 1);
+    ASSERT_CSUM(icmp, &p, CSUM_GOOD);
     /* Destination unreachable (3/3, next-hop MTU in the rest): not echo. */
     build_icmp(&f, 3, 3, 0x000005dcu, 28);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
@@ -243,19 +243,19 @@ START_TEST(test_icmp)
     id = 77;
     ck_assert_int_eq(pktd_icmp_echo(&p, &id, &seq), 0);
     ck_assert_uint_eq(id, 77);
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), 1);
+    ASSERT_CSUM(icmp, &p, CSUM_GOOD);
     /* Corrupt: odd-length message, last byte flipped. */
     build_icmp(&f, 8, 0, 1, 7);
     f.b[f.len - 1] ^= 0xff;
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), 0);
+    ASSERT_CSUM(icmp, &p, CSUM_WRONG);
     /* Truncated message: flagged, checksum refused. */
     build_icmp(&f, 8, 0, 1, 20);
     uint8_t *b = fr_exact_copy(f.b, f.len - 5);
     ASSERT_OK(&p, pktd_decode(&p, 1, b, f.len - 5));
     ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV4_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
     ASSERT_PAYLOAD(&p, b, L4 + 8, 15);
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), PKTD_E_TRUNCATED);
+    ASSERT_CSUM(icmp, &p, CSUM_UNVERIFIED);
     free(b);
     /* Short header. */
     for (size_t n = 0; n < 8; n++) {
@@ -269,7 +269,7 @@ START_TEST(test_icmp)
     ck_assert_uint_eq(pktd_icmp_type(&p), 0);
     ck_assert_uint_eq(pktd_icmp_rest(&p), 0);
     ck_assert_int_eq(pktd_icmp_echo(&p, NULL, NULL), 0);
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), PKTD_E_NOT_FOUND);
+    ASSERT_CSUM(icmp, &p, CSUM_UNVERIFIED);
 }
 END_TEST
 
@@ -284,9 +284,9 @@ START_TEST(test_icmp_bare)
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ICMP));
     ASSERT_PAYLOAD(&p, b, 8, 9);
     /* Without IP, the message is the bytes given. */
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), 1);
+    ASSERT_CSUM(icmp, &p, CSUM_GOOD);
     ASSERT_OK(&p, pktd_icmp_parse(&p, b, n - 1));
-    ck_assert_int_eq(pktd_icmp_checksum_ok(&p), 0);
+    ASSERT_CSUM(icmp, &p, CSUM_WRONG);
     int rc = pktd_icmp_parse(&p, b, 7);
     ASSERT_STOP(&p, rc, PKTD_E_TRUNCATED, PKTD_LAYER_ICMP, PKTD_R_ICMP_SHORT, 7, 0);
     free(b);
@@ -312,13 +312,16 @@ START_TEST(test_arp)
     ck_assert_uint_eq(pktd_arp_plen(&p), 4);
     ck_assert_uint_eq(pktd_arp_op(&p), 1);
     ck_assert_ptr_eq(pktd_arp_sha(&p), f.b + ETH + 8);
-    ck_assert_ptr_eq(pktd_arp_spa(&p), f.b + ETH + 14);
+    ck_assert_ptr_eq(pktd_arp_spa_bytes(&p), f.b + ETH + 14);
     ck_assert_ptr_eq(pktd_arp_tha(&p), f.b + ETH + 18);
-    ck_assert_ptr_eq(pktd_arp_tpa(&p), f.b + ETH + 24);
+    ck_assert_ptr_eq(pktd_arp_tpa_bytes(&p), f.b + ETH + 24);
     ck_assert_mem_eq(pktd_arp_sha(&p), FR_MAC_SRC, 6);
-    ck_assert_mem_eq(pktd_arp_spa(&p), "\x0a\x00\x00\x01", 4);
+    ck_assert_mem_eq(pktd_arp_spa_bytes(&p), "\x0a\x00\x00\x01", 4);
     ck_assert_mem_eq(pktd_arp_tha(&p), THA_ZERO, 6);
-    ck_assert_mem_eq(pktd_arp_tpa(&p), "\x0a\x00\x00\xfe", 4);
+    ck_assert_mem_eq(pktd_arp_tpa_bytes(&p), "\x0a\x00\x00\xfe", 4);
+    /* IPv4 addresses have one shape everywhere: host order, as pktd_ipv4_src(). */
+    ck_assert_uint_eq(pktd_arp_spa(&p), 0x0a000001u);
+    ck_assert_uint_eq(pktd_arp_tpa(&p), 0x0a0000feu);
     ASSERT_HEADER(&p, PKTD_LAYER_ARP, f.b, ETH, 28);
     /* Trailing Ethernet padding is not payload. */
     ASSERT_PAYLOAD(&p, f.b, ETH + 28, 0);
@@ -334,9 +337,11 @@ START_TEST(test_arp)
     ck_assert_uint_eq(pktd_arp_plen(&p), 0);
     ck_assert_uint_eq(pktd_arp_op(&p), 0);
     ck_assert_ptr_null(pktd_arp_sha(&p));
-    ck_assert_ptr_null(pktd_arp_spa(&p));
+    ck_assert_ptr_null(pktd_arp_spa_bytes(&p));
     ck_assert_ptr_null(pktd_arp_tha(&p));
-    ck_assert_ptr_null(pktd_arp_tpa(&p));
+    ck_assert_ptr_null(pktd_arp_tpa_bytes(&p));
+    ck_assert_uint_eq(pktd_arp_spa(&p), 0);
+    ck_assert_uint_eq(pktd_arp_tpa(&p), 0);
 }
 END_TEST
 
@@ -367,10 +372,19 @@ START_TEST(test_arp_sizes)
     ck_assert_uint_eq(need, 52);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
     ASSERT_HEADER(&p, PKTD_LAYER_ARP, f.b, ETH, 52);
-    ck_assert_ptr_eq(pktd_arp_spa(&p), f.b + ETH + 14);
+    ck_assert_ptr_eq(pktd_arp_spa_bytes(&p), f.b + ETH + 14);
     ck_assert_ptr_eq(pktd_arp_tha(&p), f.b + ETH + 30);
-    ck_assert_ptr_eq(pktd_arp_tpa(&p), f.b + ETH + 36);
-    ck_assert_uint_eq(pktd_arp_tpa(&p)[15], 0xa4);
+    ck_assert_ptr_eq(pktd_arp_tpa_bytes(&p), f.b + ETH + 36);
+    ck_assert_uint_eq(pktd_arp_tpa_bytes(&p)[15], 0xa4);
+    /* Not IPv4: no host-order IPv4 address to give. */
+    ck_assert_uint_eq(pktd_arp_spa(&p), 0);
+    ck_assert_uint_eq(pktd_arp_tpa(&p), 0);
+    /* 4-byte protocol addresses that are not IPv4 are not read as IPv4. */
+    build_arp_sized(&f, 6, 0x1234, 6, 4);
+    ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));
+    ck_assert_uint_eq(pktd_arp_spa(&p), 0);
+    ck_assert_uint_eq(pktd_arp_tpa(&p), 0);
+    ck_assert_uint_eq(pktd_arp_spa_bytes(&p)[0], 0xa2);
     /* No addresses at all (hln 0, pln 0): the 8-byte header only. */
     build_arp_sized(&f, 99, 0x1234, 0, 0);
     ASSERT_OK(&p, pktd_decode(&p, 1, f.b, f.len));

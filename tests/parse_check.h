@@ -49,7 +49,7 @@
     do {                                                                       \
         const uint8_t *pd_ = NULL;                                             \
         size_t pn_ = 99999;                                                    \
-        ck_assert_int_eq(pktd_packet_payload((p), &pd_, &pn_), 0);             \
+        ck_assert_int_eq(pktd_packet_payload((p), &pd_, &pn_), 1);             \
         ck_assert_ptr_eq(pd_, (base) + (off));                                 \
         ck_assert_uint_eq(pn_, (n));                                           \
     } while (0)
@@ -59,9 +59,18 @@
     do {                                                                       \
         const uint8_t *hd_ = NULL;                                             \
         size_t hn_ = 99999;                                                    \
-        ck_assert_int_eq(pktd_packet_header((p), (layer), &hd_, &hn_), 0);     \
+        ck_assert_int_eq(pktd_packet_header((p), (layer), &hd_, &hn_), 1);     \
         ck_assert_ptr_eq(hd_, (base) + (off));                                 \
         ck_assert_uint_eq(hn_, (n));                                           \
+    } while (0)
+
+/* A checksum's pktd_X_checksum_ok() / pktd_X_checksum_bad() pair: GOOD
+ * (verified, correct), WRONG (verified, wrong) or UNVERIFIED (neither). */
+enum { CSUM_UNVERIFIED, CSUM_GOOD, CSUM_WRONG };
+#define ASSERT_CSUM(layer, p, state)                                           \
+    do {                                                                       \
+        ck_assert_int_eq(pktd_##layer##_checksum_ok(p), (state) == CSUM_GOOD);  \
+        ck_assert_int_eq(pktd_##layer##_checksum_bad(p), (state) == CSUM_WRONG); \
     } while (0)
 
 /* Run every test of @p s and free it: the exit status of a test program. */

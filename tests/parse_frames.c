@@ -316,10 +316,10 @@ uint64_t fr_touch_all(const pktd_packet *p)
     h = mix(h, pktd_packet_linktype(p));
     for (uint32_t l = 0; l <= PKTD_LAYER_COUNT_; l++) {
         h = mix(h, (uint64_t)pktd_packet_has(p, l));
-        if (pktd_packet_header(p, l, &d, &n) == 0)
+        if (pktd_packet_header(p, l, &d, &n))
             h = mix_bytes(h, d, n);
     }
-    if (pktd_packet_payload(p, &d, &n) == 0)
+    if (pktd_packet_payload(p, &d, &n))
         h = mix_bytes(h, d, n);
     h = mix(h, (uint64_t)pktd_packet_error(p));
     h = mix(h, pktd_packet_error_layer(p));
@@ -349,9 +349,11 @@ uint64_t fr_touch_all(const pktd_packet *p)
     h = mix(h, pktd_arp_ptype(p));
     h = mix(h, pktd_arp_op(p));
     h = mix_bytes(h, pktd_arp_sha(p), pktd_arp_hlen(p));
-    h = mix_bytes(h, pktd_arp_spa(p), pktd_arp_plen(p));
+    h = mix_bytes(h, pktd_arp_spa_bytes(p), pktd_arp_plen(p));
+    h = mix(h, pktd_arp_spa(p));
     h = mix_bytes(h, pktd_arp_tha(p), pktd_arp_hlen(p));
-    h = mix_bytes(h, pktd_arp_tpa(p), pktd_arp_plen(p));
+    h = mix_bytes(h, pktd_arp_tpa_bytes(p), pktd_arp_plen(p));
+    h = mix(h, pktd_arp_tpa(p));
     /* IPv4 */
     h = mix(h, pktd_ipv4_ihl(p));
     h = mix(h, pktd_ipv4_tos(p));
@@ -367,7 +369,8 @@ uint64_t fr_touch_all(const pktd_packet *p)
     h = mix(h, pktd_ipv4_src(p));
     h = mix(h, pktd_ipv4_dst(p));
     h = mix(h, (uint64_t)pktd_ipv4_checksum_ok(p));
-    if (pktd_ipv4_options(p, &d, &n) == 0)
+    h = mix(h, (uint64_t)pktd_ipv4_checksum_bad(p));
+    if (pktd_ipv4_options(p, &d, &n))
         h = mix_bytes(h, d, n);
     uint32_t cur = 0;
     uint8_t kind;
@@ -395,18 +398,20 @@ uint64_t fr_touch_all(const pktd_packet *p)
         a = b = 0;
         h = mix(h, (uint64_t)pktd_tcp_opt_sack_block(p, i, &a, &b) + a + b);
     }
-    if (pktd_tcp_options(p, &d, &n) == 0)
+    if (pktd_tcp_options(p, &d, &n))
         h = mix_bytes(h, d, n);
     cur = 0;
     while (pktd_tcp_option_next(p, &cur, &kind, &d, &n) == 1)
         h = mix_bytes(mix(h, kind), d, n);
     h = mix(h, (uint64_t)pktd_tcp_checksum_ok(p));
+    h = mix(h, (uint64_t)pktd_tcp_checksum_bad(p));
     /* UDP, ICMP */
     h = mix(h, pktd_udp_sport(p));
     h = mix(h, pktd_udp_dport(p));
     h = mix(h, pktd_udp_len(p));
     h = mix(h, pktd_udp_checksum(p));
     h = mix(h, (uint64_t)pktd_udp_checksum_ok(p));
+    h = mix(h, (uint64_t)pktd_udp_checksum_bad(p));
     h = mix(h, pktd_icmp_type(p));
     h = mix(h, pktd_icmp_code(p));
     h = mix(h, pktd_icmp_checksum(p));
@@ -414,6 +419,7 @@ uint64_t fr_touch_all(const pktd_packet *p)
     uint16_t id = 0, seq = 0;
     h = mix(h, (uint64_t)pktd_icmp_echo(p, &id, &seq) + id + seq);
     h = mix(h, (uint64_t)pktd_icmp_checksum_ok(p));
+    h = mix(h, (uint64_t)pktd_icmp_checksum_bad(p));
     return h;
 }
 

@@ -51,7 +51,7 @@ static inline uint64_t read_arp(const pktd_packet *p)
     if (pktd_arp_hlen(p) == 6)
         addr ^= mac48(pktd_arp_sha(p)) ^ mac48(pktd_arp_tha(p));
     if (pktd_arp_plen(p) == 4)
-        addr ^= (uint64_t)be32(pktd_arp_spa(p)) ^ be32(pktd_arp_tpa(p));
+        addr ^= (uint64_t)be32(pktd_arp_spa_bytes(p)) ^ be32(pktd_arp_tpa_bytes(p));
     return s + addr;
 }
 
@@ -85,7 +85,7 @@ static inline uint64_t read_tcp(const pktd_packet *p)
     uint32_t n = pktd_tcp_opt_sack_count(p);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t l, r;
-        if (pktd_tcp_opt_sack_block(p, i, &l, &r) == 0)
+        if (pktd_tcp_opt_sack_block(p, i, &l, &r))
             s += (uint64_t)l ^ r;
     }
     return s;

@@ -57,9 +57,9 @@ def on_packet(p):
     print("Protocol: %04x (%s)" % (ptype, "IPv4" if ptype == 0x0800 else "Unknown"))
     print("Opcode: %04x (%s)" % (op, OPCODES.get(op, "Unknown")))
     print("Sender MAC: " + mac(p.arp_sha()))
-    print("Sender IP: " + ip(p.arp_spa()))
+    print("Sender IP: " + ip(p.arp_spa_bytes()))
     print("Target MAC: " + mac(p.arp_tha()))
-    print("Target IP: " + ip(p.arp_tpa()), flush=True)
+    print("Target IP: " + ip(p.arp_tpa_bytes()), flush=True)
 
 
 def main(argv):

@@ -7,9 +7,21 @@
             if p.has(pktdecode.LAYER_TCP):
                 print(p.ipv4_src_str(), p.tcp_sport(), "->", p.ipv4_dst_str(), p.tcp_dport())
 
+The fast loop reads a capture in place and every field in one call:
+
+    p = pktdecode.Packet()
+    with pktdecode.Reader("trace.pcap") as r:
+        while r.next_into(p):                 # decode without copying
+            f = p.field_array()               # every field, one foreign call
+            if f[pktdecode.FIELD_LAYERS] >> pktdecode.LAYER_TCP & 1:
+                print(f[pktdecode.FIELD_TCP_DPORT])
+
+doc/python.md documents this module (help(pktdecode) shows the same).
+
 The library is loaded by its soname, libpktdecode.so.1, so the installed
 library is used; set PKTDECODE_LIB to a path to load another copy (the tests
-point it at the library just built).
+point it at the library just built).  When it cannot be loaded,
+LibraryNotFoundError (an OSError) says every place it looked.
 
 Names follow the C API without its prefix: pktd_tcp_sport(p) is
 Packet.tcp_sport(), PKTD_LINKTYPE_ETHERNET is LINKTYPE_ETHERNET.  A C
@@ -34,22 +46,43 @@ import struct
 from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_t,
                     c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
 
-__all__ = ["PktdError", "UnavailableError", "Packet", "Reader", "Record", "Writer",
+__all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
-           "err_name", "lib"]
+           "err_name", "ipv4_format", "mac_format", "lib"]
+
+
+class LibraryNotFoundError(OSError):
+    """libpktdecode could not be loaded; the message lists every place tried
+    and how to point PKTDECODE_LIB at the library."""
 
 
 def _load():
     path = os.environ.get("PKTDECODE_LIB")
     if path:
-        return ctypes.CDLL(path)
+        try:
+            return ctypes.CDLL(path)
+        except OSError as e:
+            raise LibraryNotFoundError(
+                "cannot load libpktdecode from PKTDECODE_LIB=%s: %s (PKTDECODE_LIB must name "
+                "the shared library file, e.g. /usr/local/lib/libpktdecode.so.1)" % (path, e)) from e
+    tried = []
     try:
         return ctypes.CDLL("libpktdecode.so.1")
-    except OSError:
-        found = ctypes.util.find_library("pktdecode")
-        if not found:
-            raise
-        return ctypes.CDLL(found)
+    except OSError as e:
+        tried.append("libpktdecode.so.1 through the dynamic loader's search path "
+                     "(LD_LIBRARY_PATH, ld.so.cache, /lib, /usr/lib): %s" % e)
+    found = ctypes.util.find_library("pktdecode")
+    if found:
+        try:
+            return ctypes.CDLL(found)
+        except OSError as e:
+            tried.append("%s (found by ctypes.util.find_library): %s" % (found, e))
+    else:
+        tried.append("ctypes.util.find_library('pktdecode'): nothing found")
+    raise LibraryNotFoundError(
+        "cannot load libpktdecode; tried " + "; ".join(tried) +
+        ". Install the library, or set PKTDECODE_LIB to the path of libpktdecode.so.1 "
+        "(e.g. PKTDECODE_LIB=/path/to/build/lib/.libs/libpktdecode.so.1)")
 
 
 #: The loaded library (ctypes.CDLL): every pktd_ function with its prototype.
@@ -107,6 +140,7 @@ _PROTOTYPES = [
     ("pktd_sll_hatype", c_uint16, [_STATE]),
     ("pktd_sll2_ifindex", c_uint32, [_STATE]),
     ("pktd_sll_addr", c_void_p, [_STATE, _OUTSIZE]),
+    ("pktd_mac_format", c_size_t, [_BUF, c_char_p, c_size_t]),
     # ARP
     ("pktd_arp_parse", c_int, [_STATE, _BUF, c_size_t]),
     ("pktd_arp_htype", c_uint16, [_STATE]),
@@ -115,9 +149,11 @@ _PROTOTYPES = [
     ("pktd_arp_plen", c_uint8, [_STATE]),
     ("pktd_arp_op", c_uint16, [_STATE]),
     ("pktd_arp_sha", c_void_p, [_STATE]),
-    ("pktd_arp_spa", c_void_p, [_STATE]),
+    ("pktd_arp_spa", c_uint32, [_STATE]),
+    ("pktd_arp_spa_bytes", c_void_p, [_STATE]),
     ("pktd_arp_tha", c_void_p, [_STATE]),
-    ("pktd_arp_tpa", c_void_p, [_STATE]),
+    ("pktd_arp_tpa", c_uint32, [_STATE]),
+    ("pktd_arp_tpa_bytes", c_void_p, [_STATE]),
     # IPv4
     ("pktd_ipv4_parse", c_int, [_STATE, _BUF, c_size_t]),
     ("pktd_ipv4_ihl", c_uint8, [_STATE]),
@@ -134,6 +170,8 @@ _PROTOTYPES = [
     ("pktd_ipv4_src", c_uint32, [_STATE]),
     ("pktd_ipv4_dst", c_uint32, [_STATE]),
     ("pktd_ipv4_checksum_ok", c_int, [_STATE]),
+    ("pktd_ipv4_checksum_bad", c_int, [_STATE]),
+    ("pktd_ipv4_format", c_size_t, [c_uint32, c_char_p, c_size_t]),
     ("pktd_ipv4_options", c_int, [_STATE, _OUTPTR, _OUTSIZE]),
     ("pktd_ipv4_option_next", c_int, [_STATE, _U32P, _U8P, _OUTPTR, _OUTSIZE]),
     # TCP
@@ -157,6 +195,7 @@ _PROTOTYPES = [
     ("pktd_tcp_options", c_int, [_STATE, _OUTPTR, _OUTSIZE]),
     ("pktd_tcp_option_next", c_int, [_STATE, _U32P, _U8P, _OUTPTR, _OUTSIZE]),
     ("pktd_tcp_checksum_ok", c_int, [_STATE]),
+    ("pktd_tcp_checksum_bad", c_int, [_STATE]),
     # UDP
     ("pktd_udp_parse", c_int, [_STATE, _BUF, c_size_t]),
     ("pktd_udp_sport", c_uint16, [_STATE]),
@@ -164,6 +203,7 @@ _PROTOTYPES = [
     ("pktd_udp_len", c_uint16, [_STATE]),
     ("pktd_udp_checksum", c_uint16, [_STATE]),
     ("pktd_udp_checksum_ok", c_int, [_STATE]),
+    ("pktd_udp_checksum_bad", c_int, [_STATE]),
     # ICMP
     ("pktd_icmp_parse", c_int, [_STATE, _BUF, c_size_t]),
     ("pktd_icmp_type", c_uint8, [_STATE]),
@@ -172,9 +212,12 @@ _PROTOTYPES = [
     ("pktd_icmp_rest", c_uint32, [_STATE]),
     ("pktd_icmp_echo", c_int, [_STATE, _U16P, _U16P]),
     ("pktd_icmp_checksum_ok", c_int, [_STATE]),
+    ("pktd_icmp_checksum_bad", c_int, [_STATE]),
     # every field in one call (fields.h)
-    ("pktd_packet_fields", c_uint32, [_STATE, _U32P, c_uint32]),
+    ("pktd_packet_fields", c_uint32, [_STATE, _U32P, c_size_t]),
+    ("pktd_field_count", c_uint32, []),
     ("pktd_field_name", c_char_p, [c_uint32]),
+    ("pktd_field_lookup", c_int, [c_char_p, _U32P]),
     # capture files: reading
     ("pktd_reader_open_path", c_int, [POINTER(_H), c_char_p, c_char_p]),
     ("pktd_reader_open_fd", c_int, [POINTER(_H), c_int, c_char_p]),
@@ -382,6 +425,7 @@ F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0
 F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
 F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
 VLAN_MAX_DEPTH = 8
+IPV4_STRLEN, MAC_STRLEN = 16, 18
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR = (1 << i for i in range(8))
 TCP_HAS_MSS, TCP_HAS_WSCALE, TCP_HAS_SACK_PERM, TCP_HAS_TIMESTAMPS, TCP_HAS_SACK = 0x1, 0x2, 0x4, 0x8, 0x10
 FORMAT_PCAP, FORMAT_PCAPNG = 1, 2
@@ -437,47 +481,81 @@ def mac_str(b):
 
 
 def ipv4_str(v):
-    """A host-order IPv4 address (int) or 4 bytes as dotted quad."""
+    """A host-order IPv4 address (int) or 4 bytes as dotted quad (pure
+    Python, the same text as ipv4_format())."""
     if isinstance(v, int):
         v = v.to_bytes(4, "big")
     return ".".join(str(x) for x in v)
 
 
+def ipv4_format(addr):
+    """pktd_ipv4_format(): a host-order IPv4 address (int) as "10.0.0.1",
+    formatted by the library."""
+    buf = ctypes.create_string_buffer(IPV4_STRLEN)
+    lib.pktd_ipv4_format(addr, buf, len(buf))
+    return _s(buf.value)
+
+
+def mac_format(mac):
+    """pktd_mac_format(): 6 bytes as "aa:bb:cc:dd:ee:ff", formatted by the
+    library; "" for None (an absent address)."""
+    if mac is None:
+        return ""
+    mac = bytes(mac)
+    if len(mac) < 6:
+        raise ValueError("a MAC address has 6 bytes, got %d" % len(mac))
+    buf = ctypes.create_string_buffer(MAC_STRLEN)
+    lib.pktd_mac_format(mac, buf, len(buf))
+    return _s(buf.value)
+
+
 # ---------------------------------------------------------------- Packet
-# enum pktd_field (fields.h): FIELD_LAYERS = 0 ... FIELD_ICMP_REST = 74, the
-# indexes of the array pktd_packet_fields() fills.
-_FIELD_ENUM = """
-LAYERS FLAGS ERROR ERROR_LAYER ERROR_REASON LINKTYPE PAYLOAD_OFF PAYLOAD_LEN ETH_DST_HI
-ETH_DST_LO ETH_SRC_HI ETH_SRC_LO ETH_TYPE VLAN_COUNT VLAN0_TPID VLAN0_TCI VLAN1_TPID
-VLAN1_TCI SLL_PKTTYPE SLL_HATYPE SLL2_IFINDEX ARP_HTYPE ARP_PTYPE ARP_HLEN ARP_PLEN
-ARP_OP ARP_SHA_HI ARP_SHA_LO ARP_SPA ARP_THA_HI ARP_THA_LO ARP_TPA IPV4_IHL IPV4_TOS
-IPV4_TOTAL_LEN IPV4_ID IPV4_FRAG IPV4_TTL IPV4_PROTO IPV4_CHECKSUM IPV4_SRC IPV4_DST
-IPV4_OPTIONS_LEN TCP_SPORT TCP_DPORT TCP_SEQ TCP_ACK TCP_DOFF TCP_FLAGS TCP_NS
-TCP_WINDOW TCP_CHECKSUM TCP_URGENT TCP_OPTIONS TCP_MSS TCP_WSCALE TCP_TSVAL TCP_TSECR
-TCP_SACK_COUNT TCP_SACK0_LEFT TCP_SACK0_RIGHT TCP_SACK1_LEFT TCP_SACK1_RIGHT
-TCP_SACK2_LEFT TCP_SACK2_RIGHT TCP_SACK3_LEFT TCP_SACK3_RIGHT UDP_SPORT UDP_DPORT
-UDP_LEN UDP_CHECKSUM ICMP_TYPE ICMP_CODE ICMP_CHECKSUM ICMP_REST
-""".split()
-for _i, _n in enumerate(_FIELD_ENUM):
-    globals()["FIELD_" + _n] = _i
-FIELD_COUNT_ = len(_FIELD_ENUM)
-del _i, _n
+# The fields pktd_packet_fields() fills, read from the library (its one
+# table, PKTD_FIELD_MAP in fields.h), not copied here: FIELD_NAMES[i] is
+# the short name of index i ("ipv4.src"), and FIELD_IPV4_SRC = 40 etc. are
+# derived from it (the short name is the C enum name in lower case with its
+# first "_" made a ".", so the constants match the C names).  A library
+# that knows more fields gives more constants; FIELD_COUNT_ is its count.
+def _field_count():
+    if "pktd_field_count" not in MISSING:
+        return lib.pktd_field_count()
+    if "pktd_packet_fields" not in MISSING:
+        return lib.pktd_packet_fields(None, None, 0)
+    return 0
+
 
 #: Short names of the fields pktd_packet_fields() fills ("ipv4.src",
-#: "tcp.sport", ...), in index order; empty with a library older than the
-#: function.
-FIELD_NAMES = ([_s(lib.pktd_field_name(_i)) for _i in range(lib.pktd_packet_fields(None, None, 0))]
-               if "pktd_packet_fields" not in MISSING else [])
+#: "tcp.sport", ...), in index order, as the loaded library names them.
+FIELD_NAMES = [_s(lib.pktd_field_name(_i)) for _i in range(_field_count())]
+#: Maps each short name to its index (the inverse of FIELD_NAMES).
+FIELDS = {_n: _i for _i, _n in enumerate(FIELD_NAMES)}
+for _i, _n in enumerate(FIELD_NAMES):
+    globals()["FIELD_" + _n.upper().replace(".", "_")] = _i
+FIELD_COUNT_ = len(FIELD_NAMES)
+if FIELD_NAMES:
+    del _i, _n
 
 
 class Packet:
     """The decoded-packet state (pktd_packet: c_uint64 * (pktd_packet_size() / 8)).
 
     Packet(data, linktype) decodes at once; Packet() makes an empty state for
-    decode() or the per-layer parse methods.  Every C accessor that takes only
-    the state is a method of the same name without "pktd_" (tcp_sport(),
-    ipv4_ttl(), packet_flags(), ...); accessors with output parameters
-    return their values (None when absent).
+    decode(), Reader.next_into(), Capture.next_into() or the per-layer parse
+    methods.  Every C accessor that takes only the state is a method of the
+    same name without "pktd_" (tcp_sport(), ipv4_ttl(), packet_flags(), ...).
+
+    One rule for return shapes (the C rules R1, R3, R4 of doc/design.md):
+
+    - a field (tcp_sport(), ipv4_src(), ...) is an int, 0 when the packet has
+      no such layer, as in C; has(LAYER_TCP) tells a real 0 apart;
+    - something that may be absent (an option, a header, a SACK block, an
+      echo id: tcp_opt_mss(), header(), tcp_opt_sack_block(i),
+      icmp_echo()) is its value, or None when absent; never an exception;
+    - a yes/no question (has(), ipv4_df(), tcp_opt_sack_perm(),
+      tcp_checksum_ok(), tcp_checksum_bad(), ...) is a bool.
+
+    To read many fields of many packets, field_array() gets all of them in
+    one foreign call (see doc/python.md).
     """
 
     __slots__ = ("_state", "_keep", "_caplen", "rc")
@@ -516,35 +594,35 @@ class Packet:
         return self.rc
 
     def eth_parse(self, data):
-        """pktd_eth_parse(): an Ethernet frame and the layers above."""
+        """pktd_eth_parse(): an Ethernet frame and the layers above; returns 0 or the negative code."""
         return self._parse(lib.pktd_eth_parse, data)
 
     def sll_parse(self, data):
-        """pktd_sll_parse(): a Linux cooked v1 frame and the layers above."""
+        """pktd_sll_parse(): a Linux cooked v1 frame and the layers above; returns 0 or the negative code."""
         return self._parse(lib.pktd_sll_parse, data)
 
     def sll2_parse(self, data):
-        """pktd_sll2_parse(): a Linux cooked v2 frame and the layers above."""
+        """pktd_sll2_parse(): a Linux cooked v2 frame and the layers above; returns 0 or the negative code."""
         return self._parse(lib.pktd_sll2_parse, data)
 
     def arp_parse(self, data):
-        """pktd_arp_parse(): an ARP message alone."""
+        """pktd_arp_parse(): decode an ARP message alone (no link header); returns 0 or the negative code."""
         return self._parse(lib.pktd_arp_parse, data)
 
     def ipv4_parse(self, data):
-        """pktd_ipv4_parse(): an IPv4 packet and the layers above."""
+        """pktd_ipv4_parse(): an IPv4 packet and the layers above; returns 0 or the negative code."""
         return self._parse(lib.pktd_ipv4_parse, data)
 
     def tcp_parse(self, data):
-        """pktd_tcp_parse(): a TCP segment alone."""
+        """pktd_tcp_parse(): decode a TCP segment alone (no IP header); returns 0 or the negative code."""
         return self._parse(lib.pktd_tcp_parse, data)
 
     def udp_parse(self, data):
-        """pktd_udp_parse(): a UDP datagram alone."""
+        """pktd_udp_parse(): decode a UDP datagram alone (no IP header); returns 0 or the negative code."""
         return self._parse(lib.pktd_udp_parse, data)
 
     def icmp_parse(self, data):
-        """pktd_icmp_parse(): an ICMP message alone."""
+        """pktd_icmp_parse(): decode an ICMP message alone (no IP header); returns 0 or the negative code."""
         return self._parse(lib.pktd_icmp_parse, data)
 
     # -- state and errors
@@ -577,25 +655,27 @@ class Packet:
         return [n for n, i in sorted(LAYERS.items(), key=lambda t: t[1]) if bits >> i & 1]
 
     def header(self, layer):
-        """pktd_packet_header(): one layer's header bytes, or None."""
+        """pktd_packet_header(): the header bytes of a layer (LAYER_TCP or
+        "tcp"), options included, or None when the layer is absent."""
         if isinstance(layer, str):
             layer = LAYERS[layer]
         ptr, n = c_void_p(), c_size_t()
-        if lib.pktd_packet_header(self._state, layer, byref(ptr), byref(n)) < 0:
+        if lib.pktd_packet_header(self._state, layer, byref(ptr), byref(n)) != 1:
             return None
         return _at(ptr.value, n.value)
 
     def payload(self):
-        """pktd_packet_payload(): the bytes after the last decoded header, or None."""
+        """pktd_packet_payload(): the bytes after the last decoded header
+        (b"" when there are none), or None when nothing was decoded."""
         ptr, n = c_void_p(), c_size_t()
-        if lib.pktd_packet_payload(self._state, byref(ptr), byref(n)) < 0:
+        if lib.pktd_packet_payload(self._state, byref(ptr), byref(n)) != 1:
             return None
         return _at(ptr.value, n.value)
 
     def payload_len(self):
         """Length of payload() without copying it (0 when nothing was decoded)."""
         n = c_size_t()
-        if lib.pktd_packet_payload(self._state, None, byref(n)) < 0:
+        if lib.pktd_packet_payload(self._state, None, byref(n)) != 1:
             return 0
         return n.value
 
@@ -619,11 +699,11 @@ class Packet:
 
     # -- addresses as bytes
     def eth_dst(self):
-        """pktd_eth_dst(): 6 bytes, or None."""
+        """pktd_eth_dst(): the destination MAC as 6 bytes, or None without Ethernet."""
         return _at(lib.pktd_eth_dst(self._state), 6) or None
 
     def eth_src(self):
-        """pktd_eth_src(): 6 bytes, or None."""
+        """pktd_eth_src(): the source MAC as 6 bytes, or None without Ethernet."""
         return _at(lib.pktd_eth_src(self._state), 6) or None
 
     def sll_addr(self):
@@ -633,110 +713,124 @@ class Packet:
         return _at(addr, n.value) if addr else None
 
     def arp_sha(self):
-        """pktd_arp_sha(): arp_hlen() bytes, or None."""
+        """pktd_arp_sha(): the sender hardware address, arp_hlen() bytes, or None without ARP."""
         return _at(lib.pktd_arp_sha(self._state), lib.pktd_arp_hlen(self._state)) or None
 
     def arp_tha(self):
-        """pktd_arp_tha(): arp_hlen() bytes, or None."""
+        """pktd_arp_tha(): the target hardware address, arp_hlen() bytes, or None without ARP."""
         return _at(lib.pktd_arp_tha(self._state), lib.pktd_arp_hlen(self._state)) or None
 
-    def arp_spa(self):
-        """pktd_arp_spa(): arp_plen() bytes, or None."""
-        return _at(lib.pktd_arp_spa(self._state), lib.pktd_arp_plen(self._state)) or None
+    def arp_spa_bytes(self):
+        """pktd_arp_spa_bytes(): the sender protocol address, arp_plen()
+        bytes of any protocol, or None without ARP.  For IPv4 use arp_spa(),
+        an int like ipv4_src()."""
+        return _at(lib.pktd_arp_spa_bytes(self._state), lib.pktd_arp_plen(self._state)) or None
 
-    def arp_tpa(self):
-        """pktd_arp_tpa(): arp_plen() bytes, or None."""
-        return _at(lib.pktd_arp_tpa(self._state), lib.pktd_arp_plen(self._state)) or None
+    def arp_tpa_bytes(self):
+        """pktd_arp_tpa_bytes(): the target protocol address, arp_plen()
+        bytes of any protocol, or None without ARP.  For IPv4 use arp_tpa()."""
+        return _at(lib.pktd_arp_tpa_bytes(self._state), lib.pktd_arp_plen(self._state)) or None
 
     def ipv4_src_str(self):
-        """The IPv4 source address as a dotted quad."""
+        """The IPv4 source address as a dotted quad ("0.0.0.0" without IPv4)."""
         return ipv4_str(lib.pktd_ipv4_src(self._state))
 
     def ipv4_dst_str(self):
-        """The IPv4 destination address as a dotted quad."""
+        """The IPv4 destination address as a dotted quad ("0.0.0.0" without IPv4)."""
         return ipv4_str(lib.pktd_ipv4_dst(self._state))
 
     # -- VLAN tags (index 0 = outermost)
     def vlan_tpid(self, i):
-        """pktd_vlan_tpid()."""
+        """pktd_vlan_tpid(): the TPID of tag i (0 = outermost): 0x8100,
+        0x88a8, ...; 0 when there is no tag i."""
         return lib.pktd_vlan_tpid(self._state, i)
 
     def vlan_tci(self, i):
-        """pktd_vlan_tci()."""
+        """pktd_vlan_tci(): the 16-bit TCI of tag i (0 = outermost); 0 when
+        there is no tag i."""
         return lib.pktd_vlan_tci(self._state, i)
 
     def vlan_vid(self, i):
-        """pktd_vlan_vid()."""
+        """pktd_vlan_vid(): the VLAN ID (0 ... 4095) of tag i (0 =
+        outermost); 0 when there is no tag i."""
         return lib.pktd_vlan_vid(self._state, i)
 
     def vlan_pcp(self, i):
-        """pktd_vlan_pcp()."""
+        """pktd_vlan_pcp(): the priority (0 ... 7) of tag i (0 =
+        outermost); 0 when there is no tag i."""
         return lib.pktd_vlan_pcp(self._state, i)
 
     def vlans(self):
-        """The VLAN IDs, outermost first."""
+        """The VLAN IDs of every tag, outermost first ([] without tags)."""
         return [lib.pktd_vlan_vid(self._state, i) for i in range(lib.pktd_vlan_count(self._state))]
 
     # -- options
     def _options(self, fn):
         ptr, n = c_void_p(), c_size_t()
-        if fn(self._state, byref(ptr), byref(n)) < 0:
+        if fn(self._state, byref(ptr), byref(n)) != 1:
             return None
         return _at(ptr.value, n.value)
 
     def ipv4_options(self):
-        """pktd_ipv4_options(): the raw option bytes, or None without IPv4."""
+        """pktd_ipv4_options(): the raw option bytes (b"" for a 20-byte
+        header), or None without IPv4."""
         return self._options(lib.pktd_ipv4_options)
 
     def tcp_options(self):
-        """pktd_tcp_options(): the raw option bytes, or None without TCP."""
+        """pktd_tcp_options(): the raw option bytes (b"" for a 20-byte
+        header), or None without TCP."""
         return self._options(lib.pktd_tcp_options)
 
     def _iter_options(self, fn):
         cursor, kind, ptr, n = c_uint32(0), c_uint8(), c_void_p(), c_size_t()
-        while True:
-            rc = fn(self._state, byref(cursor), byref(kind), byref(ptr), byref(n))
-            if rc <= 0:
-                if rc < 0 and rc != E_NOT_FOUND:
-                    _raise(rc, call=fn.__name__)
-                return
+        while fn(self._state, byref(cursor), byref(kind), byref(ptr), byref(n)) == 1:
             yield kind.value, _at(ptr.value, n.value)
 
     def ipv4_option_list(self):
-        """pktd_ipv4_option_next() over every option: [(kind, data), ...]."""
+        """pktd_ipv4_option_next() over every IPv4 option: [(kind, data),
+        ...] with End-of-list and NOP as (0, b"") and (1, b""); [] without
+        IPv4 or options."""
         return list(self._iter_options(lib.pktd_ipv4_option_next))
 
     def tcp_option_list(self):
-        """pktd_tcp_option_next() over every option: [(kind, data), ...]."""
+        """pktd_tcp_option_next() over every TCP option, known or not:
+        [(kind, data), ...] with End-of-list and NOP as (0, b"") and
+        (1, b""); [] without TCP or options."""
         return list(self._iter_options(lib.pktd_tcp_option_next))
 
     def tcp_opt_mss(self):
-        """pktd_tcp_opt_mss(): the MSS, or None."""
+        """pktd_tcp_opt_mss(): the maximum segment size option, or None
+        when absent (or without TCP)."""
         v = c_uint16()
         return v.value if lib.pktd_tcp_opt_mss(self._state, byref(v)) == 1 else None
 
     def tcp_opt_wscale(self):
-        """pktd_tcp_opt_wscale(): the shift count, or None."""
+        """pktd_tcp_opt_wscale(): the window scale shift count, or None
+        when absent (or without TCP)."""
         v = c_uint8()
         return v.value if lib.pktd_tcp_opt_wscale(self._state, byref(v)) == 1 else None
 
     def tcp_opt_timestamps(self):
-        """pktd_tcp_opt_timestamps(): (TSval, TSecr), or None."""
+        """pktd_tcp_opt_timestamps(): (TSval, TSecr), or None when absent
+        (or without TCP)."""
         a, b = c_uint32(), c_uint32()
         return (a.value, b.value) if lib.pktd_tcp_opt_timestamps(self._state, byref(a), byref(b)) == 1 else None
 
     def tcp_opt_sack_block(self, i):
-        """pktd_tcp_opt_sack_block(): (left, right) of block i."""
+        """pktd_tcp_opt_sack_block(): (left, right) of SACK block i (0 =
+        first), or None when there is no block i."""
         a, b = c_uint32(), c_uint32()
-        _check(lib.pktd_tcp_opt_sack_block(self._state, i, byref(a), byref(b)), "pktd_tcp_opt_sack_block")
+        if lib.pktd_tcp_opt_sack_block(self._state, i, byref(a), byref(b)) != 1:
+            return None
         return a.value, b.value
 
     def tcp_opt_sack_blocks(self):
-        """Every SACK block: [(left, right), ...]."""
+        """Every SACK block: [(left, right), ...]; [] without one."""
         return [self.tcp_opt_sack_block(i) for i in range(lib.pktd_tcp_opt_sack_count(self._state))]
 
     def icmp_echo(self):
-        """pktd_icmp_echo(): (id, seq) of an echo request or reply, or None."""
+        """pktd_icmp_echo(): (id, seq) of an echo request (type 8) or reply
+        (type 0), or None for another message (or without ICMP)."""
         a, b = c_uint16(), c_uint16()
         return (a.value, b.value) if lib.pktd_icmp_echo(self._state, byref(a), byref(b)) == 1 else None
 
@@ -749,7 +843,7 @@ class Packet:
             return field
         ptr, first = c_void_p(), c_void_p()
         for layer in (LAYER_ETH, LAYER_SLL, LAYER_SLL2, LAYER_IPV4):
-            if lib.pktd_packet_header(self._state, layer, byref(first), None) == 0:
+            if lib.pktd_packet_header(self._state, layer, byref(first), None) == 1:
                 break
         lib.pktd_packet_header(self._state, LAYER_IPV4, byref(ptr), None)
         return self._caplen - (ptr.value - first.value)
@@ -770,8 +864,8 @@ class Packet:
                         "type": self.eth_type(), "vlan": self.vlans()}
         if self.has(LAYER_ARP):
             d["arp"] = {"htype": self.arp_htype(), "ptype": self.arp_ptype(), "op": self.arp_op(),
-                        "sha": mac_str(self.arp_sha() or b""), "spa": ipv4_str(self.arp_spa() or b""),
-                        "tha": mac_str(self.arp_tha() or b""), "tpa": ipv4_str(self.arp_tpa() or b"")}
+                        "sha": mac_str(self.arp_sha() or b""), "spa": ipv4_str(self.arp_spa_bytes() or b""),
+                        "tha": mac_str(self.arp_tha() or b""), "tpa": ipv4_str(self.arp_tpa_bytes() or b"")}
         if self.has(LAYER_IPV4):
             d["ipv4"] = {"src": self.ipv4_src_str(), "dst": self.ipv4_dst_str(),
                          "ihl": self.ipv4_ihl(), "tos": self.ipv4_tos(), "len": self._ipv4_len(),
@@ -813,21 +907,110 @@ class Packet:
         return d
 
 
-def _state_method(cname):
-    fn = getattr(lib, cname)
+# What each generated accessor returns, for its docstring (help(Packet)).
+# Scalars follow the C rule: the field in host order, 0 when the packet has
+# no such layer (check has() when 0 is a valid value).  Predicates (a C int
+# that is 1 or 0) become bool.
+_ACCESSOR_DOCS = {
+    "packet_layers": "The layers decoded, as a bit set: bit n for layer n (LAYER_*).",
+    "packet_flags": "Conditions that are not errors: a set of F_* bits.",
+    "packet_linktype": "The link type decoded with (LINKTYPE_*; 0 for a per-layer parse).",
+    "packet_error": "The code that stopped decoding (E_TRUNCATED, E_MALFORMED, E_UNSUPPORTED), or 0.",
+    "packet_error_layer": "The layer (LAYER_*) at which decoding stopped, or 0.",
+    "packet_error_reason": "Why decoding stopped: a pktd_reason value, 0 if it did not.",
+    "packet_error_value": "The first value quoted by the error message, or 0.",
+    "packet_error_value2": "The second value quoted by the error message, or 0.",
+    "eth_type": "The EtherType after every VLAN tag (or the cooked header's protocol).",
+    "vlan_count": "The number of VLAN tags decoded (0 ... VLAN_MAX_DEPTH).",
+    "sll_pkttype": "Cooked header packet type (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).",
+    "sll_hatype": "Cooked header ARPHRD_ hardware type (1 = Ethernet).",
+    "sll2_ifindex": "SLL2 interface index.",
+    "arp_htype": "ARP hardware type (1 = Ethernet).",
+    "arp_ptype": "ARP protocol type (0x0800 = IPv4).",
+    "arp_hlen": "ARP hardware address length in bytes.",
+    "arp_plen": "ARP protocol address length in bytes.",
+    "arp_op": "ARP operation (1 request, 2 reply, ...).",
+    "arp_spa": "ARP sender IPv4 address as an int like ipv4_src(); 0 unless ptype is IPv4 with plen 4.",
+    "arp_tpa": "ARP target IPv4 address as an int like ipv4_dst(); 0 unless ptype is IPv4 with plen 4.",
+    "ipv4_ihl": "IPv4 header length in 32-bit words (5 ... 15).",
+    "ipv4_tos": "IPv4 type of service byte (DSCP << 2 | ECN).",
+    "ipv4_total_len": "IPv4 total length field.",
+    "ipv4_id": "IPv4 identification field.",
+    "ipv4_df": "Whether the don't-fragment flag is set.",
+    "ipv4_mf": "Whether the more-fragments flag is set.",
+    "ipv4_rf": "Whether the reserved flag bit is set.",
+    "ipv4_frag_offset": "IPv4 fragment offset in 8-byte units.",
+    "ipv4_ttl": "IPv4 time to live.",
+    "ipv4_proto": "IPv4 protocol number (6 TCP, 17 UDP, 1 ICMP, ...).",
+    "ipv4_checksum": "IPv4 header checksum field as sent.",
+    "ipv4_src": "IPv4 source address as an int (10.0.0.1 = 0x0a000001); ipv4_src_str() for text.",
+    "ipv4_dst": "IPv4 destination address as an int; ipv4_dst_str() for text.",
+    "ipv4_checksum_ok": "Whether the IPv4 header checksum was verified and is correct.",
+    "ipv4_checksum_bad": "Whether the IPv4 header checksum was verified and is wrong.",
+    "tcp_sport": "TCP source port.",
+    "tcp_dport": "TCP destination port.",
+    "tcp_seq": "TCP sequence number.",
+    "tcp_ack": "TCP acknowledgment number.",
+    "tcp_doff": "TCP data offset in 32-bit words (5 ... 15).",
+    "tcp_flags": "TCP flags byte (TCP_FIN ... TCP_CWR bits).",
+    "tcp_ns": "Whether the TCP NS (ECN nonce) bit is set.",
+    "tcp_window": "TCP window field (unscaled).",
+    "tcp_checksum": "TCP checksum field as sent.",
+    "tcp_urgent": "TCP urgent pointer.",
+    "tcp_opt_sack_perm": "Whether the TCP SACK-permitted option is present.",
+    "tcp_opt_sack_count": "The number of TCP SACK blocks (0 ... 4).",
+    "tcp_checksum_ok": ("Whether the TCP checksum was verified and is correct (needs TCP over IPv4, "
+                        "the whole segment captured, not a fragment)."),
+    "tcp_checksum_bad": "Whether the TCP checksum was verified and is wrong.",
+    "udp_sport": "UDP source port.",
+    "udp_dport": "UDP destination port.",
+    "udp_len": "UDP length field (header + payload).",
+    "udp_checksum": "UDP checksum field as sent (0 = none).",
+    "udp_checksum_ok": ("Whether the UDP checksum was verified and is correct (never for a "
+                        "datagram sent without one, checksum field 0)."),
+    "udp_checksum_bad": "Whether the UDP checksum was verified and is wrong.",
+    "icmp_type": "ICMP message type (0 echo reply, 3 unreachable, 8 echo request, ...).",
+    "icmp_code": "ICMP message code.",
+    "icmp_checksum": "ICMP checksum field as sent.",
+    "icmp_rest": "The 4 ICMP header bytes after the checksum, as an int.",
+    "icmp_checksum_ok": "Whether the ICMP checksum was verified and is correct.",
+    "icmp_checksum_bad": "Whether the ICMP checksum was verified and is wrong.",
+}
 
-    def method(self):
-        return fn(self._state)
-    method.__name__ = cname[5:]
-    method.__doc__ = "%s()." % cname
+
+def _state_method(cname, res):
+    fn = getattr(lib, cname)
+    name = cname[5:]
+    predicate = res is c_int and cname != "pktd_packet_error"
+    if predicate:
+        def method(self):
+            return fn(self._state) == 1
+    else:
+        def method(self):
+            return fn(self._state)
+    method.__name__ = method.__qualname__ = name
+    what = _ACCESSOR_DOCS.get(name, "The value %s() returns." % cname)
+    layer = next((label for prefix, label in _LAYER_OF_PREFIX if name.startswith(prefix)), None)
+    if predicate:
+        absent = " False without %s." % layer if layer else ""
+        method.__doc__ = "%s() -> bool\n\n%s%s  C: %s()." % (name, what, absent, cname)
+    else:
+        absent = " 0 without %s." % layer if layer else ""
+        method.__doc__ = "%s() -> int\n\n%s%s  C: %s()." % (name, what, absent, cname)
     return method
+
+
+# Which layer an accessor reads, by its name, for "0 without ..." above.
+_LAYER_OF_PREFIX = (("eth_", "a link layer"), ("vlan_", "VLAN tags"), ("sll2_", "an SLL2 header"),
+                    ("sll_", "a cooked header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
+                    ("tcp_", "TCP"), ("udp_", "UDP"), ("icmp_", "ICMP"))
 
 
 # Every accessor that takes only the state becomes a method, unless the class
 # wraps it by hand above (addresses, options).
 for _name, _res, _args in _PROTOTYPES:
     if _args == [_STATE] and not hasattr(Packet, _name[5:]):
-        setattr(Packet, _name[5:], _state_method(_name))
+        setattr(Packet, _name[5:], _state_method(_name, _res))
 del _name, _res, _args
 
 

@@ -13,6 +13,9 @@
 
 PKTD_BEGIN_DECLS
 
+/** Buffer size that holds any MAC address pktd_mac_format() writes, NUL included ("aa:bb:cc:dd:ee:ff"). */
+#define PKTD_MAC_STRLEN 18
+
 /**
  * @brief Decode an Ethernet frame and every layer above it.
  *
@@ -152,6 +155,23 @@ PKTD_API uint32_t pktd_sll2_ifindex(const pktd_packet *p);
  * @since 1.0
  */
 PKTD_API const uint8_t *pktd_sll_addr(const pktd_packet *p, size_t *len);
+
+/**
+ * @brief Format a 6-byte MAC address as "aa:bb:cc:dd:ee:ff" (lower case).
+ *
+ * Works like snprintf: writes at most @p len bytes, always NUL-terminated
+ * when @p len > 0, and returns the length of the whole text, so a result
+ * `>= len` means it was cut.  A buffer of #PKTD_MAC_STRLEN bytes is always
+ * enough.  Never fails, never allocates.
+ *
+ * @param mac 6 bytes, e.g. from pktd_eth_src() or pktd_arp_sha(); NULL (an
+ *            absent address) formats as the empty string.
+ * @param buf destination (may be NULL when @p len is 0).
+ * @param len size of @p buf in bytes.
+ * @return The text length without the NUL: 17, or 0 for a NULL @p mac.
+ * @since 1.0
+ */
+PKTD_API size_t pktd_mac_format(const uint8_t *mac, char *buf, size_t len);
 
 PKTD_END_DECLS
 

@@ -53,91 +53,109 @@ PKTD_BEGIN_DECLS
 #define PKTD_TCP_HAS_SACK 0x10u       /**< SACK blocks (kind 5) */
 /** @} */
 
-/** Indexes into the array pktd_packet_fields() fills.  Fixed for 1.x. */
+/**
+ * @brief The field table: X(NAME, index, "name").
+ *
+ * The single source of the field indexes (enum #pktd_field, as
+ * PKTD_FIELD_NAME) and of their short names (pktd_field_name(),
+ * pktd_field_lookup()).  The short name is always the lower-case NAME with
+ * its first `_` made a `.`: PKTD_FIELD_IPV4_TOTAL_LEN is "ipv4.total_len",
+ * so a binding can derive its constants from the names the library returns
+ * (the Python binding does).  The comment on each row says which accessor
+ * gives the same value.  Indexes are fixed for 1.x; later releases only
+ * append rows.
+ */
+#define PKTD_FIELD_MAP(X)                                                          \
+    /* The decode as a whole. */ \
+    X(LAYERS, 0, "layers") /**< pktd_packet_layers() */ \
+    X(FLAGS, 1, "flags") /**< pktd_packet_flags() */ \
+    X(ERROR, 2, "error") /**< pktd_packet_error(), as uint32_t (0 = none) */ \
+    X(ERROR_LAYER, 3, "error.layer") /**< pktd_packet_error_layer() */ \
+    X(ERROR_REASON, 4, "error.reason") /**< pktd_packet_error_reason() */ \
+    X(LINKTYPE, 5, "linktype") /**< pktd_packet_linktype() */ \
+    X(PAYLOAD_OFF, 6, "payload.off") /**< pktd_packet_payload(): offset of the data in the buffer (0 if none) */ \
+    X(PAYLOAD_LEN, 7, "payload.len") /**< pktd_packet_payload(): length (0 if none) */ \
+    /* Link layer. */ \
+    X(ETH_DST_HI, 8, "eth.dst_hi") /**< pktd_eth_dst(): bytes 0-1 */ \
+    X(ETH_DST_LO, 9, "eth.dst_lo") /**< pktd_eth_dst(): bytes 2-5 */ \
+    X(ETH_SRC_HI, 10, "eth.src_hi") /**< pktd_eth_src(): bytes 0-1 */ \
+    X(ETH_SRC_LO, 11, "eth.src_lo") /**< pktd_eth_src(): bytes 2-5 */ \
+    X(ETH_TYPE, 12, "eth.type") /**< pktd_eth_type() */ \
+    X(VLAN_COUNT, 13, "vlan.count") /**< pktd_vlan_count() */ \
+    X(VLAN0_TPID, 14, "vlan0.tpid") /**< pktd_vlan_tpid(p, 0) */ \
+    X(VLAN0_TCI, 15, "vlan0.tci") /**< pktd_vlan_tci(p, 0) */ \
+    X(VLAN1_TPID, 16, "vlan1.tpid") /**< pktd_vlan_tpid(p, 1) */ \
+    X(VLAN1_TCI, 17, "vlan1.tci") /**< pktd_vlan_tci(p, 1) */ \
+    X(SLL_PKTTYPE, 18, "sll.pkttype") /**< pktd_sll_pkttype() */ \
+    X(SLL_HATYPE, 19, "sll.hatype") /**< pktd_sll_hatype() */ \
+    X(SLL2_IFINDEX, 20, "sll2.ifindex") /**< pktd_sll2_ifindex() */ \
+    /* ARP. */ \
+    X(ARP_HTYPE, 21, "arp.htype") /**< pktd_arp_htype() */ \
+    X(ARP_PTYPE, 22, "arp.ptype") /**< pktd_arp_ptype() */ \
+    X(ARP_HLEN, 23, "arp.hlen") /**< pktd_arp_hlen() */ \
+    X(ARP_PLEN, 24, "arp.plen") /**< pktd_arp_plen() */ \
+    X(ARP_OP, 25, "arp.op") /**< pktd_arp_op() */ \
+    X(ARP_SHA_HI, 26, "arp.sha_hi") /**< pktd_arp_sha(): bytes 0-1, when pktd_arp_hlen() is 6 */ \
+    X(ARP_SHA_LO, 27, "arp.sha_lo") /**< pktd_arp_sha(): bytes 2-5, when pktd_arp_hlen() is 6 */ \
+    X(ARP_SPA, 28, "arp.spa") /**< pktd_arp_spa(): host order, 0 unless IPv4 (ptype 0x0800, plen 4) */ \
+    X(ARP_THA_HI, 29, "arp.tha_hi") /**< pktd_arp_tha(): bytes 0-1, when pktd_arp_hlen() is 6 */ \
+    X(ARP_THA_LO, 30, "arp.tha_lo") /**< pktd_arp_tha(): bytes 2-5, when pktd_arp_hlen() is 6 */ \
+    X(ARP_TPA, 31, "arp.tpa") /**< pktd_arp_tpa(): host order, 0 unless IPv4 (ptype 0x0800, plen 4) */ \
+    /* IPv4. */ \
+    X(IPV4_IHL, 32, "ipv4.ihl") /**< pktd_ipv4_ihl() */ \
+    X(IPV4_TOS, 33, "ipv4.tos") /**< pktd_ipv4_tos() */ \
+    X(IPV4_TOTAL_LEN, 34, "ipv4.total_len") /**< pktd_ipv4_total_len() */ \
+    X(IPV4_ID, 35, "ipv4.id") /**< pktd_ipv4_id() */ \
+    X(IPV4_FRAG, 36, "ipv4.frag") /**< bytes 6-7: 0x8000 reserved (pktd_ipv4_rf()), 0x4000 DF, 0x2000 MF, low 13 bits pktd_ipv4_frag_offset() */ \
+    X(IPV4_TTL, 37, "ipv4.ttl") /**< pktd_ipv4_ttl() */ \
+    X(IPV4_PROTO, 38, "ipv4.proto") /**< pktd_ipv4_proto() */ \
+    X(IPV4_CHECKSUM, 39, "ipv4.checksum") /**< pktd_ipv4_checksum() */ \
+    X(IPV4_SRC, 40, "ipv4.src") /**< pktd_ipv4_src() */ \
+    X(IPV4_DST, 41, "ipv4.dst") /**< pktd_ipv4_dst() */ \
+    X(IPV4_OPTIONS_LEN, 42, "ipv4.options_len") /**< pktd_ipv4_options(): length */ \
+    /* TCP. */ \
+    X(TCP_SPORT, 43, "tcp.sport") /**< pktd_tcp_sport() */ \
+    X(TCP_DPORT, 44, "tcp.dport") /**< pktd_tcp_dport() */ \
+    X(TCP_SEQ, 45, "tcp.seq") /**< pktd_tcp_seq() */ \
+    X(TCP_ACK, 46, "tcp.ack") /**< pktd_tcp_ack() */ \
+    X(TCP_DOFF, 47, "tcp.doff") /**< pktd_tcp_doff() */ \
+    X(TCP_FLAGS, 48, "tcp.flags") /**< pktd_tcp_flags() */ \
+    X(TCP_NS, 49, "tcp.ns") /**< pktd_tcp_ns() */ \
+    X(TCP_WINDOW, 50, "tcp.window") /**< pktd_tcp_window() */ \
+    X(TCP_CHECKSUM, 51, "tcp.checksum") /**< pktd_tcp_checksum() */ \
+    X(TCP_URGENT, 52, "tcp.urgent") /**< pktd_tcp_urgent() */ \
+    X(TCP_OPTIONS, 53, "tcp.options") /**< PKTD_TCP_HAS_* bits of the known options present */ \
+    X(TCP_MSS, 54, "tcp.mss") /**< pktd_tcp_opt_mss() value */ \
+    X(TCP_WSCALE, 55, "tcp.wscale") /**< pktd_tcp_opt_wscale() value */ \
+    X(TCP_TSVAL, 56, "tcp.tsval") /**< pktd_tcp_opt_timestamps() TSval */ \
+    X(TCP_TSECR, 57, "tcp.tsecr") /**< pktd_tcp_opt_timestamps() TSecr */ \
+    X(TCP_SACK_COUNT, 58, "tcp.sack_count") /**< pktd_tcp_opt_sack_count() */ \
+    X(TCP_SACK0_LEFT, 59, "tcp.sack0_left") /**< pktd_tcp_opt_sack_block(p, 0) left edge */ \
+    X(TCP_SACK0_RIGHT, 60, "tcp.sack0_right") /**< pktd_tcp_opt_sack_block(p, 0) right edge */ \
+    X(TCP_SACK1_LEFT, 61, "tcp.sack1_left") /**< pktd_tcp_opt_sack_block(p, 1) left edge */ \
+    X(TCP_SACK1_RIGHT, 62, "tcp.sack1_right") /**< pktd_tcp_opt_sack_block(p, 1) right edge */ \
+    X(TCP_SACK2_LEFT, 63, "tcp.sack2_left") /**< pktd_tcp_opt_sack_block(p, 2) left edge */ \
+    X(TCP_SACK2_RIGHT, 64, "tcp.sack2_right") /**< pktd_tcp_opt_sack_block(p, 2) right edge */ \
+    X(TCP_SACK3_LEFT, 65, "tcp.sack3_left") /**< pktd_tcp_opt_sack_block(p, 3) left edge */ \
+    X(TCP_SACK3_RIGHT, 66, "tcp.sack3_right") /**< pktd_tcp_opt_sack_block(p, 3) right edge */ \
+    /* UDP. */ \
+    X(UDP_SPORT, 67, "udp.sport") /**< pktd_udp_sport() */ \
+    X(UDP_DPORT, 68, "udp.dport") /**< pktd_udp_dport() */ \
+    X(UDP_LEN, 69, "udp.len") /**< pktd_udp_len() */ \
+    X(UDP_CHECKSUM, 70, "udp.checksum") /**< pktd_udp_checksum() */ \
+    /* ICMP. */ \
+    X(ICMP_TYPE, 71, "icmp.type") /**< pktd_icmp_type() */ \
+    X(ICMP_CODE, 72, "icmp.code") /**< pktd_icmp_code() */ \
+    X(ICMP_CHECKSUM, 73, "icmp.checksum") /**< pktd_icmp_checksum() */ \
+    X(ICMP_REST, 74, "icmp.rest") /**< pktd_icmp_rest() */
+
+/** Indexes into the array pktd_packet_fields() fills (see #PKTD_FIELD_MAP).  Fixed for 1.x. */
 enum pktd_field {
-    /* The decode as a whole. */
-    PKTD_FIELD_LAYERS = 0,       /**< pktd_packet_layers() */
-    PKTD_FIELD_FLAGS = 1,        /**< pktd_packet_flags() */
-    PKTD_FIELD_ERROR = 2,        /**< pktd_packet_error(), as uint32_t (0 = none) */
-    PKTD_FIELD_ERROR_LAYER = 3,  /**< pktd_packet_error_layer() */
-    PKTD_FIELD_ERROR_REASON = 4, /**< pktd_packet_error_reason() */
-    PKTD_FIELD_LINKTYPE = 5,     /**< pktd_packet_linktype() */
-    PKTD_FIELD_PAYLOAD_OFF = 6,  /**< pktd_packet_payload(): offset of the data in the buffer (0 if none) */
-    PKTD_FIELD_PAYLOAD_LEN = 7,  /**< pktd_packet_payload(): length (0 if none) */
-    /* Link layer. */
-    PKTD_FIELD_ETH_DST_HI = 8,   /**< pktd_eth_dst(): bytes 0-1 */
-    PKTD_FIELD_ETH_DST_LO = 9,   /**< pktd_eth_dst(): bytes 2-5 */
-    PKTD_FIELD_ETH_SRC_HI = 10,  /**< pktd_eth_src(): bytes 0-1 */
-    PKTD_FIELD_ETH_SRC_LO = 11,  /**< pktd_eth_src(): bytes 2-5 */
-    PKTD_FIELD_ETH_TYPE = 12,    /**< pktd_eth_type() */
-    PKTD_FIELD_VLAN_COUNT = 13,  /**< pktd_vlan_count() */
-    PKTD_FIELD_VLAN0_TPID = 14,  /**< pktd_vlan_tpid(p, 0) */
-    PKTD_FIELD_VLAN0_TCI = 15,   /**< pktd_vlan_tci(p, 0) */
-    PKTD_FIELD_VLAN1_TPID = 16,  /**< pktd_vlan_tpid(p, 1) */
-    PKTD_FIELD_VLAN1_TCI = 17,   /**< pktd_vlan_tci(p, 1) */
-    PKTD_FIELD_SLL_PKTTYPE = 18, /**< pktd_sll_pkttype() */
-    PKTD_FIELD_SLL_HATYPE = 19,  /**< pktd_sll_hatype() */
-    PKTD_FIELD_SLL2_IFINDEX = 20, /**< pktd_sll2_ifindex() */
-    /* ARP. */
-    PKTD_FIELD_ARP_HTYPE = 21,   /**< pktd_arp_htype() */
-    PKTD_FIELD_ARP_PTYPE = 22,   /**< pktd_arp_ptype() */
-    PKTD_FIELD_ARP_HLEN = 23,    /**< pktd_arp_hlen() */
-    PKTD_FIELD_ARP_PLEN = 24,    /**< pktd_arp_plen() */
-    PKTD_FIELD_ARP_OP = 25,      /**< pktd_arp_op() */
-    PKTD_FIELD_ARP_SHA_HI = 26,  /**< pktd_arp_sha(): bytes 0-1, when pktd_arp_hlen() is 6 */
-    PKTD_FIELD_ARP_SHA_LO = 27,  /**< pktd_arp_sha(): bytes 2-5, when pktd_arp_hlen() is 6 */
-    PKTD_FIELD_ARP_SPA = 28,     /**< pktd_arp_spa() in host order, when pktd_arp_plen() is 4 */
-    PKTD_FIELD_ARP_THA_HI = 29,  /**< pktd_arp_tha(): bytes 0-1, when pktd_arp_hlen() is 6 */
-    PKTD_FIELD_ARP_THA_LO = 30,  /**< pktd_arp_tha(): bytes 2-5, when pktd_arp_hlen() is 6 */
-    PKTD_FIELD_ARP_TPA = 31,     /**< pktd_arp_tpa() in host order, when pktd_arp_plen() is 4 */
-    /* IPv4. */
-    PKTD_FIELD_IPV4_IHL = 32,    /**< pktd_ipv4_ihl() */
-    PKTD_FIELD_IPV4_TOS = 33,    /**< pktd_ipv4_tos() */
-    PKTD_FIELD_IPV4_TOTAL_LEN = 34, /**< pktd_ipv4_total_len() */
-    PKTD_FIELD_IPV4_ID = 35,     /**< pktd_ipv4_id() */
-    PKTD_FIELD_IPV4_FRAG = 36,   /**< bytes 6-7: 0x8000 reserved (pktd_ipv4_rf()), 0x4000 DF, 0x2000 MF, low 13 bits pktd_ipv4_frag_offset() */
-    PKTD_FIELD_IPV4_TTL = 37,    /**< pktd_ipv4_ttl() */
-    PKTD_FIELD_IPV4_PROTO = 38,  /**< pktd_ipv4_proto() */
-    PKTD_FIELD_IPV4_CHECKSUM = 39, /**< pktd_ipv4_checksum() */
-    PKTD_FIELD_IPV4_SRC = 40,    /**< pktd_ipv4_src() */
-    PKTD_FIELD_IPV4_DST = 41,    /**< pktd_ipv4_dst() */
-    PKTD_FIELD_IPV4_OPTIONS_LEN = 42, /**< pktd_ipv4_options(): length */
-    /* TCP. */
-    PKTD_FIELD_TCP_SPORT = 43,   /**< pktd_tcp_sport() */
-    PKTD_FIELD_TCP_DPORT = 44,   /**< pktd_tcp_dport() */
-    PKTD_FIELD_TCP_SEQ = 45,     /**< pktd_tcp_seq() */
-    PKTD_FIELD_TCP_ACK = 46,     /**< pktd_tcp_ack() */
-    PKTD_FIELD_TCP_DOFF = 47,    /**< pktd_tcp_doff() */
-    PKTD_FIELD_TCP_FLAGS = 48,   /**< pktd_tcp_flags() */
-    PKTD_FIELD_TCP_NS = 49,      /**< pktd_tcp_ns() */
-    PKTD_FIELD_TCP_WINDOW = 50,  /**< pktd_tcp_window() */
-    PKTD_FIELD_TCP_CHECKSUM = 51, /**< pktd_tcp_checksum() */
-    PKTD_FIELD_TCP_URGENT = 52,  /**< pktd_tcp_urgent() */
-    PKTD_FIELD_TCP_OPTIONS = 53, /**< PKTD_TCP_HAS_* bits of the known options present */
-    PKTD_FIELD_TCP_MSS = 54,     /**< pktd_tcp_opt_mss() value */
-    PKTD_FIELD_TCP_WSCALE = 55,  /**< pktd_tcp_opt_wscale() value */
-    PKTD_FIELD_TCP_TSVAL = 56,   /**< pktd_tcp_opt_timestamps() TSval */
-    PKTD_FIELD_TCP_TSECR = 57,   /**< pktd_tcp_opt_timestamps() TSecr */
-    PKTD_FIELD_TCP_SACK_COUNT = 58, /**< pktd_tcp_opt_sack_count() */
-    PKTD_FIELD_TCP_SACK0_LEFT = 59, /**< pktd_tcp_opt_sack_block(p, 0) left edge */
-    PKTD_FIELD_TCP_SACK0_RIGHT = 60, /**< pktd_tcp_opt_sack_block(p, 0) right edge */
-    PKTD_FIELD_TCP_SACK1_LEFT = 61, /**< pktd_tcp_opt_sack_block(p, 1) left edge */
-    PKTD_FIELD_TCP_SACK1_RIGHT = 62, /**< pktd_tcp_opt_sack_block(p, 1) right edge */
-    PKTD_FIELD_TCP_SACK2_LEFT = 63, /**< pktd_tcp_opt_sack_block(p, 2) left edge */
-    PKTD_FIELD_TCP_SACK2_RIGHT = 64, /**< pktd_tcp_opt_sack_block(p, 2) right edge */
-    PKTD_FIELD_TCP_SACK3_LEFT = 65, /**< pktd_tcp_opt_sack_block(p, 3) left edge */
-    PKTD_FIELD_TCP_SACK3_RIGHT = 66, /**< pktd_tcp_opt_sack_block(p, 3) right edge */
-    /* UDP. */
-    PKTD_FIELD_UDP_SPORT = 67,   /**< pktd_udp_sport() */
-    PKTD_FIELD_UDP_DPORT = 68,   /**< pktd_udp_dport() */
-    PKTD_FIELD_UDP_LEN = 69,     /**< pktd_udp_len() */
-    PKTD_FIELD_UDP_CHECKSUM = 70, /**< pktd_udp_checksum() */
-    /* ICMP. */
-    PKTD_FIELD_ICMP_TYPE = 71,   /**< pktd_icmp_type() */
-    PKTD_FIELD_ICMP_CODE = 72,   /**< pktd_icmp_code() */
-    PKTD_FIELD_ICMP_CHECKSUM = 73, /**< pktd_icmp_checksum() */
-    PKTD_FIELD_ICMP_REST = 74,   /**< pktd_icmp_rest() */
-    PKTD_FIELD_COUNT_ = 75       /**< number of fields in this release; grows later */
+/** Expands one row of #PKTD_FIELD_MAP into an enumerator (undefined right after). */
+#define PKTD_FIELD_ENUM_(name, value, str) PKTD_FIELD_##name = value,
+    PKTD_FIELD_MAP(PKTD_FIELD_ENUM_)
+#undef PKTD_FIELD_ENUM_
+    PKTD_FIELD_COUNT_ = 75 /**< number of fields in this release; grows later */
 };
 
 /**
@@ -149,24 +167,44 @@ enum pktd_field {
  *
  * @param p     a decoded state.
  * @param out   the caller's array (may be NULL when @p count is 0).
- * @param count its length in elements; #PKTD_FIELD_COUNT_ for all.
+ * @param count its length in elements; #PKTD_FIELD_COUNT_ (or
+ *              pktd_field_count()) for all.
  * @return The number of fields this library knows (#PKTD_FIELD_COUNT_ of its
  *         release), whatever @p count is: `pktd_packet_fields(p, NULL, 0)`
  *         asks the library how large an array it can fill.
  * @since 1.0
  */
-PKTD_API uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, uint32_t count);
+PKTD_API uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, size_t count);
+
+/**
+ * @brief The number of fields this library knows (#PKTD_FIELD_COUNT_ of its
+ *        release): valid indexes are 0 ... pktd_field_count() - 1.
+ * @return The count; the same as `pktd_packet_fields(NULL, NULL, 0)`.
+ * @since 1.0
+ */
+PKTD_API uint32_t pktd_field_count(void);
 
 /**
  * @brief The short name of a field, e.g. "ipv4.src", "tcp.sack0_left".
  *
- * Meant for bindings and generic writers that build a name-to-value map.
+ * Meant for bindings and generic writers that build a name-to-value map;
+ * the name is the enum name in lower case with its first `_` made a `.`
+ * (#PKTD_FIELD_MAP).
  *
  * @param field a #pktd_field value.
  * @return A static string; "unknown" for an index this library does not know.
  * @since 1.0
  */
 PKTD_API const char *pktd_field_name(uint32_t field);
+
+/**
+ * @brief The index of the field with short name @p name ("tcp.dport").
+ * @param name  a short name as pktd_field_name() returns it (may be NULL).
+ * @param field receives the #pktd_field index (may be NULL).
+ * @return 1 if this library knows the field, 0 if not.
+ * @since 1.0
+ */
+PKTD_API int pktd_field_lookup(const char *name, uint32_t *field);
 
 PKTD_END_DECLS
 

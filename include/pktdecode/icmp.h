@@ -42,17 +42,27 @@ PKTD_API uint32_t pktd_icmp_rest(const pktd_packet *p);
 PKTD_API int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq);
 
 /**
- * @brief Verify the ICMP checksum over the whole message.
+ * @brief Whether the ICMP checksum was verified and is correct.
  *
- * Behind IPv4 the message is the IP payload, which must be complete; after
- * a bare pktd_icmp_parse() it is the bytes that were given.
+ * Computed on demand over the whole message.  Behind IPv4 the message is
+ * the IP payload, which must be complete (length known, not a fragment,
+ * fully captured); after a bare pktd_icmp_parse() it is the bytes that were
+ * given.  When it cannot be verified (or without ICMP) both this and
+ * pktd_icmp_checksum_bad() return 0.
  *
  * @param p a decoded state.
- * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without ICMP,
- *         PKTD_E_TRUNCATED when the message is not fully captured.
+ * @return 1 if verified and correct, else 0.
  * @since 1.0
  */
 PKTD_API int pktd_icmp_checksum_ok(const pktd_packet *p);
+
+/**
+ * @brief Whether the ICMP checksum was verified and is wrong.
+ * @param p a decoded state.
+ * @return 1 if verified and wrong, else 0 (see pktd_icmp_checksum_ok()).
+ * @since 1.0
+ */
+PKTD_API int pktd_icmp_checksum_bad(const pktd_packet *p);
 
 PKTD_END_DECLS
 

@@ -20,6 +20,9 @@
 
 PKTD_BEGIN_DECLS
 
+/** Buffer size that holds any address pktd_ipv4_format() writes, NUL included ("255.255.255.255"). */
+#define PKTD_IPV4_STRLEN 16
+
 /**
  * @brief Decode a raw IPv4 packet and its transport header.
  * @param p    state to fill.
@@ -58,19 +61,32 @@ PKTD_API uint32_t pktd_ipv4_src(const pktd_packet *p);
 PKTD_API uint32_t pktd_ipv4_dst(const pktd_packet *p);
 
 /**
- * @brief Verify the header checksum (computed on demand, over the header only).
+ * @brief Whether the header checksum was verified and is correct.
+ *
+ * Computed on demand, over the header only (which decoding guarantees was
+ * captured).  Never 1 together with pktd_ipv4_checksum_bad().
+ *
  * @param p a decoded state.
- * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without IPv4.
+ * @return 1 if correct, 0 if wrong or without IPv4.
  * @since 1.0
  */
 PKTD_API int pktd_ipv4_checksum_ok(const pktd_packet *p);
+
+/**
+ * @brief Whether the header checksum was verified and is wrong.
+ * @param p a decoded state.
+ * @return 1 if wrong, 0 if correct or without IPv4.
+ * @since 1.0
+ */
+PKTD_API int pktd_ipv4_checksum_bad(const pktd_packet *p);
 
 /**
  * @brief The raw option bytes (header bytes after the first 20).
  * @param p    a decoded state.
  * @param data receives a pointer into the buffer (may be NULL).
  * @param len  receives 0 ... 40 (may be NULL).
- * @return 0, or PKTD_E_NOT_FOUND without IPv4.
+ * @return 1 with IPv4 (the area may be empty: @p len 0), 0 without; the
+ *         out-parameters are written only when it returns 1.
  * @since 1.0
  */
 PKTD_API int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_t *len);
@@ -78,21 +94,40 @@ PKTD_API int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_
 /**
  * @brief Iterate over IPv4 options.
  *
- * Start with `*cursor = 0`.  End-of-list and NOP are reported as options
- * with no data; iteration ends after End-of-list or at the end of the area.
+ * Start with `*cursor = 0`, then `while (pktd_ipv4_option_next(p, &c, &k,
+ * &d, &n))`: safe on any packet (without IPv4 the loop does not run).
+ * End-of-list and NOP are reported as options with no data; iteration ends
+ * after End-of-list or at the end of the area.  (Malformed options never
+ * reach here: decoding rejects them.)
  *
  * @param p      a decoded state.
- * @param cursor iteration state, 0 to start.
- * @param kind   receives the option type byte.
- * @param data   receives the option's value bytes (after type and length).
- * @param len    receives the value length.
- * @return 1 when an option was produced, 0 at the end, PKTD_E_NOT_FOUND
- *         without IPv4, PKTD_E_INVALID_ARGUMENT for NULL pointers.
- *         (Malformed options never reach here: decoding rejects them.)
+ * @param cursor iteration state, 0 to start (NULL: returns 0).
+ * @param kind   receives the option type byte (may be NULL).
+ * @param data   receives the option's value bytes, after type and length
+ *               (may be NULL).
+ * @param len    receives the value length (may be NULL).
+ * @return 1 when an option was produced (out-parameters written, cursor
+ *         advanced), 0 at the end, without IPv4 or with a NULL cursor.
  * @since 1.0
  */
 PKTD_API int pktd_ipv4_option_next(const pktd_packet *p, uint32_t *cursor, uint8_t *kind,
                                    const uint8_t **data, size_t *len);
+
+/**
+ * @brief Format a host-order IPv4 address as dotted quad ("10.0.0.1").
+ *
+ * Works like snprintf: writes at most @p len bytes, always NUL-terminated
+ * when @p len > 0, and returns the length of the whole text, so a result
+ * `>= len` means it was cut.  A buffer of #PKTD_IPV4_STRLEN bytes is always
+ * enough.  Never fails, never allocates.
+ *
+ * @param addr the address in host order, as pktd_ipv4_src() returns it.
+ * @param buf  destination (may be NULL when @p len is 0).
+ * @param len  size of @p buf in bytes.
+ * @return The text length without the NUL (7 ... 15).
+ * @since 1.0
+ */
+PKTD_API size_t pktd_ipv4_format(uint32_t addr, char *buf, size_t len);
 
 PKTD_END_DECLS
 

@@ -19,6 +19,20 @@
  * and pktd_packet_error_layer() / pktd_packet_error_reason() say where and
  * why.  An unknown EtherType or IP protocol is not an error: decoding simply
  * ends there and the rest is payload.
+ *
+ * "Not for me" versus "broken": the code says which.  PKTD_E_UNSUPPORTED
+ * means the library does not know the link type (nothing decoded, nothing
+ * wrong with the packet: count it apart); PKTD_E_TRUNCATED means the
+ * capture cut a header short (the snap length, not the sender);
+ * PKTD_E_MALFORMED alone means the packet itself is broken.  A "malformed"
+ * counter therefore tests `pktd_packet_error(p) == PKTD_E_MALFORMED`, never
+ * `< 0`.
+ *
+ * Return conventions (doc/design.md, "The API rules"): presence calls
+ * (options, headers, iterators) return 1 or 0, never a negative code, also
+ * when the whole layer is absent; predicates (`*_ok`, `*_bad`, `*_has`,
+ * flags) return 1 or 0; scalar accessors return the field in host order, 0
+ * when the layer is absent.
  */
 #ifndef PKTDECODE_PACKET_H
 #define PKTDECODE_PACKET_H
@@ -52,19 +66,32 @@ typedef struct pktd_packet {
 #define PKTD_LINKTYPE_LINUX_SLL2 276 /**< Linux cooked capture v2 */
 /** @} */
 
-/** Layer identifiers, used by pktd_packet_has() and the error details. */
+/**
+ * @brief The layer table: X(NAME, value, "name").
+ *
+ * The single source of the layer identifiers (enum #pktd_layer, as
+ * PKTD_LAYER_NAME) and of their names (pktd_layer_name()).  Values are
+ * fixed for 1.x; later releases only append.
+ */
+#define PKTD_LAYER_MAP(X)                                               \
+    X(NONE, 0, "none")  /**< no layer / no error */                      \
+    X(LINK, 1, "link")  /**< the link type itself */                     \
+    X(SLL, 2, "sll")    /**< Linux cooked header v1 */                   \
+    X(SLL2, 3, "sll2")  /**< Linux cooked header v2 */                   \
+    X(ETH, 4, "eth")    /**< Ethernet header */                          \
+    X(VLAN, 5, "vlan")  /**< one or more 802.1Q / 802.1ad tags */        \
+    X(ARP, 6, "arp")    /**< ARP */                                      \
+    X(IPV4, 7, "ipv4")  /**< IPv4 */                                     \
+    X(TCP, 8, "tcp")    /**< TCP */                                      \
+    X(UDP, 9, "udp")    /**< UDP */                                      \
+    X(ICMP, 10, "icmp") /**< ICMP (for IPv4) */
+
+/** Layer identifiers (see #PKTD_LAYER_MAP), used by pktd_packet_has() and the error details. */
 enum pktd_layer {
-    PKTD_LAYER_NONE = 0,  /**< no layer / no error */
-    PKTD_LAYER_LINK = 1,  /**< the link type itself */
-    PKTD_LAYER_SLL = 2,   /**< Linux cooked header v1 */
-    PKTD_LAYER_SLL2 = 3,  /**< Linux cooked header v2 */
-    PKTD_LAYER_ETH = 4,   /**< Ethernet header */
-    PKTD_LAYER_VLAN = 5,  /**< one or more 802.1Q / 802.1ad tags */
-    PKTD_LAYER_ARP = 6,   /**< ARP */
-    PKTD_LAYER_IPV4 = 7,  /**< IPv4 */
-    PKTD_LAYER_TCP = 8,   /**< TCP */
-    PKTD_LAYER_UDP = 9,   /**< UDP */
-    PKTD_LAYER_ICMP = 10, /**< ICMP (for IPv4) */
+/** Expands one row of #PKTD_LAYER_MAP into an enumerator (undefined right after). */
+#define PKTD_LAYER_ENUM_(name, value, str) PKTD_LAYER_##name = value,
+    PKTD_LAYER_MAP(PKTD_LAYER_ENUM_)
+#undef PKTD_LAYER_ENUM_
     PKTD_LAYER_COUNT_ = 11 /**< number of identifiers; grows in later releases */
 };
 
@@ -165,7 +192,9 @@ PKTD_API size_t pktd_packet_size(void);
  *         PKTD_E_UNSUPPORTED for an unknown link type;
  *         PKTD_E_INVALID_ARGUMENT for NULL @p p, NULL @p data with a
  *         non-zero @p len, or @p len above 4 GiB.  The code is also kept in
- *         the state (pktd_packet_error()).
+ *         the state (pktd_packet_error()), which is why the decode calls,
+ *         alone among the calls that return negative codes, are not
+ *         declared PKTD_WUR: ignoring the result loses nothing.
  * @since 1.0
  */
 PKTD_API int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len);
@@ -205,12 +234,16 @@ PKTD_API uint32_t pktd_packet_linktype(const pktd_packet *p);
 
 /**
  * @brief Locate one layer's header in the caller's buffer.
+ *
+ * A presence call: `if (pktd_packet_header(p, PKTD_LAYER_TCP, &h, &n))` is
+ * safe on any packet.  The out-parameters are written only when it returns 1.
+ *
  * @param p     a decoded state.
  * @param layer a #pktd_layer value.
  * @param hdr   receives a pointer to the header (may be NULL).
  * @param len   receives the header length in bytes, options included
  *              (may be NULL); for #PKTD_LAYER_VLAN, all tags together.
- * @return 0, or PKTD_E_NOT_FOUND if the layer is absent.
+ * @return 1 if the layer is present, 0 if not (or @p layer is unknown).
  * @since 1.0
  */
 PKTD_API int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr,
@@ -227,16 +260,24 @@ PKTD_API int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint
  * error, the bytes after the last layer that did decode (the failing layer
  * itself is never reported as present).
  *
+ * A presence call: the out-parameters are written only when it returns 1.
+ *
  * @param p    a decoded state.
  * @param data receives the payload pointer (may be NULL).
- * @param len  receives the payload length (may be NULL).
- * @return 0, or PKTD_E_NOT_FOUND if nothing was decoded.
+ * @param len  receives the payload length (may be NULL; may be 0).
+ * @return 1 when at least one layer was decoded (the payload may be empty),
+ *         0 when nothing was (the first layer failed or the arguments were
+ *         refused).
  * @since 1.0
  */
 PKTD_API int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len);
 
 /**
  * @brief The error that stopped decoding, or 0.
+ *
+ * PKTD_E_UNSUPPORTED is "not for me" (unknown link type), PKTD_E_TRUNCATED
+ * "cut by the capture", PKTD_E_MALFORMED "broken" (see the file overview).
+ *
  * @param p a decoded state.
  * @return The same code the decode call returned.
  * @since 1.0
@@ -277,14 +318,14 @@ PKTD_API uint32_t pktd_packet_error_value2(const pktd_packet *p);
 
 /**
  * @brief Format the error as text, e.g. "data offset 4 < 5".
- * @param p    a decoded state.
- * @param buf  destination; always NUL-terminated when @p size > 0.
- * @param size size of @p buf.
+ * @param p   a decoded state.
+ * @param buf destination; always NUL-terminated when @p len > 0.
+ * @param len size of @p buf in bytes.
  * @return The length of the full message (as snprintf), or
  *         PKTD_E_INVALID_ARGUMENT.
  * @since 1.0
  */
-PKTD_API int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t size);
+PKTD_API int pktd_packet_error_format(const pktd_packet *p, char *buf, size_t len) PKTD_WUR;
 
 /**
  * @brief The format string of a reason, with `%u` placeholders.

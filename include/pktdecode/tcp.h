@@ -109,11 +109,16 @@ PKTD_API uint32_t pktd_tcp_opt_sack_count(const pktd_packet *p);
 
 /**
  * @brief One SACK block.
+ *
+ * `for (uint32_t i = 0; pktd_tcp_opt_sack_block(p, i, &l, &r); i++)` visits
+ * every block.
+ *
  * @param p     a decoded state.
- * @param i     block index, below pktd_tcp_opt_sack_count().
+ * @param i     block index (0 = first).
  * @param left  receives the left edge (may be NULL).
  * @param right receives the right edge (may be NULL).
- * @return 0, or PKTD_E_NOT_FOUND if @p i is out of range.
+ * @return 1 if block @p i is present, 0 if not (no TCP, no SACK option, or
+ *         @p i >= pktd_tcp_opt_sack_count()).
  * @since 1.0
  */
 PKTD_API int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t *left,
@@ -124,7 +129,8 @@ PKTD_API int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t 
  * @param p    a decoded state.
  * @param data receives a pointer into the buffer (may be NULL).
  * @param len  receives 0 ... 40 (may be NULL).
- * @return 0, or PKTD_E_NOT_FOUND without TCP.
+ * @return 1 with TCP (the area may be empty: @p len 0), 0 without; the
+ *         out-parameters are written only when it returns 1.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_options(const pktd_packet *p, const uint8_t **data, size_t *len);
@@ -132,33 +138,44 @@ PKTD_API int pktd_tcp_options(const pktd_packet *p, const uint8_t **data, size_t
 /**
  * @brief Iterate over every TCP option, known or not.
  *
- * Start with `*cursor = 0`.  End-of-list and NOP are produced with no data;
- * iteration stops after End-of-list or at the end of the option area.
+ * Start with `*cursor = 0`, then `while (pktd_tcp_option_next(p, &c, &k,
+ * &d, &n))`: safe on any packet (without TCP the loop does not run).
+ * End-of-list and NOP are produced with no data; iteration stops after
+ * End-of-list or at the end of the option area.
  *
  * @param p      a decoded state.
- * @param cursor iteration state, 0 to start.
- * @param kind   receives the option kind.
- * @param data   receives the value bytes (after kind and length).
- * @param len    receives the value length.
- * @return 1 when an option was produced, 0 at the end, PKTD_E_NOT_FOUND
- *         without TCP, PKTD_E_INVALID_ARGUMENT for NULL pointers.
+ * @param cursor iteration state, 0 to start (NULL: returns 0).
+ * @param kind   receives the option kind (may be NULL).
+ * @param data   receives the value bytes, after kind and length (may be NULL).
+ * @param len    receives the value length (may be NULL).
+ * @return 1 when an option was produced (out-parameters written, cursor
+ *         advanced), 0 at the end, without TCP or with a NULL cursor.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_option_next(const pktd_packet *p, uint32_t *cursor, uint8_t *kind,
                                   const uint8_t **data, size_t *len);
 
 /**
- * @brief Verify the TCP checksum over the IPv4 pseudo-header and segment.
+ * @brief Whether the TCP checksum was verified and is correct.
  *
- * Computed on demand; needs the whole segment captured.
+ * Computed on demand over the IPv4 pseudo-header and the segment.  It can
+ * be verified only for TCP over IPv4, the whole segment captured, its
+ * length known (IPv4 total length not 0) and not a fragment; otherwise both
+ * this and pktd_tcp_checksum_bad() return 0.
  *
  * @param p a decoded state.
- * @return 1 if correct, 0 if wrong, PKTD_E_NOT_FOUND without TCP over
- *         IPv4, PKTD_E_TRUNCATED when the segment is not fully captured or
- *         its length is unknown (total length 0).
+ * @return 1 if verified and correct, else 0.
  * @since 1.0
  */
 PKTD_API int pktd_tcp_checksum_ok(const pktd_packet *p);
+
+/**
+ * @brief Whether the TCP checksum was verified and is wrong.
+ * @param p a decoded state.
+ * @return 1 if verified and wrong, else 0 (see pktd_tcp_checksum_ok()).
+ * @since 1.0
+ */
+PKTD_API int pktd_tcp_checksum_bad(const pktd_packet *p);
 
 PKTD_END_DECLS
 

@@ -40,14 +40,26 @@ PKTD_API uint16_t pktd_udp_len(const pktd_packet *p);
 PKTD_API uint16_t pktd_udp_checksum(const pktd_packet *p);
 
 /**
- * @brief Verify the UDP checksum over the IPv4 pseudo-header and datagram.
+ * @brief Whether the UDP checksum was verified and is correct.
+ *
+ * Computed on demand over the IPv4 pseudo-header and the datagram.  It can
+ * be verified only for UDP over IPv4 with a checksum (field not 0: "not
+ * used" is not verified), the whole datagram captured, its length known and
+ * not a fragment; otherwise both this and pktd_udp_checksum_bad() return 0.
+ *
  * @param p a decoded state.
- * @return 1 if correct or not used (field 0), 0 if wrong,
- *         PKTD_E_NOT_FOUND without UDP over IPv4, PKTD_E_TRUNCATED when
- *         the datagram is not fully captured.
+ * @return 1 if verified and correct, else 0.
  * @since 1.0
  */
 PKTD_API int pktd_udp_checksum_ok(const pktd_packet *p);
+
+/**
+ * @brief Whether the UDP checksum was verified and is wrong.
+ * @param p a decoded state.
+ * @return 1 if verified and wrong, else 0 (see pktd_udp_checksum_ok()).
+ * @since 1.0
+ */
+PKTD_API int pktd_udp_checksum_bad(const pktd_packet *p);
 
 PKTD_END_DECLS
 

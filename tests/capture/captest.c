@@ -102,8 +102,8 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
                    pktd_vlan_pcp(&p, i));
     }
     if (pktd_packet_has(&p, PKTD_LAYER_ARP)) {
-        ip4p(a, sizeof a, pktd_arp_spa(&p));
-        ip4p(b, sizeof b, pktd_arp_tpa(&p));
+        ip4p(a, sizeof a, pktd_arp_spa_bytes(&p));
+        ip4p(b, sizeof b, pktd_arp_tpa_bytes(&p));
         printf(" arp=%u %s>%s", pktd_arp_op(&p), a, b);
     }
     if (pktd_packet_has(&p, PKTD_LAYER_IPV4)) {
@@ -119,7 +119,7 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
         printf(" icmp=%u/%u", pktd_icmp_type(&p), pktd_icmp_code(&p));
     const uint8_t *pl;
     size_t pln;
-    if (pktd_packet_payload(&p, &pl, &pln) == 0)
+    if (pktd_packet_payload(&p, &pl, &pln))
         printf(" payload=%zu", pln);
     if (drc != 0)
         printf(" error=%s", pktd_err_name(drc));

@@ -33,6 +33,10 @@ static void fast_equals_general(const uint8_t *data, size_t len)
     FUZZ_CHECK(pktd_tcp_checksum_ok(&fast) == pktd_tcp_checksum_ok(&gen));
     FUZZ_CHECK(pktd_udp_checksum_ok(&fast) == pktd_udp_checksum_ok(&gen));
     FUZZ_CHECK(pktd_icmp_checksum_ok(&fast) == pktd_icmp_checksum_ok(&gen));
+    FUZZ_CHECK(pktd_ipv4_checksum_bad(&fast) == pktd_ipv4_checksum_bad(&gen));
+    FUZZ_CHECK(pktd_tcp_checksum_bad(&fast) == pktd_tcp_checksum_bad(&gen));
+    FUZZ_CHECK(pktd_udp_checksum_bad(&fast) == pktd_udp_checksum_bad(&gen));
+    FUZZ_CHECK(pktd_icmp_checksum_bad(&fast) == pktd_icmp_checksum_bad(&gen));
     for (uint32_t layer = 0; layer < PKTD_LAYER_COUNT_; layer++) {
         const uint8_t *hf = NULL, *hg = NULL;
         size_t lf = 0, lg = 0;

@@ -165,6 +165,11 @@ enums = {}
 for m in re.finditer(r"\bPKTD_((?:LAYER|FIELD)_\w+)\s*=\s*(-?\d+)", code):
     if not m.group(1).endswith("_"):
         enums[m.group(1)] = int(m.group(2))
+# The layer and field enums are generated from one table each (X-macros).
+for table in ("LAYER", "FIELD"):
+    body = re.search(r"#define PKTD_%s_MAP\(X\)((?:[^\n]*\\\n)*[^\n]*)" % table, code).group(1)
+    for m in re.finditer(r"X\((\w+),\s*(\d+),\s*\"", body):
+        enums[table + "_" + m.group(1)] = int(m.group(2))
 for m in re.finditer(r"X\((\w+),\s*(-\d+),\s*\"", code):
     enums["E_" + m.group(1)] = int(m.group(2))
 wrong = ["PKTD_%s = %s, binding %r" % (n, v, getattr(P, n, "absent"))
@@ -372,6 +377,63 @@ if arr[P.FIELD_TCP_DPORT] != P.Packet(frames[4]).tcp_dport() or len(arr) != P.FI
 check(len(P.FIELD_NAMES) == P.lib.pktd_packet_fields(None, None, 0) > 70 and not bad,
       "Packet.fields(): %d fields, the accessors' values on %d frames%s"
       % (len(P.FIELD_NAMES), len(frames), "" if not bad else ": " + "; ".join(bad[:3])))
+
+# The binding takes its field constants and names from the library.
+check(P.FIELD_COUNT_ == P.lib.pktd_field_count() == len(P.FIELD_NAMES)
+      and all(getattr(P, "FIELD_" + n.upper().replace(".", "_")) == i for i, n in enumerate(P.FIELD_NAMES))
+      and "_FIELD_ENUM" not in vars(P),
+      "FIELD_* and FIELD_NAMES come from the library (%d fields)" % P.FIELD_COUNT_)
+
+# One rule for return shapes: presence -> value or None, predicates -> bool.
+udp = P.Packet(next(d for d in frames if P.Packet(d).has("udp")))
+tcp = P.Packet(frames[4])
+shapes = [
+    ("tcp_opt_mss() on UDP", udp.tcp_opt_mss(), None),
+    ("tcp_opt_sack_block(0) on UDP", udp.tcp_opt_sack_block(0), None),
+    ("tcp_opt_sack_block(99) on TCP", tcp.tcp_opt_sack_block(99), None),
+    ("tcp_options() on UDP", udp.tcp_options(), None),
+    ("header('tcp') on UDP", udp.header("tcp"), None),
+    ("tcp_option_list() on UDP", udp.tcp_option_list(), []),
+    ("icmp_echo() on TCP", tcp.icmp_echo(), None),
+    ("tcp_checksum_ok() on UDP", udp.tcp_checksum_ok(), False),
+    ("tcp_checksum_bad() on UDP", udp.tcp_checksum_bad(), False),
+    ("tcp_checksum_ok() on TCP", tcp.tcp_checksum_ok(), True),
+]
+bad = ["%s = %r, want %r" % (w, got, want) for w, got, want in shapes
+       if got != want or type(got) is not type(want)]
+for name in ("tcp_opt_sack_perm", "ipv4_df", "ipv4_mf", "ipv4_rf", "tcp_ns", "ipv4_checksum_ok",
+             "ipv4_checksum_bad", "udp_checksum_ok", "udp_checksum_bad", "icmp_checksum_ok",
+             "icmp_checksum_bad"):
+    for pk in (udp, tcp):
+        if type(getattr(pk, name)()) is not bool:
+            bad.append("%s() returns %r, not a bool" % (name, getattr(pk, name)()))
+check(not bad, "return shapes: presence gives a value or None, predicates a bool%s"
+      % ("" if not bad else ": " + "; ".join(bad[:4])))
+
+# Docstrings say what a method returns, not just the C name.
+thin = [n for n in dir(P.Packet) if not n.startswith("_") and callable(getattr(P.Packet, n))
+        and len((getattr(P.Packet, n).__doc__ or "").split()) < 6]
+check(not thin, "every public Packet method has a real docstring%s" % (": " + " ".join(thin) if thin else ""))
+
+# A library that cannot be loaded: the error names PKTDECODE_LIB and where it looked.
+for env_lib, want in (("/nonexistent/libpktdecode.so.1", "PKTDECODE_LIB=/nonexistent/libpktdecode.so.1"),
+                      (None, "PKTDECODE_LIB")):
+    env = {k: v for k, v in os.environ.items() if k not in ("PKTDECODE_LIB", "LD_LIBRARY_PATH")}
+    if env_lib:
+        env["PKTDECODE_LIB"] = env_lib
+    r = subprocess.run([sys.executable, "-c", "import pktdecode"], env=dict(env, PYTHONPATH=os.path.join(
+        srcdir, "examples", "python")), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = r.stderr.decode()
+    if env_lib is None and r.returncode == 0:
+        print("# an installed libpktdecode was found without PKTDECODE_LIB: not checked")
+        continue
+    check(r.returncode != 0 and "LibraryNotFoundError" in err and want in err
+          and (env_lib or "libpktdecode.so.1" in err),
+          "failed load (%s): LibraryNotFoundError naming %s" % (env_lib or "no PKTDECODE_LIB", want))
+
+check(P.ipv4_format(0xc0a80102) == "192.168.1.2" and P.mac_format(b"\x02\x00\x00\xab\xcd\xef")
+      == "02:00:00:ab:cd:ef" and P.mac_format(None) == "",
+      "ipv4_format() and mac_format() use the library's formatting")
 
 print("# %.1f s, %d failure(s)" % (time.time() - t0, failures))
 sys.exit(1 if failures else 0)

@@ -1,0 +1,50 @@
+/* Protocol numbers and fixed header sizes, defined once for the decoder,
+ * the capture code and the example programs.  Not installed.
+ *
+ * The names carry the PKTD__ prefix because the system headers define
+ * ETH_HLEN, ETHERTYPE_IP, IPPROTO_TCP ... (with other types or spellings),
+ * and a file may include both. */
+#ifndef PKTD_PROTO_H
+#define PKTD_PROTO_H
+
+/* Link layer (IEEE 802.3, 802.1Q; Linux cooked headers). */
+#define PKTD__ETH_HLEN 14u       /* destination, source, type */
+#define PKTD__ETH_ALEN 6u        /* a MAC address */
+#define PKTD__ETH_TYPE_OFF 12u   /* the type field in the Ethernet header */
+#define PKTD__ETHERTYPE_MIN 0x0600u /* below: an 802.3 length field */
+#define PKTD__VLAN_TAG_LEN 4u    /* TCI + the next type */
+#define PKTD__SLL_HLEN 16u
+#define PKTD__SLL2_HLEN 20u
+#define PKTD__SLL_ADDR_MAX 8u    /* the cooked header's address field */
+
+/* EtherTypes, and the VLAN tag protocol identifiers the decoder accepts. */
+#define PKTD__ETHERTYPE_IPV4 0x0800u
+#define PKTD__ETHERTYPE_ARP 0x0806u
+#define PKTD__ETHERTYPE_IPV6 0x86ddu
+#define PKTD__TPID_8021Q 0x8100u
+#define PKTD__TPID_8021AD 0x88a8u
+#define PKTD__TPID_QINQ1 0x9100u /* pre-standard QinQ */
+#define PKTD__TPID_QINQ2 0x9200u
+
+/* ARP (RFC 826). */
+#define PKTD__ARP_FIXED_LEN 8u
+#define PKTD__ARPHRD_ETHER 1u
+#define PKTD__ARP_OP_REQUEST 1u
+#define PKTD__ARP_OP_REPLY 2u
+
+/* IPv4 (RFC 791) and the protocol numbers decoded above it. */
+#define PKTD__IPV4_MIN_HLEN 20u
+#define PKTD__IPV4_ALEN 4u
+#define PKTD__IPPROTO_ICMP 1u
+#define PKTD__IPPROTO_TCP 6u
+#define PKTD__IPPROTO_UDP 17u
+
+/* Transport headers. */
+#define PKTD__TCP_MIN_HLEN 20u
+#define PKTD__TCP_SACK_BLOCK_LEN 8u /* one SACK block: left and right edge */
+#define PKTD__UDP_HLEN 8u
+#define PKTD__ICMP_HLEN 8u
+#define PKTD__ICMP_ECHO_REPLY 0u
+#define PKTD__ICMP_ECHO_REQUEST 8u
+
+#endif /* PKTD_PROTO_H */
