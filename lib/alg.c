@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <pktdecode/alg.h>
@@ -64,39 +63,39 @@ static int verdict(int rc, int *cause)
 }
 
 static int probe(const char *type, const char *name, const uint8_t *key, size_t keylen,
-                 char *errmsg, size_t errlen)
+                 char *errmsg)
 {
     /* A bad type or name is reported by pktd__alg_bind(), before it
      * touches the kernel; a NULL key with a length is refused here. */
     if (pktd__alg_check_name(type, name) == 0 && key == NULL && keylen > 0) {
-        snprintf(errmsg, errlen, "pktd_alg_probe(%s): a NULL key with length %zu", name, keylen);
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_alg_probe(%s): a NULL key with length %zu", name, keylen);
     }
     int fd = -1, op = -1;
-    int rc = pktd__alg_bind(type, name, &fd, errmsg, errlen);
+    int rc = pktd__alg_bind(type, name, &fd, errmsg);
     if (rc < 0)
         return rc;
     if (key != NULL) {
-        rc = pktd__alg_setkey(fd, name, key, keylen, errmsg, errlen);
+        rc = pktd__alg_setkey(fd, name, key, keylen, errmsg);
         if (rc < 0)
             goto out;
     }
-    rc = pktd__alg_accept(fd, name, &op, errmsg, errlen);
+    rc = pktd__alg_accept(fd, name, &op, errmsg);
     if (rc < 0)
         goto out;
     if (strcmp(type, PKTD_ALG_TYPE_HASH) == 0) {
         /* A digest of nothing: a keyed hash without its key fails with
          * ENOKEY here. */
         uint8_t md[64];
-        rc = pktd__alg_send(op, name, -1, NULL, 0, NULL, 0, 0, errmsg, errlen);
+        rc = pktd__alg_send(op, name, -1, NULL, 0, NULL, 0, 0, errmsg);
         if (rc == 0) {
-            rc = pktd__alg_read_some(op, name, md, sizeof md, errmsg, errlen);
+            rc = pktd__alg_read_some(op, name, md, sizeof md, errmsg);
             if (rc > 0)
                 rc = 0;
         }
     } else {
         /* A cipher request without data: ENOKEY when no key was set. */
-        rc = pktd__alg_send(op, name, 1, NULL, 0, NULL, 0, 0, errmsg, errlen);
+        rc = pktd__alg_send(op, name, 1, NULL, 0, NULL, 0, 0, errmsg);
     }
 out:
     pktd__alg_close(&op);
@@ -111,8 +110,10 @@ int pktd_alg_probe(const char *type, const char *name, const uint8_t *key, size_
         *cause = 0;
     char msg[PKTD_ERRBUF_SIZE];
     msg[0] = '\0';
-    int rc = probe(type, name, key, keylen, msg, sizeof msg);
+    int rc = probe(type, name, key, keylen, msg);
     if (errbuf != NULL)
-        snprintf(errbuf, PKTD_ERRBUF_SIZE, "%s", rc < 0 ? msg : "");
+        errbuf[0] = '\0';
+    if (rc < 0)
+        pktd__errmsgf(errbuf, rc, "%s", msg);
     return verdict(rc, cause);
 }

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,17 +69,15 @@ int pktd_cipher_open(pktd_cipher **out, const char *name, char *errbuf)
     int rc = pktd__alg_handle_open(&c->a, PKTD_ALG_TYPE_SKCIPHER, name);
     if (rc < 0)
         goto fail;
-    rc = pktd__alg_info_lookup(PKTD__ALG_SKCIPHER, name, NULL, &c->info, c->a.errmsg,
-                               sizeof c->a.errmsg);
+    rc = pktd__alg_info_lookup(PKTD__ALG_SKCIPHER, name, NULL, &c->info, c->a.errmsg);
     if (rc < 0) {
         if (rc != -ENOMEM)
             rc = PKTD_E_UNSUPPORTED;
         goto fail;
     }
     if (c->info.chunk_size == 0 || c->info.block_size == 0) {
-        snprintf(c->a.errmsg, sizeof c->a.errmsg,
-                 "%s: the kernel reports no block or chunk size for it", name);
-        rc = PKTD_E_UNSUPPORTED;
+        rc = pktd__errmsgf(c->a.errmsg, PKTD_E_UNSUPPORTED,
+                           "%s: the kernel reports no block or chunk size for it", name);
         goto fail;
     }
     /* Accepting now (a nokey socket until the key is set) sizes the
@@ -118,7 +115,7 @@ int pktd_cipher_setkey(pktd_cipher *c, const uint8_t *key, size_t keylen)
     c->a.errmsg[0] = '\0';
     if (c->op_keyed || c->streaming)
         drop_op(c);
-    int rc = pktd__alg_setkey(c->a.tfm_fd, c->a.name, key, keylen, c->a.errmsg, sizeof c->a.errmsg);
+    int rc = pktd__alg_setkey(c->a.tfm_fd, c->a.name, key, keylen, c->a.errmsg);
     if (rc == 0)
         c->has_key = 1;
     return rc;
@@ -127,10 +124,9 @@ int pktd_cipher_setkey(pktd_cipher *c, const uint8_t *key, size_t keylen)
 static int check_iv(pktd_cipher *c, const uint8_t *iv, size_t ivlen)
 {
     if (ivlen != c->info.iv_size || (ivlen > 0 && iv == NULL)) {
-        snprintf(c->a.errmsg, sizeof c->a.errmsg, "%s needs a %u-byte IV, got %zu bytes%s",
-                 c->a.name,
-                 c->info.iv_size, ivlen, iv == NULL && ivlen > 0 ? " at NULL" : "");
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(c->a.errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "%s needs a %u-byte IV, got %zu bytes%s", c->a.name, c->info.iv_size,
+                             ivlen, iv == NULL && ivlen > 0 ? " at NULL" : "");
     }
     return 0;
 }
@@ -138,10 +134,9 @@ static int check_iv(pktd_cipher *c, const uint8_t *iv, size_t ivlen)
 static int check_blocks(pktd_cipher *c, size_t len)
 {
     if (c->info.whole_blocks && len % c->info.block_size != 0) {
-        snprintf(c->a.errmsg, sizeof c->a.errmsg,
-                 "%s needs whole %u-byte blocks, got %zu bytes (pad the input)", c->a.name,
-                 c->info.block_size, len);
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(c->a.errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "%s needs whole %u-byte blocks, got %zu bytes (pad the input)",
+                             c->a.name, c->info.block_size, len);
     }
     return 0;
 }
@@ -163,21 +158,19 @@ static int crypt_oneshot(pktd_cipher *c, int dir, const uint8_t *iv, size_t ivle
     if (rc < 0)
         return rc;
     if (!c->info.chains_iv && len > c->chunk) {
-        snprintf(c->a.errmsg, sizeof c->a.errmsg,
-                 "%s cannot be split into requests; at most %zu bytes per call", c->a.name,
-                 c->chunk);
-        return PKTD_E_TOO_LARGE;
+        return pktd__errmsgf(c->a.errmsg, PKTD_E_TOO_LARGE,
+                             "%s cannot be split into requests; at most %zu bytes per call",
+                             c->a.name, c->chunk);
     }
     size_t off = 0;
     while (off < len) {
         size_t n = len - off < c->chunk ? len - off : c->chunk;
         int more = off + n < len;
         rc = pktd__alg_send(c->a.op_fd, c->a.name, off == 0 ? dir : -1, iv, ivlen, in + off, n,
-                            more, c->a.errmsg, sizeof c->a.errmsg);
+                            more, c->a.errmsg);
         c->op_keyed = 1;
         if (rc == 0)
-            rc = pktd__alg_read_all(c->a.op_fd, c->a.name, out + off, n, c->a.errmsg,
-                                    sizeof c->a.errmsg);
+            rc = pktd__alg_read_all(c->a.op_fd, c->a.name, out + off, n, c->a.errmsg);
         if (rc < 0) {
             drop_op(c);
             return rc;
@@ -207,9 +200,8 @@ int pktd_cipher_begin(pktd_cipher *c, uint32_t direction, const uint8_t *iv, siz
         return PKTD_E_BAD_STATE;
     c->a.errmsg[0] = '\0';
     if (!c->info.chains_iv) {
-        snprintf(c->a.errmsg, sizeof c->a.errmsg,
-                 "%s does not carry its IV across requests: no streaming", c->a.name);
-        return PKTD_E_UNSUPPORTED;
+        return pktd__errmsgf(c->a.errmsg, PKTD_E_UNSUPPORTED,
+                             "%s does not carry its IV across requests: no streaming", c->a.name);
     }
     int rc = check_iv(c, iv, ivlen);
     if (rc < 0)
@@ -218,8 +210,7 @@ int pktd_cipher_begin(pktd_cipher *c, uint32_t direction, const uint8_t *iv, siz
     if (rc < 0)
         return rc;
     /* The request header alone, with MSG_MORE: data follows. */
-    rc = pktd__alg_send(c->a.op_fd, c->a.name, (int)direction, iv, ivlen, NULL, 0, 1, c->a.errmsg,
-                        sizeof c->a.errmsg);
+    rc = pktd__alg_send(c->a.op_fd, c->a.name, (int)direction, iv, ivlen, NULL, 0, 1, c->a.errmsg);
     c->op_keyed = 1;
     if (rc < 0) {
         drop_op(c);
@@ -243,7 +234,7 @@ static int stream(pktd_cipher *c, const uint8_t *in, size_t len, uint8_t *out, s
         int last = n == len;
         if (n > 0 || (last && final)) {
             int rc = pktd__alg_send(c->a.op_fd, c->a.name, -1, NULL, 0, in, n, !(last && final),
-                                    c->a.errmsg, sizeof c->a.errmsg);
+                                    c->a.errmsg);
             if (rc < 0)
                 return rc;
         }
@@ -252,8 +243,7 @@ static int stream(pktd_cipher *c, const uint8_t *in, size_t len, uint8_t *out, s
         c->pending += n;
         size_t r = last && final ? c->pending : c->pending - c->pending % cs;
         if (r > 0) {
-            int rc = pktd__alg_read_all(c->a.op_fd, c->a.name, out, r, c->a.errmsg,
-                                        sizeof c->a.errmsg);
+            int rc = pktd__alg_read_all(c->a.op_fd, c->a.name, out, r, c->a.errmsg);
             if (rc < 0)
                 return rc;
             out += r;
@@ -281,8 +271,8 @@ static int stream_args(pktd_cipher *c, const uint8_t *in, size_t len, size_t *ou
 static int out_room(pktd_cipher *c, uint8_t *out, size_t outcap, size_t need)
 {
     if (need > 0 && (out == NULL || outcap < need)) {
-        snprintf(c->a.errmsg, sizeof c->a.errmsg, "output room %zu < %zu bytes", outcap, need);
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(c->a.errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "output room %zu < %zu bytes", outcap, need);
     }
     return 0;
 }

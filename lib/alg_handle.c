@@ -2,7 +2,6 @@
  * alg_handle.h). */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "alg_handle.h"
@@ -12,10 +11,10 @@ int pktd__alg_handle_open(struct pktd__alg_handle *a, const char *type, const ch
     a->tfm_fd = a->op_fd = -1;
     a->name[0] = '\0';
     a->errmsg[0] = '\0';
-    int rc = pktd__alg_bind(type, name, &a->tfm_fd, a->errmsg, sizeof a->errmsg);
+    int rc = pktd__alg_bind(type, name, &a->tfm_fd, a->errmsg);
     if (rc < 0)
         return rc;
-    snprintf(a->name, sizeof a->name, "%s", name);
+    memcpy(a->name, name, strlen(name) + 1); /* bound checked by pktd__alg_bind() */
     return 0;
 }
 
@@ -23,7 +22,7 @@ int pktd__alg_handle_need_op(struct pktd__alg_handle *a)
 {
     if (a->op_fd >= 0)
         return 0;
-    return pktd__alg_accept(a->tfm_fd, a->name, &a->op_fd, a->errmsg, sizeof a->errmsg);
+    return pktd__alg_accept(a->tfm_fd, a->name, &a->op_fd, a->errmsg);
 }
 
 void pktd__alg_handle_drop_op(struct pktd__alg_handle *a)
@@ -43,8 +42,6 @@ int pktd__alg_handle_report(const struct pktd__alg_handle *a, int rc, const char
     if (errbuf == NULL)
         return rc;
     if (a != NULL && a->errmsg[0] != '\0')
-        snprintf(errbuf, PKTD_ERRBUF_SIZE, "%s", a->errmsg);
-    else
-        pktd__alg_errmsg(errbuf, PKTD_ERRBUF_SIZE, what, name != NULL ? name : "", rc);
-    return rc;
+        return pktd__errmsgf(errbuf, rc, "%s", a->errmsg);
+    return pktd__alg_errmsg(errbuf, what, name != NULL ? name : "", rc);
 }

@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,8 +82,7 @@ int pktd_hash_open(pktd_hash **out, const char *name, char *errbuf)
     if (rc < 0)
         goto fail;
     struct pktd__alg_info info;
-    rc = pktd__alg_info_lookup(PKTD__ALG_HASH, name, NULL, &info, h->a.errmsg,
-                               sizeof h->a.errmsg);
+    rc = pktd__alg_info_lookup(PKTD__ALG_HASH, name, NULL, &info, h->a.errmsg);
     if (rc < 0) {
         if (rc != -ENOMEM)
             rc = PKTD_E_UNSUPPORTED;
@@ -125,16 +123,15 @@ int pktd_hash_setkey(pktd_hash *h, const uint8_t *key, size_t keylen)
      * leaves the kernel's key and ours as they were. */
     uint8_t *copy = malloc(keylen > 0 ? keylen : 1);
     if (copy == NULL) {
-        snprintf(h->a.errmsg, sizeof h->a.errmsg, "%s: no memory for a copy of the key", h->a.name);
-        return -ENOMEM;
+        return pktd__errmsgf(h->a.errmsg, -ENOMEM,
+                             "%s: no memory for a copy of the key", h->a.name);
     }
     if (keylen > 0)
         memcpy(copy, key, keylen);
     /* Our own keyed operation socket would make the kernel refuse the new
      * key (EBUSY); a fresh one is accepted on the next use. */
     drop_op(h);
-    int rc = pktd__alg_setkey(h->a.tfm_fd, h->a.name, copy, keylen, h->a.errmsg,
-                              sizeof h->a.errmsg);
+    int rc = pktd__alg_setkey(h->a.tfm_fd, h->a.name, copy, keylen, h->a.errmsg);
     if (rc < 0) {
         pktd__alg_wipe(copy, keylen);
         free(copy);
@@ -163,7 +160,7 @@ static int send_pieces(pktd_hash *h, const uint8_t *data, size_t len, int more_a
             n = PKTD__ALG_CHUNK_MAX;
         int more = off + n < len || more_at_end;
         int rc = pktd__alg_send(h->a.op_fd, h->a.name, -1, NULL, 0, data + off, n, more,
-                                h->a.errmsg, sizeof h->a.errmsg);
+                                h->a.errmsg);
         if (rc < 0)
             return rc;
         off += n;
@@ -193,7 +190,7 @@ static int read_digest(pktd_hash *h, uint8_t *md, size_t mdlen)
 {
     if (mdlen > h->digest_size)
         mdlen = h->digest_size;
-    int rc = pktd__alg_read_some(h->a.op_fd, h->a.name, md, mdlen, h->a.errmsg, sizeof h->a.errmsg);
+    int rc = pktd__alg_read_some(h->a.op_fd, h->a.name, md, mdlen, h->a.errmsg);
     message_done(h);
     return rc;
 }
@@ -258,8 +255,7 @@ int pktd_hash_clone(pktd_hash **out, const pktd_hash *h, char *errbuf)
         if (h->keylen > 0)
             memcpy(c->key, h->key, h->keylen);
         c->keylen = h->keylen;
-        rc = pktd__alg_setkey(c->a.tfm_fd, c->a.name, c->key, c->keylen, c->a.errmsg,
-                              sizeof c->a.errmsg);
+        rc = pktd__alg_setkey(c->a.tfm_fd, c->a.name, c->key, c->keylen, c->a.errmsg);
         if (rc < 0)
             goto fail;
     }
@@ -267,8 +263,7 @@ int pktd_hash_clone(pktd_hash **out, const pktd_hash *h, char *errbuf)
         /* The partial state can only be copied by accepting from the
          * original's operation socket, which ties the copy to the
          * original's transform (same key) until this message ends. */
-        rc = pktd__alg_accept(h->a.op_fd, c->a.name, &c->a.op_fd, c->a.errmsg,
-                              sizeof c->a.errmsg);
+        rc = pktd__alg_accept(h->a.op_fd, c->a.name, &c->a.op_fd, c->a.errmsg);
         if (rc < 0)
             goto fail;
         c->pending = 1;

@@ -302,7 +302,7 @@ static int slurp(const char *path, char **buf, size_t *len)
 }
 
 int pktd__alg_info_lookup(int type, const char *name, const char *proc_path,
-                          struct pktd__alg_info *out, char *errmsg, size_t errlen)
+                          struct pktd__alg_info *out, char *errmsg)
 {
     if (pktd__alg_info_builtin(type, name, out) == 0)
         return 0;
@@ -311,15 +311,14 @@ int pktd__alg_info_lookup(int type, const char *name, const char *proc_path,
     size_t len = 0;
     int rc = slurp(path, &text, &len);
     if (rc < 0) {
-        if (errmsg != NULL && errlen > 0)
-            snprintf(errmsg, errlen, "sizes of %s unknown: not in the built-in table, and %s: %s",
-                     name, path, pktd_strerror(rc));
-        return rc == -ENOMEM ? rc : PKTD_E_NOT_FOUND;
+        return pktd__errmsgf(errmsg, rc == -ENOMEM ? rc : PKTD_E_NOT_FOUND,
+                             "sizes of %s unknown: not in the built-in table, and %s: %s", name,
+                             path, pktd_strerror(rc));
     }
     rc = pktd__alg_info_parse(text, len, type, name, out);
     free(text);
-    if (rc < 0 && errmsg != NULL && errlen > 0)
-        snprintf(errmsg, errlen, "sizes of %s unknown: %s in %s", name,
-                 rc == PKTD_E_MALFORMED ? "impossible sizes" : "no entry", path);
+    if (rc < 0)
+        pktd__errmsgf(errmsg, rc, "sizes of %s unknown: %s in %s", name,
+                      rc == PKTD_E_MALFORMED ? "impossible sizes" : "no entry", path);
     return rc;
 }

@@ -33,8 +33,9 @@ int pktd__alg_info_parse(const char *text, size_t len, int type, const char *nam
                          struct pktd__alg_info *out);
 
 /* Table first, then proc_path (NULL: /proc/crypto).  0, PKTD_E_NOT_FOUND
- * (with the reason in errmsg), PKTD_E_MALFORMED, or -ENOMEM. */
+ * (with the reason in errmsg: NULL or PKTD_ERRBUF_SIZE bytes), PKTD_E_MALFORMED,
+ * or -ENOMEM. */
 int pktd__alg_info_lookup(int type, const char *name, const char *proc_path,
-                          struct pktd__alg_info *out, char *errmsg, size_t errlen);
+                          struct pktd__alg_info *out, char *errmsg);
 
 #endif /* PKTD_ALG_SIZES_H */

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,36 +38,36 @@ int pktd__alg_check_name(const char *type, const char *name)
 }
 
 /* Why pktd__alg_check_name() said no, in a sentence. */
-static void name_errmsg(char *errmsg, size_t errlen, const char *type, const char *name)
+static void name_errmsg(char *errmsg, const char *type, const char *name)
 {
-    if (errmsg == NULL || errlen == 0)
-        return;
+    int rc = PKTD_E_INVALID_ARGUMENT;
     if (type == NULL || (strcmp(type, PKTD_ALG_TYPE_HASH) != 0 &&
                          strcmp(type, PKTD_ALG_TYPE_SKCIPHER) != 0))
-        snprintf(errmsg, errlen, "AF_ALG type %s%s%s: must be \"" PKTD_ALG_TYPE_HASH
-                 "\" or \"" PKTD_ALG_TYPE_SKCIPHER "\"",
-                 type != NULL ? "\"" : "", type != NULL ? type : "NULL",
-                 type != NULL ? "\"" : "");
+        pktd__errmsgf(errmsg, rc,
+                      "AF_ALG type %s%s%s: must be \"" PKTD_ALG_TYPE_HASH
+                      "\" or \"" PKTD_ALG_TYPE_SKCIPHER "\"",
+                      type != NULL ? "\"" : "", type != NULL ? type : "NULL",
+                      type != NULL ? "\"" : "");
     else if (name == NULL)
-        snprintf(errmsg, errlen, "AF_ALG %s: no algorithm name (NULL)", type);
+        pktd__errmsgf(errmsg, rc, "AF_ALG %s: no algorithm name (NULL)", type);
     else if (name[0] == '\0')
-        snprintf(errmsg, errlen, "AF_ALG %s: empty algorithm name", type);
+        pktd__errmsgf(errmsg, rc, "AF_ALG %s: empty algorithm name", type);
     else
-        snprintf(errmsg, errlen, "AF_ALG %s name \"%.40s...\": %zu bytes, at most %u", type,
-                 name, strlen(name), PKTD__ALG_NAME_SIZE - 1);
+        pktd__errmsgf(errmsg, rc, "AF_ALG %s name \"%.40s...\": %zu bytes, at most %u", type, name,
+                      strlen(name), PKTD__ALG_NAME_SIZE - 1);
 }
 
-void pktd__alg_errmsg(char *errmsg, size_t errlen, const char *call, const char *name, int err)
+int pktd__alg_errmsg(char *errmsg, const char *call, const char *name, int err)
 {
-    if (errmsg == NULL || errlen == 0)
-        return;
     /* "bind(sha256)", but "socket(AF_ALG) for sha256"; then strerror and,
      * when the error means "unavailable", what that means for AF_ALG. */
-    int paren = strchr(call, '(') != NULL;
-    int why = pktd_alg_is_unavailable(err);
-    snprintf(errmsg, errlen, "%s%s%s%s: %s%s%s", call, paren ? " for " : "(", name,
-             paren ? "" : ")", pktd_strerror(err), why ? ": " : "",
-             why ? pktd_alg_strerror(err) : "");
+    if (strchr(call, '(') != NULL)
+        pktd__errmsgf(errmsg, err, "%s for %s: %s", call, name, pktd_strerror(err));
+    else
+        pktd__errmsg(errmsg, call, name, err);
+    if (pktd_alg_is_unavailable(err))
+        pktd__errmsgf(errmsg, err, "%s: %s", errmsg, pktd_alg_strerror(err));
+    return err;
 }
 
 void pktd__alg_close(int *fd)
@@ -95,12 +94,12 @@ void pktd__alg_wipe(void *p, size_t len)
 #endif
 }
 
-int pktd__alg_bind(const char *type, const char *name, int *fd, char *errmsg, size_t errlen)
+int pktd__alg_bind(const char *type, const char *name, int *fd, char *errmsg)
 {
     *fd = -1;
     int rc = pktd__alg_check_name(type, name);
     if (rc < 0) {
-        name_errmsg(errmsg, errlen, type, name);
+        name_errmsg(errmsg, type, name);
         return rc;
     }
 
@@ -113,12 +112,12 @@ int pktd__alg_bind(const char *type, const char *name, int *fd, char *errmsg, si
     int s = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (s < 0) {
         rc = -errno;
-        pktd__alg_errmsg(errmsg, errlen, "socket(AF_ALG)", name, rc);
+        pktd__alg_errmsg(errmsg, "socket(AF_ALG)", name, rc);
         return rc;
     }
     if (bind(s, (const struct sockaddr *)&sa, sizeof sa) < 0) {
         rc = -errno;
-        pktd__alg_errmsg(errmsg, errlen, "bind", name, rc);
+        pktd__alg_errmsg(errmsg, "bind", name, rc);
         pktd__alg_close(&s);
         return rc;
     }
@@ -126,7 +125,7 @@ int pktd__alg_bind(const char *type, const char *name, int *fd, char *errmsg, si
     return 0;
 }
 
-int pktd__alg_accept(int fd, const char *name, int *op, char *errmsg, size_t errlen)
+int pktd__alg_accept(int fd, const char *name, int *op, char *errmsg)
 {
     int s;
     do
@@ -135,21 +134,20 @@ int pktd__alg_accept(int fd, const char *name, int *op, char *errmsg, size_t err
     if (s < 0) {
         *op = -1;
         int rc = -errno;
-        pktd__alg_errmsg(errmsg, errlen, "accept4", name, rc);
+        pktd__alg_errmsg(errmsg, "accept4", name, rc);
         return rc;
     }
     *op = s;
     return 0;
 }
 
-int pktd__alg_setkey(int fd, const char *name, const uint8_t *key, size_t keylen, char *errmsg,
-                     size_t errlen)
+int pktd__alg_setkey(int fd, const char *name, const uint8_t *key, size_t keylen, char *errmsg)
 {
     if (keylen > 0x7fffffffu)
         return PKTD_E_INVALID_ARGUMENT;
     if (setsockopt(fd, SOL_ALG, ALG_SET_KEY, key, (socklen_t)keylen) < 0) {
         int rc = -errno;
-        pktd__alg_errmsg(errmsg, errlen, "setsockopt(ALG_SET_KEY)", name, rc);
+        pktd__alg_errmsg(errmsg, "setsockopt(ALG_SET_KEY)", name, rc);
         return rc;
     }
     return 0;
@@ -199,7 +197,7 @@ size_t pktd__alg_op_chunk(int op, size_t align)
 }
 
 int pktd__alg_send(int op, const char *name, int op_dir, const uint8_t *iv, size_t ivlen,
-                   const uint8_t *data, size_t len, int more, char *errmsg, size_t errlen)
+                   const uint8_t *data, size_t len, int more, char *errmsg)
 {
     if (ivlen > PKTD__ALG_IV_MAX)
         return PKTD_E_INVALID_ARGUMENT;
@@ -253,12 +251,12 @@ int pktd__alg_send(int op, const char *name, int op_dir, const uint8_t *iv, size
             if (errno == EINTR)
                 continue;
             rc = -errno;
-            pktd__alg_errmsg(errmsg, errlen, ctllen > 0 ? "sendmsg" : "send", name, rc);
+            pktd__alg_errmsg(errmsg, ctllen > 0 ? "sendmsg" : "send", name, rc);
             break;
         }
         if (r == 0 && off < len) {
             rc = -EIO;
-            pktd__alg_errmsg(errmsg, errlen, "send", name, rc);
+            pktd__alg_errmsg(errmsg, "send", name, rc);
             break;
         }
         /* The request has started: the rest, if a signal split the send,
@@ -276,8 +274,7 @@ int pktd__alg_send(int op, const char *name, int op_dir, const uint8_t *iv, size
     return rc;
 }
 
-int pktd__alg_read_some(int op, const char *name, uint8_t *buf, size_t len, char *errmsg,
-                        size_t errlen)
+int pktd__alg_read_some(int op, const char *name, uint8_t *buf, size_t len, char *errmsg)
 {
     ssize_t r;
     do
@@ -285,14 +282,13 @@ int pktd__alg_read_some(int op, const char *name, uint8_t *buf, size_t len, char
     while (r < 0 && errno == EINTR);
     if (r < 0) {
         int rc = -errno;
-        pktd__alg_errmsg(errmsg, errlen, "read", name, rc);
+        pktd__alg_errmsg(errmsg, "read", name, rc);
         return rc;
     }
     return (int)r;
 }
 
-int pktd__alg_read_all(int op, const char *name, uint8_t *buf, size_t len, char *errmsg,
-                       size_t errlen)
+int pktd__alg_read_all(int op, const char *name, uint8_t *buf, size_t len, char *errmsg)
 {
     while (len > 0) {
         ssize_t r = read(op, buf, len);
@@ -300,11 +296,11 @@ int pktd__alg_read_all(int op, const char *name, uint8_t *buf, size_t len, char 
             if (errno == EINTR)
                 continue;
             int rc = -errno;
-            pktd__alg_errmsg(errmsg, errlen, "read", name, rc);
+            pktd__alg_errmsg(errmsg, "read", name, rc);
             return rc;
         }
         if (r == 0) {
-            pktd__alg_errmsg(errmsg, errlen, "read", name, -EIO);
+            pktd__alg_errmsg(errmsg, "read", name, -EIO);
             return -EIO;
         }
         buf += r;

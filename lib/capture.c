@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -43,28 +42,13 @@ static const char *advice(int code)
     }
 }
 
-int pktd__cap_fail(pktd_cap *c, int code, const char *fmt, ...)
-{
-    char buf[sizeof c->errmsg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    memcpy(c->errmsg, buf, sizeof buf);
-    return code;
-}
-
 int pktd__cap_fail_sys(pktd_cap *c, int code, const char *fmt, ...)
 {
-    char buf[sizeof c->errmsg];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    pktd__verrmsgf(c->errmsg, code, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof buf)
-        snprintf(buf + n, sizeof buf - (size_t)n, ": %s%s", pktd_strerror(code), advice(code));
-    memcpy(c->errmsg, buf, sizeof buf);
-    return code;
+    return pktd__errmsgf(c->errmsg, code, "%s: %s%s", c->errmsg, pktd_strerror(code), advice(code));
 }
 
 uint64_t pktd__cap_now_ns(void)
@@ -74,36 +58,21 @@ uint64_t pktd__cap_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* pktd_cap_create()'s failure: the sentence into errbuf (if given), the code back. */
-static int create_fail(char *errbuf, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int create_fail(char *errbuf, int code, const char *fmt, ...)
-{
-    if (errbuf != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, PKTD_ERRBUF_SIZE, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 int pktd_cap_create(pktd_cap **out, const char *device, char *errbuf)
 {
     if (errbuf != NULL)
         errbuf[0] = '\0';
     if (out == NULL)
-        return create_fail(errbuf, PKTD_E_INVALID_ARGUMENT,
-                           "pktd_cap_create: the handle pointer is NULL");
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_cap_create: the handle pointer is NULL");
     *out = NULL;
     if (device != NULL && strlen(device) >= IF_NAMESIZE)
-        return create_fail(errbuf, PKTD_E_INVALID_ARGUMENT,
-                           "pktd_cap_create: interface name \"%.*s...\" is longer than %u bytes",
-                           IF_NAMESIZE, device, IF_NAMESIZE - 1u);
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_cap_create: interface name \"%.*s...\" is longer than %u bytes",
+                             IF_NAMESIZE, device, IF_NAMESIZE - 1u);
     pktd_cap *c = calloc(1, sizeof *c);
     if (c == NULL)
-        return create_fail(errbuf, -ENOMEM, "pktd_cap_create: out of memory for the handle");
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_cap_create: out of memory for the handle");
     if (device != NULL && strcmp(device, "any") != 0)
         memcpy(c->device, device, strlen(device) + 1);
     c->snaplen = PKTD_CAP_DEFAULT_SNAPLEN;
@@ -118,8 +87,8 @@ int pktd_cap_create(pktd_cap **out, const char *device, char *errbuf)
     if (c->efd < 0) {
         int e = -errno;
         free(c);
-        return create_fail(errbuf, e, "pktd_cap_create: eventfd (for pktd_cap_breakloop): %s",
-                           pktd_strerror(e));
+        return pktd__errmsgf(errbuf, e, "pktd_cap_create: eventfd (for pktd_cap_breakloop): %s",
+                             pktd_strerror(e));
     }
     *out = c;
     return 0;
@@ -160,9 +129,9 @@ static int settable(pktd_cap *c)
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
     if (c->active)
-        return pktd__cap_fail(c, PKTD_E_BAD_STATE,
-                              "options cannot change after pktd_cap_activate(); "
-                              "close the handle and create a new one");
+        return pktd__errmsgf(c->errmsg, PKTD_E_BAD_STATE,
+                             "options cannot change after pktd_cap_activate(); "
+                             "close the handle and create a new one");
     return 0;
 }
 
@@ -173,9 +142,9 @@ int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol)
         return rc;
     /* 0 would be IPPROTO_IP, 255 IPPROTO_RAW: both are send-only for raw sockets. */
     if (protocol == 0 || protocol > 254)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "IP protocol %u: must be 1 ... 254 (IPPROTO_RAW cannot receive)",
-                              protocol);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "IP protocol %u: must be 1 ... 254 (IPPROTO_RAW cannot receive)",
+                             protocol);
     c->ip_proto = protocol;
     return 0;
 }
@@ -186,8 +155,8 @@ int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen)
     if (rc != 0)
         return rc;
     if (snaplen > PKTD_CAP_DEFAULT_SNAPLEN)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "snap length %u: must be 1 ... %u",
-                              snaplen, PKTD_CAP_DEFAULT_SNAPLEN);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT, "snap length %u: must be 1 ... %u",
+                             snaplen, PKTD_CAP_DEFAULT_SNAPLEN);
     c->snaplen = snaplen == 0 ? PKTD_CAP_DEFAULT_SNAPLEN : snaplen;
     return 0;
 }
@@ -211,10 +180,10 @@ int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes)
     /* The kernel counts blocks and frames in 32 bits; even with the largest
      * useful block (2^30 bytes) the ring cannot describe more than this. */
     if (bytes / ((size_t)1 << 30) >= 0xffffffffu)
-        return pktd__cap_fail(c, PKTD_E_TOO_LARGE,
-                              "buffer of %zu bytes cannot be described to the kernel "
-                              "(tpacket_req counts blocks in 32 bits)",
-                              bytes);
+        return pktd__errmsgf(c->errmsg, PKTD_E_TOO_LARGE,
+                             "buffer of %zu bytes cannot be described to the kernel "
+                             "(tpacket_req counts blocks in 32 bits)",
+                             bytes);
     c->buffer_size = bytes;
     return 0;
 }
@@ -225,8 +194,8 @@ int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms)
     if (rc != 0)
         return rc;
     if (ms > 60000)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "block timeout %u ms: must be 0 (kernel default) ... 60000", ms);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "block timeout %u ms: must be 0 (kernel default) ... 60000", ms);
     c->block_tmo_ms = ms;
     return 0;
 }
@@ -237,8 +206,9 @@ int pktd_cap_set_timeout(pktd_cap *c, int32_t ms)
     if (rc != 0)
         return rc;
     if (ms < -1)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "timeout %d ms: must be -1 or more",
-                              (int)ms);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "timeout %d ms: must be -1 or more",
+                             (int)ms);
     c->timeout_ms = ms;
     return 0;
 }
@@ -259,8 +229,8 @@ int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version)
         return rc;
     if (version != PKTD_CAP_TPACKET_AUTO && version != PKTD_CAP_TPACKET_V2 &&
         version != PKTD_CAP_TPACKET_V3)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "TPACKET version %u: must be 0 (automatic), 2 or 3", version);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "TPACKET version %u: must be 0 (automatic), 2 or 3", version);
     c->version_req = version;
     return 0;
 }
@@ -271,8 +241,8 @@ int pktd_cap_set_direction(pktd_cap *c, uint32_t dir)
     if (rc != 0)
         return rc;
     if (dir < PKTD_CAP_DIR_IN || dir > PKTD_CAP_DIR_BOTH)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "direction %u: must be PKTD_CAP_DIR_IN, _OUT or _BOTH", dir);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "direction %u: must be PKTD_CAP_DIR_IN, _OUT or _BOTH", dir);
     c->direction = dir;
     return 0;
 }
@@ -287,13 +257,14 @@ int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group)
     if ((type != PKTD_CAP_FANOUT_HASH && type != PKTD_CAP_FANOUT_LB &&
          type != PKTD_CAP_FANOUT_CPU) ||
         (flags & ~(PKTD_CAP_FANOUT_FLAG_ROLLOVER | PKTD_CAP_FANOUT_FLAG_DEFRAG)) != 0)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "fanout mode 0x%x: must be HASH, LB or CPU with optional "
-                              "ROLLOVER/DEFRAG flags",
-                              mode);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "fanout mode 0x%x: must be HASH, LB or CPU with optional "
+                             "ROLLOVER/DEFRAG flags",
+                             mode);
     if (group > 0xffff)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "fanout group %u: must be 0 ... 65535",
-                              group);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "fanout group %u: must be 0 ... 65535",
+                             group);
     c->fanout = 1;
     c->fanout_mode = mode;
     c->fanout_group = group;
@@ -313,7 +284,7 @@ int pktd_cap_activate(pktd_cap *c)
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
     if (c->active)
-        return pktd__cap_fail(c, PKTD_E_BAD_STATE, "the handle is already active");
+        return pktd__errmsgf(c->errmsg, PKTD_E_BAD_STATE, "the handle is already active");
     c->errmsg[0] = '\0';
     /* A break asked for before activation does not stop the first read. */
     (void)pktd__cap_take_break(c);
@@ -327,11 +298,11 @@ int pktd_cap_activate(pktd_cap *c)
     rc = c->ops->activate(c);
     if (rc >= 0 && !c->ops->link_layer &&
         (c->promisc || c->fanout || c->direction != PKTD_CAP_DIR_BOTH)) {
-        pktd__cap_fail(c, PKTD_CAP_WARNING,
-                       "%s%spromiscuous mode, fanout and direction apply to link-layer capture "
-                       "only; ignored for the %s",
-                       rc == PKTD_CAP_WARNING ? c->errmsg : "", rc == PKTD_CAP_WARNING ? "; " : "",
-                       c->ops->name);
+        pktd__errmsgf(c->errmsg, PKTD_CAP_WARNING,
+                      "%s%spromiscuous mode, fanout and direction apply to link-layer capture "
+                      "only; ignored for the %s",
+                      rc == PKTD_CAP_WARNING ? c->errmsg : "", rc == PKTD_CAP_WARNING ? "; " : "",
+                      c->ops->name);
         rc = PKTD_CAP_WARNING;
     }
     if (rc < 0) {
@@ -431,7 +402,7 @@ int pktd__cap_wait(pktd_cap *c)
             if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
                 return pktd__cap_fail_sys(c, -err, "capture socket on %s",
                                           c->device[0] ? c->device : "all interfaces");
-            return pktd__cap_fail(c, -EIO, "capture socket: poll reported an error");
+            return pktd__errmsgf(c->errmsg, -EIO, "capture socket: poll reported an error");
         }
     }
 }

@@ -10,13 +10,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pktdecode/error.h>
 
 #include "capture_bpf.h"
+#include "errmsg.h"
 #include "common.h"
 
 #define BPF_MEMWORDS_ 16u
@@ -72,51 +72,48 @@ static int ancillary_known(uint32_t k)
     return off < SKF_AD_MAX && off % 4 == 0;
 }
 
-static int check_fail(char *err, size_t errlen, size_t pc, const char *what)
+static int check_fail(char *err, size_t pc, const char *what)
 {
-    if (errlen > 0)
-        snprintf(err, errlen, "BPF instruction %zu: %s", pc, what);
-    return PKTD_E_INVALID_ARGUMENT;
+    return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT, "BPF instruction %zu: %s", pc, what);
 }
 
-int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen)
+int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err)
 {
     if (prog == NULL || len == 0)
-        return check_fail(err, errlen, 0, "empty program");
+        return check_fail(err, 0, "empty program");
     if (len > BPF_MAXINSNS) {
-        if (errlen > 0)
-            snprintf(err, errlen, "BPF program of %zu instructions exceeds the kernel's limit of %u",
-                     len, (unsigned)BPF_MAXINSNS);
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                             "BPF program of %zu instructions exceeds the kernel's limit of %u",
+                             len, (unsigned)BPF_MAXINSNS);
     }
     for (size_t pc = 0; pc < len; pc++) {
         const struct sock_filter *f = &prog[pc];
         if (!code_allowed(f->code)) {
-            char what[48];
-            snprintf(what, sizeof what, "opcode 0x%02x is not allowed", (unsigned)f->code);
-            return check_fail(err, errlen, pc, what);
+            return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                                 "BPF instruction %zu: opcode 0x%02x is not allowed", pc,
+                                 (unsigned)f->code);
         }
         switch (f->code) {
         case BPF_ALU | BPF_DIV | BPF_K:
         case BPF_ALU | BPF_MOD | BPF_K:
             if (f->k == 0)
-                return check_fail(err, errlen, pc, "division by constant zero");
+                return check_fail(err, pc, "division by constant zero");
             break;
         case BPF_ALU | BPF_LSH | BPF_K:
         case BPF_ALU | BPF_RSH | BPF_K:
             if (f->k >= 32)
-                return check_fail(err, errlen, pc, "shift by 32 or more");
+                return check_fail(err, pc, "shift by 32 or more");
             break;
         case BPF_LD | BPF_MEM:
         case BPF_LDX | BPF_MEM:
         case BPF_ST:
         case BPF_STX:
             if (f->k >= BPF_MEMWORDS_)
-                return check_fail(err, errlen, pc, "scratch memory index above 15");
+                return check_fail(err, pc, "scratch memory index above 15");
             break;
         case BPF_JMP | BPF_JA:
             if (f->k >= (uint32_t)(len - pc - 1))
-                return check_fail(err, errlen, pc, "jump past the end");
+                return check_fail(err, pc, "jump past the end");
             break;
         case BPF_LD | BPF_W | BPF_ABS:
         case BPF_LD | BPF_H | BPF_ABS:
@@ -125,21 +122,20 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
              * unsupported".  Only absolute loads: an indirect load or ldx
              * msh with such a k is accepted and reads the packet. */
             if (f->k >= (uint32_t)SKF_AD_OFF && !ancillary_known(f->k)) {
-                char what[64];
-                snprintf(what, sizeof what, "unknown ancillary offset SKF_AD_OFF+%u",
-                         (unsigned)(f->k - (uint32_t)SKF_AD_OFF));
-                return check_fail(err, errlen, pc, what);
+                return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                                     "BPF instruction %zu: unknown ancillary offset SKF_AD_OFF+%u",
+                                     pc, (unsigned)(f->k - (uint32_t)SKF_AD_OFF));
             }
             break;
         default:
             if (BPF_CLASS(f->code) == BPF_JMP &&
                 (pc + 1u + f->jt >= len || pc + 1u + f->jf >= len))
-                return check_fail(err, errlen, pc, "jump past the end");
+                return check_fail(err, pc, "jump past the end");
             break;
         }
     }
     if (BPF_CLASS(prog[len - 1].code) != BPF_RET)
-        return check_fail(err, errlen, len - 1, "the last instruction is not a return");
+        return check_fail(err, len - 1, "the last instruction is not a return");
 
     /* Scratch memory must be stored before it is loaded, as the kernel's
      * check_load_and_stores() decides it.  All jumps go forward, so one pass
@@ -168,7 +164,7 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_
         case BPF_LD | BPF_MEM:
         case BPF_LDX | BPF_MEM:
             if (!(mem & (1u << f->k)))
-                rc = check_fail(err, errlen, pc, "scratch memory loaded before it is stored");
+                rc = check_fail(err, pc, "scratch memory loaded before it is stored");
             break;
         default:
             break;
@@ -365,8 +361,7 @@ static const char *skip_separator(const char *s, unsigned *line, int *found)
     }
 }
 
-int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len, char *err,
-                         size_t errlen)
+int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len, char *err)
 {
     *out = NULL;
     *len = 0;
@@ -378,11 +373,10 @@ int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len
     uint64_t n;
     const char *e = read_number(s, BPF_MAXINSNS, &n);
     if (e == NULL || n == 0) {
-        snprintf(err, errlen,
-                 "BPF text line %u: expected the instruction count (1 ... %u) that tcpdump -ddd "
-                 "prints first",
-                 line, (unsigned)BPF_MAXINSNS);
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                             "BPF text line %u: expected the instruction count (1 ... %u) that "
+                             "tcpdump -ddd prints first",
+                             line, (unsigned)BPF_MAXINSNS);
     }
     struct sock_filter *prog = calloc((size_t)n, sizeof *prog);
     if (prog == NULL)
@@ -404,15 +398,14 @@ int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len
                 p = NULL;
         }
         if (p == NULL) {
-            if (*s == '\0')
-                snprintf(err, errlen, "BPF text: %zu of %zu instructions present", i, (size_t)n);
-            else
-                snprintf(err, errlen,
-                         "BPF text line %u: expected \"code jt jf k\" as decimal numbers "
-                         "(code <= 65535, jt and jf <= 255)",
-                         line);
             free(prog);
-            return PKTD_E_INVALID_ARGUMENT;
+            if (*s == '\0')
+                return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                                     "BPF text: %zu of %zu instructions present", i, (size_t)n);
+            return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                                 "BPF text line %u: expected \"code jt jf k\" as decimal numbers "
+                                 "(code <= 65535, jt and jf <= 255)",
+                                 line);
         }
         prog[i].code = (uint16_t)code;
         prog[i].jt = (uint8_t)jt;
@@ -422,10 +415,10 @@ int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len
     }
     s = skip_separator(s, &line, &sep);
     if (*s != '\0') {
-        snprintf(err, errlen, "BPF text line %u: text after the %zu announced instructions", line,
-                 (size_t)n);
         free(prog);
-        return PKTD_E_INVALID_ARGUMENT;
+        return pktd__errmsgf(err, PKTD_E_INVALID_ARGUMENT,
+                             "BPF text line %u: text after the %zu announced instructions", line,
+                             (size_t)n);
     }
     *out = prog;
     *len = (size_t)n;

@@ -28,8 +28,9 @@ struct pktd_bpf_aux {
  * scratch memory indexes and stores before loads (with the kernel's
  * carrying of that state past a RET), known ancillary offsets, division by a
  * constant zero, shifts below 32, a final return.
- * Returns 0, or PKTD_E_INVALID_ARGUMENT with a message in err. */
-int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen);
+ * Returns 0, or PKTD_E_INVALID_ARGUMENT with a message in err (NULL, or
+ * PKTD_ERRBUF_SIZE bytes: built by pktd__errmsgf). */
+int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err);
 
 /* Run a checked program on @p caplen bytes of a frame.  Returns the number
  * of bytes to keep (0 = reject).  A load outside the captured bytes or an
@@ -42,8 +43,8 @@ uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t
 
 /* Parse `tcpdump -ddd` output: a count, then "code jt jf k" per instruction,
  * separated by newlines or commas.  On success *out is malloc()ed.  Returns
- * 0, PKTD_E_INVALID_ARGUMENT (message in err) or -ENOMEM. */
-int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len, char *err,
-                         size_t errlen);
+ * 0, PKTD_E_INVALID_ARGUMENT (message in err, as for pktd__bpf_check) or
+ * -ENOMEM. */
+int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len, char *err);
 
 #endif /* PKTD_CAPTURE_BPF_H */

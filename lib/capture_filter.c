@@ -123,7 +123,7 @@ int pktd__cap_filter_install(pktd_cap *c, int replacing)
     if (need) {
         all = malloc((np + body) * sizeof *all);
         if (all == NULL)
-            return pktd__cap_fail(c, -ENOMEM, "out of memory building the kernel filter");
+            return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory building the kernel filter");
         memcpy(all, prefix, np * sizeof *all);
         if (kernel_prog)
             memcpy(all + np, c->prog, c->prog_len * sizeof *all);
@@ -194,15 +194,15 @@ int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count)
     if (count == 0)
         return use_program(c, NULL, 0, 0);
     if (count > BPF_MAXINSNS)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "BPF program of %u instructions exceeds the kernel's limit of %u",
-                              count, (unsigned)BPF_MAXINSNS);
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "BPF program of %u instructions exceeds the kernel's limit of %u",
+                             count, (unsigned)BPF_MAXINSNS);
     struct sock_filter *p = malloc((size_t)count * sizeof *p);
     if (p == NULL)
-        return pktd__cap_fail(c, -ENOMEM, "out of memory copying the BPF program");
+        return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory copying the BPF program");
     PKTD_STATIC_ASSERT(sizeof(struct sock_filter) == 8, "sock_filter is 8 bytes");
     memcpy(p, prog, (size_t)count * sizeof *p);
-    int rc = pktd__bpf_check(p, count, c->errmsg, sizeof c->errmsg);
+    int rc = pktd__bpf_check(p, count, c->errmsg);
     if (rc != 0) {
         free(p);
         return rc;
@@ -216,12 +216,12 @@ int pktd_cap_set_filter_text(pktd_cap *c, const char *text)
         return PKTD_E_INVALID_ARGUMENT;
     struct sock_filter *p = NULL;
     size_t n = 0;
-    int rc = pktd__bpf_parse_text(text, &p, &n, c->errmsg, sizeof c->errmsg);
+    int rc = pktd__bpf_parse_text(text, &p, &n, c->errmsg);
     if (rc == -ENOMEM)
-        return pktd__cap_fail(c, rc, "out of memory reading the BPF text");
+        return pktd__errmsgf(c->errmsg, rc, "out of memory reading the BPF text");
     if (rc != 0)
         return rc;
-    rc = pktd__bpf_check(p, n, c->errmsg, sizeof c->errmsg);
+    rc = pktd__bpf_check(p, n, c->errmsg);
     if (rc != 0) {
         free(p);
         return rc;
@@ -270,11 +270,11 @@ static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock
      * at the IP header, as the kernel runs them on AF_INET raw sockets. */
     pcap_t *p = pcap_open_dead(dlt_of(pktd__cap_backend(c)->linktype), (int)c->snaplen);
     if (p == NULL)
-        return pktd__cap_fail(c, -ENOMEM, "pcap_open_dead failed");
+        return pktd__errmsgf(c->errmsg, -ENOMEM, "pcap_open_dead failed");
     struct bpf_program fp;
     if (pcap_compile(p, &fp, expr, optimize, PCAP_NETMASK_UNKNOWN) != 0) {
-        pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT, "filter expression \"%s\": %s", expr,
-                       pcap_geterr(p));
+        pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT, "filter expression \"%s\": %s", expr,
+                      pcap_geterr(p));
         pcap_close(p);
         return PKTD_E_INVALID_ARGUMENT;
     }
@@ -284,13 +284,13 @@ static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock
     struct sock_filter *prog = malloc((size_t)fp.bf_len * sizeof *prog);
     if (prog == NULL) {
         pcap_freecode(&fp);
-        return pktd__cap_fail(c, -ENOMEM, "out of memory copying the compiled filter");
+        return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory copying the compiled filter");
     }
     for (u_int i = 0; i < fp.bf_len; i++)
         prog[i] = insn(fp.bf_insns[i].code, fp.bf_insns[i].jt, fp.bf_insns[i].jf, fp.bf_insns[i].k);
     size_t n = fp.bf_len;
     pcap_freecode(&fp);
-    int rc = pktd__bpf_check(prog, n, c->errmsg, sizeof c->errmsg);
+    int rc = pktd__bpf_check(prog, n, c->errmsg);
     if (rc != 0) {
         free(prog);
         return rc;
@@ -313,7 +313,7 @@ int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize)
 #ifdef HAVE_LIBPCAP
     char *copy = strdup(expr);
     if (copy == NULL)
-        return pktd__cap_fail(c, -ENOMEM, "out of memory");
+        return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory");
     struct sock_filter *prog = NULL;
     size_t n = 0;
     int rc = compile_expr(c, expr, optimize, &prog, &n);
@@ -333,9 +333,9 @@ int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize)
     return use_program(c, prog, n, be->vlan_offload && mentions_vlan(expr));
 #else
     (void)optimize;
-    return pktd__cap_fail(c, PKTD_E_UNSUPPORTED,
-                          "filter expressions need libpcap: this libpktdecode was built "
-                          "without it (configure --with-libpcap); use a BPF program instead");
+    return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
+                         "filter expressions need libpcap: this libpktdecode was built "
+                         "without it (configure --with-libpcap); use a BPF program instead");
 #endif
 }
 

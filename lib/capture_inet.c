@@ -52,9 +52,9 @@ static int inet_activate(pktd_cap *c)
         if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
             return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
         if (!(ifr.ifr_flags & IFF_UP))
-            return pktd__cap_fail(c, -ENETDOWN,
-                                  "interface %s is down: bring it up with `ip link set %s up`",
-                                  c->device, c->device);
+            return pktd__errmsgf(c->errmsg, -ENETDOWN,
+                                 "interface %s is down: bring it up with `ip link set %s up`",
+                                 c->device, c->device);
         if (setsockopt(c->fd, SOL_SOCKET, SO_BINDTODEVICE, c->device,
                        (socklen_t)strlen(c->device)) != 0)
             return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_BINDTODEVICE, %s)", c->device);
@@ -81,7 +81,7 @@ static int inet_activate(pktd_cap *c)
     c->rxbuf_len = INET_MAX_DATAGRAM;
     c->rxbuf = malloc(c->rxbuf_len);
     if (c->rxbuf == NULL)
-        return pktd__cap_fail(c, -ENOMEM, "out of memory for the receive buffer");
+        return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory for the receive buffer");
 
     /* Drops before this point belong to no capture. */
     uint32_t mi[SK_MEMINFO_VARS];

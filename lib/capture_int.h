@@ -18,6 +18,7 @@
 #include <pktdecode/error.h>
 
 #include "capture_bpf.h"
+#include "errmsg.h"
 
 /* Room kept in front of each frame so a VLAN tag the kernel removed can be
  * put back without copying the frame (PACKET_RESERVE). */
@@ -162,11 +163,10 @@ extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
  * knows every backend. */
 const struct pktd__cap_ops *pktd__cap_backend(const pktd_cap *c);
 
-/* Record an error message and return @p code.  The message is formatted
- * first, so arguments may point into errmsg itself. */
-int pktd__cap_fail(pktd_cap *c, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Same, appending ": <strerror(-code)>" and, for common errno values, what to do. */
+/* A failed system call: c->errmsg = the formatted text (pktd__errmsgf: it
+ * may quote errmsg itself), then ": <pktd_strerror(code)>" and, for common
+ * errno values, what to do about it; returns @p code.  Every other capture
+ * error is a plain pktd__errmsgf(c->errmsg, code, ...). */
 int pktd__cap_fail_sys(pktd_cap *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -19,7 +19,6 @@
 #include <net/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -106,9 +105,9 @@ static int lookup_device(pktd_cap *c, int *ifindex, int *hatype)
     if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
         return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
     if (!(ifr.ifr_flags & IFF_UP))
-        return pktd__cap_fail(c, -ENETDOWN,
-                              "interface %s is down: bring it up with `ip link set %s up`",
-                              c->device, c->device);
+        return pktd__errmsgf(c->errmsg, -ENETDOWN,
+                             "interface %s is down: bring it up with `ip link set %s up`",
+                             c->device, c->device);
     if (ioctl(c->fd, SIOCGIFHWADDR, &ifr) != 0)
         return pktd__cap_fail_sys(c, -errno, "SIOCGIFHWADDR(%s)", c->device);
     *hatype = ifr.ifr_hwaddr.sa_family;
@@ -137,8 +136,8 @@ static int set_version(pktd_cap *c)
 {
     int want_v2 = c->immediate || c->version_req == PKTD_CAP_TPACKET_V2;
     if (c->immediate && c->version_req == PKTD_CAP_TPACKET_V3)
-        return pktd__cap_fail(c, PKTD_E_INVALID_ARGUMENT,
-                              "immediate mode needs TPACKET_V2: V3 hands packets over in blocks");
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "immediate mode needs TPACKET_V2: V3 hands packets over in blocks");
     int v = TPACKET_V3;
     if (!want_v2) {
         if (setsockopt(c->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) == 0) {
@@ -160,20 +159,15 @@ static int set_version(pktd_cap *c)
 static int create_ring(pktd_cap *c)
 {
     size_t want = c->buffer_size;
-    int warned = 0;
-    char note[160] = "";
     size_t mem = machine_memory(c);
-    if (mem != 0 && want > mem / 2) {
-        snprintf(note, sizeof note,
-                 "ring of %zu KiB exceeds half of the machine's memory (%zu KiB); ", want >> 10,
-                 mem >> 10);
+    int halved = mem != 0 && want > mem / 2;
+    if (halved)
         want = mem / 2;
-        warned = 1;
-    }
     uint32_t bs, bn, fs, fn;
     int rc = pktd__cap_ring_geometry(c->version, c->snaplen, want, page_size(), &bs, &bn, &fs, &fn);
     if (rc != 0)
-        return pktd__cap_fail(c, rc, "ring of %zu bytes cannot be described to the kernel", want);
+        return pktd__errmsgf(c->errmsg, rc,
+                             "ring of %zu bytes cannot be described to the kernel", want);
     size_t first_blocks = bn;
     uint32_t per_block = fn / bn;
     for (;;) {
@@ -212,19 +206,22 @@ static int create_ring(pktd_cap *c)
     c->frame_nr = bn * per_block;
     c->map_len = (size_t)bs * bn;
     c->buf_actual = c->map_len;
-    if (bn < first_blocks) {
-        size_t n = strlen(note);
-        snprintf(note + n, sizeof note - n,
-                 "the kernel could not allocate %zu KiB (ENOMEM); retried smaller", 
-                 (first_blocks * bs) >> 10);
-        warned = 1;
-    }
-    if (warned) {
-        pktd__cap_fail(c, PKTD_CAP_WARNING, "%susing a ring of %zu KiB (%u blocks of %u KiB)", note,
-                       c->map_len >> 10, bn, bs >> 10);
-        return PKTD_CAP_WARNING;
-    }
-    return 0;
+    int retried = bn < first_blocks;
+    if (!halved && !retried)
+        return 0;
+    /* The warning: each reason the ring is smaller than asked, then its size. */
+    c->errmsg[0] = '\0';
+    if (halved)
+        pktd__errmsgf(c->errmsg, 0,
+                      "ring of %zu KiB exceeds half of the machine's memory (%zu KiB); ",
+                      c->buffer_size >> 10, mem >> 10);
+    if (retried)
+        pktd__errmsgf(c->errmsg, 0,
+                      "%sthe kernel could not allocate %zu KiB (ENOMEM); retried smaller; ",
+                      c->errmsg, (first_blocks * bs) >> 10);
+    return pktd__errmsgf(c->errmsg, PKTD_CAP_WARNING,
+                         "%susing a ring of %zu KiB (%u blocks of %u KiB)",
+                         c->errmsg, c->map_len >> 10, bn, bs >> 10);
 }
 
 static int ring_activate(pktd_cap *c)
@@ -241,10 +238,10 @@ static int ring_activate(pktd_cap *c)
         if (rc != 0)
             return rc;
         if (hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK)
-            return pktd__cap_fail(c, PKTD_E_UNSUPPORTED,
-                                  "interface %s has hardware type %d: only Ethernet and "
-                                  "loopback interfaces are supported",
-                                  c->device, hatype);
+            return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
+                                 "interface %s has hardware type %d: only Ethernet and "
+                                 "loopback interfaces are supported",
+                                 c->device, hatype);
     }
     c->lo_ifindex = loopback_index(c);
 
@@ -287,8 +284,9 @@ static int ring_activate(pktd_cap *c)
             return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)");
     } else if (c->promisc) {
         /* Keep a ring warning already recorded, and add this one. */
-        pktd__cap_fail(c, PKTD_CAP_WARNING, "%s%spromiscuous mode is not available when capturing "
-                       "on all interfaces", warning ? c->errmsg : "", warning ? "; " : "");
+        pktd__errmsgf(c->errmsg, PKTD_CAP_WARNING,
+                      "%s%spromiscuous mode is not available when capturing "
+                      "on all interfaces", warning ? c->errmsg : "", warning ? "; " : "");
         warning = 1;
     }
 
@@ -481,12 +479,12 @@ drop:
 static __attribute__((noinline, cold)) int corrupt(pktd_cap *c, const char *field, uint64_t value,
                                                    const char *limit, uint64_t bound)
 {
-    c->failed = pktd__cap_fail(c, PKTD_E_MALFORMED,
-                               "corrupted TPACKET_V%u ring on %s (%s %u): %s %llu is out of "
-                               "range (%s: %llu); capture stopped",
-                               c->version, c->device[0] ? c->device : "all interfaces",
-                               c->version == 3 ? "block" : "frame", c->cur, field,
-                               (unsigned long long)value, limit, (unsigned long long)bound);
+    c->failed = pktd__errmsgf(c->errmsg, PKTD_E_MALFORMED,
+                              "corrupted TPACKET_V%u ring on %s (%s %u): %s %llu is out of "
+                              "range (%s: %llu); capture stopped",
+                              c->version, c->device[0] ? c->device : "all interfaces",
+                              c->version == 3 ? "block" : "frame", c->cur, field,
+                              (unsigned long long)value, limit, (unsigned long long)bound);
     c->pkts_left = 0;
     return c->failed;
 }

@@ -57,8 +57,8 @@ static size_t make_udp(uint8_t *f, unsigned dport, int frag)
 
 START_TEST(test_bpf_check_valid)
 {
-    char err[128];
-    ck_assert_int_eq(pktd__bpf_check(udp53, 11, err, sizeof err), 0);
+    char err[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd__bpf_check(udp53, 11, err), 0);
     struct sock_filter mem[] = {
         INSN(BPF_LD | BPF_IMM, 0, 0, 7),
         INSN(BPF_ST, 0, 0, 3),
@@ -66,57 +66,57 @@ START_TEST(test_bpf_check_valid)
         INSN(BPF_MISC | BPF_TXA, 0, 0, 0),
         INSN(BPF_RET | BPF_A, 0, 0, 0),
     };
-    ck_assert_int_eq(pktd__bpf_check(mem, 5, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_check(mem, 5, err), 0);
 }
 END_TEST
 
 /* Each rule the kernel enforces, broken once. */
 START_TEST(test_bpf_check_invalid)
 {
-    char err[128];
+    char err[PKTD_ERRBUF_SIZE];
     struct sock_filter p[3];
 
-    ck_assert_int_eq(pktd__bpf_check(udp53, 0, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(udp53, 0, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "empty"));
 
     struct sock_filter big[BPF_MAXINSNS + 1];
     for (size_t i = 0; i < BPF_MAXINSNS + 1; i++)
         big[i] = (struct sock_filter)INSN(BPF_RET | BPF_K, 0, 0, 0);
-    ck_assert_int_eq(pktd__bpf_check(big, BPF_MAXINSNS + 1, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_check(big, BPF_MAXINSNS + 1, err),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd__bpf_check(big, BPF_MAXINSNS, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_check(big, BPF_MAXINSNS, err), 0);
 
     p[0] = (struct sock_filter)INSN(0xff, 0, 0, 0);
     p[1] = (struct sock_filter)INSN(BPF_RET | BPF_K, 0, 0, 0);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 0: opcode 0xff is not allowed");
 
     p[0] = (struct sock_filter)INSN(BPF_RET | BPF_X, 0, 0, 0); /* the kernel refuses ret x */
-    ck_assert_int_eq(pktd__bpf_check(p, 1, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 1, err), PKTD_E_INVALID_ARGUMENT);
 
     p[0] = (struct sock_filter)INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
     p[1] = (struct sock_filter)INSN(BPF_RET | BPF_K, 0, 0, 0);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 0: jump past the end");
 
     p[0] = (struct sock_filter)INSN(BPF_JMP | BPF_JA, 0, 0, 1);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
 
     p[0] = (struct sock_filter)INSN(BPF_ALU | BPF_DIV | BPF_K, 0, 0, 0);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "division"));
     p[0] = (struct sock_filter)INSN(BPF_ALU | BPF_MOD | BPF_K, 0, 0, 0);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
 
     p[0] = (struct sock_filter)INSN(BPF_ALU | BPF_LSH | BPF_K, 0, 0, 32);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
 
     p[0] = (struct sock_filter)INSN(BPF_ST, 0, 0, 16);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "scratch"));
 
     p[0] = (struct sock_filter)INSN(BPF_LD | BPF_MEM, 0, 0, 2);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "before it is stored"));
 
     /* Stored on one path only: still invalid. */
@@ -124,11 +124,11 @@ START_TEST(test_bpf_check_invalid)
     p[1] = (struct sock_filter)INSN(BPF_ST, 0, 0, 1);
     p[2] = (struct sock_filter)INSN(BPF_LD | BPF_MEM, 0, 0, 1);
     struct sock_filter q[4] = {p[0], p[1], p[2], INSN(BPF_RET | BPF_A, 0, 0, 0)};
-    ck_assert_int_eq(pktd__bpf_check(q, 4, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(q, 4, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 2: scratch memory loaded before it is stored");
 
     p[0] = (struct sock_filter)INSN(BPF_LD | BPF_IMM, 0, 0, 0);
-    ck_assert_int_eq(pktd__bpf_check(p, 1, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 1, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "not a return"));
 
     /* Scratch memory: the kernel carries the state before a RET to the
@@ -142,7 +142,7 @@ START_TEST(test_bpf_check_invalid)
         INSN(BPF_LD | BPF_MEM, 0, 0, 0),
         INSN(BPF_RET | BPF_A, 0, 0, 0),
     };
-    ck_assert_int_eq(pktd__bpf_check(after_ret, 6, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(after_ret, 6, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 4: scratch memory loaded before it is stored");
     after_ret[1] = (struct sock_filter)INSN(BPF_LD | BPF_IMM, 0, 0, 0); /* no store at all */
     after_ret[3] = (struct sock_filter)INSN(BPF_ST, 0, 0, 0); /* stored before 4 textually */
@@ -153,7 +153,7 @@ START_TEST(test_bpf_check_invalid)
     tail[6] = (struct sock_filter)INSN(BPF_RET | BPF_A, 0, 0, 0);
     /* 0 -> 1 or 3; 2 -> 4: the store at 3 reaches 4 (RET) and, through
      * it, 5; the path 0-1-2 jumps to 4 without a store, so 5 is refused. */
-    ck_assert_int_eq(pktd__bpf_check(tail, 7, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(tail, 7, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 5: scratch memory loaded before it is stored");
 }
 END_TEST
@@ -163,7 +163,7 @@ END_TEST
  * while indirect loads and ldx msh may use any k. */
 START_TEST(test_bpf_check_ancillary)
 {
-    char err[128];
+    char err[PKTD_ERRBUF_SIZE];
     struct sock_filter p[2] = {INSN(0, 0, 0, 0), INSN(BPF_RET | BPF_A, 0, 0, 0)};
     static const uint16_t sizes[3] = {BPF_W, BPF_H, BPF_B};
     for (uint32_t off = 0; off < 0x1000; off++) {
@@ -171,23 +171,23 @@ START_TEST(test_bpf_check_ancillary)
             p[0] = (struct sock_filter)INSN(BPF_LD | BPF_ABS | sizes[s], 0, 0,
                                             (uint32_t)SKF_AD_OFF + off);
             int want = off < SKF_AD_MAX && off % 4 == 0 ? 0 : PKTD_E_INVALID_ARGUMENT;
-            ck_assert_msg(pktd__bpf_check(p, 2, err, sizeof err) == want,
+            ck_assert_msg(pktd__bpf_check(p, 2, err) == want,
                           "SKF_AD_OFF+%u size %d: %s", (unsigned)off, s, err);
             p[0].code = (uint16_t)(BPF_LD | BPF_IND | sizes[s]);
-            ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), 0);
+            ck_assert_int_eq(pktd__bpf_check(p, 2, err), 0);
         }
         p[0] = (struct sock_filter)INSN(BPF_LDX | BPF_B | BPF_MSH, 0, 0,
                                         (uint32_t)SKF_AD_OFF + off);
-        ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), 0);
+        ck_assert_int_eq(pktd__bpf_check(p, 2, err), 0);
     }
     p[0] = (struct sock_filter)INSN(BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)SKF_AD_OFF + 1);
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 0: unknown ancillary offset SKF_AD_OFF+1");
     p[0].k = (uint32_t)SKF_AD_OFF + SKF_AD_MAX;
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF instruction 0: unknown ancillary offset SKF_AD_OFF+64");
     p[0].k = (uint32_t)SKF_AD_OFF - 1; /* network-relative, not ancillary */
-    ck_assert_int_eq(pktd__bpf_check(p, 2, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_check(p, 2, err), 0);
 }
 END_TEST
 
@@ -218,8 +218,8 @@ START_TEST(test_bpf_run)
         INSN(BPF_LD | BPF_W | BPF_LEN, 0, 0, 0),
         INSN(BPF_RET | BPF_A, 0, 0, 0),
     };
-    char err[128];
-    ck_assert_int_eq(pktd__bpf_check(anc, 9, err, sizeof err), 0);
+    char err[PKTD_ERRBUF_SIZE];
+    ck_assert_int_eq(pktd__bpf_check(anc, 9, err), 0);
     aux.pkttype = 4;
     aux.vlan_tci = 100;
     ck_assert_uint_eq(pktd__bpf_run(anc, 9, f, n, &aux), 34);
@@ -252,7 +252,7 @@ START_TEST(test_bpf_run_indirect)
     size_t n = make_udp(f, 53, 0);
     struct pktd_bpf_aux aux = {.len = 60, .protocol = 0x0800, .pkttype = 4, .ifindex = 3,
                                .hatype = 1, .net_off = 14};
-    char err[128];
+    char err[PKTD_ERRBUF_SIZE];
     const uint32_t ad = (uint32_t)SKF_AD_OFF;
     struct {
         struct sock_filter p[4];
@@ -291,7 +291,7 @@ START_TEST(test_bpf_run_indirect)
          6},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ck_assert_msg(pktd__bpf_check(cases[i].p, 4, err, sizeof err) == 0, "case %zu: %s", i, err);
+        ck_assert_msg(pktd__bpf_check(cases[i].p, 4, err) == 0, "case %zu: %s", i, err);
         uint32_t got = pktd__bpf_run(cases[i].p, 4, f, n, &aux);
         ck_assert_msg(got == cases[i].want, "case %zu: returned %u, want %u", i, (unsigned)got,
                       (unsigned)cases[i].want);
@@ -303,49 +303,49 @@ START_TEST(test_bpf_text)
 {
     struct sock_filter *p;
     size_t n;
-    char err[160];
+    char err[PKTD_ERRBUF_SIZE];
     /* tcpdump -ddd 'udp' on Ethernet. */
     const char *ok = "6\n40 0 0 12\n21 0 3 2048\n48 0 0 23\n21 0 1 17\n6 0 0 262144\n6 0 0 0\n";
-    ck_assert_int_eq(pktd__bpf_parse_text(ok, &p, &n, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_parse_text(ok, &p, &n, err), 0);
     ck_assert_uint_eq(n, 6);
     ck_assert_uint_eq(p[1].code, 21);
     ck_assert_uint_eq(p[1].jf, 3);
     ck_assert_uint_eq(p[1].k, 2048);
     ck_assert_uint_eq(p[4].k, 262144);
-    ck_assert_int_eq(pktd__bpf_check(p, n, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_check(p, n, err), 0);
     free(p);
     /* The comma form (tcpdump -ddd | tr '\n' ','), CRLF and blanks. */
-    ck_assert_int_eq(pktd__bpf_parse_text("2,48 0 0 23, 6 0 0 1,", &p, &n, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_parse_text("2,48 0 0 23, 6 0 0 1,", &p, &n, err), 0);
     ck_assert_uint_eq(n, 2);
     free(p);
-    ck_assert_int_eq(pktd__bpf_parse_text("\r\n1\r\n6 0 0 0\r\n\r\n", &p, &n, err, sizeof err), 0);
+    ck_assert_int_eq(pktd__bpf_parse_text("\r\n1\r\n6 0 0 0\r\n\r\n", &p, &n, err), 0);
     free(p);
 
-    ck_assert_int_eq(pktd__bpf_parse_text("", &p, &n, err, sizeof err), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd__bpf_parse_text("", &p, &n, err), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(p);
-    ck_assert_int_eq(pktd__bpf_parse_text("ip and udp", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("ip and udp", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "instruction count"));
-    ck_assert_int_eq(pktd__bpf_parse_text("3\n6 0 0 0\n6 0 0 0\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("3\n6 0 0 0\n6 0 0 0\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
     ck_assert_str_eq(err, "BPF text: 2 of 3 instructions present");
-    ck_assert_int_eq(pktd__bpf_parse_text("2\n6 0 0 0\n6 0 0\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("2\n6 0 0 0\n6 0 0\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "line 3"));
-    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 256 0\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 256 0\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd__bpf_parse_text("1\n65536 0 0 0\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("1\n65536 0 0 0\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 0 4294967296\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 0 4294967296\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 0 0 7\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 0 0 7\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 0 0\n6 0 0 0\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("1\n6 0 0 0\n6 0 0 0\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(err, "after the 1 announced"));
-    ck_assert_int_eq(pktd__bpf_parse_text("4097\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("4097\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd__bpf_parse_text("-1\n", &p, &n, err, sizeof err),
+    ck_assert_int_eq(pktd__bpf_parse_text("-1\n", &p, &n, err),
                      PKTD_E_INVALID_ARGUMENT);
 }
 END_TEST
@@ -522,9 +522,9 @@ START_TEST(test_bpf_vs_libpcap)
     for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
         ck_assert_msg(pcap_compile(dead, &progs[i], exprs[i], 1, PCAP_NETMASK_UNKNOWN) == 0,
                       "%s: %s", exprs[i], pcap_geterr(dead));
-        char err[128];
+        char err[PKTD_ERRBUF_SIZE];
         ck_assert_int_eq(pktd__bpf_check((const struct sock_filter *)(const void *)progs[i].bf_insns,
-                                         progs[i].bf_len, err, sizeof err),
+                                         progs[i].bf_len, err),
                          0);
     }
     uint64_t frames = 0, matches = 0;

@@ -392,13 +392,12 @@ START_TEST(test_proc_parser_edges)
     ck_assert_int_eq(pktd__alg_info_parse("::::\n\n\n:", 9, PKTD__ALG_HASH, "sha256", &p),
                      PKTD_E_NOT_FOUND);
     /* Missing /proc/crypto: not found, with the cause. */
-    char msg[256] = "";
+    char msg[PKTD_ERRBUF_SIZE] = "";
     ck_assert_int_eq(pktd__alg_info_lookup(PKTD__ALG_HASH, "nosuch", "/nonexistent/crypto", &p,
-                                           msg, sizeof msg),
+                                           msg),
                      PKTD_E_NOT_FOUND);
     ck_assert_ptr_nonnull(strstr(msg, "/nonexistent/crypto"));
-    ck_assert_int_eq(pktd__alg_info_lookup(PKTD__ALG_HASH, "sha1", "/nonexistent/crypto", &p, msg,
-                                           sizeof msg),
+    ck_assert_int_eq(pktd__alg_info_lookup(PKTD__ALG_HASH, "sha1", "/nonexistent/crypto", &p, msg),
                      0);
     ck_assert_uint_eq(p.digest_size, 20);
 }

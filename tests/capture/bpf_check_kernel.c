@@ -280,8 +280,8 @@ int main(void)
             p[len - 1] = random_insn(len - 1, len, &features);
         program_features(p, len, &features);
 
-        char msg[128] = "";
-        int ours = pktd__bpf_check(p, len, msg, sizeof msg);
+        char msg[PKTD_ERRBUF_SIZE] = "";
+        int ours = pktd__bpf_check(p, len, msg);
         if (ours != 0 && ours != PKTD_E_INVALID_ARGUMENT) {
             printf("FAIL: pktd__bpf_check returned %d on program %lu\n", ours, n);
             return 1;

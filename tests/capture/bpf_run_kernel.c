@@ -35,6 +35,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <pktdecode/error.h>
+
 #include "capture_bpf.h"
 
 #define ETHERTYPE_TEST 0x88b5 /* IEEE local experimental: nothing else uses it */
@@ -324,8 +326,8 @@ int main(void)
             memcpy(p, fixed[n], sizeof fixed[n]);
         else
             len = random_program(p);
-        char err[128];
-        if (pktd__bpf_check(p, len, err, sizeof err) != 0) {
+        char err[PKTD_ERRBUF_SIZE];
+        if (pktd__bpf_check(p, len, err) != 0) {
             printf("FAIL: program %lu does not pass pktd__bpf_check: %s\n", n, err);
             print_program(p, len);
             return 1;
