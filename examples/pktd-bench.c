@@ -271,20 +271,20 @@ static int cmd_capture(int argc, char **argv)
         goto bad;
     const char *iface = argv[optind];
 
-    pktd_cap *cap;
+    pktd_capture *cap;
     struct capture_ctx x = {NULL, 0, 0};
     char errbuf[PKTD_ERRBUF_SIZE];
-    int rc = pktd_cap_create(&cap, iface, errbuf);
+    int rc = pktd_capture_create(&cap, iface, errbuf);
     if (rc == 0 && kib > 0)
-        rc = pktd_cap_set_buffer_size(cap, (size_t)kib * 1024u);
+        rc = pktd_capture_set_buffer_size(cap, (size_t)kib * 1024u);
     if (rc == 0)
-        rc = pktd_cap_set_timeout(cap, 100);
+        rc = pktd_capture_set_timeout(cap, 100);
     if (rc == 0)
-        rc = pktd_cap_activate(cap);
+        rc = pktd_capture_activate(cap);
     if (rc < 0) {
         fprintf(stderr, "pktd-bench: capture %s: %s: %s\n", iface, pktd_strerror(rc),
-                cap != NULL ? pktd_cap_errmsg(cap) : errbuf);
-        pktd_cap_close(cap);
+                cap != NULL ? pktd_capture_errmsg(cap) : errbuf);
+        pktd_capture_close(cap);
         return 1;
     }
     /* The socket is open: a set-user-ID start gives up its borrowed ids
@@ -292,16 +292,16 @@ static int cmd_capture(int argc, char **argv)
     int out_fd = -1;
     if (privs_drop_setid("pktd-bench") != 0 ||
         (out_path != NULL && (out_fd = privs_open_output("pktd-bench", out_path)) < 0)) {
-        pktd_cap_close(cap);
+        pktd_capture_close(cap);
         return 1;
     }
     if (out_path != NULL) {
-        rc = pktd_writer_open_fd(&x.w, out_fd, PKTD_FORMAT_PCAP, pktd_cap_linktype(cap), 0, 0,
+        rc = pktd_writer_open_fd(&x.w, out_fd, PKTD_FORMAT_PCAP, pktd_capture_linktype(cap), 0, 0,
                                  NULL);
         if (rc < 0) {
             fprintf(stderr, "pktd-bench: %s: %s\n", out_path, pktd_strerror(rc));
             close(out_fd);
-            pktd_cap_close(cap);
+            pktd_capture_close(cap);
             return 1;
         }
     }
@@ -311,38 +311,38 @@ static int cmd_capture(int argc, char **argv)
             fprintf(stderr, "pktd-bench: %s: write failed\n", out_path);
         if (out_fd >= 0)
             close(out_fd);
-        pktd_cap_close(cap);
+        pktd_capture_close(cap);
         return 1;
     }
     /* The clock starts with the first packet, so the rate is the flood's;
      * without any packet for 30 s the result is 0 packets. */
     uint64_t wait_end = bench_now_ns() + 30000000000u;
-    while ((rc = pktd_cap_dispatch(cap, 0, on_packet, &x)) == 0 && bench_now_ns() < wait_end)
+    while ((rc = pktd_capture_dispatch(cap, 0, on_packet, &x)) == 0 && bench_now_ns() < wait_end)
         ;
     uint64_t first = x.pkts;
     uint64_t t0 = bench_now_ns(), c0 = cpu_ns(), t1 = t0;
     uint64_t end = t0 + (uint64_t)secs * 1000000000u;
     while (rc >= 0 && x.err >= 0 && (t1 = bench_now_ns()) < end)
-        rc = pktd_cap_dispatch(cap, 0, on_packet, &x);
+        rc = pktd_capture_dispatch(cap, 0, on_packet, &x);
     uint64_t c1 = cpu_ns();
-    uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
-    int srs = pktd_cap_stats(cap, st, PKTD_CAP_STAT_COUNT);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
+    int srs = pktd_capture_stats(cap, st, PKTD_CAPTURE_STAT_COUNT);
     int status = 0;
     if (rc < 0 || x.err < 0 || srs < 0) {
         int e = rc < 0 ? rc : x.err < 0 ? x.err : srs;
         fprintf(stderr, "pktd-bench: capture %s: %s: %s\n", iface, pktd_strerror(e),
-                rc < 0 || srs < 0 ? pktd_cap_errmsg(cap) : pktd_writer_errmsg(x.w));
+                rc < 0 || srs < 0 ? pktd_capture_errmsg(cap) : pktd_writer_errmsg(x.w));
         status = 1;
     } else {
         uint64_t pkts = x.pkts - first;
         double s = (double)(t1 - t0) / 1e9;
         printf("# capture: %s, TPACKET_V%" PRIu32 ", ring %zu bytes, writing %s\n", iface,
-               pktd_cap_tpacket_version(cap), pktd_cap_buffer_size(cap),
+               pktd_capture_tpacket_version(cap), pktd_capture_buffer_size(cap),
                out_path != NULL ? out_path : "nothing");
         printf("capture pkts=%" PRIu64 " secs=%.3f pps=%.0f received=%" PRIu64 " drops=%" PRIu64
                " cpu_ns_per_pkt=%.1f\n",
-               pkts, s, s > 0 ? pkts / s : 0.0, st[PKTD_CAP_STAT_RECEIVED],
-               st[PKTD_CAP_STAT_DROPPED], pkts ? (double)(c1 - c0) / pkts : 0.0);
+               pkts, s, s > 0 ? pkts / s : 0.0, st[PKTD_CAPTURE_STAT_RECEIVED],
+               st[PKTD_CAPTURE_STAT_DROPPED], pkts ? (double)(c1 - c0) / pkts : 0.0);
     }
     if (x.w != NULL) {
         int wrc = pktd_writer_close(x.w);
@@ -351,7 +351,7 @@ static int cmd_capture(int argc, char **argv)
             status = 1;
         }
     }
-    pktd_cap_close(cap);
+    pktd_capture_close(cap);
     return status;
 bad:
     usage(stderr);

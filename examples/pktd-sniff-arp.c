@@ -47,7 +47,7 @@ static const struct {
 };
 
 struct sink {
-    pktd_cap *cap;
+    pktd_capture *cap;
     uint64_t n;
 };
 
@@ -56,7 +56,7 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     struct sink *s = user;
     s->n++;
     pktd_packet p;
-    (void)pktd_decode(&p, pktd_cap_linktype(s->cap), data, caplen);
+    (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
     if (arp_print_block(stdout, &p))
         fflush(stdout);
 }
@@ -88,9 +88,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    pktd_cap *c;
+    pktd_capture *c;
     char errbuf[PKTD_ERRBUF_SIZE];
-    int rc = pktd_cap_create(&c, iface, errbuf);
+    int rc = pktd_capture_create(&c, iface, errbuf);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", errbuf);
         return 1;
@@ -103,20 +103,20 @@ int main(int argc, char **argv)
         prog_host[i * 8 + 3] = arp_only[i].jf;
         memcpy(prog_host + i * 8 + 4, &arp_only[i].k, 4);
     }
-    if ((rc = pktd_cap_set_filter_bpf(c, prog_host, 4)) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+    if ((rc = pktd_capture_set_filter_bpf(c, prog_host, 4)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
         return 1;
     }
-    rc = pktd_cap_activate(c);
+    rc = pktd_capture_activate(c);
     if (rc < 0) {
-        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_cap_errmsg(c));
-        pktd_cap_close(c);
+        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_capture_errmsg(c));
+        pktd_capture_close(c);
         return 1;
     }
     /* The socket is open: nothing after this needs a privilege, and the
      * packets it reads are anyone's to forge. */
     if (privs_give_up_all(prog) < 0) {
-        pktd_cap_close(c);
+        pktd_capture_close(c);
         return 1;
     }
     sniff_catch_signals(c);
@@ -125,13 +125,13 @@ int main(int argc, char **argv)
     while (count < 0 || s.n < (uint64_t)count) {
         const uint8_t *data;
         size_t caplen;
-        rc = pktd_cap_next(c, &data, &caplen);
+        rc = pktd_capture_next(c, &data, &caplen);
         if (rc == 1) {
             on_packet(&s, data, caplen);
         } else if (rc == PKTD_E_BREAK) {
             break;
         } else if (rc < 0) {
-            fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+            fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
             status = 1;
             break;
         }
@@ -139,6 +139,6 @@ int main(int argc, char **argv)
     if (sniff_stopped())
         sniff_drain(c, on_packet, &s);
     sniff_print_stats(prog, c, s.n);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     return status;
 }

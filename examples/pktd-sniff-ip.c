@@ -46,7 +46,7 @@ static void put_ip(uint32_t a)
 }
 
 struct sink {
-    pktd_cap *cap;
+    pktd_capture *cap;
     uint64_t n;
 };
 
@@ -55,7 +55,7 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     struct sink *s = user;
     s->n++;
     pktd_packet p;
-    (void)pktd_decode(&p, pktd_cap_linktype(s->cap), data, caplen);
+    (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
     if (!pktd_packet_has(&p, PKTD_LAYER_IPV4))
         return;
     unsigned proto = pktd_ipv4_proto(&p);
@@ -105,25 +105,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s [-c COUNT] [-P PROTO]\n", prog);
         return 2;
     }
-    pktd_cap *c;
+    pktd_capture *c;
     char errbuf[PKTD_ERRBUF_SIZE];
-    int rc = pktd_cap_create(&c, NULL, errbuf);
+    int rc = pktd_capture_create(&c, NULL, errbuf);
     if (rc != 0) {
         fprintf(stderr, "%s: %s\n", prog, errbuf);
         return 1;
     }
-    rc = pktd_cap_set_ip_protocol(c, (uint32_t)proto);
+    rc = pktd_capture_set_ip_protocol(c, (uint32_t)proto);
     if (rc == 0)
-        rc = pktd_cap_activate(c);
+        rc = pktd_capture_activate(c);
     if (rc < 0) {
-        fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
-        pktd_cap_close(c);
+        fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
+        pktd_capture_close(c);
         return 1;
     }
     /* The socket is open: nothing after this needs a privilege, and the
      * packets it reads are anyone's to forge. */
     if (privs_give_up_all(prog) < 0) {
-        pktd_cap_close(c);
+        pktd_capture_close(c);
         return 1;
     }
     sniff_catch_signals(c);
@@ -132,13 +132,13 @@ int main(int argc, char **argv)
     while (count < 0 || s.n < (uint64_t)count) {
         const uint8_t *data;
         size_t caplen;
-        rc = pktd_cap_next(c, &data, &caplen);
+        rc = pktd_capture_next(c, &data, &caplen);
         if (rc == 1) {
             on_packet(&s, data, caplen);
         } else if (rc == PKTD_E_BREAK) {
             break;
         } else if (rc < 0) {
-            fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+            fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
             status = 1;
             break;
         }
@@ -146,6 +146,6 @@ int main(int argc, char **argv)
     if (sniff_stopped())
         sniff_drain(c, on_packet, &s);
     sniff_print_stats(prog, c, s.n);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     return status;
 }

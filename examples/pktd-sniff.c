@@ -48,7 +48,7 @@ static void usage(FILE *out)
 struct sink {
     int json, quiet, line;
     uint64_t n;
-    pktd_cap *cap;
+    pktd_capture *cap;
     pktd_writer *w;
     int failed;
 };
@@ -58,8 +58,8 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     struct sink *s = user;
     s->n++;
     if (s->w != NULL) {
-        int rc = pktd_writer_write(s->w, data, caplen, pktd_cap_wire_len(s->cap),
-                                   pktd_cap_ts_ns(s->cap));
+        int rc = pktd_writer_write(s->w, data, caplen, pktd_capture_wire_len(s->cap),
+                                   pktd_capture_ts_ns(s->cap));
         if (rc != 0 && !s->failed) {
             fprintf(stderr, "%s: %s\n", prog, pktd_writer_errmsg(s->w));
             s->failed = 1;
@@ -71,11 +71,11 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     pktd_packet p;
     struct print_record rec = {
         .n = s->n,
-        .ts_ns = pktd_cap_ts_ns(s->cap),
+        .ts_ns = pktd_capture_ts_ns(s->cap),
         .caplen = (uint32_t)caplen,
-        .wire_len = pktd_cap_wire_len(s->cap),
+        .wire_len = pktd_capture_wire_len(s->cap),
     };
-    (void)pktd_decode(&p, pktd_cap_linktype(s->cap), data, caplen);
+    (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
     if (s->json)
         pktd_print_json(stdout, &rec, &p);
     else
@@ -116,11 +116,11 @@ static void live_count(struct sink *s, uint64_t *last)
     if (now - *last < 1000)
         return;
     *last = now;
-    uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
-    if (pktd_cap_stats(s->cap, st, PKTD_CAP_STAT_COUNT) < 0)
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
+    if (pktd_capture_stats(s->cap, st, PKTD_CAPTURE_STAT_COUNT) < 0)
         return;
     fprintf(stderr, "\r%" PRIu64 " packets captured, %" PRIu64 " dropped", s->n,
-            st[PKTD_CAP_STAT_DROPPED]);
+            st[PKTD_CAPTURE_STAT_DROPPED]);
 }
 
 int main(int argc, char **argv)
@@ -148,9 +148,9 @@ int main(int argc, char **argv)
         case 's':
             errno = 0;
             snaplen = (uint32_t)strtoul(optarg, &end, 10);
-            if (errno != 0 || *end != '\0' || end == optarg || snaplen > PKTD_CAP_DEFAULT_SNAPLEN) {
+            if (errno != 0 || *end != '\0' || end == optarg || snaplen > PKTD_CAPTURE_DEFAULT_SNAPLEN) {
                 fprintf(stderr, "%s: -s: snap length must be 0 ... %u: %s\n", prog,
-                        PKTD_CAP_DEFAULT_SNAPLEN, optarg);
+                        PKTD_CAPTURE_DEFAULT_SNAPLEN, optarg);
                 return 2;
             }
             break;
@@ -177,34 +177,34 @@ int main(int argc, char **argv)
         return 1;
     char *expr = optind < argc ? join_words(argv + optind, argc - optind) : NULL;
 
-    pktd_cap *c;
+    pktd_capture *c;
     char errbuf[PKTD_ERRBUF_SIZE];
-    int rc = pktd_cap_create(&c, iface, errbuf);
+    int rc = pktd_capture_create(&c, iface, errbuf);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", errbuf);
         return 1;
     }
     s.cap = c;
-    if ((rc = pktd_cap_set_promisc(c, promisc && iface != NULL)) != 0 ||
-        (rc = pktd_cap_set_snaplen(c, snaplen)) != 0 || (rc = pktd_cap_set_timeout(c, 1000)) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+    if ((rc = pktd_capture_set_promisc(c, promisc && iface != NULL)) != 0 ||
+        (rc = pktd_capture_set_snaplen(c, snaplen)) != 0 || (rc = pktd_capture_set_timeout(c, 1000)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
         return 1;
     }
-    if (kib != 0 && (rc = pktd_cap_set_buffer_size(c, (size_t)kib << 10)) != 0) {
-        fprintf(stderr, "%s: -B %" PRIu64 ": %s\n", prog, kib, pktd_cap_errmsg(c));
+    if (kib != 0 && (rc = pktd_capture_set_buffer_size(c, (size_t)kib << 10)) != 0) {
+        fprintf(stderr, "%s: -B %" PRIu64 ": %s\n", prog, kib, pktd_capture_errmsg(c));
         return 1;
     }
-    if (expr != NULL && (rc = pktd_cap_set_filter_expr(c, expr, 1)) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+    if (expr != NULL && (rc = pktd_capture_set_filter_expr(c, expr, 1)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
         return 1;
     }
-    rc = pktd_cap_activate(c);
+    rc = pktd_capture_activate(c);
     if (rc < 0) {
-        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_cap_errmsg(c));
+        fprintf(stderr, "%s: %s: %s\n", prog, iface != NULL ? iface : "any", pktd_capture_errmsg(c));
         return 1;
     }
-    if (rc == PKTD_CAP_WARNING)
-        fprintf(stderr, "%s: warning: %s\n", prog, pktd_cap_errmsg(c));
+    if (rc == PKTD_CAPTURE_WARNING)
+        fprintf(stderr, "%s: warning: %s\n", prog, pktd_capture_errmsg(c));
     /* The socket is open: nothing else needs the privileges we were
      * started with, and the file is opened without them. */
     if (privs_drop_setid(prog) != 0)
@@ -216,7 +216,7 @@ int main(int argc, char **argv)
         if (strcmp(wfile, "-") != 0 && (wfd = privs_open_output(prog, wfile)) < 0)
             return 1;
         rc = pktd_writer_open_fd(&s.w, wfd >= 0 ? wfd : STDOUT_FILENO, PKTD_FORMAT_PCAP,
-                                 pktd_cap_linktype(c), pktd_cap_snaplen(c), PKTD_WRITER_NANO, NULL);
+                                 pktd_capture_linktype(c), pktd_capture_snaplen(c), PKTD_WRITER_NANO, NULL);
         if (rc != 0) {
             fprintf(stderr, "%s: %s: %s\n", prog, wfile, pktd_strerror(rc));
             return 1;
@@ -229,8 +229,8 @@ int main(int argc, char **argv)
     sniff_catch_signals(c);
     fprintf(stderr, "%s: listening on %s, link-type %s, snapshot length %u bytes\n", prog,
             iface != NULL ? iface : "any",
-            pktd_cap_linktype(c) == PKTD_LINKTYPE_ETHERNET ? "EN10MB (Ethernet)" : "RAW",
-            pktd_cap_snaplen(c));
+            pktd_capture_linktype(c) == PKTD_LINKTYPE_ETHERNET ? "EN10MB (Ethernet)" : "RAW",
+            pktd_capture_snaplen(c));
     static char outbuf[1 << 16];
     if (wfile == NULL || strcmp(wfile, "-") != 0)
         setvbuf(stdout, outbuf, s.line ? _IOLBF : _IOFBF, sizeof outbuf);
@@ -243,13 +243,13 @@ int main(int argc, char **argv)
             break;
         const uint8_t *data;
         size_t caplen;
-        rc = pktd_cap_next(c, &data, &caplen);
+        rc = pktd_capture_next(c, &data, &caplen);
         if (rc == 1)
             on_packet(&s, data, caplen);
         else if (rc == PKTD_E_BREAK)
             break;
         else if (rc < 0) {
-            fprintf(stderr, "%s: %s\n", prog, pktd_cap_errmsg(c));
+            fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
             status = 1;
             break;
         }
@@ -265,11 +265,11 @@ int main(int argc, char **argv)
     if (show_count)
         fputc('\n', stderr);
     if (s.w != NULL) {
-        uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
+        uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
         int wrc = 0;
-        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) > 0) {
-            st[PKTD_CAP_STAT_DELIVERED] = s.n; /* what this program handled */
-            wrc = pktd_writer_stats(s.w, st, PKTD_CAP_STAT_COUNT, 0);
+        if (pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT) > 0) {
+            st[PKTD_CAPTURE_STAT_DELIVERED] = s.n; /* what this program handled */
+            wrc = pktd_writer_stats(s.w, st, PKTD_CAPTURE_STAT_COUNT, 0);
         }
         int crc = pktd_writer_close(s.w);
         if (wfd >= 0 && close(wfd) != 0)
@@ -284,7 +284,7 @@ int main(int argc, char **argv)
         status = 1;
     }
     sniff_print_stats(prog, c, s.n);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     free(expr);
     return status;
 }

@@ -13,17 +13,17 @@
 
 #include "sniff.h"
 
-static pktd_cap *volatile g_cap;
+static pktd_capture *volatile g_cap;
 static volatile sig_atomic_t g_stopped;
 
 static void on_signal(int sig)
 {
     (void)sig;
     g_stopped = 1;
-    pktd_cap_breakloop(g_cap);
+    pktd_capture_breakloop(g_cap);
 }
 
-void sniff_catch_signals(pktd_cap *c)
+void sniff_catch_signals(pktd_capture *c)
 {
     g_cap = c;
     struct sigaction sa;
@@ -56,16 +56,16 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-uint64_t sniff_drain(pktd_cap *c, void (*cb)(void *, const uint8_t *, size_t), void *user)
+uint64_t sniff_drain(pktd_capture *c, void (*cb)(void *, const uint8_t *, size_t), void *user)
 {
     uint64_t n = 0;
     uint64_t deadline = mono_ms() + 500;
-    if (pktd_cap_set_nonblock(c, 1) != 0)
+    if (pktd_capture_set_nonblock(c, 1) != 0)
         return 0; /* only for a NULL handle */
     for (;;) {
         const uint8_t *data;
         size_t caplen;
-        int rc = pktd_cap_next(c, &data, &caplen);
+        int rc = pktd_capture_next(c, &data, &caplen);
         if (rc == 1) {
             cb(user, data, caplen);
             n++;
@@ -73,30 +73,30 @@ uint64_t sniff_drain(pktd_cap *c, void (*cb)(void *, const uint8_t *, size_t), v
         }
         if (rc < 0 && rc != PKTD_E_BREAK)
             break;
-        uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
-        if (pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT) < 0 || st[PKTD_CAP_STAT_PENDING] == 0)
+        uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
+        if (pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT) < 0 || st[PKTD_CAPTURE_STAT_PENDING] == 0)
             break;
         uint64_t now = mono_ms();
         if (now >= deadline)
             break;
         /* The rest sits in a block the kernel hands over at its timeout. */
-        struct pollfd pfd = {.fd = pktd_cap_fd(c), .events = POLLIN};
+        struct pollfd pfd = {.fd = pktd_capture_fd(c), .events = POLLIN};
         (void)poll(&pfd, 1, (int)(deadline - now));
     }
     return n;
 }
 
-void sniff_print_stats(const char *prog, pktd_cap *c, uint64_t captured)
+void sniff_print_stats(const char *prog, pktd_capture *c, uint64_t captured)
 {
-    uint64_t st[PKTD_CAP_STAT_COUNT] = {0};
-    int rc = pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
+    int rc = pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT);
     if (rc < 0) {
-        fprintf(stderr, "%s: statistics: %s\n", prog, pktd_cap_errmsg(c));
+        fprintf(stderr, "%s: statistics: %s\n", prog, pktd_capture_errmsg(c));
         return;
     }
-    uint64_t received = st[PKTD_CAP_STAT_RECEIVED] - st[PKTD_CAP_STAT_FILTERED] -
-                        st[PKTD_CAP_STAT_PENDING];
-    uint64_t dropped = st[PKTD_CAP_STAT_DROPPED];
+    uint64_t received = st[PKTD_CAPTURE_STAT_RECEIVED] - st[PKTD_CAPTURE_STAT_FILTERED] -
+                        st[PKTD_CAPTURE_STAT_PENDING];
+    uint64_t dropped = st[PKTD_CAPTURE_STAT_DROPPED];
     fprintf(stderr, "%" PRIu64 " packet%s captured\n", captured, captured == 1 ? "" : "s");
     fprintf(stderr, "%" PRIu64 " packet%s received by filter\n", received,
             received == 1 ? "" : "s");

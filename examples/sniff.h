@@ -1,5 +1,5 @@
 /* What the four sniffers (pktd-sniff, pktd-sniff-ip, -tcp, -arp) share:
- * stopping on SIGINT/SIGTERM through pktd_cap_breakloop(), reading what is
+ * stopping on SIGINT/SIGTERM through pktd_capture_breakloop(), reading what is
  * still queued when the capture stops, and tcpdump's exit statistics
  * (privileges and -Z: privs.h).  Not part of the library. */
 #ifndef PKTD_EXAMPLES_SNIFF_H
@@ -9,9 +9,9 @@
 
 #include <pktdecode.h>
 
-/* SIGINT and SIGTERM call pktd_cap_breakloop(c); the handler only stores a
+/* SIGINT and SIGTERM call pktd_capture_breakloop(c); the handler only stores a
  * flag and writes to an eventfd, both async-signal-safe. */
-void sniff_catch_signals(pktd_cap *c);
+void sniff_catch_signals(pktd_capture *c);
 /* Nonzero once SIGINT or SIGTERM arrived. */
 int sniff_stopped(void);
 
@@ -21,7 +21,7 @@ int64_t sniff_parse_count(const char *s);
 /* After a signal: read, for at most half a second, what the ring still
  * holds (including the block the kernel hands over at its timeout), passing
  * each packet to @p cb.  Returns how many were read. */
-uint64_t sniff_drain(pktd_cap *c, void (*cb)(void *, const uint8_t *, size_t), void *user);
+uint64_t sniff_drain(pktd_capture *c, void (*cb)(void *, const uint8_t *, size_t), void *user);
 
 /* tcpdump's three exit lines on stderr: "N packets captured",
  * "N packets received by filter", "N packets dropped by kernel" (singular
@@ -29,6 +29,6 @@ uint64_t sniff_drain(pktd_cap *c, void (*cb)(void *, const uint8_t *, size_t), v
  * captured or dropped: packets the library discarded and packets still
  * queued when the capture stopped are left out, so captured + dropped =
  * received. */
-void sniff_print_stats(const char *prog, pktd_cap *c, uint64_t captured);
+void sniff_print_stats(const char *prog, pktd_capture *c, uint64_t captured);
 
 #endif

@@ -17,17 +17,17 @@
 int pktd__arp_decode(struct pktd__packet *s, uint32_t off)
 {
     uint32_t avail = s->caplen - off;
-    if (pktd_unlikely(avail < PKTD__ARP_FIXED_LEN))
+    if (pktd__unlikely(avail < PKTD__ARP_FIXED_LEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ARP, PKTD_R_ARP_SHORT, avail, 0);
     const uint8_t *h = s->data + off;
     uint32_t hln = h[4];
     uint32_t pln = h[5];
-    if (pktd_be16(h) == PKTD__ARPHRD_ETHER && hln != 6)
+    if (pktd__be16(h) == PKTD__ARPHRD_ETHER && hln != 6)
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_ARP, PKTD_R_ARP_HLEN, hln, 0);
-    if (pktd_be16(h + 2) == PKTD__ETHERTYPE_IPV4 && pln != 4)
+    if (pktd__be16(h + 2) == PKTD__ETHERTYPE_IPV4 && pln != 4)
         return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_ARP, PKTD_R_ARP_PLEN, pln, 0);
     uint32_t need = PKTD__ARP_FIXED_LEN + 2 * hln + 2 * pln;
-    if (pktd_unlikely(avail < need))
+    if (pktd__unlikely(avail < need))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ARP, PKTD_R_ARP_ADDR_SHORT, need,
                           avail);
     pktd__set_l3(s, PKTD_LAYER_ARP, off, need);
@@ -41,7 +41,7 @@ int pktd_arp_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, 0, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__arp_decode(s, 0);
 }
@@ -55,13 +55,13 @@ static const uint8_t *arp_hdr(const pktd_packet *p)
 uint16_t pktd_arp_htype(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? pktd_be16(h) : 0;
+    return h != NULL ? pktd__be16(h) : 0;
 }
 
 uint16_t pktd_arp_ptype(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? pktd_be16(h + 2) : 0;
+    return h != NULL ? pktd__be16(h + 2) : 0;
 }
 
 uint8_t pktd_arp_hlen(const pktd_packet *p)
@@ -79,7 +79,7 @@ uint8_t pktd_arp_plen(const pktd_packet *p)
 uint16_t pktd_arp_op(const pktd_packet *p)
 {
     const uint8_t *h = arp_hdr(p);
-    return h != NULL ? pktd_be16(h + 6) : 0;
+    return h != NULL ? pktd__be16(h + 6) : 0;
 }
 
 const uint8_t *pktd_arp_sha(const pktd_packet *p)
@@ -99,9 +99,9 @@ const uint8_t *pktd_arp_spa_bytes(const pktd_packet *p)
  * addresses were captured. */
 static uint32_t arp_ipv4(const uint8_t *h, const uint8_t *addr)
 {
-    if (h == NULL || pktd_be16(h + 2) != PKTD__ETHERTYPE_IPV4 || h[5] != PKTD__IPV4_ALEN)
+    if (h == NULL || pktd__be16(h + 2) != PKTD__ETHERTYPE_IPV4 || h[5] != PKTD__IPV4_ALEN)
         return 0;
-    return pktd_be32(addr);
+    return pktd__be32(addr);
 }
 
 uint32_t pktd_arp_spa(const pktd_packet *p)

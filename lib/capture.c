@@ -42,7 +42,7 @@ static const char *advice(int code)
     }
 }
 
-int pktd__cap_fail_sys(pktd_cap *c, int code, const char *fmt, ...)
+int pktd__cap_fail_sys(pktd_capture *c, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -58,48 +58,48 @@ uint64_t pktd__cap_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int pktd_cap_create(pktd_cap **out, const char *device, char *errbuf)
+int pktd_capture_create(pktd_capture **out, const char *device, char *errbuf)
 {
     if (errbuf != NULL)
         errbuf[0] = '\0';
     if (out == NULL)
         return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
-                             "pktd_cap_create: the handle pointer is NULL");
+                             "pktd_capture_create: the handle pointer is NULL");
     *out = NULL;
     if (device != NULL && strlen(device) >= IF_NAMESIZE)
         return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
-                             "pktd_cap_create: interface name \"%.*s...\" is longer than %u bytes",
+                             "pktd_capture_create: interface name \"%.*s...\" is longer than %u bytes",
                              IF_NAMESIZE, device, IF_NAMESIZE - 1u);
-    pktd_cap *c = calloc(1, sizeof *c);
+    pktd_capture *c = calloc(1, sizeof *c);
     if (c == NULL)
-        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_cap_create: out of memory for the handle");
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_capture_create: out of memory for the handle");
     if (device != NULL && strcmp(device, "any") != 0)
         memcpy(c->device, device, strlen(device) + 1);
-    c->snaplen = PKTD_CAP_DEFAULT_SNAPLEN;
-    c->buffer_size = PKTD_CAP_DEFAULT_BUFFER;
+    c->snaplen = PKTD_CAPTURE_DEFAULT_SNAPLEN;
+    c->buffer_size = PKTD_CAPTURE_DEFAULT_BUFFER;
     c->timeout_ms = -1;
-    c->direction = PKTD_CAP_DIR_BOTH;
+    c->direction = PKTD_CAPTURE_DIR_BOTH;
     c->fd = -1;
     atomic_init(&c->brk, 0);
-    /* Created here, not at activation, so pktd_cap_breakloop() works at any
+    /* Created here, not at activation, so pktd_capture_breakloop() works at any
      * time without a check that could race with activation. */
     c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (c->efd < 0) {
         int e = -errno;
         free(c);
-        return pktd__errmsgf(errbuf, e, "pktd_cap_create: eventfd (for pktd_cap_breakloop): %s",
+        return pktd__errmsgf(errbuf, e, "pktd_capture_create: eventfd (for pktd_capture_breakloop): %s",
                              pktd_strerror(e));
     }
     *out = c;
     return 0;
 }
 
-const struct pktd__cap_ops *pktd__cap_backend(const pktd_cap *c)
+const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c)
 {
     return c->ip_proto != 0 ? &pktd__cap_inet_ops : &pktd__cap_ring_ops;
 }
 
-static void deactivate(pktd_cap *c)
+static void deactivate(pktd_capture *c)
 {
     if (c->ops != NULL)
         c->ops->close(c);
@@ -111,7 +111,7 @@ static void deactivate(pktd_cap *c)
     c->active = 0;
 }
 
-void pktd_cap_close(pktd_cap *c)
+void pktd_capture_close(pktd_capture *c)
 {
     if (c == NULL)
         return;
@@ -124,18 +124,18 @@ void pktd_cap_close(pktd_cap *c)
 }
 
 /* Every option setter starts with this: the handle exists and is inactive. */
-static int settable(pktd_cap *c)
+static int settable(pktd_capture *c)
 {
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
     if (c->active)
         return pktd__errmsgf(c->errmsg, PKTD_E_BAD_STATE,
-                             "options cannot change after pktd_cap_activate(); "
+                             "options cannot change after pktd_capture_activate(); "
                              "close the handle and create a new one");
     return 0;
 }
 
-int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol)
+int pktd_capture_set_ip_protocol(pktd_capture *c, uint32_t protocol)
 {
     int rc = settable(c);
     if (rc != 0)
@@ -149,19 +149,19 @@ int pktd_cap_set_ip_protocol(pktd_cap *c, uint32_t protocol)
     return 0;
 }
 
-int pktd_cap_set_snaplen(pktd_cap *c, uint32_t snaplen)
+int pktd_capture_set_snaplen(pktd_capture *c, uint32_t snaplen)
 {
     int rc = settable(c);
     if (rc != 0)
         return rc;
-    if (snaplen > PKTD_CAP_DEFAULT_SNAPLEN)
+    if (snaplen > PKTD_CAPTURE_DEFAULT_SNAPLEN)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT, "snap length %u: must be 1 ... %u",
-                             snaplen, PKTD_CAP_DEFAULT_SNAPLEN);
-    c->snaplen = snaplen == 0 ? PKTD_CAP_DEFAULT_SNAPLEN : snaplen;
+                             snaplen, PKTD_CAPTURE_DEFAULT_SNAPLEN);
+    c->snaplen = snaplen == 0 ? PKTD_CAPTURE_DEFAULT_SNAPLEN : snaplen;
     return 0;
 }
 
-int pktd_cap_set_promisc(pktd_cap *c, int on)
+int pktd_capture_set_promisc(pktd_capture *c, int on)
 {
     int rc = settable(c);
     if (rc != 0)
@@ -170,13 +170,13 @@ int pktd_cap_set_promisc(pktd_cap *c, int on)
     return 0;
 }
 
-int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes)
+int pktd_capture_set_buffer_size(pktd_capture *c, size_t bytes)
 {
     int rc = settable(c);
     if (rc != 0)
         return rc;
     if (bytes == 0)
-        bytes = PKTD_CAP_DEFAULT_BUFFER;
+        bytes = PKTD_CAPTURE_DEFAULT_BUFFER;
     /* The kernel counts blocks and frames in 32 bits; even with the largest
      * useful block (2^30 bytes) the ring cannot describe more than this. */
     if (bytes / ((size_t)1 << 30) >= 0xffffffffu)
@@ -188,7 +188,7 @@ int pktd_cap_set_buffer_size(pktd_cap *c, size_t bytes)
     return 0;
 }
 
-int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms)
+int pktd_capture_set_block_timeout(pktd_capture *c, uint32_t ms)
 {
     int rc = settable(c);
     if (rc != 0)
@@ -200,7 +200,7 @@ int pktd_cap_set_block_timeout(pktd_cap *c, uint32_t ms)
     return 0;
 }
 
-int pktd_cap_set_timeout(pktd_cap *c, int32_t ms)
+int pktd_capture_set_timeout(pktd_capture *c, int32_t ms)
 {
     int rc = settable(c);
     if (rc != 0)
@@ -213,7 +213,7 @@ int pktd_cap_set_timeout(pktd_cap *c, int32_t ms)
     return 0;
 }
 
-int pktd_cap_set_immediate(pktd_cap *c, int on)
+int pktd_capture_set_immediate(pktd_capture *c, int on)
 {
     int rc = settable(c);
     if (rc != 0)
@@ -222,41 +222,41 @@ int pktd_cap_set_immediate(pktd_cap *c, int on)
     return 0;
 }
 
-int pktd_cap_set_tpacket_version(pktd_cap *c, uint32_t version)
+int pktd_capture_set_tpacket_version(pktd_capture *c, uint32_t version)
 {
     int rc = settable(c);
     if (rc != 0)
         return rc;
-    if (version != PKTD_CAP_TPACKET_AUTO && version != PKTD_CAP_TPACKET_V2 &&
-        version != PKTD_CAP_TPACKET_V3)
+    if (version != PKTD_CAPTURE_TPACKET_AUTO && version != PKTD_CAPTURE_TPACKET_V2 &&
+        version != PKTD_CAPTURE_TPACKET_V3)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
                              "TPACKET version %u: must be 0 (automatic), 2 or 3", version);
     c->version_req = version;
     return 0;
 }
 
-int pktd_cap_set_direction(pktd_cap *c, uint32_t dir)
+int pktd_capture_set_direction(pktd_capture *c, uint32_t dir)
 {
     int rc = settable(c);
     if (rc != 0)
         return rc;
-    if (dir < PKTD_CAP_DIR_IN || dir > PKTD_CAP_DIR_BOTH)
+    if (dir < PKTD_CAPTURE_DIR_IN || dir > PKTD_CAPTURE_DIR_BOTH)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
-                             "direction %u: must be PKTD_CAP_DIR_IN, _OUT or _BOTH", dir);
+                             "direction %u: must be PKTD_CAPTURE_DIR_IN, _OUT or _BOTH", dir);
     c->direction = dir;
     return 0;
 }
 
-int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group)
+int pktd_capture_set_fanout(pktd_capture *c, uint32_t mode, uint32_t group)
 {
     int rc = settable(c);
     if (rc != 0)
         return rc;
     uint32_t type = mode & 0xffu;
     uint32_t flags = mode & ~0xffu;
-    if ((type != PKTD_CAP_FANOUT_HASH && type != PKTD_CAP_FANOUT_LB &&
-         type != PKTD_CAP_FANOUT_CPU) ||
-        (flags & ~(PKTD_CAP_FANOUT_FLAG_ROLLOVER | PKTD_CAP_FANOUT_FLAG_DEFRAG)) != 0)
+    if ((type != PKTD_CAPTURE_FANOUT_HASH && type != PKTD_CAPTURE_FANOUT_LB &&
+         type != PKTD_CAPTURE_FANOUT_CPU) ||
+        (flags & ~(PKTD_CAPTURE_FANOUT_FLAG_ROLLOVER | PKTD_CAPTURE_FANOUT_FLAG_DEFRAG)) != 0)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
                              "fanout mode 0x%x: must be HASH, LB or CPU with optional "
                              "ROLLOVER/DEFRAG flags",
@@ -271,7 +271,7 @@ int pktd_cap_set_fanout(pktd_cap *c, uint32_t mode, uint32_t group)
     return 0;
 }
 
-int pktd_cap_set_nonblock(pktd_cap *c, int on)
+int pktd_capture_set_nonblock(pktd_capture *c, int on)
 {
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
@@ -279,7 +279,7 @@ int pktd_cap_set_nonblock(pktd_cap *c, int on)
     return 0;
 }
 
-int pktd_cap_activate(pktd_cap *c)
+int pktd_capture_activate(pktd_capture *c)
 {
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
@@ -297,13 +297,13 @@ int pktd_cap_activate(pktd_cap *c)
     c->ops = pktd__cap_backend(c);
     rc = c->ops->activate(c);
     if (rc >= 0 && !c->ops->link_layer &&
-        (c->promisc || c->fanout || c->direction != PKTD_CAP_DIR_BOTH)) {
-        pktd__errmsgf(c->errmsg, PKTD_CAP_WARNING,
+        (c->promisc || c->fanout || c->direction != PKTD_CAPTURE_DIR_BOTH)) {
+        pktd__errmsgf(c->errmsg, PKTD_CAPTURE_WARNING,
                       "%s%spromiscuous mode, fanout and direction apply to link-layer capture "
                       "only; ignored for the %s",
-                      rc == PKTD_CAP_WARNING ? c->errmsg : "", rc == PKTD_CAP_WARNING ? "; " : "",
+                      rc == PKTD_CAPTURE_WARNING ? c->errmsg : "", rc == PKTD_CAPTURE_WARNING ? "; " : "",
                       c->ops->name);
-        rc = PKTD_CAP_WARNING;
+        rc = PKTD_CAPTURE_WARNING;
     }
     if (rc < 0) {
         /* Leave nothing half open: the handle can be reconfigured and retried. */
@@ -317,7 +317,7 @@ int pktd_cap_activate(pktd_cap *c)
     return rc;
 }
 
-static int readable(const pktd_cap *c)
+static int readable(const pktd_capture *c)
 {
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
@@ -326,7 +326,7 @@ static int readable(const pktd_cap *c)
     return 0;
 }
 
-int pktd__cap_take_break(pktd_cap *c)
+int pktd__cap_take_break(pktd_capture *c)
 {
     if (atomic_exchange(&c->brk, 0) == 0)
         return 0;
@@ -346,14 +346,14 @@ static uint64_t monotonic_ns(void)
 
 /* Start a read call: its wait ends at one deadline however many times the
  * read loops (packets the library drops, several waits). */
-static void start_read(pktd_cap *c)
+static void start_read(pktd_capture *c)
 {
     c->deadline_ns = c->timeout_ms >= 0 ? monotonic_ns() + (uint64_t)c->timeout_ms * 1000000u : 0;
 }
 
 /* Milliseconds poll() may wait: 0 non-blocking, -1 forever, else what is
  * left until the deadline (rounded up, so a wait never ends early). */
-static int wait_ms(const pktd_cap *c)
+static int wait_ms(const pktd_capture *c)
 {
     if (c->nonblock)
         return 0;
@@ -366,7 +366,7 @@ static int wait_ms(const pktd_cap *c)
     return left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
-int pktd__cap_wait(pktd_cap *c)
+int pktd__cap_wait(pktd_capture *c)
 {
     struct pollfd pfd[2] = {
         {.fd = c->fd, .events = POLLIN},
@@ -407,7 +407,7 @@ int pktd__cap_wait(pktd_cap *c)
     }
 }
 
-int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+int pktd_capture_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
     int rc = readable(c);
     if (rc != 0)
@@ -426,7 +426,7 @@ int pktd_cap_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
     return rc;
 }
 
-int pktd_cap_dispatch(pktd_cap *c, uint32_t max, pktd_cap_handler cb, void *user)
+int pktd_capture_dispatch(pktd_capture *c, uint32_t max, pktd_capture_handler cb, void *user)
 {
     int rc = readable(c);
     if (rc != 0)
@@ -467,7 +467,7 @@ int pktd_cap_dispatch(pktd_cap *c, uint32_t max, pktd_cap_handler cb, void *user
     return rc;
 }
 
-void pktd_cap_breakloop(pktd_cap *c)
+void pktd_capture_breakloop(pktd_capture *c)
 {
     if (c == NULL)
         return;
@@ -478,31 +478,31 @@ void pktd_cap_breakloop(pktd_cap *c)
     (void)r;
 }
 
-int pktd_cap_fd(const pktd_cap *c)
+int pktd_capture_fd(const pktd_capture *c)
 {
     int rc = readable(c);
     return rc != 0 ? rc : c->fd;
 }
 
-uint64_t pktd_cap_ts_ns(const pktd_cap *c) { return c != NULL ? c->ts_ns : 0; }
-uint32_t pktd_cap_wire_len(const pktd_cap *c) { return c != NULL ? c->wire_len : 0; }
-uint32_t pktd_cap_ifindex(const pktd_cap *c) { return c != NULL ? c->ifidx : 0; }
-uint32_t pktd_cap_pkttype(const pktd_cap *c) { return c != NULL ? c->pkttype : 0; }
-size_t pktd_cap_buffer_size(const pktd_cap *c) { return c != NULL && c->active ? c->buf_actual : 0; }
+uint64_t pktd_capture_ts_ns(const pktd_capture *c) { return c != NULL ? c->ts_ns : 0; }
+uint32_t pktd_capture_wire_len(const pktd_capture *c) { return c != NULL ? c->wire_len : 0; }
+uint32_t pktd_capture_ifindex(const pktd_capture *c) { return c != NULL ? c->ifidx : 0; }
+uint32_t pktd_capture_pkttype(const pktd_capture *c) { return c != NULL ? c->pkttype : 0; }
+size_t pktd_capture_buffer_size(const pktd_capture *c) { return c != NULL && c->active ? c->buf_actual : 0; }
 
-uint32_t pktd_cap_linktype(const pktd_cap *c)
+uint32_t pktd_capture_linktype(const pktd_capture *c)
 {
     return c != NULL ? pktd__cap_backend(c)->linktype : 0;
 }
 
-uint32_t pktd_cap_snaplen(const pktd_cap *c) { return c != NULL ? c->snaplen : 0; }
+uint32_t pktd_capture_snaplen(const pktd_capture *c) { return c != NULL ? c->snaplen : 0; }
 
-uint32_t pktd_cap_tpacket_version(const pktd_cap *c)
+uint32_t pktd_capture_tpacket_version(const pktd_capture *c)
 {
     return c != NULL && c->active ? c->version : 0;
 }
 
-int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
+int pktd_capture_stats(pktd_capture *c, uint64_t *stats, size_t n)
 {
     int rc = readable(c);
     if (rc != 0)
@@ -513,25 +513,25 @@ int pktd_cap_stats(pktd_cap *c, uint64_t *stats, size_t n)
     rc = c->ops->stats(c, &pending);
     if (rc < 0)
         return rc;
-    uint64_t v[PKTD_CAP_STAT_COUNT] = {
-        [PKTD_CAP_STAT_RECEIVED] = c->st_received,
-        [PKTD_CAP_STAT_DROPPED] = c->st_dropped,
-        [PKTD_CAP_STAT_DELIVERED] = c->st_delivered,
-        [PKTD_CAP_STAT_FILTERED] = c->st_filtered,
-        [PKTD_CAP_STAT_PENDING] = pending,
+    uint64_t v[PKTD_CAPTURE_STAT_COUNT] = {
+        [PKTD_CAPTURE_STAT_RECEIVED] = c->st_received,
+        [PKTD_CAPTURE_STAT_DROPPED] = c->st_dropped,
+        [PKTD_CAPTURE_STAT_DELIVERED] = c->st_delivered,
+        [PKTD_CAPTURE_STAT_FILTERED] = c->st_filtered,
+        [PKTD_CAPTURE_STAT_PENDING] = pending,
     };
-    size_t k = n < PKTD_CAP_STAT_COUNT ? n : PKTD_CAP_STAT_COUNT;
+    size_t k = n < PKTD_CAPTURE_STAT_COUNT ? n : PKTD_CAPTURE_STAT_COUNT;
     for (size_t i = 0; i < k; i++)
         stats[i] = v[i];
-    return (int)PKTD_CAP_STAT_COUNT;
+    return (int)PKTD_CAPTURE_STAT_COUNT;
 }
 
-const char *pktd_cap_errmsg(const pktd_cap *c)
+const char *pktd_capture_errmsg(const pktd_capture *c)
 {
     return c != NULL ? c->errmsg : "";
 }
 
-void pktd__cap_test_hooks(pktd_cap *c, const struct pktd__cap_hooks *hooks)
+void pktd__cap_test_hooks(pktd_capture *c, const struct pktd__cap_hooks *hooks)
 {
     c->hooks = hooks;
 }

@@ -189,7 +189,7 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err)
  * convert_bpf_extensions() computes it; 0 when the aux record does not carry
  * it (SKF_AD_MARK, SKF_AD_CPU, ...).  SKF_AD_ALU_XOR_X is not a load but
  * A ^ X. */
-static int ancillary(const struct pktd_bpf_aux *aux, uint32_t off, uint32_t a, uint32_t x,
+static int ancillary(const struct pktd__bpf_aux *aux, uint32_t off, uint32_t a, uint32_t x,
                      uint32_t *v)
 {
     switch (off) {
@@ -219,7 +219,7 @@ static int ancillary(const struct pktd_bpf_aux *aux, uint32_t off, uint32_t a, u
  *     a captured frame;
  *   below SKF_LL_OFF: no such offset, the packet is dropped.
  * Returns 0 when out of the captured bytes. */
-static int load(const uint8_t *pkt, size_t caplen, const struct pktd_bpf_aux *aux, uint32_t k,
+static int load(const uint8_t *pkt, size_t caplen, const struct pktd__bpf_aux *aux, uint32_t k,
                 unsigned size, uint32_t *v)
 {
     uint64_t off;
@@ -234,12 +234,12 @@ static int load(const uint8_t *pkt, size_t caplen, const struct pktd_bpf_aux *au
     if (off + size > caplen)
         return 0;
     const uint8_t *p = pkt + off;
-    *v = size == 4 ? pktd_be32(p) : size == 2 ? pktd_be16(p) : p[0];
+    *v = size == 4 ? pktd__be32(p) : size == 2 ? pktd__be16(p) : p[0];
     return 1;
 }
 
 uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t *pkt,
-                       size_t caplen, const struct pktd_bpf_aux *aux)
+                       size_t caplen, const struct pktd__bpf_aux *aux)
 {
     uint32_t a = 0, x = 0, mem[BPF_MEMWORDS_] = {0}, v;
     for (size_t pc = 0; pc < len; pc++) {

@@ -11,7 +11,7 @@
 #include <linux/filter.h>
 
 /* What the kernel's ancillary loads (SKF_AD_*) return for one frame. */
-struct pktd_bpf_aux {
+struct pktd__bpf_aux {
     uint32_t len;       /* wire length (BPF_LEN) */
     uint32_t protocol;  /* EtherType, host order (SKF_AD_PROTOCOL) */
     uint32_t pkttype;   /* PACKET_HOST ... (SKF_AD_PKTTYPE) */
@@ -39,7 +39,7 @@ int pktd__bpf_check(const struct sock_filter *prog, size_t len, char *err);
  * ancillary values: an indirect load or ldx msh whose offset falls at or
  * above SKF_AD_OFF rejects, as in the kernel. */
 uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t *pkt,
-                       size_t caplen, const struct pktd_bpf_aux *aux);
+                       size_t caplen, const struct pktd__bpf_aux *aux);
 
 /* Parse `tcpdump -ddd` output: a count, then "code jt jf k" per instruction,
  * separated by newlines or commas.  On success *out is malloc()ed.  Returns

@@ -38,17 +38,17 @@ static struct sock_filter insn(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k
 
 /* Instructions that reject unwanted directions, then reset A and X so the
  * user program starts as it would alone.  Returns the count written. */
-static size_t direction_prefix(const pktd_cap *c, struct sock_filter *p)
+static size_t direction_prefix(const pktd_capture *c, struct sock_filter *p)
 {
     const uint32_t pkttype = (uint32_t)SKF_AD_OFF + SKF_AD_PKTTYPE;
     const uint32_t ifidx = (uint32_t)SKF_AD_OFF + SKF_AD_IFINDEX;
     size_t n = 0;
     if (!pktd__cap_backend(c)->link_layer)
         return 0; /* e.g. AF_INET raw sockets see incoming packets only */
-    if (c->direction == PKTD_CAP_DIR_IN || c->direction == PKTD_CAP_DIR_OUT) {
+    if (c->direction == PKTD_CAPTURE_DIR_IN || c->direction == PKTD_CAPTURE_DIR_OUT) {
         p[n++] = insn(BPF_LD | BPF_B | BPF_ABS, 0, 0, pkttype);
         /* IN: outgoing falls through to the reject; OUT: everything else does. */
-        p[n++] = c->direction == PKTD_CAP_DIR_IN ? insn(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, PACKET_OUTGOING)
+        p[n++] = c->direction == PKTD_CAPTURE_DIR_IN ? insn(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, PACKET_OUTGOING)
                                                  : insn(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, PACKET_OUTGOING);
         p[n++] = insn(BPF_RET | BPF_K, 0, 0, 0);
     } else if (c->lo_ifindex > 0 && (c->ifindex == 0 || c->ifindex == c->lo_ifindex)) {
@@ -69,7 +69,7 @@ static size_t direction_prefix(const pktd_cap *c, struct sock_filter *p)
     return n;
 }
 
-int pktd__cap_filter_reject_all(pktd_cap *c)
+int pktd__cap_filter_reject_all(pktd_capture *c)
 {
     struct sock_filter reject = insn(BPF_RET | BPF_K, 0, 0, 0);
     struct sock_fprog fp = {1, &reject};
@@ -80,7 +80,7 @@ int pktd__cap_filter_reject_all(pktd_cap *c)
 
 /* Read and discard everything queued on the socket (AF_INET: the only
  * buffer; AF_PACKET with a ring: normally nothing). */
-static int drain(pktd_cap *c)
+static int drain(pktd_capture *c)
 {
     int flags = fcntl(c->fd, F_GETFL);
     if (flags < 0)
@@ -104,7 +104,7 @@ static int drain(pktd_cap *c)
     }
 }
 
-int pktd__cap_filter_install(pktd_cap *c, int replacing)
+int pktd__cap_filter_install(pktd_capture *c, int replacing)
 {
     struct sock_filter prefix[PREFIX_MAX];
     size_t np = direction_prefix(c, prefix);
@@ -118,7 +118,7 @@ int pktd__cap_filter_install(pktd_cap *c, int replacing)
      * length, which saves ring space (libpcap notes the same). */
     size_t body = kernel_prog ? c->prog_len : 1;
     int need = np > 0 || kernel_prog ||
-               (pktd__cap_backend(c)->kernel_snap && c->snaplen < PKTD_CAP_DEFAULT_SNAPLEN);
+               (pktd__cap_backend(c)->kernel_snap && c->snaplen < PKTD_CAPTURE_DEFAULT_SNAPLEN);
     struct sock_filter *all = NULL;
     if (need) {
         all = malloc((np + body) * sizeof *all);
@@ -174,7 +174,7 @@ out:
 
 /* Replace the handle's program by @p prog (owned by the handle from now
  * on; NULL removes it) and, on a live handle, attach it. */
-static int use_program(pktd_cap *c, struct sock_filter *prog, size_t len, int userland)
+static int use_program(pktd_capture *c, struct sock_filter *prog, size_t len, int userland)
 {
     free(c->prog);
     c->prog = prog;
@@ -185,7 +185,7 @@ static int use_program(pktd_cap *c, struct sock_filter *prog, size_t len, int us
     return pktd__cap_filter_install(c, 1);
 }
 
-int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count)
+int pktd_capture_set_filter_bpf(pktd_capture *c, const uint8_t *prog, uint32_t count)
 {
     if (c == NULL || (prog == NULL && count != 0))
         return PKTD_E_INVALID_ARGUMENT;
@@ -200,7 +200,7 @@ int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count)
     struct sock_filter *p = malloc((size_t)count * sizeof *p);
     if (p == NULL)
         return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory copying the BPF program");
-    PKTD_STATIC_ASSERT(sizeof(struct sock_filter) == 8, "sock_filter is 8 bytes");
+    PKTD__STATIC_ASSERT(sizeof(struct sock_filter) == 8, "sock_filter is 8 bytes");
     memcpy(p, prog, (size_t)count * sizeof *p);
     int rc = pktd__bpf_check(p, count, c->errmsg);
     if (rc != 0) {
@@ -210,7 +210,7 @@ int pktd_cap_set_filter_bpf(pktd_cap *c, const uint8_t *prog, uint32_t count)
     return use_program(c, p, count, 0);
 }
 
-int pktd_cap_set_filter_text(pktd_cap *c, const char *text)
+int pktd_capture_set_filter_text(pktd_capture *c, const char *text)
 {
     if (c == NULL || text == NULL)
         return PKTD_E_INVALID_ARGUMENT;
@@ -231,7 +231,7 @@ int pktd_cap_set_filter_text(pktd_cap *c, const char *text)
     return use_program(c, p, n, 0);
 }
 
-int pktd_cap_expr_available(void)
+int pktd_capture_expr_available(void)
 {
 #ifdef HAVE_LIBPCAP
     return 1;
@@ -263,7 +263,7 @@ static int dlt_of(uint32_t linktype)
     return linktype == 101u ? DLT_RAW : (int)linktype;
 }
 
-static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock_filter **out,
+static int compile_expr(pktd_capture *c, const char *expr, int optimize, struct sock_filter **out,
                         size_t *len)
 {
     /* The backend's link type: DLT_RAW for the IP layer, so programs start
@@ -279,7 +279,7 @@ static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock
         return PKTD_E_INVALID_ARGUMENT;
     }
     pcap_close(p);
-    PKTD_STATIC_ASSERT(sizeof(struct bpf_insn) == sizeof(struct sock_filter),
+    PKTD__STATIC_ASSERT(sizeof(struct bpf_insn) == sizeof(struct sock_filter),
                        "libpcap's bpf_insn has the kernel's layout");
     struct sock_filter *prog = malloc((size_t)fp.bf_len * sizeof *prog);
     if (prog == NULL) {
@@ -301,7 +301,7 @@ static int compile_expr(pktd_cap *c, const char *expr, int optimize, struct sock
 }
 #endif
 
-int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize)
+int pktd_capture_set_filter_expr(pktd_capture *c, const char *expr, int optimize)
 {
     if (c == NULL)
         return PKTD_E_INVALID_ARGUMENT;
@@ -341,7 +341,7 @@ int pktd_cap_set_filter_expr(pktd_cap *c, const char *expr, int optimize)
 
 /* Recompile the expression when the mode or snap length changed after it
  * was set (called at activation). */
-int pktd__cap_filter_refresh(pktd_cap *c)
+int pktd__cap_filter_refresh(pktd_capture *c)
 {
 #ifdef HAVE_LIBPCAP
     if (c->expr == NULL)
@@ -350,7 +350,7 @@ int pktd__cap_filter_refresh(pktd_cap *c)
         return 0;
     char *expr = c->expr;
     c->expr = NULL;
-    int rc = pktd_cap_set_filter_expr(c, expr, c->expr_optimize);
+    int rc = pktd_capture_set_filter_expr(c, expr, c->expr_optimize);
     free(expr);
     return rc;
 #else

@@ -31,7 +31,7 @@
 
 #define INET_MAX_DATAGRAM 65535u
 
-static int inet_activate(pktd_cap *c)
+static int inet_activate(pktd_capture *c)
 {
     c->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, (int)c->ip_proto);
     if (c->fd < 0)
@@ -100,7 +100,7 @@ static int inet_activate(pktd_cap *c)
     return 0;
 }
 
-static void inet_close(pktd_cap *c)
+static void inet_close(pktd_capture *c)
 {
     free(c->rxbuf);
     c->rxbuf = NULL;
@@ -109,7 +109,7 @@ static void inet_close(pktd_cap *c)
 }
 
 /* Account for drops up to the socket's cumulative counter @p total. */
-static void account_drops(pktd_cap *c, uint32_t total)
+static void account_drops(pktd_capture *c, uint32_t total)
 {
     uint32_t delta = total - c->inet_drops_seen; /* the kernel counter wraps at 2^32 */
     c->inet_drops_seen = total;
@@ -119,7 +119,7 @@ static void account_drops(pktd_cap *c, uint32_t total)
 
 /* Statistics: the kernel keeps only the drop count; received packets are
  * counted as they are read. */
-static int inet_stats(pktd_cap *c, uint64_t *pending)
+static int inet_stats(pktd_capture *c, uint64_t *pending)
 {
     *pending = 0;
     uint32_t mi[SK_MEMINFO_VARS];
@@ -135,7 +135,7 @@ static int inet_stats(pktd_cap *c, uint64_t *pending)
     return 0;
 }
 
-static int inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int inet_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
     union {
         struct cmsghdr align;
@@ -184,11 +184,11 @@ static int inet_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
          * MSG_TRUNC then reports the trimmed length: the IPv4 total length
          * is the original one. */
         uint32_t wire = (uint32_t)n;
-        if (got >= 4 && (c->rxbuf[0] >> 4) == 4 && pktd_be16(c->rxbuf + 2) > wire)
-            wire = pktd_be16(c->rxbuf + 2);
+        if (got >= 4 && (c->rxbuf[0] >> 4) == 4 && pktd__be16(c->rxbuf + 2) > wire)
+            wire = pktd__be16(c->rxbuf + 2);
         c->ts_ns = ts != 0 ? ts : pktd__cap_now_ns();
         c->wire_len = wire;
-        c->pkttype = PKTD_CAP_PKT_HOST;
+        c->pkttype = PKTD_CAPTURE_PKT_HOST;
         *data = c->rxbuf;
         *caplen = got < c->snaplen ? got : c->snaplen;
         return 1;

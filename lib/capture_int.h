@@ -19,15 +19,16 @@
 
 #include "capture_bpf.h"
 #include "errmsg.h"
+#include "proto.h"
 
 /* Room kept in front of each frame so a VLAN tag the kernel removed can be
- * put back without copying the frame (PACKET_RESERVE). */
-#define PKTD_CAP_VLAN_LEN 4u
+ * put back without copying the frame (PACKET_RESERVE): one tag. */
+#define PKTD__CAP_VLAN_LEN PKTD__VLAN_TAG_LEN
 
 /* Largest packet a ring slot is sized for: an IPv4 datagram plus link header
  * and two VLAN tags.  Bigger (GRO/BIG TCP) packets are cut by the kernel,
  * with their wire length kept. */
-#define PKTD_CAP_MAX_PKT (65535u + 14u + 8u + 4u)
+#define PKTD__CAP_MAX_PKT (65535u + PKTD__ETH_HLEN + 2u * PKTD__VLAN_TAG_LEN + PKTD__CAP_VLAN_LEN)
 
 struct pktd__cap_ops;
 
@@ -43,7 +44,7 @@ struct pktd__cap_hooks {
     void *arg;
 };
 
-struct pktd_cap {
+struct pktd_capture {
     /* ---- options (create .. activate) ---- */
     char device[IF_NAMESIZE]; /* "" = all interfaces */
     uint32_t ip_proto;        /* 0 = link layer, else AF_INET raw for this protocol */
@@ -74,7 +75,7 @@ struct pktd_cap {
     const struct pktd__cap_ops *ops; /* the active backend, NULL while inactive */
     int active;
     int fd;
-    int efd;                  /* eventfd for pktd_cap_breakloop() */
+    int efd;                  /* eventfd for pktd_capture_breakloop() */
     atomic_int brk;           /* break requested */
     int ifindex;              /* 0 = all */
     int lo_ifindex;           /* loopback's index in this namespace, 0 if none */
@@ -107,8 +108,8 @@ struct pktd_cap {
     uint32_t ifidx;
     uint32_t pkttype;
 
-    /* A failure that ends the capture (a corrupt ring): pktd_cap_next()
-     * and pktd_cap_dispatch() return it from then on; 0 = none. */
+    /* A failure that ends the capture (a corrupt ring): pktd_capture_next()
+     * and pktd_capture_dispatch() return it from then on; 0 = none. */
     int failed;
 
     /* ---- statistics (running totals) ---- */
@@ -144,16 +145,16 @@ struct pktd__cap_ops {
     uint8_t counts_received;
 
     /* Open c->fd and make it capture; on failure the generic code calls
-     * close.  Returns 0, PKTD_CAP_WARNING or < 0 with c->errmsg set. */
-    int (*activate)(pktd_cap *c);
+     * close.  Returns 0, PKTD_CAPTURE_WARNING or < 0 with c->errmsg set. */
+    int (*activate)(pktd_capture *c);
     /* The next packet: 1 (data, caplen and c->ts_ns, wire_len, ifidx,
      * pkttype set), 0 timeout, or < 0.  Waits with pktd__cap_wait(). */
-    int (*next)(pktd_cap *c, const uint8_t **data, size_t *caplen);
+    int (*next)(pktd_capture *c, const uint8_t **data, size_t *caplen);
     /* Add the kernel's counts since the last call into c->st_*; set
      * *pending to the packets queued but not yet read.  0 or < 0. */
-    int (*stats)(pktd_cap *c, uint64_t *pending);
+    int (*stats)(pktd_capture *c, uint64_t *pending);
     /* Free what activate set up, except c->fd (closed by the caller). */
-    void (*close)(pktd_cap *c);
+    void (*close)(pktd_capture *c);
 };
 
 extern const struct pktd__cap_ops pktd__cap_ring_ops; /* capture_ring.c */
@@ -161,13 +162,13 @@ extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
 
 /* The backend the handle's options select (capture.c): the only place that
  * knows every backend. */
-const struct pktd__cap_ops *pktd__cap_backend(const pktd_cap *c);
+const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c);
 
 /* A failed system call: c->errmsg = the formatted text (pktd__errmsgf: it
  * may quote errmsg itself), then ": <pktd_strerror(code)>" and, for common
  * errno values, what to do about it; returns @p code.  Every other capture
  * error is a plain pktd__errmsgf(c->errmsg, code, ...). */
-int pktd__cap_fail_sys(pktd_cap *c, int code, const char *fmt, ...)
+int pktd__cap_fail_sys(pktd_capture *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Nanoseconds since the epoch (CLOCK_REALTIME, as packet timestamps). */
@@ -175,9 +176,9 @@ uint64_t pktd__cap_now_ns(void);
 
 /* Wait until fd is readable, the timeout passes or a break is requested.
  * Returns 1 readable, 0 timeout, PKTD_E_BREAK, or -errno. */
-int pktd__cap_wait(pktd_cap *c);
+int pktd__cap_wait(pktd_capture *c);
 /* Consume a pending break request: PKTD_E_BREAK if there was one, else 0. */
-int pktd__cap_take_break(pktd_cap *c);
+int pktd__cap_take_break(pktd_capture *c);
 
 /* Ring geometry for a request (capture_ring.c, exposed for the unit tests). */
 int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
@@ -187,14 +188,14 @@ int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, si
 /* Kernel filter (capture_filter.c): build the program for the handle's
  * direction and user filter and attach it; with @p drain, first reject
  * everything and empty the socket queue (a filter change on a live socket). */
-int pktd__cap_filter_install(pktd_cap *c, int drain);
+int pktd__cap_filter_install(pktd_capture *c, int drain);
 /* Attach the one-instruction reject-all program. */
-int pktd__cap_filter_reject_all(pktd_cap *c);
+int pktd__cap_filter_reject_all(pktd_capture *c);
 /* Recompile a filter expression if the mode or snap length changed since. */
-int pktd__cap_filter_refresh(pktd_cap *c);
+int pktd__cap_filter_refresh(pktd_capture *c);
 
 /* Install test hooks (NULL removes them); only the internal tests call it.
  * The hooks must outlive their use by the handle. */
-void pktd__cap_test_hooks(pktd_cap *c, const struct pktd__cap_hooks *hooks);
+void pktd__cap_test_hooks(pktd_capture *c, const struct pktd__cap_hooks *hooks);
 
 #endif /* PKTD_CAPTURE_INT_H */

@@ -40,8 +40,8 @@
  * gives (tpacket_rcv: header, sockaddr_ll, then our reserve): offsets the
  * kernel writes are checked against these and the block or frame end. */
 #define V3_PKT_MIN ((uint32_t)TPACKET3_HDRLEN)
-#define V3_MAC_MIN ((uint32_t)TPACKET3_HDRLEN + PKTD_CAP_VLAN_LEN)
-#define V2_MAC_MIN ((uint32_t)TPACKET2_HDRLEN + PKTD_CAP_VLAN_LEN)
+#define V3_MAC_MIN ((uint32_t)TPACKET3_HDRLEN + PKTD__CAP_VLAN_LEN)
+#define V2_MAC_MIN ((uint32_t)TPACKET2_HDRLEN + PKTD__CAP_VLAN_LEN)
 /* A packet header offset must keep the header aligned (the kernel aligns to
  * TPACKET_ALIGNMENT; the struct needs only this). */
 #define V3_HDR_MISALIGNED(off) (((off) & (_Alignof(struct tpacket3_hdr) - 1u)) != 0)
@@ -54,7 +54,7 @@ static size_t page_size(void)
 
 static uint32_t snap_effective(uint32_t snaplen)
 {
-    return snaplen < PKTD_CAP_MAX_PKT ? snaplen : PKTD_CAP_MAX_PKT;
+    return snaplen < PKTD__CAP_MAX_PKT ? snaplen : PKTD__CAP_MAX_PKT;
 }
 
 int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
@@ -64,7 +64,7 @@ int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, si
     size_t hdrlen = version == 3 ? TPACKET3_HDRLEN : TPACKET2_HDRLEN;
     /* Where the kernel puts the MAC header (tpacket_rcv, SOCK_RAW): the
      * header, room for a 16-byte link header, aligned, plus our reserve. */
-    size_t macoff = TPACKET_ALIGN(hdrlen + 16u) + PKTD_CAP_VLAN_LEN;
+    size_t macoff = TPACKET_ALIGN(hdrlen + 16u) + PKTD__CAP_VLAN_LEN;
     size_t frame = TPACKET_ALIGN(macoff + snap_effective(snaplen));
     size_t need = version == 3 ? BLK_HDR_LEN + frame : frame;
     size_t block = pagesize;
@@ -94,7 +94,7 @@ int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, si
 }
 
 /* Interface index, flags and hardware type of c->device. */
-static int lookup_device(pktd_cap *c, int *ifindex, int *hatype)
+static int lookup_device(pktd_capture *c, int *ifindex, int *hatype)
 {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
@@ -114,7 +114,7 @@ static int lookup_device(pktd_cap *c, int *ifindex, int *hatype)
     return 0;
 }
 
-static int loopback_index(pktd_cap *c)
+static int loopback_index(pktd_capture *c)
 {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
@@ -122,7 +122,7 @@ static int loopback_index(pktd_cap *c)
     return ioctl(c->fd, SIOCGIFINDEX, &ifr) == 0 ? ifr.ifr_ifindex : 0;
 }
 
-static size_t machine_memory(const pktd_cap *c)
+static size_t machine_memory(const pktd_capture *c)
 {
     if (c->hooks != NULL && c->hooks->totalram != 0)
         return c->hooks->totalram;
@@ -132,10 +132,10 @@ static size_t machine_memory(const pktd_cap *c)
     return (size_t)si.totalram * si.mem_unit;
 }
 
-static int set_version(pktd_cap *c)
+static int set_version(pktd_capture *c)
 {
-    int want_v2 = c->immediate || c->version_req == PKTD_CAP_TPACKET_V2;
-    if (c->immediate && c->version_req == PKTD_CAP_TPACKET_V3)
+    int want_v2 = c->immediate || c->version_req == PKTD_CAPTURE_TPACKET_V2;
+    if (c->immediate && c->version_req == PKTD_CAPTURE_TPACKET_V3)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
                              "immediate mode needs TPACKET_V2: V3 hands packets over in blocks");
     int v = TPACKET_V3;
@@ -144,7 +144,7 @@ static int set_version(pktd_cap *c)
             c->version = 3;
             return 0;
         }
-        if (c->version_req == PKTD_CAP_TPACKET_V3)
+        if (c->version_req == PKTD_CAPTURE_TPACKET_V3)
             return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_VERSION, TPACKET_V3)");
     }
     v = TPACKET_V2;
@@ -155,8 +155,8 @@ static int set_version(pktd_cap *c)
 }
 
 /* Ask for the ring; on ENOMEM retry with 5 % fewer blocks (at least one
- * fewer), down to two.  Returns 0, PKTD_CAP_WARNING (smaller ring) or < 0. */
-static int create_ring(pktd_cap *c)
+ * fewer), down to two.  Returns 0, PKTD_CAPTURE_WARNING (smaller ring) or < 0. */
+static int create_ring(pktd_capture *c)
 {
     size_t want = c->buffer_size;
     size_t mem = machine_memory(c);
@@ -219,12 +219,12 @@ static int create_ring(pktd_cap *c)
         pktd__errmsgf(c->errmsg, 0,
                       "%sthe kernel could not allocate %zu KiB (ENOMEM); retried smaller; ",
                       c->errmsg, (first_blocks * bs) >> 10);
-    return pktd__errmsgf(c->errmsg, PKTD_CAP_WARNING,
+    return pktd__errmsgf(c->errmsg, PKTD_CAPTURE_WARNING,
                          "%susing a ring of %zu KiB (%u blocks of %u KiB)",
                          c->errmsg, c->map_len >> 10, bn, bs >> 10);
 }
 
-static int ring_activate(pktd_cap *c)
+static int ring_activate(pktd_capture *c)
 {
     int warning = 0;
     c->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -254,13 +254,13 @@ static int ring_activate(pktd_cap *c)
     rc = set_version(c);
     if (rc != 0)
         return rc;
-    unsigned reserve = PKTD_CAP_VLAN_LEN; /* must precede PACKET_RX_RING */
+    unsigned reserve = PKTD__CAP_VLAN_LEN; /* must precede PACKET_RX_RING */
     if (setsockopt(c->fd, SOL_PACKET, PACKET_RESERVE, &reserve, sizeof reserve) != 0)
         return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_RESERVE)");
     rc = create_ring(c);
     if (rc < 0)
         return rc;
-    if (rc == PKTD_CAP_WARNING)
+    if (rc == PKTD_CAPTURE_WARNING)
         warning = 1;
     void *m = mmap(NULL, c->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
     if (m == MAP_FAILED) {
@@ -284,7 +284,7 @@ static int ring_activate(pktd_cap *c)
             return pktd__cap_fail_sys(c, -errno, "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)");
     } else if (c->promisc) {
         /* Keep a ring warning already recorded, and add this one. */
-        pktd__errmsgf(c->errmsg, PKTD_CAP_WARNING,
+        pktd__errmsgf(c->errmsg, PKTD_CAPTURE_WARNING,
                       "%s%spromiscuous mode is not available when capturing "
                       "on all interfaces", warning ? c->errmsg : "", warning ? "; " : "");
         warning = 1;
@@ -324,10 +324,10 @@ static int ring_activate(pktd_cap *c)
     }
     if (!warning)
         c->errmsg[0] = '\0';
-    return warning ? PKTD_CAP_WARNING : 0;
+    return warning ? PKTD_CAPTURE_WARNING : 0;
 }
 
-static void ring_close(pktd_cap *c)
+static void ring_close(pktd_capture *c)
 {
     if (c->map != NULL)
         munmap(c->map, c->map_len);
@@ -337,12 +337,12 @@ static void ring_close(pktd_cap *c)
     c->holding = 0;
 }
 
-static struct tpacket_block_desc *block_at(const pktd_cap *c, uint32_t i)
+static struct tpacket_block_desc *block_at(const pktd_capture *c, uint32_t i)
 {
     return (struct tpacket_block_desc *)(void *)(c->map + (size_t)i * c->block_size);
 }
 
-static void *frame_at(const pktd_cap *c, uint32_t i)
+static void *frame_at(const pktd_capture *c, uint32_t i)
 {
     uint32_t per_block = c->block_size / c->frame_size;
     return c->map + (size_t)(i / per_block) * c->block_size + (size_t)(i % per_block) * c->frame_size;
@@ -358,7 +358,7 @@ static void store_release(volatile uint32_t *p, uint32_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-static void ring_release(pktd_cap *c)
+static void ring_release(pktd_capture *c)
 {
     if (!c->holding)
         return;
@@ -383,10 +383,10 @@ struct ring_pkt {
     uint16_t mac, net, vlan_tci, vlan_tpid;
 };
 
-static uint32_t bpf_aux_run(const pktd_cap *c, const struct ring_pkt *r, const uint8_t *frame,
+static uint32_t bpf_aux_run(const pktd_capture *c, const struct ring_pkt *r, const uint8_t *frame,
                             size_t caplen, int tags_inline)
 {
-    struct pktd_bpf_aux aux = {
+    struct pktd__bpf_aux aux = {
         .len = r->len,
         .protocol = ntohs(r->sll->sll_protocol),
         .pkttype = r->sll->sll_pkttype,
@@ -397,7 +397,7 @@ static uint32_t bpf_aux_run(const pktd_cap *c, const struct ring_pkt *r, const u
     if (!tags_inline && (r->vlan_tci != 0 || (r->status & TP_STATUS_VLAN_VALID))) {
         aux.vlan_present = 1;
         aux.vlan_tci = r->vlan_tci;
-        aux.vlan_tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : ETH_P_8021Q;
+        aux.vlan_tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : PKTD__TPID_8021Q;
     }
     return pktd__bpf_run(c->prog, c->prog_len, frame, caplen, &aux);
 }
@@ -407,7 +407,7 @@ static uint32_t bpf_aux_run(const pktd_cap *c, const struct ring_pkt *r, const u
  * (counted in st_filtered).  Forced inline into both ring walks: as a call
  * it was about 20 of the ~250 instructions a captured packet costs
  * (pktd-bench capture writing pcap), and GCC does not inline it alone. */
-static inline __attribute__((always_inline)) int deliver(pktd_cap *c, const struct ring_pkt *r,
+static inline __attribute__((always_inline)) int deliver(pktd_capture *c, const struct ring_pkt *r,
                                                          const uint8_t **data, size_t *caplen)
 {
     uint8_t *frame = r->hdr + r->mac;
@@ -420,10 +420,10 @@ static inline __attribute__((always_inline)) int deliver(pktd_cap *c, const stru
     /* The kernel filter already removes these; checked again so that a
      * packet that slipped past (no filter attached) is counted, not shown. */
     if (pkttype == PACKET_OUTGOING) {
-        if (c->direction == PKTD_CAP_DIR_IN ||
-            (c->direction == PKTD_CAP_DIR_BOTH && ifidx == (uint32_t)c->lo_ifindex))
+        if (c->direction == PKTD_CAPTURE_DIR_IN ||
+            (c->direction == PKTD_CAPTURE_DIR_BOTH && ifidx == (uint32_t)c->lo_ifindex))
             goto drop;
-    } else if (c->direction == PKTD_CAP_DIR_OUT) {
+    } else if (c->direction == PKTD_CAPTURE_DIR_OUT) {
         goto drop;
     }
     if (c->ifindex == 0 && r->sll->sll_hatype != ARPHRD_ETHER &&
@@ -441,15 +441,16 @@ static inline __attribute__((always_inline)) int deliver(pktd_cap *c, const stru
 
     /* Put back the tag the kernel took out (802.1Q or the TPID it reports). */
     if ((r->vlan_tci != 0 || (r->status & TP_STATUS_VLAN_VALID)) && snap >= 12u) {
-        uint16_t tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : ETH_P_8021Q;
-        memmove(frame - PKTD_CAP_VLAN_LEN, frame, 12);
-        frame -= PKTD_CAP_VLAN_LEN;
-        frame[12] = (uint8_t)(tpid >> 8);
-        frame[13] = (uint8_t)tpid;
-        frame[14] = (uint8_t)(r->vlan_tci >> 8);
-        frame[15] = (uint8_t)r->vlan_tci;
-        snap += PKTD_CAP_VLAN_LEN;
-        wire += PKTD_CAP_VLAN_LEN;
+        uint16_t tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : PKTD__TPID_8021Q;
+        memmove(frame - PKTD__CAP_VLAN_LEN, frame, PKTD__ETH_TYPE_OFF);
+        frame -= PKTD__CAP_VLAN_LEN;
+        uint8_t *tag = frame + PKTD__ETH_TYPE_OFF; /* TPID, then TCI */
+        tag[0] = (uint8_t)(tpid >> 8);
+        tag[1] = (uint8_t)tpid;
+        tag[2] = (uint8_t)(r->vlan_tci >> 8);
+        tag[3] = (uint8_t)r->vlan_tci;
+        snap += PKTD__CAP_VLAN_LEN;
+        wire += PKTD__CAP_VLAN_LEN;
     }
 
     if (c->prog != NULL && c->prog_userland) {
@@ -474,9 +475,9 @@ drop:
 }
 
 /* The kernel-written ring holds an impossible offset or count: stop the
- * capture (pktd_cap_next() returns the error from now on) rather than read
+ * capture (pktd_capture_next() returns the error from now on) rather than read
  * outside the block or frame.  Out of line: never taken. */
-static __attribute__((noinline, cold)) int corrupt(pktd_cap *c, const char *field, uint64_t value,
+static __attribute__((noinline, cold)) int corrupt(pktd_capture *c, const char *field, uint64_t value,
                                                    const char *limit, uint64_t bound)
 {
     c->failed = pktd__errmsgf(c->errmsg, PKTD_E_MALFORMED,
@@ -491,7 +492,7 @@ static __attribute__((noinline, cold)) int corrupt(pktd_cap *c, const char *fiel
 
 /* Which of a V3 packet's offsets is out of range (room: bytes from its
  * header to the block end). */
-static __attribute__((noinline, cold)) int corrupt_v3_pkt(pktd_cap *c, uint32_t mac, uint32_t snap,
+static __attribute__((noinline, cold)) int corrupt_v3_pkt(pktd_capture *c, uint32_t mac, uint32_t snap,
                                                           uint32_t room)
 {
     if (mac < V3_MAC_MIN)
@@ -502,17 +503,17 @@ static __attribute__((noinline, cold)) int corrupt_v3_pkt(pktd_cap *c, uint32_t 
 }
 
 /* Take the current block: its packet count and first offset must fit. */
-static int take_block(pktd_cap *c, struct tpacket_block_desc *bd)
+static int take_block(pktd_capture *c, struct tpacket_block_desc *bd)
 {
     uint8_t *base = (uint8_t *)bd;
-    if (pktd_unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
+    if (pktd__unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
         c->hooks->ring_ready(c->hooks->arg, base, c->block_size, 3);
     c->holding = 1;
     uint32_t n = bd->hdr.bh1.num_pkts;
     uint32_t first = bd->hdr.bh1.offset_to_first_pkt;
-    if (pktd_unlikely(n > c->blk_max_pkts))
+    if (pktd__unlikely(n > c->blk_max_pkts))
         return corrupt(c, "num_pkts", n, "a block holds at most", c->blk_max_pkts);
-    if (pktd_unlikely(n > 0 && (first < BLK_HDR_LEN || first > c->block_size - V3_PKT_MIN ||
+    if (pktd__unlikely(n > 0 && (first < BLK_HDR_LEN || first > c->block_size - V3_PKT_MIN ||
                                 V3_HDR_MISALIGNED(first))))
         return corrupt(c, "offset_to_first_pkt", first, "block size", c->block_size);
     c->pkts_left = n;
@@ -521,7 +522,7 @@ static int take_block(pktd_cap *c, struct tpacket_block_desc *bd)
     return 0;
 }
 
-static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int next_v3(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
         if (c->holding && c->pkts_left == 0)
@@ -547,11 +548,11 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
         struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)p;
         size_t room = (size_t)(c->blk_end - p); /* >= V3_PKT_MIN */
         uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
-        if (pktd_unlikely(mac < V3_MAC_MIN || (uint64_t)mac + snap > room))
+        if (pktd__unlikely(mac < V3_MAC_MIN || (uint64_t)mac + snap > room))
             return corrupt_v3_pkt(c, mac, snap, (uint32_t)room);
         if (--c->pkts_left > 0) {
             uint32_t next = h->tp_next_offset;
-            if (pktd_unlikely(next > room - V3_PKT_MIN || next < V3_PKT_MIN ||
+            if (pktd__unlikely(next > room - V3_PKT_MIN || next < V3_PKT_MIN ||
                               V3_HDR_MISALIGNED(next)))
                 return corrupt(c, "tp_next_offset", next, "bytes left in the block", room);
             c->next_pkt = p + next;
@@ -575,7 +576,7 @@ static int next_v3(pktd_cap *c, const uint8_t **data, size_t *caplen)
     }
 }
 
-static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int next_v2(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
     for (;;) {
         ring_release(c);
@@ -587,15 +588,15 @@ static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
                 return rc;
             continue;
         }
-        if (pktd_unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
+        if (pktd__unlikely(c->hooks != NULL && c->hooks->ring_ready != NULL))
             c->hooks->ring_ready(c->hooks->arg, (uint8_t *)h, c->frame_size, 2);
         c->holding = 1;
         uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
-        if (pktd_unlikely(mac < V2_MAC_MIN))
+        if (pktd__unlikely(mac < V2_MAC_MIN))
             return corrupt(c, "tp_mac", mac, "least offset the kernel gives", V2_MAC_MIN);
-        if (pktd_unlikely(mac > c->frame_size))
+        if (pktd__unlikely(mac > c->frame_size))
             return corrupt(c, "tp_mac", mac, "frame size", c->frame_size);
-        if (pktd_unlikely(snap > c->frame_size - mac))
+        if (pktd__unlikely(snap > c->frame_size - mac))
             return corrupt(c, "tp_snaplen", snap, "bytes after tp_mac in the frame",
                            c->frame_size - mac);
         struct ring_pkt r = {
@@ -617,13 +618,13 @@ static int next_v2(pktd_cap *c, const uint8_t **data, size_t *caplen)
     }
 }
 
-static int ring_next(pktd_cap *c, const uint8_t **data, size_t *caplen)
+static int ring_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
     return c->version == 3 ? next_v3(c, data, caplen) : next_v2(c, data, caplen);
 }
 
 /* Packets in the ring not yet handed out. */
-static uint64_t ring_pending(const pktd_cap *c)
+static uint64_t ring_pending(const pktd_capture *c)
 {
     uint64_t n = 0;
     if (c->map == NULL)
@@ -662,7 +663,7 @@ static uint64_t ring_pending(const pktd_cap *c)
     return n;
 }
 
-static int ring_stats(pktd_cap *c, uint64_t *pending)
+static int ring_stats(pktd_capture *c, uint64_t *pending)
 {
     /* Count the ring first: a packet arriving in between is then counted
      * as received and not yet as pending, never the other way round. */

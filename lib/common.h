@@ -7,14 +7,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#define PKTD_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#define PKTD__STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 
-#define pktd_likely(x) __builtin_expect(!!(x), 1)
-#define pktd_unlikely(x) __builtin_expect(!!(x), 0)
+#define pktd__likely(x) __builtin_expect(!!(x), 1)
+#define pktd__unlikely(x) __builtin_expect(!!(x), 0)
 
 /* Loads through memcpy: packet data has no alignment guarantee, and the
  * compiler turns these into single (byte-swapped) loads. */
-static inline uint16_t pktd_be16(const uint8_t *p)
+static inline uint16_t pktd__be16(const uint8_t *p)
 {
     uint16_t v;
     memcpy(&v, p, sizeof v);
@@ -25,7 +25,7 @@ static inline uint16_t pktd_be16(const uint8_t *p)
 #endif
 }
 
-static inline uint32_t pktd_be32(const uint8_t *p)
+static inline uint32_t pktd__be32(const uint8_t *p)
 {
     uint32_t v;
     memcpy(&v, p, sizeof v);
@@ -36,12 +36,12 @@ static inline uint32_t pktd_be32(const uint8_t *p)
 #endif
 }
 
-static inline uint16_t pktd_le16(const uint8_t *p)
+static inline uint16_t pktd__le16(const uint8_t *p)
 {
     return (uint16_t)(p[0] | (p[1] << 8));
 }
 
-static inline uint32_t pktd_le32(const uint8_t *p)
+static inline uint32_t pktd__le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
            ((uint32_t)p[3] << 24);

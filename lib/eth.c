@@ -21,11 +21,11 @@ int pktd__ethertype_decode(struct pktd__packet *s, uint16_t type, uint32_t type_
 {
     s->eth_type = type;
     pktd__set_payload(s, off, s->caplen);
-    if (pktd_likely(type == PKTD__ETHERTYPE_IPV4))
+    if (pktd__likely(type == PKTD__ETHERTYPE_IPV4))
         return pktd__ipv4_decode(s, off);
     if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, off);
-    if (pktd_unlikely(is_vlan_tpid(type)))
+    if (pktd__unlikely(is_vlan_tpid(type)))
         return pktd__vlan_decode(s, type_off, off);
     return 0; /* unknown protocol: the rest is payload */
 }
@@ -39,13 +39,13 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
     uint32_t pos = off;
     uint16_t type;
     do {
-        if (pktd_unlikely(n == PKTD_VLAN_MAX_DEPTH))
+        if (pktd__unlikely(n == PKTD_VLAN_MAX_DEPTH))
             return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_VLAN, PKTD_R_VLAN_DEPTH,
                               PKTD_VLAN_MAX_DEPTH, 0);
-        if (pktd_unlikely(s->caplen - pos < PKTD__VLAN_TAG_LEN))
+        if (pktd__unlikely(s->caplen - pos < PKTD__VLAN_TAG_LEN))
             return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_VLAN, PKTD_R_VLAN_SHORT,
                               s->caplen - pos, 0);
-        type = pktd_be16(s->data + pos + 2);
+        type = pktd__be16(s->data + pos + 2);
         pos += PKTD__VLAN_TAG_LEN;
         n++;
     } while (is_vlan_tpid(type));
@@ -55,7 +55,7 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
     s->vlan_tpid0 = tpid_off;
     s->eth_type = type;
     pktd__set_payload(s, pos, s->caplen);
-    if (pktd_likely(type == PKTD__ETHERTYPE_IPV4))
+    if (pktd__likely(type == PKTD__ETHERTYPE_IPV4))
         return pktd__ipv4_decode(s, pos);
     if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, pos);
@@ -67,16 +67,16 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
 
 int pktd__eth_decode(struct pktd__packet *s)
 {
-    if (pktd_unlikely(s->caplen < PKTD__ETH_HLEN))
+    if (pktd__unlikely(s->caplen < PKTD__ETH_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ETH, PKTD_R_ETH_SHORT, s->caplen, 0);
     s->layers |= PKTD__BIT(PKTD_LAYER_ETH);
-    uint16_t type = pktd_be16(s->data + 12);
-    if (pktd_likely(type == PKTD__ETHERTYPE_IPV4)) {
+    uint16_t type = pktd__be16(s->data + 12);
+    if (pktd__likely(type == PKTD__ETHERTYPE_IPV4)) {
         s->eth_type = type;
         pktd__set_payload(s, PKTD__ETH_HLEN, s->caplen);
         return pktd__ipv4_decode(s, PKTD__ETH_HLEN);
     }
-    if (pktd_unlikely(type < PKTD__ETHERTYPE_MIN)) {
+    if (pktd__unlikely(type < PKTD__ETHERTYPE_MIN)) {
         /* 802.3 length: LLC/SNAP is not decoded; the rest is payload. */
         s->eth_type = type;
         s->flags |= PKTD_F_ETH_8023;
@@ -90,7 +90,7 @@ int pktd_eth_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, PKTD_LINKTYPE_ETHERNET, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__eth_fast_decode(s);
 }
@@ -129,7 +129,7 @@ uint16_t pktd_vlan_tpid(const pktd_packet *p, uint32_t i)
     /* Tag 0's TPID is the link header's type field; tag i's is the type
      * field that ends tag i-1. */
     uint32_t at = i == 0 ? s->vlan_tpid0 : s->vlan_off + PKTD__VLAN_TAG_LEN * i - 2;
-    return pktd_be16(s->data + at);
+    return pktd__be16(s->data + at);
 }
 
 uint16_t pktd_vlan_tci(const pktd_packet *p, uint32_t i)
@@ -137,7 +137,7 @@ uint16_t pktd_vlan_tci(const pktd_packet *p, uint32_t i)
     const struct pktd__packet *s = pktd__cpkt(p);
     if (!pktd__has(s, PKTD_LAYER_VLAN) || i >= s->vlan_count)
         return 0;
-    return pktd_be16(s->data + s->vlan_off + PKTD__VLAN_TAG_LEN * i);
+    return pktd__be16(s->data + s->vlan_off + PKTD__VLAN_TAG_LEN * i);
 }
 
 uint16_t pktd_vlan_vid(const pktd_packet *p, uint32_t i)

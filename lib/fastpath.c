@@ -48,13 +48,13 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *ip, uint32_t l3
     uint32_t hl;
     switch (ip[9]) {
     case PKTD__IPPROTO_TCP:
-        if (pktd_unlikely(seg < PKTD__TCP_MIN_HLEN))
+        if (pktd__unlikely(seg < PKTD__TCP_MIN_HLEN))
             return pktd__tcp_decode(s, l4, end);
-        if (pktd_likely(h[12] >> 4 == 5)) {
+        if (pktd__likely(h[12] >> 4 == 5)) {
             hl = PKTD__TCP_MIN_HLEN;
             memset(s->tcp_opt, 0, sizeof s->tcp_opt);
         } else if (h[12] >> 4 == TCP_TS_HLEN / 4 && seg >= TCP_TS_HLEN &&
-                   pktd_be32(h + PKTD__TCP_MIN_HLEN) == TCP_NOP_NOP_TS) {
+                   pktd__be32(h + PKTD__TCP_MIN_HLEN) == TCP_NOP_NOP_TS) {
             /* NOP, NOP, Timestamps and nothing else: the shape of nearly
              * every segment of a Linux or BSD connection. */
             hl = TCP_TS_HLEN;
@@ -68,7 +68,7 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *ip, uint32_t l3
         return 0;
     case PKTD__IPPROTO_UDP:
         /* The length field equal to the IP payload: nothing to flag. */
-        if (pktd_unlikely(seg < PKTD__UDP_HLEN || pktd_be16(h + 4) != seg))
+        if (pktd__unlikely(seg < PKTD__UDP_HLEN || pktd__be16(h + 4) != seg))
             return pktd__udp_decode(s, l4, end);
         s->udp_len = seg;
         pktd__set_l4(s, PKTD_LAYER_UDP, l4, PKTD__UDP_HLEN);
@@ -85,22 +85,22 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
 {
     const uint8_t *d = s->data;
     uint32_t caplen = s->caplen;
-    if (pktd_unlikely(caplen < PKTD__ETH_HLEN + PKTD__IPV4_MIN_HLEN))
+    if (pktd__unlikely(caplen < PKTD__ETH_HLEN + PKTD__IPV4_MIN_HLEN))
         return pktd__eth_decode(s);
     uint32_t l3 = PKTD__ETH_HLEN;
-    uint32_t type = pktd_be16(d + 12);
+    uint32_t type = pktd__be16(d + 12);
     uint32_t tags = 0;
     if (type != PKTD__ETHERTYPE_IPV4) {
         /* One tag, or two (QinQ), then IPv4; all of it captured. */
         if (!fast_tpid(type) || caplen < PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
             return pktd__eth_decode(s);
-        type = pktd_be16(d + 16);
+        type = pktd__be16(d + 16);
         l3 = PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN;
         tags = 1;
         if (type != PKTD__ETHERTYPE_IPV4) {
             if (!fast_tpid(type) || caplen < PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
                 return pktd__eth_decode(s);
-            type = pktd_be16(d + 20);
+            type = pktd__be16(d + 20);
             l3 = PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN;
             tags = 2;
             if (type != PKTD__ETHERTYPE_IPV4)
@@ -118,9 +118,9 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
 
     const uint8_t *ip = d + l3;
     uint32_t avail = caplen - l3;
-    uint32_t tot = pktd_be16(ip + 2);
-    if (pktd_unlikely(ip[0] != 0x45 || tot < PKTD__IPV4_MIN_HLEN || tot > avail ||
-                      (pktd_be16(ip + 6) & IPV4_FRAG_BITS) != 0)) {
+    uint32_t tot = pktd__be16(ip + 2);
+    if (pktd__unlikely(ip[0] != 0x45 || tot < PKTD__IPV4_MIN_HLEN || tot > avail ||
+                      (pktd__be16(ip + 6) & IPV4_FRAG_BITS) != 0)) {
         /* Options, odd lengths, fragments: the general IPv4 decoder, from
          * where it would have started. */
         pktd__set_payload(s, l3, caplen);

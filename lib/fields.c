@@ -27,7 +27,7 @@
 #define CLEAR_MAX_PIECE 16u
 #define CLEAR(o, first, last)                                                    \
     do {                                                                         \
-        PKTD_STATIC_ASSERT((last) - (first) + 1 <= 2 * CLEAR_MAX_PIECE, "split"); \
+        PKTD__STATIC_ASSERT((last) - (first) + 1 <= 2 * CLEAR_MAX_PIECE, "split"); \
         if ((last) - (first) + 1 > CLEAR_MAX_PIECE) {                            \
             memset((o) + (first), 0, CLEAR_MAX_PIECE * sizeof *(o));             \
             memset((o) + (first) + CLEAR_MAX_PIECE, 0,                           \
@@ -40,8 +40,8 @@
 /* A 6-byte address as its high 16 and low 32 bits. */
 static inline void put_mac(uint32_t *o, uint32_t hi, const uint8_t *m)
 {
-    o[hi] = pktd_be16(m);
-    o[hi + 1] = pktd_be32(m + 2);
+    o[hi] = pktd__be16(m);
+    o[hi + 1] = pktd__be32(m + 2);
 }
 
 static void fill_link(const struct pktd__packet *s, uint32_t *o, uint32_t layers)
@@ -59,31 +59,31 @@ static void fill_link(const struct pktd__packet *s, uint32_t *o, uint32_t layers
         /* Tag 0's TPID is the link header's type field; tag 1's is the type
          * field that ends tag 0. */
         o[PKTD_FIELD_VLAN_COUNT] = s->vlan_count;
-        o[PKTD_FIELD_VLAN0_TPID] = pktd_be16(d + s->vlan_tpid0);
-        o[PKTD_FIELD_VLAN0_TCI] = pktd_be16(d + s->vlan_off);
+        o[PKTD_FIELD_VLAN0_TPID] = pktd__be16(d + s->vlan_tpid0);
+        o[PKTD_FIELD_VLAN0_TCI] = pktd__be16(d + s->vlan_off);
         if (s->vlan_count > 1) {
-            o[PKTD_FIELD_VLAN1_TPID] = pktd_be16(d + s->vlan_off + 2);
-            o[PKTD_FIELD_VLAN1_TCI] = pktd_be16(d + s->vlan_off + 4);
+            o[PKTD_FIELD_VLAN1_TPID] = pktd__be16(d + s->vlan_off + 2);
+            o[PKTD_FIELD_VLAN1_TCI] = pktd__be16(d + s->vlan_off + 4);
         }
     }
     if (layers & PKTD__BIT(PKTD_LAYER_SLL)) {
-        o[PKTD_FIELD_SLL_PKTTYPE] = pktd_be16(d);
-        o[PKTD_FIELD_SLL_HATYPE] = pktd_be16(d + 2);
+        o[PKTD_FIELD_SLL_PKTTYPE] = pktd__be16(d);
+        o[PKTD_FIELD_SLL_HATYPE] = pktd__be16(d + 2);
     } else if (layers & PKTD__BIT(PKTD_LAYER_SLL2)) {
         o[PKTD_FIELD_SLL_PKTTYPE] = d[10];
-        o[PKTD_FIELD_SLL_HATYPE] = pktd_be16(d + 8);
-        o[PKTD_FIELD_SLL2_IFINDEX] = pktd_be32(d + 4);
+        o[PKTD_FIELD_SLL_HATYPE] = pktd__be16(d + 8);
+        o[PKTD_FIELD_SLL2_IFINDEX] = pktd__be32(d + 4);
     }
 }
 
 static void fill_arp(const uint8_t *h, uint32_t *o)
 {
     uint32_t hln = h[4], pln = h[5];
-    o[PKTD_FIELD_ARP_HTYPE] = pktd_be16(h);
-    o[PKTD_FIELD_ARP_PTYPE] = pktd_be16(h + 2);
+    o[PKTD_FIELD_ARP_HTYPE] = pktd__be16(h);
+    o[PKTD_FIELD_ARP_PTYPE] = pktd__be16(h + 2);
     o[PKTD_FIELD_ARP_HLEN] = hln;
     o[PKTD_FIELD_ARP_PLEN] = pln;
-    o[PKTD_FIELD_ARP_OP] = pktd_be16(h + 6);
+    o[PKTD_FIELD_ARP_OP] = pktd__be16(h + 6);
     CLEAR(o, PKTD_FIELD_ARP_SHA_HI, PKTD_FIELD_ARP_TPA);
     /* The decoder checked that all four addresses were captured. */
     const uint8_t *sha = h + 8, *spa = sha + hln, *tha = spa + pln, *tpa = tha + hln;
@@ -92,9 +92,9 @@ static void fill_arp(const uint8_t *h, uint32_t *o)
         put_mac(o, PKTD_FIELD_ARP_THA_HI, tha);
     }
     /* As pktd_arp_spa(): an IPv4 address only when the protocol is IPv4. */
-    if (pln == PKTD__IPV4_ALEN && pktd_be16(h + 2) == PKTD__ETHERTYPE_IPV4) {
-        o[PKTD_FIELD_ARP_SPA] = pktd_be32(spa);
-        o[PKTD_FIELD_ARP_TPA] = pktd_be32(tpa);
+    if (pln == PKTD__IPV4_ALEN && pktd__be16(h + 2) == PKTD__ETHERTYPE_IPV4) {
+        o[PKTD_FIELD_ARP_SPA] = pktd__be32(spa);
+        o[PKTD_FIELD_ARP_TPA] = pktd__be32(tpa);
     }
 }
 
@@ -102,29 +102,29 @@ static void fill_ipv4(const struct pktd__packet *s, const uint8_t *h, uint32_t *
 {
     o[PKTD_FIELD_IPV4_IHL] = h[0] & 0x0fu;
     o[PKTD_FIELD_IPV4_TOS] = h[1];
-    o[PKTD_FIELD_IPV4_TOTAL_LEN] = pktd_be16(h + 2);
-    o[PKTD_FIELD_IPV4_ID] = pktd_be16(h + 4);
-    o[PKTD_FIELD_IPV4_FRAG] = pktd_be16(h + 6);
+    o[PKTD_FIELD_IPV4_TOTAL_LEN] = pktd__be16(h + 2);
+    o[PKTD_FIELD_IPV4_ID] = pktd__be16(h + 4);
+    o[PKTD_FIELD_IPV4_FRAG] = pktd__be16(h + 6);
     o[PKTD_FIELD_IPV4_TTL] = h[8];
     o[PKTD_FIELD_IPV4_PROTO] = h[9];
-    o[PKTD_FIELD_IPV4_CHECKSUM] = pktd_be16(h + 10);
-    o[PKTD_FIELD_IPV4_SRC] = pktd_be32(h + 12);
-    o[PKTD_FIELD_IPV4_DST] = pktd_be32(h + 16);
+    o[PKTD_FIELD_IPV4_CHECKSUM] = pktd__be16(h + 10);
+    o[PKTD_FIELD_IPV4_SRC] = pktd__be32(h + 12);
+    o[PKTD_FIELD_IPV4_DST] = pktd__be32(h + 16);
     o[PKTD_FIELD_IPV4_OPTIONS_LEN] = s->l3_hlen - 20u;
 }
 
 static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o)
 {
-    o[PKTD_FIELD_TCP_SPORT] = pktd_be16(h);
-    o[PKTD_FIELD_TCP_DPORT] = pktd_be16(h + 2);
-    o[PKTD_FIELD_TCP_SEQ] = pktd_be32(h + 4);
-    o[PKTD_FIELD_TCP_ACK] = pktd_be32(h + 8);
+    o[PKTD_FIELD_TCP_SPORT] = pktd__be16(h);
+    o[PKTD_FIELD_TCP_DPORT] = pktd__be16(h + 2);
+    o[PKTD_FIELD_TCP_SEQ] = pktd__be32(h + 4);
+    o[PKTD_FIELD_TCP_ACK] = pktd__be32(h + 8);
     o[PKTD_FIELD_TCP_DOFF] = h[12] >> 4;
     o[PKTD_FIELD_TCP_NS] = h[12] & 0x01u;
     o[PKTD_FIELD_TCP_FLAGS] = h[13];
-    o[PKTD_FIELD_TCP_WINDOW] = pktd_be16(h + 14);
-    o[PKTD_FIELD_TCP_CHECKSUM] = pktd_be16(h + 16);
-    o[PKTD_FIELD_TCP_URGENT] = pktd_be16(h + 18);
+    o[PKTD_FIELD_TCP_WINDOW] = pktd__be16(h + 14);
+    o[PKTD_FIELD_TCP_CHECKSUM] = pktd__be16(h + 16);
+    o[PKTD_FIELD_TCP_URGENT] = pktd__be16(h + 18);
     /* The option slots hold each known option's offset in the header (0:
      * absent), located and size-checked by the decoder. */
     CLEAR(o, PKTD_FIELD_TCP_OPTIONS, PKTD_FIELD_TCP_SACK3_RIGHT);
@@ -136,7 +136,7 @@ static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o
     uint32_t has = 0;
     if (opt[PKTD__TCPOPT_MSS] != 0) {
         has |= PKTD_TCP_HAS_MSS;
-        o[PKTD_FIELD_TCP_MSS] = pktd_be16(h + opt[PKTD__TCPOPT_MSS] + 2);
+        o[PKTD_FIELD_TCP_MSS] = pktd__be16(h + opt[PKTD__TCPOPT_MSS] + 2);
     }
     if (opt[PKTD__TCPOPT_WS] != 0) {
         has |= PKTD_TCP_HAS_WSCALE;
@@ -146,8 +146,8 @@ static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o
         has |= PKTD_TCP_HAS_SACK_PERM;
     if (opt[PKTD__TCPOPT_TS] != 0) {
         has |= PKTD_TCP_HAS_TIMESTAMPS;
-        o[PKTD_FIELD_TCP_TSVAL] = pktd_be32(h + opt[PKTD__TCPOPT_TS] + 2);
-        o[PKTD_FIELD_TCP_TSECR] = pktd_be32(h + opt[PKTD__TCPOPT_TS] + 6);
+        o[PKTD_FIELD_TCP_TSVAL] = pktd__be32(h + opt[PKTD__TCPOPT_TS] + 2);
+        o[PKTD_FIELD_TCP_TSECR] = pktd__be32(h + opt[PKTD__TCPOPT_TS] + 6);
     }
     if (opt[PKTD__TCPOPT_SACK] != 0) {
         const uint8_t *b = h + opt[PKTD__TCPOPT_SACK];
@@ -155,8 +155,8 @@ static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o
         has |= PKTD_TCP_HAS_SACK;
         o[PKTD_FIELD_TCP_SACK_COUNT] = n;
         for (uint32_t i = 0; i < n; i++) {
-            o[PKTD_FIELD_TCP_SACK0_LEFT + 2 * i] = pktd_be32(b + 2 + PKTD__TCP_SACK_BLOCK_LEN * i);
-            o[PKTD_FIELD_TCP_SACK0_RIGHT + 2 * i] = pktd_be32(b + 6 + PKTD__TCP_SACK_BLOCK_LEN * i);
+            o[PKTD_FIELD_TCP_SACK0_LEFT + 2 * i] = pktd__be32(b + 2 + PKTD__TCP_SACK_BLOCK_LEN * i);
+            o[PKTD_FIELD_TCP_SACK0_RIGHT + 2 * i] = pktd__be32(b + 6 + PKTD__TCP_SACK_BLOCK_LEN * i);
         }
     }
     o[PKTD_FIELD_TCP_OPTIONS] = has;
@@ -177,7 +177,7 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
     o[PKTD_FIELD_PAYLOAD_OFF] = payload ? s->payload_off : 0;
     o[PKTD_FIELD_PAYLOAD_LEN] = payload ? s->payload_len : 0;
     fill_link(s, o, layers);
-    if (pktd_likely(layers & PKTD__BIT(PKTD_LAYER_IPV4))) {
+    if (pktd__likely(layers & PKTD__BIT(PKTD_LAYER_IPV4))) {
         CLEAR(o, PKTD_FIELD_ARP_HTYPE, PKTD_FIELD_ARP_TPA);
         fill_ipv4(s, pktd__l3(s), o);
     } else {
@@ -187,7 +187,7 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
         else
             CLEAR(o, PKTD_FIELD_ARP_HTYPE, PKTD_FIELD_ARP_TPA);
     }
-    if (pktd_likely(layers & PKTD__BIT(PKTD_LAYER_TCP))) {
+    if (pktd__likely(layers & PKTD__BIT(PKTD_LAYER_TCP))) {
         fill_tcp(s, pktd__l4(s), o);
         CLEAR(o, PKTD_FIELD_UDP_SPORT, PKTD_FIELD_ICMP_REST);
         return;
@@ -195,10 +195,10 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
     CLEAR(o, PKTD_FIELD_TCP_SPORT, PKTD_FIELD_TCP_SACK3_RIGHT);
     if (layers & PKTD__BIT(PKTD_LAYER_UDP)) {
         const uint8_t *l4 = pktd__l4(s);
-        o[PKTD_FIELD_UDP_SPORT] = pktd_be16(l4);
-        o[PKTD_FIELD_UDP_DPORT] = pktd_be16(l4 + 2);
-        o[PKTD_FIELD_UDP_LEN] = pktd_be16(l4 + 4);
-        o[PKTD_FIELD_UDP_CHECKSUM] = pktd_be16(l4 + 6);
+        o[PKTD_FIELD_UDP_SPORT] = pktd__be16(l4);
+        o[PKTD_FIELD_UDP_DPORT] = pktd__be16(l4 + 2);
+        o[PKTD_FIELD_UDP_LEN] = pktd__be16(l4 + 4);
+        o[PKTD_FIELD_UDP_CHECKSUM] = pktd__be16(l4 + 6);
     } else {
         CLEAR(o, PKTD_FIELD_UDP_SPORT, PKTD_FIELD_UDP_CHECKSUM);
     }
@@ -206,8 +206,8 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
         const uint8_t *l4 = pktd__l4(s);
         o[PKTD_FIELD_ICMP_TYPE] = l4[0];
         o[PKTD_FIELD_ICMP_CODE] = l4[1];
-        o[PKTD_FIELD_ICMP_CHECKSUM] = pktd_be16(l4 + 2);
-        o[PKTD_FIELD_ICMP_REST] = pktd_be32(l4 + 4);
+        o[PKTD_FIELD_ICMP_CHECKSUM] = pktd__be16(l4 + 2);
+        o[PKTD_FIELD_ICMP_REST] = pktd__be32(l4 + 4);
     } else {
         CLEAR(o, PKTD_FIELD_ICMP_TYPE, PKTD_FIELD_ICMP_REST);
     }
@@ -218,7 +218,7 @@ uint32_t pktd_packet_fields(const pktd_packet *p, uint32_t *out, size_t count)
     if (p == NULL || out == NULL || count == 0)
         return PKTD_FIELD_COUNT_;
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (pktd_likely(count >= PKTD_FIELD_COUNT_)) {
+    if (pktd__likely(count >= PKTD_FIELD_COUNT_)) {
         fill(s, out); /* entries beyond ours are the caller's: untouched */
     } else {
         uint32_t all[PKTD_FIELD_COUNT_];
@@ -243,7 +243,7 @@ static const char *const field_names[PKTD_FIELD_COUNT_] = {
 /* PKTD_FIELD_COUNT_ is written out in the enum (Doxygen documents it); the
  * table is the truth. */
 #define PKTD_FIELD_ONE_(name, value, str) +1
-PKTD_STATIC_ASSERT(0 PKTD_FIELD_MAP(PKTD_FIELD_ONE_) == PKTD_FIELD_COUNT_,
+PKTD__STATIC_ASSERT(0 PKTD_FIELD_MAP(PKTD_FIELD_ONE_) == PKTD_FIELD_COUNT_,
                    "PKTD_FIELD_COUNT_ must count the rows of PKTD_FIELD_MAP");
 #undef PKTD_FIELD_ONE_
 

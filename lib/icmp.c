@@ -12,7 +12,7 @@
 int pktd__icmp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
 {
     uint32_t avail = end - off;
-    if (pktd_unlikely(avail < PKTD__ICMP_HLEN))
+    if (pktd__unlikely(avail < PKTD__ICMP_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_ICMP, PKTD_R_ICMP_SHORT, avail, 0);
     pktd__set_l4(s, PKTD_LAYER_ICMP, off, PKTD__ICMP_HLEN);
     pktd__set_payload(s, off + PKTD__ICMP_HLEN, end);
@@ -23,7 +23,7 @@ int pktd_icmp_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, 0, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__icmp_decode(s, 0, s->caplen);
 }
@@ -49,13 +49,13 @@ uint8_t pktd_icmp_code(const pktd_packet *p)
 uint16_t pktd_icmp_checksum(const pktd_packet *p)
 {
     const uint8_t *h = icmp_hdr(p);
-    return h != NULL ? pktd_be16(h + 2) : 0;
+    return h != NULL ? pktd__be16(h + 2) : 0;
 }
 
 uint32_t pktd_icmp_rest(const pktd_packet *p)
 {
     const uint8_t *h = icmp_hdr(p);
-    return h != NULL ? pktd_be32(h + 4) : 0;
+    return h != NULL ? pktd__be32(h + 4) : 0;
 }
 
 int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq)
@@ -64,9 +64,9 @@ int pktd_icmp_echo(const pktd_packet *p, uint16_t *id, uint16_t *seq)
     if (h == NULL || (h[0] != PKTD__ICMP_ECHO_REQUEST && h[0] != PKTD__ICMP_ECHO_REPLY))
         return 0;
     if (id != NULL)
-        *id = pktd_be16(h + 4);
+        *id = pktd__be16(h + 4);
     if (seq != NULL)
-        *seq = pktd_be16(h + 6);
+        *seq = pktd__be16(h + 6);
     return 1;
 }
 

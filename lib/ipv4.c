@@ -65,11 +65,11 @@ static int ipv4_check_vihl(struct pktd__packet *s, uint32_t vihl, uint32_t avail
 int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
 {
     uint32_t avail = s->caplen - off;
-    if (pktd_unlikely(avail < PKTD__IPV4_MIN_HLEN))
+    if (pktd__unlikely(avail < PKTD__IPV4_MIN_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_IPV4, PKTD_R_IPV4_SHORT, avail, 0);
     const uint8_t *h = s->data + off;
     uint32_t hl = PKTD__IPV4_MIN_HLEN;
-    if (pktd_unlikely(h[0] != 0x45)) {
+    if (pktd__unlikely(h[0] != 0x45)) {
         int rc = ipv4_check_vihl(s, h[0], avail, &hl);
         if (rc != 0)
             return rc;
@@ -77,12 +77,12 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
 
     /* The length flags are kept aside until the header is known to be
      * valid: a header rejected for its options leaves no IPv4 flag. */
-    uint32_t tot = pktd_be16(h + 2);
+    uint32_t tot = pktd__be16(h + 2);
     uint32_t end;
     uint32_t pay_len;
     uint32_t info;
     uint32_t flags = 0;
-    if (pktd_likely(tot >= hl && tot <= avail)) {
+    if (pktd__likely(tot >= hl && tot <= avail)) {
         end = off + tot;
         pay_len = tot - hl;
         info = PKTD__IP_PAY_KNOWN;
@@ -104,7 +104,7 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
         info = PKTD__IP_PAY_KNOWN;
     }
 
-    if (pktd_unlikely(hl > PKTD__IPV4_MIN_HLEN)) {
+    if (pktd__unlikely(hl > PKTD__IPV4_MIN_HLEN)) {
         int rc = ipv4_check_options(s, h, hl);
         if (rc != 0)
             return rc;
@@ -117,8 +117,8 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
     uint32_t pay_off = off + hl;
     pktd__set_payload(s, pay_off, end);
 
-    uint32_t frag = pktd_be16(h + 6);
-    if (pktd_unlikely((frag & (IPV4_MF | IPV4_OFFSET_MASK)) != 0)) {
+    uint32_t frag = pktd__be16(h + 6);
+    if (pktd__unlikely((frag & (IPV4_MF | IPV4_OFFSET_MASK)) != 0)) {
         s->flags |= PKTD_F_FRAGMENT;
         if ((frag & IPV4_OFFSET_MASK) != 0) {
             /* The transport header is in the first fragment only. */
@@ -149,7 +149,7 @@ int pktd_ipv4_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, 0, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__ipv4_decode(s, 0);
 }
@@ -157,8 +157,8 @@ int pktd_ipv4_parse(pktd_packet *p, const uint8_t *data, size_t len)
 uint32_t pktd__ipv4_pseudo_sum(const struct pktd__packet *s, uint32_t proto, uint32_t len)
 {
     const uint8_t *h = pktd__l3(s);
-    return (uint32_t)pktd_be16(h + 12) + pktd_be16(h + 14) + pktd_be16(h + 16) +
-           pktd_be16(h + 18) + proto + (len >> 16) + (len & 0xffffu);
+    return (uint32_t)pktd__be16(h + 12) + pktd__be16(h + 14) + pktd__be16(h + 16) +
+           pktd__be16(h + 18) + proto + (len >> 16) + (len & 0xffffu);
 }
 
 static const uint8_t *ip_hdr(const pktd_packet *p)
@@ -182,19 +182,19 @@ uint8_t pktd_ipv4_tos(const pktd_packet *p)
 uint16_t pktd_ipv4_total_len(const pktd_packet *p)
 {
     const uint8_t *h = ip_hdr(p);
-    return h != NULL ? pktd_be16(h + 2) : 0;
+    return h != NULL ? pktd__be16(h + 2) : 0;
 }
 
 uint16_t pktd_ipv4_id(const pktd_packet *p)
 {
     const uint8_t *h = ip_hdr(p);
-    return h != NULL ? pktd_be16(h + 4) : 0;
+    return h != NULL ? pktd__be16(h + 4) : 0;
 }
 
 static uint16_t ip_frag_field(const pktd_packet *p)
 {
     const uint8_t *h = ip_hdr(p);
-    return h != NULL ? pktd_be16(h + 6) : 0;
+    return h != NULL ? pktd__be16(h + 6) : 0;
 }
 
 int pktd_ipv4_df(const pktd_packet *p)
@@ -232,19 +232,19 @@ uint8_t pktd_ipv4_proto(const pktd_packet *p)
 uint16_t pktd_ipv4_checksum(const pktd_packet *p)
 {
     const uint8_t *h = ip_hdr(p);
-    return h != NULL ? pktd_be16(h + 10) : 0;
+    return h != NULL ? pktd__be16(h + 10) : 0;
 }
 
 uint32_t pktd_ipv4_src(const pktd_packet *p)
 {
     const uint8_t *h = ip_hdr(p);
-    return h != NULL ? pktd_be32(h + 12) : 0;
+    return h != NULL ? pktd__be32(h + 12) : 0;
 }
 
 uint32_t pktd_ipv4_dst(const pktd_packet *p)
 {
     const uint8_t *h = ip_hdr(p);
-    return h != NULL ? pktd_be32(h + 16) : 0;
+    return h != NULL ? pktd__be32(h + 16) : 0;
 }
 
 /* PKTD__CSUM_GOOD, PKTD__CSUM_WRONG or PKTD__CSUM_UNVERIFIED (checksum.h). */

@@ -9,12 +9,12 @@
 #include "packet_impl.h"
 #include "proto.h"
 
-PKTD_STATIC_ASSERT(PKTD_PACKET_SIZE % 8 == 0, "pktd_packet is an array of uint64_t");
+PKTD__STATIC_ASSERT(PKTD_PACKET_SIZE % 8 == 0, "pktd_packet is an array of uint64_t");
 
 /* PKTD_LAYER_COUNT_ is written out in the enum (Doxygen documents it); the
  * table is the truth. */
 #define PKTD_LAYER_ONE_(name, value, str) +1
-PKTD_STATIC_ASSERT(0 PKTD_LAYER_MAP(PKTD_LAYER_ONE_) == PKTD_LAYER_COUNT_,
+PKTD__STATIC_ASSERT(0 PKTD_LAYER_MAP(PKTD_LAYER_ONE_) == PKTD_LAYER_COUNT_,
                    "PKTD_LAYER_COUNT_ must count the rows of PKTD_LAYER_MAP");
 #undef PKTD_LAYER_ONE_
 
@@ -26,13 +26,13 @@ size_t pktd_packet_size(void)
 int pktd__decode_begin(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len,
                        struct pktd__packet **out)
 {
-    if (pktd_unlikely(p == NULL))
+    if (pktd__unlikely(p == NULL))
         return PKTD_E_INVALID_ARGUMENT;
     struct pktd__packet *s = pktd__pkt(p);
     *out = s;
     /* Offsets are 32-bit; a longer buffer (or NULL with bytes) is refused
      * with nothing decoded rather than silently cut. */
-    if (pktd_unlikely((data == NULL && len != 0) || len > UINT32_MAX)) {
+    if (pktd__unlikely((data == NULL && len != 0) || len > UINT32_MAX)) {
         pktd__packet_reset(s, linktype, NULL, 0);
         return pktd__fail(s, PKTD_E_INVALID_ARGUMENT, PKTD_LAYER_NONE, PKTD_R_ARGUMENT, 0, 0);
     }
@@ -55,7 +55,7 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, linktype, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     switch (linktype) {
     case PKTD_LINKTYPE_ETHERNET:

@@ -75,11 +75,11 @@ struct pktd__packet {
     uint8_t tcp_opt[PKTD__TCPOPT_N];
 };
 
-PKTD_STATIC_ASSERT(sizeof(struct pktd__packet) <= PKTD_PACKET_SIZE,
+PKTD__STATIC_ASSERT(sizeof(struct pktd__packet) <= PKTD_PACKET_SIZE,
                    "pktd__packet must fit in pktd_packet");
-PKTD_STATIC_ASSERT(alignof(struct pktd__packet) <= 8, "pktd__packet alignment must be <= 8");
-PKTD_STATIC_ASSERT(sizeof(pktd_packet) == PKTD_PACKET_SIZE, "pktd_packet size is ABI");
-PKTD_STATIC_ASSERT(PKTD_LAYER_COUNT_ <= 32, "layers must fit the 32-bit layer mask");
+PKTD__STATIC_ASSERT(alignof(struct pktd__packet) <= 8, "pktd__packet alignment must be <= 8");
+PKTD__STATIC_ASSERT(sizeof(pktd_packet) == PKTD_PACKET_SIZE, "pktd_packet size is ABI");
+PKTD__STATIC_ASSERT(PKTD_LAYER_COUNT_ <= 32, "layers must fit the 32-bit layer mask");
 
 /* The public type is storage only; every access goes through this view. */
 static inline struct pktd__packet *pktd__pkt(pktd_packet *p)

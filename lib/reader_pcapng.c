@@ -139,7 +139,7 @@ static int add_interface(struct pktd_reader *r, const struct block_ctx *c,
         if (ncap > PKTD__READER_MAX_INTERFACES)
             ncap = PKTD__READER_MAX_INTERFACES;
         /* ncap <= 65536 entries of 24 bytes: the product cannot overflow. */
-        PKTD_STATIC_ASSERT(PKTD__READER_MAX_INTERFACES <= SIZE_MAX / sizeof(struct pktd__iface),
+        PKTD__STATIC_ASSERT(PKTD__READER_MAX_INTERFACES <= SIZE_MAX / sizeof(struct pktd__iface),
                            "interface table size fits size_t");
         struct pktd__iface *n = realloc(r->ifs, (size_t)ncap * sizeof *n);
         if (n == NULL)

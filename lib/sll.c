@@ -20,7 +20,7 @@
 
 static int cooked_next(struct pktd__packet *s, uint32_t proto_off, uint32_t off)
 {
-    uint16_t proto = pktd_be16(s->data + proto_off);
+    uint16_t proto = pktd__be16(s->data + proto_off);
     if (proto < 0x0600u) {
         s->eth_type = proto;
         pktd__set_payload(s, off, s->caplen);
@@ -31,7 +31,7 @@ static int cooked_next(struct pktd__packet *s, uint32_t proto_off, uint32_t off)
 
 int pktd__sll_decode(struct pktd__packet *s)
 {
-    if (pktd_unlikely(s->caplen < PKTD__SLL_HLEN))
+    if (pktd__unlikely(s->caplen < PKTD__SLL_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_SLL, PKTD_R_SLL_SHORT, s->caplen, 0);
     s->layers |= PKTD__BIT(PKTD_LAYER_SLL);
     return cooked_next(s, 14, PKTD__SLL_HLEN);
@@ -39,7 +39,7 @@ int pktd__sll_decode(struct pktd__packet *s)
 
 int pktd__sll2_decode(struct pktd__packet *s)
 {
-    if (pktd_unlikely(s->caplen < PKTD__SLL2_HLEN))
+    if (pktd__unlikely(s->caplen < PKTD__SLL2_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_SLL2, PKTD_R_SLL2_SHORT, s->caplen,
                           0);
     s->layers |= PKTD__BIT(PKTD_LAYER_SLL2);
@@ -50,7 +50,7 @@ int pktd_sll_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, PKTD_LINKTYPE_LINUX_SLL, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__sll_decode(s);
 }
@@ -59,7 +59,7 @@ int pktd_sll2_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, PKTD_LINKTYPE_LINUX_SLL2, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__sll2_decode(s);
 }
@@ -68,7 +68,7 @@ uint16_t pktd_sll_pkttype(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (pktd__has(s, PKTD_LAYER_SLL))
-        return pktd_be16(s->data);
+        return pktd__be16(s->data);
     if (pktd__has(s, PKTD_LAYER_SLL2))
         return s->data[10];
     return 0;
@@ -78,16 +78,16 @@ uint16_t pktd_sll_hatype(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
     if (pktd__has(s, PKTD_LAYER_SLL))
-        return pktd_be16(s->data + 2);
+        return pktd__be16(s->data + 2);
     if (pktd__has(s, PKTD_LAYER_SLL2))
-        return pktd_be16(s->data + 8);
+        return pktd__be16(s->data + 8);
     return 0;
 }
 
 uint32_t pktd_sll2_ifindex(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    return pktd__has(s, PKTD_LAYER_SLL2) ? pktd_be32(s->data + 4) : 0;
+    return pktd__has(s, PKTD_LAYER_SLL2) ? pktd__be32(s->data + 4) : 0;
 }
 
 /* The address field is always 8 bytes; the length field says how many are
@@ -100,7 +100,7 @@ const uint8_t *pktd_sll_addr(const pktd_packet *p, size_t *len)
     uint32_t n;
     if (pktd__has(s, PKTD_LAYER_SLL)) {
         h = s->data;
-        n = pktd_be16(h + 4);
+        n = pktd__be16(h + 4);
         h += 6;
     } else if (pktd__has(s, PKTD_LAYER_SLL2)) {
         h = s->data;

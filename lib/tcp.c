@@ -86,13 +86,13 @@ static int tcp_check_options(struct pktd__packet *s, const uint8_t *h, uint32_t 
 int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
 {
     uint32_t avail = end - off;
-    if (pktd_unlikely(avail < PKTD__TCP_MIN_HLEN))
+    if (pktd__unlikely(avail < PKTD__TCP_MIN_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_TCP, PKTD_R_TCP_SHORT, avail, 0);
     const uint8_t *h = s->data + off;
     uint32_t doff = h[12] >> 4;
     uint32_t hl = doff * 4;
     memset(s->tcp_opt, 0, sizeof s->tcp_opt);
-    if (pktd_unlikely(doff != 5)) {
+    if (pktd__unlikely(doff != 5)) {
         if (doff < 5)
             return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_TCP, PKTD_R_TCP_DOFF, doff, 0);
         /* With the segment length known from IP, a header longer than the
@@ -109,7 +109,7 @@ int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
          * replaces those three steps of the walk, with exactly their
          * result; the walk goes on after them, if anything follows. */
         uint32_t start = PKTD__TCP_MIN_HLEN;
-        if (hl >= PKTD__TCP_MIN_HLEN + 12 && pktd_be32(h + PKTD__TCP_MIN_HLEN) == 0x0101080au) {
+        if (hl >= PKTD__TCP_MIN_HLEN + 12 && pktd__be32(h + PKTD__TCP_MIN_HLEN) == 0x0101080au) {
             s->tcp_opt[PKTD__TCPOPT_TS] = PKTD__TCP_MIN_HLEN + 2;
             start = PKTD__TCP_MIN_HLEN + 12;
         }
@@ -126,7 +126,7 @@ int pktd_tcp_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, 0, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__tcp_decode(s, 0, s->caplen);
 }
@@ -140,25 +140,25 @@ static const uint8_t *tcp_hdr(const pktd_packet *p)
 uint16_t pktd_tcp_sport(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be16(h) : 0;
+    return h != NULL ? pktd__be16(h) : 0;
 }
 
 uint16_t pktd_tcp_dport(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be16(h + 2) : 0;
+    return h != NULL ? pktd__be16(h + 2) : 0;
 }
 
 uint32_t pktd_tcp_seq(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be32(h + 4) : 0;
+    return h != NULL ? pktd__be32(h + 4) : 0;
 }
 
 uint32_t pktd_tcp_ack(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be32(h + 8) : 0;
+    return h != NULL ? pktd__be32(h + 8) : 0;
 }
 
 uint8_t pktd_tcp_doff(const pktd_packet *p)
@@ -182,19 +182,19 @@ int pktd_tcp_ns(const pktd_packet *p)
 uint16_t pktd_tcp_window(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be16(h + 14) : 0;
+    return h != NULL ? pktd__be16(h + 14) : 0;
 }
 
 uint16_t pktd_tcp_checksum(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be16(h + 16) : 0;
+    return h != NULL ? pktd__be16(h + 16) : 0;
 }
 
 uint16_t pktd_tcp_urgent(const pktd_packet *p)
 {
     const uint8_t *h = tcp_hdr(p);
-    return h != NULL ? pktd_be16(h + 18) : 0;
+    return h != NULL ? pktd__be16(h + 18) : 0;
 }
 
 /* The option in @p slot, pointing at its kind byte, or NULL. */
@@ -212,7 +212,7 @@ int pktd_tcp_opt_mss(const pktd_packet *p, uint16_t *mss)
     if (o == NULL)
         return 0;
     if (mss != NULL)
-        *mss = pktd_be16(o + 2);
+        *mss = pktd__be16(o + 2);
     return 1;
 }
 
@@ -237,9 +237,9 @@ int pktd_tcp_opt_timestamps(const pktd_packet *p, uint32_t *val, uint32_t *ecr)
     if (o == NULL)
         return 0;
     if (val != NULL)
-        *val = pktd_be32(o + 2);
+        *val = pktd__be32(o + 2);
     if (ecr != NULL)
-        *ecr = pktd_be32(o + 6);
+        *ecr = pktd__be32(o + 6);
     return 1;
 }
 
@@ -255,9 +255,9 @@ int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t *left, ui
         return 0;
     const uint8_t *b = tcp_opt(p, PKTD__TCPOPT_SACK) + 2 + PKTD__TCP_SACK_BLOCK_LEN * i;
     if (left != NULL)
-        *left = pktd_be32(b);
+        *left = pktd__be32(b);
     if (right != NULL)
-        *right = pktd_be32(b + 4);
+        *right = pktd__be32(b + 4);
     return 1;
 }
 

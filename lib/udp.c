@@ -19,13 +19,13 @@
 int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
 {
     uint32_t avail = end - off;
-    if (pktd_unlikely(avail < PKTD__UDP_HLEN))
+    if (pktd__unlikely(avail < PKTD__UDP_HLEN))
         return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_UDP, PKTD_R_UDP_SHORT, avail, 0);
-    uint32_t ulen = pktd_be16(s->data + off + 4);
+    uint32_t ulen = pktd__be16(s->data + off + 4);
     int ip_known = (s->ip_info & PKTD__IP_PAY_KNOWN) != 0;
     uint32_t ip_pay = ip_known ? s->ip_pay_len : avail;
     uint32_t eff = ulen;
-    if (pktd_likely(ulen == ip_pay)) {
+    if (pktd__likely(ulen == ip_pay)) {
         /* the common case: nothing to flag */
     } else if (ulen == 0) {
         /* GSO or jumbogram: the length is the IP payload's. */
@@ -57,7 +57,7 @@ int pktd_udp_parse(pktd_packet *p, const uint8_t *data, size_t len)
 {
     struct pktd__packet *s;
     int rc = pktd__decode_begin(p, 0, data, len, &s);
-    if (pktd_unlikely(rc != 0))
+    if (pktd__unlikely(rc != 0))
         return rc;
     return pktd__udp_decode(s, 0, s->caplen);
 }
@@ -71,25 +71,25 @@ static const uint8_t *udp_hdr(const pktd_packet *p)
 uint16_t pktd_udp_sport(const pktd_packet *p)
 {
     const uint8_t *h = udp_hdr(p);
-    return h != NULL ? pktd_be16(h) : 0;
+    return h != NULL ? pktd__be16(h) : 0;
 }
 
 uint16_t pktd_udp_dport(const pktd_packet *p)
 {
     const uint8_t *h = udp_hdr(p);
-    return h != NULL ? pktd_be16(h + 2) : 0;
+    return h != NULL ? pktd__be16(h + 2) : 0;
 }
 
 uint16_t pktd_udp_len(const pktd_packet *p)
 {
     const uint8_t *h = udp_hdr(p);
-    return h != NULL ? pktd_be16(h + 4) : 0;
+    return h != NULL ? pktd__be16(h + 4) : 0;
 }
 
 uint16_t pktd_udp_checksum(const pktd_packet *p)
 {
     const uint8_t *h = udp_hdr(p);
-    return h != NULL ? pktd_be16(h + 6) : 0;
+    return h != NULL ? pktd__be16(h + 6) : 0;
 }
 
 /* PKTD__CSUM_GOOD, PKTD__CSUM_WRONG or PKTD__CSUM_UNVERIFIED (checksum.h). */
@@ -99,7 +99,7 @@ static int udp_checksum_check(const pktd_packet *p)
     if (!pktd__has(s, PKTD_LAYER_UDP) || !pktd__has(s, PKTD_LAYER_IPV4))
         return PKTD__CSUM_UNVERIFIED;
     const uint8_t *h = pktd__l4(s);
-    if (pktd_be16(h + 6) == 0)
+    if (pktd__be16(h + 6) == 0)
         return PKTD__CSUM_UNVERIFIED; /* the sender computed no checksum */
     /* Only a whole datagram can be summed: not a fragment, length known,
      * and every byte captured (the sum stays inside the captured data). */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <pktdecode/capture.h> /* PKTD_CAP_STAT_* */
+#include <pktdecode/capture.h> /* PKTD_CAPTURE_STAT_* */
 #include <pktdecode/error.h>
 #include <pktdecode/version.h>
 #include <pktdecode/writer.h>
@@ -116,7 +116,7 @@ static __attribute__((noinline)) int put_slow(struct pktd_writer *w, const void 
  * capture writing pcap spends about half its time here. */
 static inline int put(struct pktd_writer *w, const void *data, size_t n)
 {
-    if (pktd_unlikely(n > sizeof w->buf - w->len))
+    if (pktd__unlikely(n > sizeof w->buf - w->len))
         return put_slow(w, data, n);
     if (n > 0)
         memcpy(w->buf + w->len, data, n);
@@ -374,17 +374,17 @@ int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32
 }
 
 /* The capture's counters that pcapng has an interface statistics option
- * for, in the order the options are written.  PKTD_CAP_STAT_FILTERED and
+ * for, in the order the options are written.  PKTD_CAPTURE_STAT_FILTERED and
  * _PENDING have none (isb_filteraccept counts what a filter accepted, not
  * what the library withheld), and no capture counter is isb_ifdrop; a
  * counter added to the capture later gets a row here if pcapng has one. */
 static const struct {
-    uint32_t index; /* PKTD_CAP_STAT_* */
+    uint32_t index; /* PKTD_CAPTURE_STAT_* */
     uint16_t code;  /* isb_* option */
 } isb_options[] = {
-    {PKTD_CAP_STAT_RECEIVED, PKTD__PCAPNG_OPT_ISB_IFRECV},
-    {PKTD_CAP_STAT_DROPPED, PKTD__PCAPNG_OPT_ISB_OSDROP},
-    {PKTD_CAP_STAT_DELIVERED, PKTD__PCAPNG_OPT_ISB_USRDELIV},
+    {PKTD_CAPTURE_STAT_RECEIVED, PKTD__PCAPNG_OPT_ISB_IFRECV},
+    {PKTD_CAPTURE_STAT_DROPPED, PKTD__PCAPNG_OPT_ISB_OSDROP},
+    {PKTD_CAPTURE_STAT_DELIVERED, PKTD__PCAPNG_OPT_ISB_USRDELIV},
 };
 
 int pktd_writer_stats(pktd_writer *w, const uint64_t *stats, size_t n, uint64_t ts_ns)
@@ -402,7 +402,7 @@ int pktd_writer_stats(pktd_writer *w, const uint64_t *stats, size_t n, uint64_t 
     uint64_t units = w->nano ? ts_ns : ts_ns / 1000u;
     struct blk k;
     /* header 8, interface and timestamp 12, options of 12, end 4, trailer 4 */
-    PKTD_STATIC_ASSERT(28u + 12u * (sizeof isb_options / sizeof isb_options[0]) <= sizeof k.b,
+    PKTD__STATIC_ASSERT(28u + 12u * (sizeof isb_options / sizeof isb_options[0]) <= sizeof k.b,
                        "an interface statistics block fits the scratch area");
     blk_begin(&k, BT_ISB);
     blk_u32(&k, 0); /* interface */

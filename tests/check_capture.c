@@ -194,7 +194,7 @@ END_TEST
 START_TEST(test_bpf_run)
 {
     uint8_t f[64];
-    struct pktd_bpf_aux aux = {.len = 60, .net_off = 14};
+    struct pktd__bpf_aux aux = {.len = 60, .net_off = 14};
     size_t n = make_udp(f, 53, 0);
     ck_assert_uint_eq(pktd__bpf_run(udp53, 11, f, n, &aux), 65535);
     n = make_udp(f, 54, 0);
@@ -250,7 +250,7 @@ START_TEST(test_bpf_run_indirect)
 {
     uint8_t f[64];
     size_t n = make_udp(f, 53, 0);
-    struct pktd_bpf_aux aux = {.len = 60, .protocol = 0x0800, .pkttype = 4, .ifindex = 3,
+    struct pktd__bpf_aux aux = {.len = 60, .protocol = 0x0800, .pkttype = 4, .ifindex = 3,
                                .hatype = 1, .net_off = 14};
     char err[PKTD_ERRBUF_SIZE];
     const uint32_t ad = (uint32_t)SKF_AD_OFF;
@@ -390,95 +390,95 @@ END_TEST
 
 START_TEST(test_setters)
 {
-    pktd_cap *c;
+    pktd_capture *c;
     char errbuf[PKTD_ERRBUF_SIZE];
-    ck_assert_int_eq(pktd_cap_create(NULL, "lo", NULL), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_create(NULL, "lo", errbuf), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_ptr_nonnull(strstr(errbuf, "pktd_cap_create"));
-    ck_assert_int_eq(pktd_cap_create(&c, "a-name-longer-than-15", NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_create(NULL, "lo", NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_create(NULL, "lo", errbuf), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(errbuf, "pktd_capture_create"));
+    ck_assert_int_eq(pktd_capture_create(&c, "a-name-longer-than-15", NULL), PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(c);
     /* The first message says what was wrong. */
-    ck_assert_int_eq(pktd_cap_create(&c, "a-name-longer-than-15", errbuf),
+    ck_assert_int_eq(pktd_capture_create(&c, "a-name-longer-than-15", errbuf),
                      PKTD_E_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(errbuf, "longer than 15 bytes"));
-    ck_assert_int_eq(pktd_cap_create(&c, NULL, errbuf), 0);
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, errbuf), 0);
     ck_assert_str_eq(errbuf, "");
-    pktd_cap_close(c);
-    ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-    ck_assert_str_eq(pktd_cap_errmsg(c), "");
-    ck_assert_uint_eq(pktd_cap_snaplen(c), PKTD_CAP_DEFAULT_SNAPLEN);
-    ck_assert_uint_eq(pktd_cap_linktype(c), PKTD_LINKTYPE_ETHERNET);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 255), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "IPPROTO_RAW"));
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 6), 0);
-    ck_assert_uint_eq(pktd_cap_linktype(c), PKTD_LINKTYPE_RAW);
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 262145), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 0), 0);
-    ck_assert_uint_eq(pktd_cap_snaplen(c), PKTD_CAP_DEFAULT_SNAPLEN);
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 96), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, SIZE_MAX), PKTD_E_TOO_LARGE);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "32 bits"));
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 1u << 20), 0);
-    ck_assert_int_eq(pktd_cap_set_block_timeout(c, 60001), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_block_timeout(c, 10), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, -2), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, -1), 0);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, 1), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, 2), 0);
-    ck_assert_int_eq(pktd_cap_set_direction(c, 0), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_direction(c, 4), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_direction(c, PKTD_CAP_DIR_IN), 0);
-    ck_assert_int_eq(pktd_cap_set_fanout(c, 7, 1), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_fanout(c, PKTD_CAP_FANOUT_HASH | 0x2000, 1),
+    pktd_capture_close(c);
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+    ck_assert_str_eq(pktd_capture_errmsg(c), "");
+    ck_assert_uint_eq(pktd_capture_snaplen(c), PKTD_CAPTURE_DEFAULT_SNAPLEN);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_ETHERNET);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 255), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "IPPROTO_RAW"));
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 6), 0);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_RAW);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 262145), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 0), 0);
+    ck_assert_uint_eq(pktd_capture_snaplen(c), PKTD_CAPTURE_DEFAULT_SNAPLEN);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 96), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, SIZE_MAX), PKTD_E_TOO_LARGE);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "32 bits"));
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 1u << 20), 0);
+    ck_assert_int_eq(pktd_capture_set_block_timeout(c, 60001), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_block_timeout(c, 10), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, -2), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, -1), 0);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, 1), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, 2), 0);
+    ck_assert_int_eq(pktd_capture_set_direction(c, 0), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_direction(c, 4), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_direction(c, PKTD_CAPTURE_DIR_IN), 0);
+    ck_assert_int_eq(pktd_capture_set_fanout(c, 7, 1), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_fanout(c, PKTD_CAPTURE_FANOUT_HASH | 0x2000, 1),
                      PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_fanout(c, PKTD_CAP_FANOUT_LB, 65536), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_fanout(c, PKTD_CAPTURE_FANOUT_LB, 65536), PKTD_E_INVALID_ARGUMENT);
     ck_assert_int_eq(
-        pktd_cap_set_fanout(c, PKTD_CAP_FANOUT_HASH | PKTD_CAP_FANOUT_FLAG_DEFRAG, 65535), 0);
-    ck_assert_int_eq(pktd_cap_set_promisc(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_nonblock(NULL, 1), PKTD_E_INVALID_ARGUMENT);
+        pktd_capture_set_fanout(c, PKTD_CAPTURE_FANOUT_HASH | PKTD_CAPTURE_FANOUT_FLAG_DEFRAG, 65535), 0);
+    ck_assert_int_eq(pktd_capture_set_promisc(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_immediate(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_nonblock(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_nonblock(NULL, 1), PKTD_E_INVALID_ARGUMENT);
 
     /* Reading before activation. */
     const uint8_t *d;
     size_t len;
-    uint64_t st[PKTD_CAP_STAT_COUNT];
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_fd(c), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT), PKTD_E_BAD_STATE);
-    ck_assert_uint_eq(pktd_cap_buffer_size(c), 0);
-    ck_assert_uint_eq(pktd_cap_tpacket_version(c), 0);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_fd(c), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT), PKTD_E_BAD_STATE);
+    ck_assert_uint_eq(pktd_capture_buffer_size(c), 0);
+    ck_assert_uint_eq(pktd_capture_tpacket_version(c), 0);
 
     /* Filters, before activation. */
     uint8_t prog[16];
     memcpy(prog, &udp53[9], 8);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, prog, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, NULL, 1), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, NULL, 0), 0);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, prog, 4097), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, prog, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, NULL, 1), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, NULL, 0), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, prog, 4097), PKTD_E_INVALID_ARGUMENT);
     memset(prog, 0xff, 8);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, prog, 1), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_str_eq(pktd_cap_errmsg(c), "BPF instruction 0: opcode 0xffff is not allowed");
-    ck_assert_int_eq(pktd_cap_set_filter_text(c, "1\n6 0 0 65535\n"), 0);
-    ck_assert_int_eq(pktd_cap_set_filter_text(c, "not bpf"), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_int_eq(pktd_cap_set_filter_text(c, "1\n0 0 0 0\n"), PKTD_E_INVALID_ARGUMENT);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "not a return"));
-    ck_assert_int_eq(pktd_cap_set_filter_text(c, NULL), PKTD_E_INVALID_ARGUMENT);
-    if (pktd_cap_expr_available()) {
-        ck_assert_int_eq(pktd_cap_set_filter_expr(c, "tcp port 80", 1), 0);
-        ck_assert_int_eq(pktd_cap_set_filter_expr(c, "tcp port", 1), PKTD_E_INVALID_ARGUMENT);
-        ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "filter expression \"tcp port\": "));
-        ck_assert_int_eq(pktd_cap_set_filter_expr(c, "", 1), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, prog, 1), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(pktd_capture_errmsg(c), "BPF instruction 0: opcode 0xffff is not allowed");
+    ck_assert_int_eq(pktd_capture_set_filter_text(c, "1\n6 0 0 65535\n"), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_text(c, "not bpf"), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_filter_text(c, "1\n0 0 0 0\n"), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "not a return"));
+    ck_assert_int_eq(pktd_capture_set_filter_text(c, NULL), PKTD_E_INVALID_ARGUMENT);
+    if (pktd_capture_expr_available()) {
+        ck_assert_int_eq(pktd_capture_set_filter_expr(c, "tcp port 80", 1), 0);
+        ck_assert_int_eq(pktd_capture_set_filter_expr(c, "tcp port", 1), PKTD_E_INVALID_ARGUMENT);
+        ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "filter expression \"tcp port\": "));
+        ck_assert_int_eq(pktd_capture_set_filter_expr(c, "", 1), 0);
     } else {
-        ck_assert_int_eq(pktd_cap_set_filter_expr(c, "tcp port 80", 1), PKTD_E_UNSUPPORTED);
-        ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "libpcap"));
+        ck_assert_int_eq(pktd_capture_set_filter_expr(c, "tcp port 80", 1), PKTD_E_UNSUPPORTED);
+        ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "libpcap"));
     }
-    ck_assert_int_eq(pktd_cap_set_filter_expr(c, NULL, 1), 0);
-    pktd_cap_breakloop(NULL);
-    pktd_cap_close(c);
-    pktd_cap_close(NULL);
-    ck_assert_str_eq(pktd_cap_errmsg(NULL), "");
+    ck_assert_int_eq(pktd_capture_set_filter_expr(c, NULL, 1), 0);
+    pktd_capture_breakloop(NULL);
+    pktd_capture_close(c);
+    pktd_capture_close(NULL);
+    ck_assert_str_eq(pktd_capture_errmsg(NULL), "");
 }
 END_TEST
 
@@ -547,7 +547,7 @@ START_TEST(test_bpf_vs_libpcap)
         const u_char *data;
         while (pcap_next_ex(p, &h, &data) == 1) {
             frames++;
-            struct pktd_bpf_aux aux = {.len = h->len, .net_off = 14};
+            struct pktd__bpf_aux aux = {.len = h->len, .net_off = 14};
             for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
                 uint32_t want = (uint32_t)bpf_filter(progs[i].bf_insns, data, h->len, h->caplen);
                 uint32_t got = pktd__bpf_run(

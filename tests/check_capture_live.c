@@ -100,42 +100,42 @@ static void udp_send(unsigned port, unsigned n, size_t len)
 }
 
 /* Open a link-layer handle on lo with common test settings. */
-static pktd_cap *open_lo(uint32_t version, int32_t timeout_ms)
+static pktd_capture *open_lo(uint32_t version, int32_t timeout_ms)
 {
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "lo", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, version), 0);
-    ck_assert_int_eq(pktd_cap_set_block_timeout(c, 5), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, timeout_ms), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, version), 0);
+    ck_assert_int_eq(pktd_capture_set_block_timeout(c, 5), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, timeout_ms), 0);
     return c;
 }
 
-static void activate(pktd_cap *c)
+static void activate(pktd_capture *c)
 {
-    int rc = pktd_cap_activate(c);
-    ck_assert_msg(rc == 0, "activate: %d %s", rc, pktd_cap_errmsg(c));
+    int rc = pktd_capture_activate(c);
+    ck_assert_msg(rc == 0, "activate: %d %s", rc, pktd_capture_errmsg(c));
 }
 
-static void stats(pktd_cap *c, uint64_t *st)
+static void stats(pktd_capture *c, uint64_t *st)
 {
-    ck_assert_int_eq(pktd_cap_stats(c, st, PKTD_CAP_STAT_COUNT), (int)PKTD_CAP_STAT_COUNT);
+    ck_assert_int_eq(pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT), (int)PKTD_CAPTURE_STAT_COUNT);
     /* Nothing is lost uncounted. */
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED],
-                      st[PKTD_CAP_STAT_DROPPED] + st[PKTD_CAP_STAT_DELIVERED] +
-                          st[PKTD_CAP_STAT_FILTERED] + st[PKTD_CAP_STAT_PENDING]);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED],
+                      st[PKTD_CAPTURE_STAT_DROPPED] + st[PKTD_CAPTURE_STAT_DELIVERED] +
+                          st[PKTD_CAPTURE_STAT_FILTERED] + st[PKTD_CAPTURE_STAT_PENDING]);
 }
 
-static const uint32_t versions[] = {PKTD_CAP_TPACKET_V3, PKTD_CAP_TPACKET_V2};
+static const uint32_t versions[] = {PKTD_CAPTURE_TPACKET_V3, PKTD_CAPTURE_TPACKET_V2};
 
 START_TEST(test_lo_capture)
 {
     uint32_t v = versions[_i];
     int r = udp_listen(4001);
-    pktd_cap *c = open_lo(v, 2000);
+    pktd_capture *c = open_lo(v, 2000);
     activate(c);
-    ck_assert_uint_eq(pktd_cap_tpacket_version(c), v);
-    ck_assert_uint_ge(pktd_cap_buffer_size(c), PKTD_CAP_DEFAULT_BUFFER);
-    ck_assert_int_ge(pktd_cap_fd(c), 0);
+    ck_assert_uint_eq(pktd_capture_tpacket_version(c), v);
+    ck_assert_uint_ge(pktd_capture_buffer_size(c), PKTD_CAPTURE_DEFAULT_BUFFER);
+    ck_assert_int_ge(pktd_capture_fd(c), 0);
     uint64_t t0 = now_ns();
     udp_send(4001, 5, 100);
     uint64_t t1 = now_ns();
@@ -143,47 +143,47 @@ START_TEST(test_lo_capture)
     for (int i = 0; i < 5; i++) {
         const uint8_t *d;
         size_t len;
-        ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
+        ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
         /* Zero copy: the packet is in the mapped ring. */
         ck_assert(d > c->map && d + len <= c->map + c->map_len);
         ck_assert_uint_eq(len, 14 + 20 + 8 + 100);
-        ck_assert_uint_eq(pktd_cap_wire_len(c), len);
-        ck_assert_uint_eq(pktd_cap_ifindex(c), if_nametoindex("lo"));
+        ck_assert_uint_eq(pktd_capture_wire_len(c), len);
+        ck_assert_uint_eq(pktd_capture_ifindex(c), if_nametoindex("lo"));
         /* Each loopback packet once: the outgoing copy is filtered out. */
-        ck_assert_uint_eq(pktd_cap_pkttype(c), PKTD_CAP_PKT_HOST);
-        ck_assert_uint_ge(pktd_cap_ts_ns(c), t0);
-        ck_assert_uint_le(pktd_cap_ts_ns(c), t1);
+        ck_assert_uint_eq(pktd_capture_pkttype(c), PKTD_CAPTURE_PKT_HOST);
+        ck_assert_uint_ge(pktd_capture_ts_ns(c), t0);
+        ck_assert_uint_le(pktd_capture_ts_ns(c), t1);
         /* Precise stamps (SO_TIMESTAMPNS): a coarse clock would repeat. */
-        ck_assert_uint_gt(pktd_cap_ts_ns(c), prev);
-        prev = pktd_cap_ts_ns(c);
+        ck_assert_uint_gt(pktd_capture_ts_ns(c), prev);
+        prev = pktd_capture_ts_ns(c);
         pktd_packet p;
-        ck_assert_int_eq(pktd_decode(&p, pktd_cap_linktype(c), d, len), 0);
+        ck_assert_int_eq(pktd_decode(&p, pktd_capture_linktype(c), d, len), 0);
         ck_assert_uint_eq(pktd_udp_dport(&p), 4001);
         ck_assert_uint_eq(pktd_ipv4_dst(&p), INADDR_LOOPBACK);
     }
-    ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_nonblock(c, 1), 0);
     const uint8_t *d;
     size_t len;
     sleep_ms(30); /* longer than the block timeout: nothing is held back */
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 5);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 5);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DROPPED], 0);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_FILTERED], 0);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_PENDING], 0);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 5);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], 5);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DROPPED], 0);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_FILTERED], 0);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_PENDING], 0);
     /* A larger array is fine; its tail is left alone. */
-    uint64_t big[PKTD_CAP_STAT_COUNT + 2] = {0};
-    big[PKTD_CAP_STAT_COUNT + 1] = 77;
-    ck_assert_int_eq(pktd_cap_stats(c, big, PKTD_CAP_STAT_COUNT + 2), (int)PKTD_CAP_STAT_COUNT);
-    ck_assert_uint_eq(big[PKTD_CAP_STAT_COUNT + 1], 77);
+    uint64_t big[PKTD_CAPTURE_STAT_COUNT + 2] = {0};
+    big[PKTD_CAPTURE_STAT_COUNT + 1] = 77;
+    ck_assert_int_eq(pktd_capture_stats(c, big, PKTD_CAPTURE_STAT_COUNT + 2), (int)PKTD_CAPTURE_STAT_COUNT);
+    ck_assert_uint_eq(big[PKTD_CAPTURE_STAT_COUNT + 1], 77);
     /* A shorter one: one counter filled, the number known returned (R7). */
     big[1] = 77;
-    ck_assert_int_eq(pktd_cap_stats(c, big, 1), (int)PKTD_CAP_STAT_COUNT);
+    ck_assert_int_eq(pktd_capture_stats(c, big, 1), (int)PKTD_CAPTURE_STAT_COUNT);
     ck_assert_uint_eq(big[1], 77);
-    ck_assert_int_eq(pktd_cap_stats(c, NULL, 0), (int)PKTD_CAP_STAT_COUNT);
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_stats(c, NULL, 0), (int)PKTD_CAPTURE_STAT_COUNT);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST
@@ -197,34 +197,34 @@ START_TEST(test_direction)
         uint32_t dir;
         uint32_t pkttype;
     } cases[] = {
-        {"lo", PKTD_CAP_DIR_OUT, PKTD_CAP_PKT_OUTGOING},
-        {"lo", PKTD_CAP_DIR_IN, PKTD_CAP_PKT_HOST},
-        {NULL, PKTD_CAP_DIR_BOTH, PKTD_CAP_PKT_HOST},
-        {NULL, PKTD_CAP_DIR_OUT, PKTD_CAP_PKT_OUTGOING},
+        {"lo", PKTD_CAPTURE_DIR_OUT, PKTD_CAPTURE_PKT_OUTGOING},
+        {"lo", PKTD_CAPTURE_DIR_IN, PKTD_CAPTURE_PKT_HOST},
+        {NULL, PKTD_CAPTURE_DIR_BOTH, PKTD_CAPTURE_PKT_HOST},
+        {NULL, PKTD_CAPTURE_DIR_OUT, PKTD_CAPTURE_PKT_OUTGOING},
     };
     int r = udp_listen(4002);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        pktd_cap *c;
-        ck_assert_int_eq(pktd_cap_create(&c, cases[k].dev, NULL), 0);
-        ck_assert_int_eq(pktd_cap_set_direction(c, cases[k].dir), 0);
-        ck_assert_int_eq(pktd_cap_set_timeout(c, 300), 0);
-        ck_assert_int_eq(pktd_cap_set_block_timeout(c, 5), 0);
+        pktd_capture *c;
+        ck_assert_int_eq(pktd_capture_create(&c, cases[k].dev, NULL), 0);
+        ck_assert_int_eq(pktd_capture_set_direction(c, cases[k].dir), 0);
+        ck_assert_int_eq(pktd_capture_set_timeout(c, 300), 0);
+        ck_assert_int_eq(pktd_capture_set_block_timeout(c, 5), 0);
         activate(c);
         udp_send(4002, 3, 10);
         const uint8_t *d;
         size_t len;
         unsigned n = 0;
-        while (pktd_cap_next(c, &d, &len) == 1) {
-            ck_assert_uint_eq(pktd_cap_pkttype(c), cases[k].pkttype);
+        while (pktd_capture_next(c, &d, &len) == 1) {
+            ck_assert_uint_eq(pktd_capture_pkttype(c), cases[k].pkttype);
             n++;
         }
         ck_assert_msg(n == 3, "case %zu: %u packets", k, n);
-        uint64_t st[PKTD_CAP_STAT_COUNT];
+        uint64_t st[PKTD_CAPTURE_STAT_COUNT];
         stats(c, st);
         /* Decided in the kernel: the other direction is not even counted. */
-        ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 3);
-        ck_assert_uint_eq(st[PKTD_CAP_STAT_FILTERED], 0);
-        pktd_cap_close(c);
+        ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 3);
+        ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_FILTERED], 0);
+        pktd_capture_close(c);
     }
     close(r);
 }
@@ -232,41 +232,41 @@ END_TEST
 
 START_TEST(test_bad_state)
 {
-    pktd_cap *c = open_lo(0, 10);
+    pktd_capture *c = open_lo(0, 10);
     activate(c);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 100), PKTD_E_BAD_STATE);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "after pktd_cap_activate"));
-    ck_assert_int_eq(pktd_cap_set_promisc(c, 1), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 1 << 20), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_block_timeout(c, 1), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 1), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_immediate(c, 1), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, 2), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_direction(c, 1), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_fanout(c, 0, 1), PKTD_E_BAD_STATE);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 6), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 100), PKTD_E_BAD_STATE);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "after pktd_capture_activate"));
+    ck_assert_int_eq(pktd_capture_set_promisc(c, 1), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 1 << 20), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_block_timeout(c, 1), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 1), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_immediate(c, 1), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, 2), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_direction(c, 1), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_fanout(c, 0, 1), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 6), PKTD_E_BAD_STATE);
     /* These stay available on an active handle. */
-    ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_filter_text(c, "1\n6 0 0 65535\n"), 0);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, NULL, 0), 0);
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_set_nonblock(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_text(c, "1\n6 0 0 65535\n"), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, NULL, 0), 0);
+    pktd_capture_close(c);
 }
 END_TEST
 
 START_TEST(test_no_such_device)
 {
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "nosuchdev0", NULL), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -ENODEV);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "SIOCGIFINDEX(nosuchdev0)"));
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "no such device"));
-    ck_assert_int_eq(pktd_cap_fd(c), PKTD_E_BAD_STATE);
-    pktd_cap_close(c);
-    ck_assert_int_eq(pktd_cap_create(&c, "nosuchdev0", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -ENODEV);
-    pktd_cap_close(c);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "nosuchdev0", NULL), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), -ENODEV);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "SIOCGIFINDEX(nosuchdev0)"));
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "no such device"));
+    ck_assert_int_eq(pktd_capture_fd(c), PKTD_E_BAD_STATE);
+    pktd_capture_close(c);
+    ck_assert_int_eq(pktd_capture_create(&c, "nosuchdev0", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), -ENODEV);
+    pktd_capture_close(c);
 }
 END_TEST
 
@@ -278,20 +278,20 @@ START_TEST(test_interface_down)
     int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     ck_assert_int_ge(home, 0);
     ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "lo", NULL), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -ENETDOWN);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "interface lo is down"));
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "ip link set lo up"));
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), -ENETDOWN);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "interface lo is down"));
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "ip link set lo up"));
     /* The failed handle can be activated once the cause is gone. */
     ck_assert_int_eq(set_lo(1), 0);
     activate(c);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     ck_assert_int_eq(set_lo(0), 0);
-    ck_assert_int_eq(pktd_cap_create(&c, "lo", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 6), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -ENETDOWN);
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 6), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), -ENETDOWN);
+    pktd_capture_close(c);
     ck_assert_int_eq(setns(home, CLONE_NEWNET), 0);
     close(home);
 }
@@ -308,17 +308,17 @@ START_TEST(test_no_cap_net_raw)
     memcpy(saved, d, sizeof saved);
     d[CAP_NET_RAW / 32].effective &= ~(1u << (CAP_NET_RAW % 32));
     ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "lo", NULL), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -EPERM);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "socket(AF_PACKET, SOCK_RAW)"));
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "run as root or grant CAP_NET_RAW"));
-    pktd_cap_close(c);
-    ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 6), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -EPERM);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "CAP_NET_RAW"));
-    pktd_cap_close(c);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), -EPERM);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "socket(AF_PACKET, SOCK_RAW)"));
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "run as root or grant CAP_NET_RAW"));
+    pktd_capture_close(c);
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 6), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), -EPERM);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "CAP_NET_RAW"));
+    pktd_capture_close(c);
     ck_assert_int_eq(syscall(SYS_capset, &h, saved), 0);
 }
 END_TEST
@@ -327,7 +327,7 @@ struct counter {
     unsigned n;
     unsigned stop_after;
     size_t last_len;
-    pktd_cap *break_cap; /* call pktd_cap_breakloop() on it at stop_after */
+    pktd_capture *break_cap; /* call pktd_capture_breakloop() on it at stop_after */
 };
 
 static int count_cb(void *user, const uint8_t *data, size_t caplen, uint32_t wire, uint64_t ts)
@@ -340,7 +340,7 @@ static int count_cb(void *user, const uint8_t *data, size_t caplen, uint32_t wir
     k->last_len = caplen;
     if (k->break_cap != NULL) {
         if (k->n == k->stop_after)
-            pktd_cap_breakloop(k->break_cap);
+            pktd_capture_breakloop(k->break_cap);
         return 0;
     }
     return k->stop_after != 0 && k->n >= k->stop_after;
@@ -349,20 +349,20 @@ static int count_cb(void *user, const uint8_t *data, size_t caplen, uint32_t wir
 static void *break_later(void *arg)
 {
     sleep_ms(100);
-    pktd_cap_breakloop(arg);
+    pktd_capture_breakloop(arg);
     return NULL;
 }
 
-static pktd_cap *g_sig_cap;
+static pktd_capture *g_sig_cap;
 static void on_alarm(int sig)
 {
     (void)sig;
-    pktd_cap_breakloop(g_sig_cap);
+    pktd_capture_breakloop(g_sig_cap);
 }
 
 START_TEST(test_breakloop)
 {
-    pktd_cap *c = open_lo(0, -1);
+    pktd_capture *c = open_lo(0, -1);
     activate(c);
     const uint8_t *d;
     size_t len;
@@ -370,7 +370,7 @@ START_TEST(test_breakloop)
     pthread_t t;
     uint64_t t0 = mono_ms();
     ck_assert_int_eq(pthread_create(&t, NULL, break_later, c), 0);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), PKTD_E_BREAK);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), PKTD_E_BREAK);
     ck_assert_uint_ge(mono_ms() - t0, 90);
     pthread_join(t, NULL);
     /* From a signal handler (SA_RESTART: poll is not interrupted into EINTR
@@ -384,52 +384,52 @@ START_TEST(test_breakloop)
     struct itimerval it = {{0, 0}, {0, 100000}};
     t0 = mono_ms();
     ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), PKTD_E_BREAK);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), PKTD_E_BREAK);
     ck_assert_uint_ge(mono_ms() - t0, 90);
     /* Also through dispatch. */
     ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
     struct counter k = {0, 0, 0, NULL};
-    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &k), PKTD_E_BREAK);
+    ck_assert_int_eq(pktd_capture_dispatch(c, 0, count_cb, &k), PKTD_E_BREAK);
     ck_assert_uint_eq(k.n, 0);
-    ck_assert_int_eq(pktd_cap_dispatch(c, 0, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_dispatch(c, 0, NULL, NULL), PKTD_E_INVALID_ARGUMENT);
     /* A break requested before the call: returned at once, and only once. */
-    ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
-    pktd_cap_breakloop(c);
-    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &k), PKTD_E_BREAK);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
-    pktd_cap_breakloop(c);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), PKTD_E_BREAK);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_set_nonblock(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
+    pktd_capture_breakloop(c);
+    ck_assert_int_eq(pktd_capture_dispatch(c, 0, count_cb, &k), PKTD_E_BREAK);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
+    pktd_capture_breakloop(c);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), PKTD_E_BREAK);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
+    pktd_capture_close(c);
 }
 END_TEST
 
 START_TEST(test_nonblock_timeout_poll)
 {
     int r = udp_listen(4003);
-    pktd_cap *c = open_lo(versions[_i], 150);
+    pktd_capture *c = open_lo(versions[_i], 150);
     activate(c);
     const uint8_t *d;
     size_t len;
     uint64_t t0 = mono_ms();
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
     uint64_t waited = mono_ms() - t0;
     ck_assert_uint_ge(waited, 150);
     ck_assert_uint_lt(waited, 1000);
-    ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_nonblock(c, 1), 0);
     t0 = mono_ms();
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
     ck_assert_uint_lt(mono_ms() - t0, 20);
     /* The descriptor becomes readable when a packet is ready. */
-    struct pollfd pfd = {.fd = pktd_cap_fd(c), .events = POLLIN};
+    struct pollfd pfd = {.fd = pktd_capture_fd(c), .events = POLLIN};
     ck_assert_int_eq(poll(&pfd, 1, 0), 0);
     udp_send(4003, 1, 10);
     ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
     ck_assert(pfd.revents & POLLIN);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST
@@ -437,20 +437,20 @@ END_TEST
 START_TEST(test_dispatch)
 {
     int r = udp_listen(4004);
-    pktd_cap *c = open_lo(versions[_i], 500);
+    pktd_capture *c = open_lo(versions[_i], 500);
     activate(c);
     udp_send(4004, 7, 20);
     sleep_ms(30);
     struct counter k = {0, 0, 0, NULL};
-    int rc = pktd_cap_dispatch(c, 3, count_cb, &k);
+    int rc = pktd_capture_dispatch(c, 3, count_cb, &k);
     ck_assert_int_eq(rc, 3);
     ck_assert_uint_eq(k.n, 3);
     k.stop_after = 4;
-    rc = pktd_cap_dispatch(c, 0, count_cb, &k);
+    rc = pktd_capture_dispatch(c, 0, count_cb, &k);
     ck_assert_int_eq(rc, 1); /* the callback asked to stop */
     k.stop_after = 0;
     while (k.n < 7) {
-        rc = pktd_cap_dispatch(c, 0, count_cb, &k);
+        rc = pktd_capture_dispatch(c, 0, count_cb, &k);
         ck_assert_int_gt(rc, 0);
     }
     ck_assert_uint_eq(k.n, 7);
@@ -460,18 +460,18 @@ START_TEST(test_dispatch)
     udp_send(4004, 5, 20);
     sleep_ms(30);
     struct counter b = {0, 2, 0, c};
-    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &b), PKTD_E_BREAK);
+    ck_assert_int_eq(pktd_capture_dispatch(c, 0, count_cb, &b), PKTD_E_BREAK);
     ck_assert_uint_eq(b.n, 2);
     b.break_cap = NULL;
     b.stop_after = 0;
     while (b.n < 5)
-        ck_assert_int_gt(pktd_cap_dispatch(c, 0, count_cb, &b), 0);
-    ck_assert_int_eq(pktd_cap_set_nonblock(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_cb, &k), 0);
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+        ck_assert_int_gt(pktd_capture_dispatch(c, 0, count_cb, &b), 0);
+    ck_assert_int_eq(pktd_capture_set_nonblock(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_dispatch(c, 0, count_cb, &k), 0);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 12);
-    pktd_cap_close(c);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], 12);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST
@@ -480,28 +480,28 @@ END_TEST
 START_TEST(test_pending)
 {
     int r = udp_listen(4005);
-    pktd_cap *c = open_lo(versions[_i], 500);
+    pktd_capture *c = open_lo(versions[_i], 500);
     activate(c);
     udp_send(4005, 6, 10);
     sleep_ms(50);
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 6);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_PENDING], 6);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 6);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_PENDING], 6);
     const uint8_t *d;
     size_t len;
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_PENDING], 4);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 2);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_PENDING], 4);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], 2);
     /* Sent after the first block was handed over: pending in the block the
      * kernel is still filling (V3) counts too. */
     udp_send(4005, 2, 10);
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 8);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_PENDING], 6);
-    pktd_cap_close(c);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 8);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_PENDING], 6);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST
@@ -511,29 +511,29 @@ END_TEST
 START_TEST(test_drops)
 {
     int r = udp_listen(4006);
-    pktd_cap *c = open_lo(versions[_i], 200);
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 64), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 8192), 0);
+    pktd_capture *c = open_lo(versions[_i], 200);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 64), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 8192), 0);
     activate(c);
-    ck_assert_uint_le(pktd_cap_buffer_size(c), 16384);
+    ck_assert_uint_le(pktd_capture_buffer_size(c), 16384);
     const unsigned sent = 2000;
     udp_send(4006, sent, 100);
     const uint8_t *d;
     size_t len;
     unsigned got = 0;
-    while (pktd_cap_next(c, &d, &len) == 1) {
+    while (pktd_capture_next(c, &d, &len) == 1) {
         ck_assert_uint_eq(len, 64);
-        ck_assert_uint_eq(pktd_cap_wire_len(c), 14 + 20 + 8 + 100);
+        ck_assert_uint_eq(pktd_capture_wire_len(c), 14 + 20 + 8 + 100);
         got++;
     }
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], sent);
-    ck_assert_uint_gt(st[PKTD_CAP_STAT_DROPPED], 0);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], got);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DROPPED] + got, sent);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_PENDING], 0);
-    pktd_cap_close(c);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], sent);
+    ck_assert_uint_gt(st[PKTD_CAPTURE_STAT_DROPPED], 0);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], got);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DROPPED] + got, sent);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_PENDING], 0);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST
@@ -563,41 +563,41 @@ static void udp_port_prog(struct sock_filter *p, unsigned port)
 START_TEST(test_filter_change)
 {
     int ra = udp_listen(4101), rb = udp_listen(4102);
-    pktd_cap *c = open_lo(versions[_i], 300);
+    pktd_capture *c = open_lo(versions[_i], 300);
     struct sock_filter prog[11];
     udp_port_prog(prog, 4101);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, (const uint8_t *)prog, 11), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, (const uint8_t *)prog, 11), 0);
     activate(c);
     udp_send(4101, 3, 10);
     udp_send(4102, 3, 10);
     const uint8_t *d;
     size_t len;
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1); /* one 4101 read, two queued */
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1); /* one 4101 read, two queued */
     udp_port_prog(prog, 4102);
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, (const uint8_t *)prog, 11), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, (const uint8_t *)prog, 11), 0);
     udp_send(4101, 3, 10);
     udp_send(4102, 4, 10);
     unsigned n = 0;
-    while (pktd_cap_next(c, &d, &len) == 1) {
+    while (pktd_capture_next(c, &d, &len) == 1) {
         pktd_packet p;
         ck_assert_int_eq(pktd_decode(&p, 1, d, len), 0);
         ck_assert_uint_eq(pktd_udp_dport(&p), 4102);
         n++;
     }
     ck_assert_uint_eq(n, 4);
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 3 + 4);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 1 + 4);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_FILTERED], 2);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 3 + 4);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], 1 + 4);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_FILTERED], 2);
     /* And back to no filter at all. */
-    ck_assert_int_eq(pktd_cap_set_filter_bpf(c, NULL, 0), 0);
+    ck_assert_int_eq(pktd_capture_set_filter_bpf(c, NULL, 0), 0);
     udp_send(4101, 2, 10);
     n = 0;
-    while (pktd_cap_next(c, &d, &len) == 1)
+    while (pktd_capture_next(c, &d, &len) == 1)
         n++;
     ck_assert_uint_eq(n, 2);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     close(ra);
     close(rb);
 }
@@ -605,34 +605,34 @@ END_TEST
 
 START_TEST(test_filter_expr)
 {
-    if (!pktd_cap_expr_available()) {
+    if (!pktd_capture_expr_available()) {
         fprintf(stderr, "check_capture_live: built without libpcap, expression test skipped\n");
         return;
     }
     int ra = udp_listen(4201), rb = udp_listen(4202);
-    pktd_cap *c = open_lo(0, 300);
-    ck_assert_int_eq(pktd_cap_set_filter_expr(c, "udp dst port 4202", 1), 0);
+    pktd_capture *c = open_lo(0, 300);
+    ck_assert_int_eq(pktd_capture_set_filter_expr(c, "udp dst port 4202", 1), 0);
     activate(c);
     udp_send(4201, 3, 10);
     udp_send(4202, 2, 10);
     const uint8_t *d;
     size_t len;
     unsigned n = 0;
-    while (pktd_cap_next(c, &d, &len) == 1)
+    while (pktd_capture_next(c, &d, &len) == 1)
         n++;
     ck_assert_uint_eq(n, 2);
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 2); /* filtered in the kernel */
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 2); /* filtered in the kernel */
     /* A bad expression on a live handle leaves the old filter in place. */
-    ck_assert_int_eq(pktd_cap_set_filter_expr(c, "udp dst port", 1), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_filter_expr(c, "udp dst port", 1), PKTD_E_INVALID_ARGUMENT);
     udp_send(4201, 1, 10);
     udp_send(4202, 1, 10);
     n = 0;
-    while (pktd_cap_next(c, &d, &len) == 1)
+    while (pktd_capture_next(c, &d, &len) == 1)
         n++;
     ck_assert_uint_eq(n, 1);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     close(ra);
     close(rb);
 }
@@ -642,7 +642,7 @@ END_TEST
  * machine having little memory (used by one handle at a time). */
 static struct pktd__cap_hooks ring_limit_hooks;
 
-static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+static void ring_limits(pktd_capture *c, size_t fail_above, size_t totalram)
 {
     ring_limit_hooks.fail_ring_above = fail_above;
     ring_limit_hooks.totalram = totalram;
@@ -654,86 +654,86 @@ static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
  * without starving the machine); the rest is the real kernel. */
 START_TEST(test_ring_too_large)
 {
-    pktd_cap *c = open_lo(0, 10);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 8u << 20), 0);
+    pktd_capture *c = open_lo(0, 10);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 8u << 20), 0);
     ring_limits(c, 1u << 20, 0);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
-    ck_assert_uint_le(pktd_cap_buffer_size(c), 1u << 20);
-    ck_assert_uint_ge(pktd_cap_buffer_size(c), 1u << 19);
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_CAPTURE_WARNING);
+    ck_assert_uint_le(pktd_capture_buffer_size(c), 1u << 20);
+    ck_assert_uint_ge(pktd_capture_buffer_size(c), 1u << 19);
     /* Each reason ends with "; " before the ring obtained. */
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c),
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c),
                                  "could not allocate 8192 KiB (ENOMEM); retried smaller; using a ring"));
-    pktd_cap_close(c);
+    pktd_capture_close(c);
 
     c = open_lo(0, 10);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 64u << 20), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 64u << 20), 0);
     ring_limits(c, 0, 16u << 20);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
-    ck_assert_uint_eq(pktd_cap_buffer_size(c), 8u << 20);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "exceeds half of the machine's memory"));
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_CAPTURE_WARNING);
+    ck_assert_uint_eq(pktd_capture_buffer_size(c), 8u << 20);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "exceeds half of the machine's memory"));
+    pktd_capture_close(c);
 
     /* Not even two blocks: an error that says what failed and what to do. */
     c = open_lo(0, 10);
     ring_limits(c, 4096, 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "PACKET_RX_RING, 2 blocks"));
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "ask for a smaller buffer"));
-    ck_assert_int_eq(pktd_cap_fd(c), PKTD_E_BAD_STATE);
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_activate(c), -ENOMEM);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "PACKET_RX_RING, 2 blocks"));
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "ask for a smaller buffer"));
+    ck_assert_int_eq(pktd_capture_fd(c), PKTD_E_BAD_STATE);
+    pktd_capture_close(c);
 }
 END_TEST
 
 START_TEST(test_ip_layer)
 {
     int r = udp_listen(4301);
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 17), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 200), 0);
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 30), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 17), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 200), 0);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 30), 0);
     activate(c);
-    ck_assert_uint_eq(pktd_cap_linktype(c), PKTD_LINKTYPE_RAW);
-    ck_assert_uint_eq(pktd_cap_tpacket_version(c), 0);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_RAW);
+    ck_assert_uint_eq(pktd_capture_tpacket_version(c), 0);
     uint64_t t0 = now_ns();
     udp_send(4301, 3, 100);
     const uint8_t *d;
     size_t len;
     for (int i = 0; i < 3; i++) {
-        ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
+        ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
         ck_assert_uint_eq(len, 30);
-        ck_assert_uint_eq(pktd_cap_wire_len(c), 20 + 8 + 100);
+        ck_assert_uint_eq(pktd_capture_wire_len(c), 20 + 8 + 100);
         ck_assert_uint_eq(d[0], 0x45);
         ck_assert_uint_eq(d[9], 17);
-        ck_assert_uint_eq(pktd_cap_ifindex(c), if_nametoindex("lo"));
-        ck_assert_uint_ge(pktd_cap_ts_ns(c), t0);
+        ck_assert_uint_eq(pktd_capture_ifindex(c), if_nametoindex("lo"));
+        ck_assert_uint_ge(pktd_capture_ts_ns(c), t0);
         pktd_packet p;
-        (void)pktd_decode(&p, pktd_cap_linktype(c), d, len);
+        (void)pktd_decode(&p, pktd_capture_linktype(c), d, len);
         ck_assert(pktd_packet_has(&p, PKTD_LAYER_IPV4));
         ck_assert_uint_eq(pktd_udp_dport(&p), 4301);
     }
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 0);
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 0);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 3);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], 3);
-    pktd_cap_close(c);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 3);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], 3);
+    pktd_capture_close(c);
 
-    if (pktd_cap_expr_available()) {
+    if (pktd_capture_expr_available()) {
         /* Expressions compile for raw IP in this mode. */
-        ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-        ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 17), 0);
-        ck_assert_int_eq(pktd_cap_set_timeout(c, 200), 0);
-        ck_assert_int_eq(pktd_cap_set_filter_expr(c, "udp dst port 4302", 1), 0);
+        ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+        ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 17), 0);
+        ck_assert_int_eq(pktd_capture_set_timeout(c, 200), 0);
+        ck_assert_int_eq(pktd_capture_set_filter_expr(c, "udp dst port 4302", 1), 0);
         int r2 = udp_listen(4302);
         activate(c);
         udp_send(4301, 2, 10);
         udp_send(4302, 3, 10);
         unsigned n = 0;
-        while (pktd_cap_next(c, &d, &len) == 1)
+        while (pktd_capture_next(c, &d, &len) == 1)
             n++;
         ck_assert_uint_eq(n, 3);
-        pktd_cap_close(c);
+        pktd_capture_close(c);
         close(r2);
     }
     close(r);
@@ -744,63 +744,63 @@ END_TEST
 START_TEST(test_ip_layer_drops)
 {
     int r = udp_listen(4303);
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 17), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 200), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 4096), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 17), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 200), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 4096), 0);
     activate(c);
     const unsigned sent = 500;
     udp_send(4303, sent, 200);
     const uint8_t *d;
     size_t len;
     unsigned got = 0;
-    while (pktd_cap_next(c, &d, &len) == 1)
+    while (pktd_capture_next(c, &d, &len) == 1)
         got++;
-    uint64_t st[PKTD_CAP_STAT_COUNT];
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     stats(c, st);
-    ck_assert_uint_gt(st[PKTD_CAP_STAT_DROPPED], 0);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_DELIVERED], got);
-    ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], sent);
-    pktd_cap_close(c);
+    ck_assert_uint_gt(st[PKTD_CAPTURE_STAT_DROPPED], 0);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_DELIVERED], got);
+    ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], sent);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST
 
 START_TEST(test_promisc_all_warns)
 {
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "any", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_promisc(c, 1), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "any", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_promisc(c, 1), 0);
     /* A break asked for before activation is forgotten by it. */
-    pktd_cap_breakloop(c);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 0), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "promiscuous mode is not available"));
-    ck_assert_int_ge(pktd_cap_fd(c), 0);
+    pktd_capture_breakloop(c);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 0), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_CAPTURE_WARNING);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "promiscuous mode is not available"));
+    ck_assert_int_ge(pktd_capture_fd(c), 0);
     const uint8_t *d;
     size_t len;
-    ck_assert_int_ne(pktd_cap_next(c, &d, &len), PKTD_E_BREAK);
-    pktd_cap_close(c);
+    ck_assert_int_ne(pktd_capture_next(c, &d, &len), PKTD_E_BREAK);
+    pktd_capture_close(c);
     /* Two warnings at once: both are in the message. */
-    ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_promisc(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 8u << 20), 0);
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_promisc(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 8u << 20), 0);
     ring_limits(c, 1u << 20, 0);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "retried smaller"));
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "; promiscuous mode is not available"));
-    pktd_cap_close(c);
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_CAPTURE_WARNING);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "retried smaller"));
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "; promiscuous mode is not available"));
+    pktd_capture_close(c);
     /* Immediate mode insists on V2. */
-    c = open_lo(PKTD_CAP_TPACKET_V3, 10);
-    ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_E_INVALID_ARGUMENT);
-    pktd_cap_close(c);
+    c = open_lo(PKTD_CAPTURE_TPACKET_V3, 10);
+    ck_assert_int_eq(pktd_capture_set_immediate(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_E_INVALID_ARGUMENT);
+    pktd_capture_close(c);
     c = open_lo(0, 10);
-    ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_immediate(c, 1), 0);
     activate(c);
-    ck_assert_uint_eq(pktd_cap_tpacket_version(c), 2);
-    pktd_cap_close(c);
+    ck_assert_uint_eq(pktd_capture_tpacket_version(c), 2);
+    pktd_capture_close(c);
 }
 END_TEST
 
@@ -845,37 +845,37 @@ START_TEST(test_no_unfiltered_window)
         INSN(BPF_RET | BPF_K, 0, 0, 65535),
     };
     for (int round = 0; round < 40; round++) {
-        pktd_cap *c;
+        pktd_capture *c;
         int ip = round % 2;
-        ck_assert_int_eq(pktd_cap_create(&c, ip ? NULL : "lo", NULL), 0);
+        ck_assert_int_eq(pktd_capture_create(&c, ip ? NULL : "lo", NULL), 0);
         if (ip) {
-            ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 17), 0);
-            ck_assert_int_eq(pktd_cap_set_filter_bpf(c, (const uint8_t *)ipprog, 9), 0);
+            ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 17), 0);
+            ck_assert_int_eq(pktd_capture_set_filter_bpf(c, (const uint8_t *)ipprog, 9), 0);
         } else {
-            ck_assert_int_eq(pktd_cap_set_tpacket_version(c, round % 4 == 0 ? 2 : 3), 0);
-            ck_assert_int_eq(pktd_cap_set_block_timeout(c, 1), 0);
-            ck_assert_int_eq(pktd_cap_set_filter_bpf(c, (const uint8_t *)prog, 11), 0);
+            ck_assert_int_eq(pktd_capture_set_tpacket_version(c, round % 4 == 0 ? 2 : 3), 0);
+            ck_assert_int_eq(pktd_capture_set_block_timeout(c, 1), 0);
+            ck_assert_int_eq(pktd_capture_set_filter_bpf(c, (const uint8_t *)prog, 11), 0);
         }
-        ck_assert_int_eq(pktd_cap_set_timeout(c, 10), 0);
+        ck_assert_int_eq(pktd_capture_set_timeout(c, 10), 0);
         activate(c);
         udp_send(4502, 1, 8);
         const uint8_t *d;
         size_t len;
         unsigned n = 0;
         int rc;
-        while ((rc = pktd_cap_next(c, &d, &len)) == 1) {
+        while ((rc = pktd_capture_next(c, &d, &len)) == 1) {
             pktd_packet p;
-            (void)pktd_decode(&p, pktd_cap_linktype(c), d, len);
+            (void)pktd_decode(&p, pktd_capture_linktype(c), d, len);
             ck_assert_msg(pktd_udp_dport(&p) == 4502, "round %d: a packet to port %u got in",
                           round, pktd_udp_dport(&p));
             n++;
         }
         ck_assert_int_eq(rc, 0);
         ck_assert_uint_eq(n, 1);
-        uint64_t st[PKTD_CAP_STAT_COUNT];
+        uint64_t st[PKTD_CAPTURE_STAT_COUNT];
         stats(c, st);
-        ck_assert_uint_eq(st[PKTD_CAP_STAT_RECEIVED], 1);
-        pktd_cap_close(c);
+        ck_assert_uint_eq(st[PKTD_CAPTURE_STAT_RECEIVED], 1);
+        pktd_capture_close(c);
     }
     g_noise_stop = 1;
     pthread_join(t, NULL);
@@ -888,31 +888,31 @@ END_TEST
 START_TEST(test_block_timeout)
 {
     int r = udp_listen(4601);
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "lo", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, PKTD_CAP_TPACKET_V3), 0);
-    ck_assert_int_eq(pktd_cap_set_block_timeout(c, 400), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, PKTD_CAPTURE_TPACKET_V3), 0);
+    ck_assert_int_eq(pktd_capture_set_block_timeout(c, 400), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 2000), 0);
     activate(c);
     udp_send(4601, 1, 8);
     uint64_t t0 = mono_ms();
     const uint8_t *d;
     size_t len;
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
     uint64_t waited = mono_ms() - t0;
     ck_assert_msg(waited >= 150 && waited < 1500, "packet handed over after %llu ms",
                   (unsigned long long)waited);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     /* Immediate mode: no wait at all. */
-    ck_assert_int_eq(pktd_cap_create(&c, "lo", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_immediate(c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 2000), 0);
     activate(c);
     udp_send(4601, 1, 8);
     t0 = mono_ms();
-    ck_assert_int_eq(pktd_cap_next(c, &d, &len), 1);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &len), 1);
     ck_assert_uint_lt(mono_ms() - t0, 100);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     close(r);
 }
 END_TEST

@@ -87,13 +87,13 @@ static int do_write(const char *fmt, const char *res, const char *out)
         }
     }
     /* received 7, kernel drops 2, delivered 5 */
-    const uint64_t st[PKTD_CAP_STAT_COUNT] = {[PKTD_CAP_STAT_RECEIVED] = 7,
-                                              [PKTD_CAP_STAT_DROPPED] = 2,
-                                              [PKTD_CAP_STAT_DELIVERED] = N_PKTS,
-                                              [PKTD_CAP_STAT_FILTERED] = PKTD_WRITER_STAT_NONE,
-                                              [PKTD_CAP_STAT_PENDING] = PKTD_WRITER_STAT_NONE};
+    const uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {[PKTD_CAPTURE_STAT_RECEIVED] = 7,
+                                              [PKTD_CAPTURE_STAT_DROPPED] = 2,
+                                              [PKTD_CAPTURE_STAT_DELIVERED] = N_PKTS,
+                                              [PKTD_CAPTURE_STAT_FILTERED] = PKTD_WRITER_STAT_NONE,
+                                              [PKTD_CAPTURE_STAT_PENDING] = PKTD_WRITER_STAT_NONE};
     if (rc == 0)
-        rc = pktd_writer_stats(w, st, PKTD_CAP_STAT_COUNT, 0);
+        rc = pktd_writer_stats(w, st, PKTD_CAPTURE_STAT_COUNT, 0);
     int close_rc = pktd_writer_close(w); /* after a failure: the same error */
     if (rc == 0)
         rc = close_rc;

@@ -96,8 +96,8 @@ _OUTPTR = POINTER(c_void_p)       # const uint8_t ** output
 _OUTSIZE = POINTER(c_size_t)
 _U8P, _U16P, _U32P, _U64P = POINTER(c_uint8), POINTER(c_uint16), POINTER(c_uint32), POINTER(c_uint64)
 
-#: C callback type of pktd_cap_dispatch().
-CAP_HANDLER = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_uint32, c_uint64)
+#: C callback type of pktd_capture_dispatch().
+CAPTURE_HANDLER = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_uint32, c_uint64)
 
 # One line per C function: name, return type, argument types.  Functions that
 # take only `const pktd_packet *` are also made Packet methods (below).
@@ -244,38 +244,38 @@ _PROTOTYPES = [
     ("pktd_writer_bytes", c_uint64, [_H]),
     ("pktd_writer_packets", c_uint64, [_H]),
     # live capture
-    ("pktd_cap_create", c_int, [POINTER(_H), c_char_p, c_char_p]),
-    ("pktd_cap_close", None, [_H]),
-    ("pktd_cap_set_ip_protocol", c_int, [_H, c_uint32]),
-    ("pktd_cap_set_snaplen", c_int, [_H, c_uint32]),
-    ("pktd_cap_set_promisc", c_int, [_H, c_int]),
-    ("pktd_cap_set_buffer_size", c_int, [_H, c_size_t]),
-    ("pktd_cap_set_block_timeout", c_int, [_H, c_uint32]),
-    ("pktd_cap_set_timeout", c_int, [_H, c_int32]),
-    ("pktd_cap_set_immediate", c_int, [_H, c_int]),
-    ("pktd_cap_set_tpacket_version", c_int, [_H, c_uint32]),
-    ("pktd_cap_set_direction", c_int, [_H, c_uint32]),
-    ("pktd_cap_set_fanout", c_int, [_H, c_uint32, c_uint32]),
-    ("pktd_cap_set_nonblock", c_int, [_H, c_int]),
-    ("pktd_cap_set_filter_bpf", c_int, [_H, _BUF, c_uint32]),
-    ("pktd_cap_set_filter_text", c_int, [_H, c_char_p]),
-    ("pktd_cap_set_filter_expr", c_int, [_H, c_char_p, c_int]),
-    ("pktd_cap_expr_available", c_int, []),
-    ("pktd_cap_activate", c_int, [_H]),
-    ("pktd_cap_next", c_int, [_H, _OUTPTR, _OUTSIZE]),
-    ("pktd_cap_dispatch", c_int, [_H, c_uint32, CAP_HANDLER, c_void_p]),
-    ("pktd_cap_breakloop", None, [_H]),
-    ("pktd_cap_fd", c_int, [_H]),
-    ("pktd_cap_ts_ns", c_uint64, [_H]),
-    ("pktd_cap_wire_len", c_uint32, [_H]),
-    ("pktd_cap_ifindex", c_uint32, [_H]),
-    ("pktd_cap_pkttype", c_uint32, [_H]),
-    ("pktd_cap_linktype", c_uint32, [_H]),
-    ("pktd_cap_snaplen", c_uint32, [_H]),
-    ("pktd_cap_buffer_size", c_size_t, [_H]),
-    ("pktd_cap_tpacket_version", c_uint32, [_H]),
-    ("pktd_cap_stats", c_int, [_H, _U64P, c_size_t]),
-    ("pktd_cap_errmsg", c_char_p, [_H]),
+    ("pktd_capture_create", c_int, [POINTER(_H), c_char_p, c_char_p]),
+    ("pktd_capture_close", None, [_H]),
+    ("pktd_capture_set_ip_protocol", c_int, [_H, c_uint32]),
+    ("pktd_capture_set_snaplen", c_int, [_H, c_uint32]),
+    ("pktd_capture_set_promisc", c_int, [_H, c_int]),
+    ("pktd_capture_set_buffer_size", c_int, [_H, c_size_t]),
+    ("pktd_capture_set_block_timeout", c_int, [_H, c_uint32]),
+    ("pktd_capture_set_timeout", c_int, [_H, c_int32]),
+    ("pktd_capture_set_immediate", c_int, [_H, c_int]),
+    ("pktd_capture_set_tpacket_version", c_int, [_H, c_uint32]),
+    ("pktd_capture_set_direction", c_int, [_H, c_uint32]),
+    ("pktd_capture_set_fanout", c_int, [_H, c_uint32, c_uint32]),
+    ("pktd_capture_set_nonblock", c_int, [_H, c_int]),
+    ("pktd_capture_set_filter_bpf", c_int, [_H, _BUF, c_uint32]),
+    ("pktd_capture_set_filter_text", c_int, [_H, c_char_p]),
+    ("pktd_capture_set_filter_expr", c_int, [_H, c_char_p, c_int]),
+    ("pktd_capture_expr_available", c_int, []),
+    ("pktd_capture_activate", c_int, [_H]),
+    ("pktd_capture_next", c_int, [_H, _OUTPTR, _OUTSIZE]),
+    ("pktd_capture_dispatch", c_int, [_H, c_uint32, CAPTURE_HANDLER, c_void_p]),
+    ("pktd_capture_breakloop", None, [_H]),
+    ("pktd_capture_fd", c_int, [_H]),
+    ("pktd_capture_ts_ns", c_uint64, [_H]),
+    ("pktd_capture_wire_len", c_uint32, [_H]),
+    ("pktd_capture_ifindex", c_uint32, [_H]),
+    ("pktd_capture_pkttype", c_uint32, [_H]),
+    ("pktd_capture_linktype", c_uint32, [_H]),
+    ("pktd_capture_snaplen", c_uint32, [_H]),
+    ("pktd_capture_buffer_size", c_size_t, [_H]),
+    ("pktd_capture_tpacket_version", c_uint32, [_H]),
+    ("pktd_capture_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_capture_errmsg", c_char_p, [_H]),
     # AF_ALG: availability, hashes, ciphers
     ("pktd_alg_probe", c_int, [c_char_p, c_char_p, _BUF, c_size_t, POINTER(c_int), c_char_p]),
     ("pktd_alg_is_unavailable", c_int, [c_int]),
@@ -435,17 +435,17 @@ WRITER_NOFOLLOW = 0x2
 WRITER_DEFAULT_SNAPLEN = 262144
 WRITER_MAX_SNAPLEN = READER_MAX_RECORD - 64
 WRITER_STAT_NONE = 2 ** 64 - 1
-CAP_WARNING = 1
-CAP_DEFAULT_SNAPLEN = 262144
-CAP_DEFAULT_BUFFER = 4 * 1024 * 1024
-CAP_BPF_MAXINSNS = 4096
-CAP_DIR_IN, CAP_DIR_OUT, CAP_DIR_BOTH = 1, 2, 3
-CAP_FANOUT_HASH, CAP_FANOUT_LB, CAP_FANOUT_CPU = 0, 1, 2
-CAP_FANOUT_FLAG_ROLLOVER, CAP_FANOUT_FLAG_DEFRAG = 0x1000, 0x8000
-CAP_TPACKET_AUTO, CAP_TPACKET_V2, CAP_TPACKET_V3 = 0, 2, 3
-CAP_PKT_HOST, CAP_PKT_BROADCAST, CAP_PKT_MULTICAST, CAP_PKT_OTHERHOST, CAP_PKT_OUTGOING = range(5)
-CAP_STAT_RECEIVED, CAP_STAT_DROPPED, CAP_STAT_DELIVERED, CAP_STAT_FILTERED, CAP_STAT_PENDING = range(5)
-CAP_STAT_COUNT = 5
+CAPTURE_WARNING = 1
+CAPTURE_DEFAULT_SNAPLEN = 262144
+CAPTURE_DEFAULT_BUFFER = 4 * 1024 * 1024
+CAPTURE_BPF_MAXINSNS = 4096
+CAPTURE_DIR_IN, CAPTURE_DIR_OUT, CAPTURE_DIR_BOTH = 1, 2, 3
+CAPTURE_FANOUT_HASH, CAPTURE_FANOUT_LB, CAPTURE_FANOUT_CPU = 0, 1, 2
+CAPTURE_FANOUT_FLAG_ROLLOVER, CAPTURE_FANOUT_FLAG_DEFRAG = 0x1000, 0x8000
+CAPTURE_TPACKET_AUTO, CAPTURE_TPACKET_V2, CAPTURE_TPACKET_V3 = 0, 2, 3
+CAPTURE_PKT_HOST, CAPTURE_PKT_BROADCAST, CAPTURE_PKT_MULTICAST, CAPTURE_PKT_OTHERHOST, CAPTURE_PKT_OUTGOING = range(5)
+CAPTURE_STAT_RECEIVED, CAPTURE_STAT_DROPPED, CAPTURE_STAT_DELIVERED, CAPTURE_STAT_FILTERED, CAPTURE_STAT_PENDING = range(5)
+CAPTURE_STAT_COUNT = 5
 
 
 def version_string():
@@ -1198,13 +1198,13 @@ class Writer(_Handle):
         capture's counters, named as Capture.stats() names them, so
         w.stats(**cap.stats()) passes a capture's statistics through.  None
         (or WRITER_STAT_NONE) is unknown: the option is left out."""
-        arr = (c_uint64 * CAP_STAT_COUNT)(*([WRITER_STAT_NONE] * CAP_STAT_COUNT))
-        for i, v in ((CAP_STAT_RECEIVED, received), (CAP_STAT_DROPPED, dropped),
-                     (CAP_STAT_DELIVERED, delivered), (CAP_STAT_FILTERED, filtered),
-                     (CAP_STAT_PENDING, pending)):
+        arr = (c_uint64 * CAPTURE_STAT_COUNT)(*([WRITER_STAT_NONE] * CAPTURE_STAT_COUNT))
+        for i, v in ((CAPTURE_STAT_RECEIVED, received), (CAPTURE_STAT_DROPPED, dropped),
+                     (CAPTURE_STAT_DELIVERED, delivered), (CAPTURE_STAT_FILTERED, filtered),
+                     (CAPTURE_STAT_PENDING, pending)):
             if v is not None:
                 arr[i] = v
-        _check(lib.pktd_writer_stats(self._need(), arr, CAP_STAT_COUNT, ts_ns), "pktd_writer_stats",
+        _check(lib.pktd_writer_stats(self._need(), arr, CAPTURE_STAT_COUNT, ts_ns), "pktd_writer_stats",
                self._errmsg)
 
     def flush(self):
@@ -1247,110 +1247,110 @@ class Capture(_Handle):
     PktdError E_BREAK.  Activation needs CAP_NET_RAW.
     """
 
-    _close = staticmethod(lib.pktd_cap_close)
+    _close = staticmethod(lib.pktd_capture_close)
 
     def __init__(self, device=None):
         super().__init__()
         errbuf = ctypes.create_string_buffer(ERRBUF_SIZE)
-        _check(lib.pktd_cap_create(byref(self._h), None if device is None else os.fsencode(device),
+        _check(lib.pktd_capture_create(byref(self._h), None if device is None else os.fsencode(device),
                                    errbuf),
-               "pktd_cap_create(%s)" % (device or "any"), lambda: _s(errbuf.value))
+               "pktd_capture_create(%s)" % (device or "any"), lambda: _s(errbuf.value))
 
     def _errmsg(self):
-        return _s(lib.pktd_cap_errmsg(self._h)) if self._h else ""
+        return _s(lib.pktd_capture_errmsg(self._h)) if self._h else ""
 
     def _call(self, name, *args):
         return _check(getattr(lib, name)(self._need(), *args), name, self._errmsg)
 
     def set_ip_protocol(self, protocol):
-        """pktd_cap_set_ip_protocol(): capture at the IP layer, one protocol."""
-        return self._call("pktd_cap_set_ip_protocol", protocol)
+        """pktd_capture_set_ip_protocol(): capture at the IP layer, one protocol."""
+        return self._call("pktd_capture_set_ip_protocol", protocol)
 
     def set_snaplen(self, snaplen):
-        """pktd_cap_set_snaplen()."""
-        return self._call("pktd_cap_set_snaplen", snaplen)
+        """pktd_capture_set_snaplen()."""
+        return self._call("pktd_capture_set_snaplen", snaplen)
 
     def set_promisc(self, on):
-        """pktd_cap_set_promisc()."""
-        return self._call("pktd_cap_set_promisc", int(bool(on)))
+        """pktd_capture_set_promisc()."""
+        return self._call("pktd_capture_set_promisc", int(bool(on)))
 
     def set_buffer_size(self, nbytes):
-        """pktd_cap_set_buffer_size()."""
-        return self._call("pktd_cap_set_buffer_size", nbytes)
+        """pktd_capture_set_buffer_size()."""
+        return self._call("pktd_capture_set_buffer_size", nbytes)
 
     def set_block_timeout(self, ms):
-        """pktd_cap_set_block_timeout()."""
-        return self._call("pktd_cap_set_block_timeout", ms)
+        """pktd_capture_set_block_timeout()."""
+        return self._call("pktd_capture_set_block_timeout", ms)
 
     def set_timeout(self, ms):
-        """pktd_cap_set_timeout(): longest wait of a read (negative: forever)."""
-        return self._call("pktd_cap_set_timeout", ms)
+        """pktd_capture_set_timeout(): longest wait of a read (negative: forever)."""
+        return self._call("pktd_capture_set_timeout", ms)
 
     def set_immediate(self, on):
-        """pktd_cap_set_immediate()."""
-        return self._call("pktd_cap_set_immediate", int(bool(on)))
+        """pktd_capture_set_immediate()."""
+        return self._call("pktd_capture_set_immediate", int(bool(on)))
 
     def set_tpacket_version(self, version):
-        """pktd_cap_set_tpacket_version()."""
-        return self._call("pktd_cap_set_tpacket_version", version)
+        """pktd_capture_set_tpacket_version()."""
+        return self._call("pktd_capture_set_tpacket_version", version)
 
     def set_direction(self, direction):
-        """pktd_cap_set_direction(): CAP_DIR_IN, CAP_DIR_OUT or CAP_DIR_BOTH."""
-        return self._call("pktd_cap_set_direction", direction)
+        """pktd_capture_set_direction(): CAPTURE_DIR_IN, CAPTURE_DIR_OUT or CAPTURE_DIR_BOTH."""
+        return self._call("pktd_capture_set_direction", direction)
 
     def set_fanout(self, mode, group):
-        """pktd_cap_set_fanout()."""
-        return self._call("pktd_cap_set_fanout", mode, group)
+        """pktd_capture_set_fanout()."""
+        return self._call("pktd_capture_set_fanout", mode, group)
 
     def set_nonblock(self, on):
-        """pktd_cap_set_nonblock()."""
-        return self._call("pktd_cap_set_nonblock", int(bool(on)))
+        """pktd_capture_set_nonblock()."""
+        return self._call("pktd_capture_set_nonblock", int(bool(on)))
 
     def set_filter_bpf(self, insns):
-        """pktd_cap_set_filter_bpf(): insns is a list of (code, jt, jf, k), or
+        """pktd_capture_set_filter_bpf(): insns is a list of (code, jt, jf, k), or
         the raw 8-byte struct sock_filter array as bytes; None removes it."""
         if insns is None:
-            return self._call("pktd_cap_set_filter_bpf", None, 0)
+            return self._call("pktd_capture_set_filter_bpf", None, 0)
         if not isinstance(insns, (bytes, bytearray)):
             # struct sock_filter in host byte order: u16 code, u8 jt, u8 jf, u32 k
             insns = b"".join(struct.pack("=HBBI", code, jt, jf, k) for code, jt, jf, k in insns)
-        return self._call("pktd_cap_set_filter_bpf", bytes(insns), len(insns) // 8)
+        return self._call("pktd_capture_set_filter_bpf", bytes(insns), len(insns) // 8)
 
     def set_filter_text(self, text):
-        """pktd_cap_set_filter_text(): a program as `tcpdump -ddd` prints it."""
-        return self._call("pktd_cap_set_filter_text", text.encode())
+        """pktd_capture_set_filter_text(): a program as `tcpdump -ddd` prints it."""
+        return self._call("pktd_capture_set_filter_text", text.encode())
 
     def set_filter_expr(self, expr, optimize=True):
-        """pktd_cap_set_filter_expr(): a tcpdump expression (needs libpcap at build time)."""
-        return self._call("pktd_cap_set_filter_expr", None if expr is None else expr.encode(), int(bool(optimize)))
+        """pktd_capture_set_filter_expr(): a tcpdump expression (needs libpcap at build time)."""
+        return self._call("pktd_capture_set_filter_expr", None if expr is None else expr.encode(), int(bool(optimize)))
 
     @staticmethod
     def expr_available():
-        """pktd_cap_expr_available(): whether set_filter_expr() can work."""
-        return bool(lib.pktd_cap_expr_available())
+        """pktd_capture_expr_available(): whether set_filter_expr() can work."""
+        return bool(lib.pktd_capture_expr_available())
 
     def activate(self):
-        """pktd_cap_activate(): 0, or CAP_WARNING (see errmsg())."""
-        return self._call("pktd_cap_activate")
+        """pktd_capture_activate(): 0, or CAPTURE_WARNING (see errmsg())."""
+        return self._call("pktd_capture_activate")
 
     def _next(self):
         ptr, n = c_void_p(), c_size_t()
-        rc = lib.pktd_cap_next(self._need(), byref(ptr), byref(n))
+        rc = lib.pktd_capture_next(self._need(), byref(ptr), byref(n))
         if rc == -errno.EINTR:
             # A signal: back to Python so its handler runs (PEP 475 style).
             return 0, None, 0
-        _check(rc, "pktd_cap_next", self._errmsg)
+        _check(rc, "pktd_capture_next", self._errmsg)
         return rc, ptr.value, n.value
 
     def next(self):
-        """pktd_cap_next(): the next packet as a Record, or None on timeout."""
+        """pktd_capture_next(): the next packet as a Record, or None on timeout."""
         rc, addr, n = self._next()
         if rc == 0:
             return None
         h = self._h
-        return Record(_at(addr, n), lib.pktd_cap_wire_len(h), lib.pktd_cap_ts_ns(h),
-                      lib.pktd_cap_linktype(h), ifindex=lib.pktd_cap_ifindex(h),
-                      pkttype=lib.pktd_cap_pkttype(h))
+        return Record(_at(addr, n), lib.pktd_capture_wire_len(h), lib.pktd_capture_ts_ns(h),
+                      lib.pktd_capture_linktype(h), ifindex=lib.pktd_capture_ifindex(h),
+                      pkttype=lib.pktd_capture_pkttype(h))
 
     def next_into(self, packet):
         """Read the next packet and decode it in place (no copy; valid until
@@ -1358,7 +1358,7 @@ class Capture(_Handle):
         rc, addr, n = self._next()
         if rc == 0:
             return False
-        packet._decode_at(lib.pktd_cap_linktype(self._h), addr, n, self)
+        packet._decode_at(lib.pktd_capture_linktype(self._h), addr, n, self)
         return True
 
     def __iter__(self):
@@ -1368,65 +1368,65 @@ class Capture(_Handle):
                 yield rec
 
     def dispatch(self, callback, max_packets=0):
-        """pktd_cap_dispatch(): callback(data: bytes, wire_len, ts_ns) for each
+        """pktd_capture_dispatch(): callback(data: bytes, wire_len, ts_ns) for each
         ready packet, at most max_packets (0: all ready); a true return value
         stops the batch.  Returns the count."""
         def handler(user, data, caplen, wire_len, ts_ns):
             return 1 if callback(_at(data, caplen), wire_len, ts_ns) else 0
-        cb = CAP_HANDLER(handler)
-        return self._call("pktd_cap_dispatch", max(0, max_packets), cb, None)
+        cb = CAPTURE_HANDLER(handler)
+        return self._call("pktd_capture_dispatch", max(0, max_packets), cb, None)
 
     def breakloop(self):
-        """pktd_cap_breakloop(): any thread may call it."""
+        """pktd_capture_breakloop(): any thread may call it."""
         if self._h:
-            lib.pktd_cap_breakloop(self._h)
+            lib.pktd_capture_breakloop(self._h)
 
     def fileno(self):
-        """pktd_cap_fd(): a descriptor to poll for POLLIN."""
-        return self._call("pktd_cap_fd")
+        """pktd_capture_fd(): a descriptor to poll for POLLIN."""
+        return self._call("pktd_capture_fd")
 
     def linktype(self):
-        """pktd_cap_linktype()."""
-        return lib.pktd_cap_linktype(self._need())
+        """pktd_capture_linktype()."""
+        return lib.pktd_capture_linktype(self._need())
 
     def snaplen(self):
-        """pktd_cap_snaplen()."""
-        return lib.pktd_cap_snaplen(self._need())
+        """pktd_capture_snaplen()."""
+        return lib.pktd_capture_snaplen(self._need())
 
     def buffer_size(self):
-        """pktd_cap_buffer_size()."""
-        return lib.pktd_cap_buffer_size(self._need())
+        """pktd_capture_buffer_size()."""
+        return lib.pktd_capture_buffer_size(self._need())
 
     def tpacket_version(self):
-        """pktd_cap_tpacket_version()."""
-        return lib.pktd_cap_tpacket_version(self._need())
+        """pktd_capture_tpacket_version()."""
+        return lib.pktd_capture_tpacket_version(self._need())
 
     def ts_ns(self):
-        """pktd_cap_ts_ns() of the current packet."""
-        return lib.pktd_cap_ts_ns(self._need())
+        """pktd_capture_ts_ns() of the current packet."""
+        return lib.pktd_capture_ts_ns(self._need())
 
     def wire_len(self):
-        """pktd_cap_wire_len() of the current packet."""
-        return lib.pktd_cap_wire_len(self._need())
+        """pktd_capture_wire_len() of the current packet."""
+        return lib.pktd_capture_wire_len(self._need())
 
     def ifindex(self):
-        """pktd_cap_ifindex() of the current packet."""
-        return lib.pktd_cap_ifindex(self._need())
+        """pktd_capture_ifindex() of the current packet."""
+        return lib.pktd_capture_ifindex(self._need())
 
     def pkttype(self):
-        """pktd_cap_pkttype() of the current packet."""
-        return lib.pktd_cap_pkttype(self._need())
+        """pktd_capture_pkttype() of the current packet."""
+        return lib.pktd_capture_pkttype(self._need())
 
     def stats(self):
-        """pktd_cap_stats(): {"received": n, "dropped": n, "delivered": n,
+        """pktd_capture_stats(): {"received": n, "dropped": n, "delivered": n,
         "filtered": n, "pending": n} (running totals since activation)."""
-        arr = (c_uint64 * CAP_STAT_COUNT)()
-        n = self._call("pktd_cap_stats", arr, CAP_STAT_COUNT)
+        arr = (c_uint64 * CAPTURE_STAT_COUNT)()
+        n = self._call("pktd_capture_stats", arr, CAPTURE_STAT_COUNT)
         names = ("received", "dropped", "delivered", "filtered", "pending")
-        return {names[i]: arr[i] for i in range(min(n, CAP_STAT_COUNT))}
+        return {names[i]: arr[i] for i in range(min(n, CAPTURE_STAT_COUNT))}
 
     def errmsg(self):
-        """pktd_cap_errmsg()."""
+        """pktd_capture_errmsg()."""
         return self._errmsg()
 
 

@@ -41,7 +41,7 @@ PKTD_BEGIN_DECLS
  * | PKTD_E_BAD_FILE | -1020 | not a pcap or pcapng file |
  * | PKTD_E_TOO_LARGE | -1021 | a length field exceeds the library's limit |
  * | PKTD_E_BAD_STATE | -1040 | e.g. a setter called after activation |
- * | PKTD_E_BREAK | -1041 | a read loop stopped by pktd_cap_breakloop() |
+ * | PKTD_E_BREAK | -1041 | a read loop stopped by pktd_capture_breakloop() |
  * | PKTD_E_UNAVAILABLE | -1060 | the kernel facility or algorithm is not available to this process |
  */
 #define PKTD_ERROR_MAP(X)                                                              \
@@ -55,7 +55,7 @@ PKTD_BEGIN_DECLS
     X(BAD_FILE, -1020, "bad_file", "not a pcap or pcapng capture file")                \
     X(TOO_LARGE, -1021, "too_large", "a length field exceeds the library's limit")     \
     X(BAD_STATE, -1040, "bad_state", "call not valid in the handle's current state")   \
-    X(BREAK, -1041, "break", "loop stopped by pktd_cap_breakloop()")                   \
+    X(BREAK, -1041, "break", "loop stopped by pktd_capture_breakloop()")                   \
     X(UNAVAILABLE, -1060, "unavailable",                                               \
       "the kernel facility or algorithm is not available to this process")
 

@@ -142,18 +142,18 @@ PKTD_API int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caple
 /**
  * @brief Record capture statistics: a pcapng interface statistics block.
  *
- * Takes the array pktd_cap_stats() fills, indexed by the capture's
- * PKTD_CAP_STAT_* (pktdecode/capture.h), so a capture's statistics pass
+ * Takes the array pktd_capture_stats() fills, indexed by the capture's
+ * PKTD_CAPTURE_STAT_* (pktdecode/capture.h), so a capture's statistics pass
  * straight through.  Each counter is a running total since the start of
  * the capture and becomes the pcapng option of its meaning:
  *
  * | index | option |
  * |---|---|
- * | PKTD_CAP_STAT_RECEIVED | isb_ifrecv (tcpdump's "packets received by filter") |
- * | PKTD_CAP_STAT_DROPPED | isb_osdrop (tcpdump's "packets dropped by kernel") |
- * | PKTD_CAP_STAT_DELIVERED | isb_usrdeliv |
+ * | PKTD_CAPTURE_STAT_RECEIVED | isb_ifrecv (tcpdump's "packets received by filter") |
+ * | PKTD_CAPTURE_STAT_DROPPED | isb_osdrop (tcpdump's "packets dropped by kernel") |
+ * | PKTD_CAPTURE_STAT_DELIVERED | isb_usrdeliv |
  *
- * PKTD_CAP_STAT_FILTERED and PKTD_CAP_STAT_PENDING have no pcapng option
+ * PKTD_CAPTURE_STAT_FILTERED and PKTD_CAPTURE_STAT_PENDING have no pcapng option
  * and are not written.  A counter that is #PKTD_WRITER_STAT_NONE, or whose
  * index is at or after @p n, is unknown and its option is left out (with
  * none known, the block holds only the timestamp).  May be called several
@@ -162,7 +162,7 @@ PKTD_API int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caple
  * arguments and returns 0.
  *
  * @param w     the writer.
- * @param stats counters indexed by PKTD_CAP_STAT_* (may be NULL when @p n
+ * @param stats counters indexed by PKTD_CAPTURE_STAT_* (may be NULL when @p n
  *              is 0).
  * @param n     the array's length (any: shorter leaves counters out,
  *              longer is fine).

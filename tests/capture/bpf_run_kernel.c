@@ -292,7 +292,7 @@ int main(void)
     make_prefix(r.prog);
 
     /* What the kernel's ancillary loads give for a frame received on lo. */
-    struct pktd_bpf_aux aux = {.protocol = ETHERTYPE_TEST, .pkttype = PACKET_HOST,
+    struct pktd__bpf_aux aux = {.protocol = ETHERTYPE_TEST, .pkttype = PACKET_HOST,
                                .ifindex = lo, .hatype = ARPHRD_LOOPBACK, .net_off = 14};
 
     const uint32_t ad = (uint32_t)SKF_AD_OFF;

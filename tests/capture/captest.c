@@ -12,7 +12,7 @@
  * At the end:  stats received=.. dropped=.. delivered=.. filtered=..
  *              pending=.. seen=.. version=.. buffer=.. elapsed_ms=.. cpu_ns=..
  * Stops after N packets, after IDLE_MS (default 1500) without one, or on
- * SIGINT/SIGTERM (through pktd_cap_breakloop() in the signal handler). */
+ * SIGINT/SIGTERM (through pktd_capture_breakloop() in the signal handler). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -31,18 +31,18 @@
 #include <pktdecode.h>
 #include <pktdecode/writer.h>
 
-static pktd_cap *g_cap;
+static pktd_capture *g_cap;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    pktd_cap_breakloop(g_cap);
+    pktd_capture_breakloop(g_cap);
 }
 
 static void die(const char *what, int rc)
 {
     fprintf(stderr, "captest: %s: %s (%s): %s\n", what, pktd_strerror(rc), pktd_err_name(rc),
-            g_cap != NULL ? pktd_cap_errmsg(g_cap) : "");
+            g_cap != NULL ? pktd_capture_errmsg(g_cap) : "");
     exit(rc == -EPERM ? 3 : rc == -ENODEV ? 4 : rc == -ENETDOWN ? 5 : 1);
 }
 
@@ -72,7 +72,7 @@ struct ctx {
     uint64_t seen;
     int quiet;
     pktd_writer *w;
-    pktd_cap *cap;
+    pktd_capture *cap;
 };
 
 static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint32_t wire,
@@ -89,9 +89,9 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
     if (x->quiet)
         return;
     pktd_packet p;
-    int drc = pktd_decode(&p, pktd_cap_linktype(x->cap), data, caplen);
+    int drc = pktd_decode(&p, pktd_capture_linktype(x->cap), data, caplen);
     printf("pkt n=%" PRIu64 " caplen=%zu len=%u ifindex=%u type=%u", x->seen, caplen, wire,
-           pktd_cap_ifindex(x->cap), pktd_cap_pkttype(x->cap));
+           pktd_capture_ifindex(x->cap), pktd_capture_pkttype(x->cap));
     char a[40], b[40];
     if (pktd_packet_has(&p, PKTD_LAYER_ETH)) {
         mac(a, sizeof a, pktd_eth_src(&p));
@@ -173,7 +173,7 @@ int main(int argc, char **argv)
     const char *wfile = NULL, *wformat = "pcap", *change = NULL;
     long count = -1, idle = 1500, delay = 0, proto = 0;
     int promisc = 0, immediate = 0, use_dispatch = 0, nonblock = 0, nano = 0, quiet = 0;
-    uint32_t dir = PKTD_CAP_DIR_BOTH, version = 0, snap = 0, btmo = 0;
+    uint32_t dir = PKTD_CAPTURE_DIR_BOTH, version = 0, snap = 0, btmo = 0;
     size_t bufsize = 0;
     const char *fanout = NULL;
     int opt;
@@ -187,9 +187,9 @@ int main(int argc, char **argv)
         case 's': snap = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 'p': promisc = 1; break;
         case 'd':
-            dir = strcmp(optarg, "in") == 0    ? PKTD_CAP_DIR_IN
-                  : strcmp(optarg, "out") == 0 ? PKTD_CAP_DIR_OUT
-                                               : PKTD_CAP_DIR_BOTH;
+            dir = strcmp(optarg, "in") == 0    ? PKTD_CAPTURE_DIR_IN
+                  : strcmp(optarg, "out") == 0 ? PKTD_CAPTURE_DIR_OUT
+                                               : PKTD_CAPTURE_DIR_BOTH;
             break;
         case 'V': version = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 'M': immediate = 1; break;
@@ -210,35 +210,35 @@ int main(int argc, char **argv)
         default: return 2;
         }
     }
-    int rc = pktd_cap_create(&g_cap, dev, NULL);
+    int rc = pktd_capture_create(&g_cap, dev, NULL);
     if (rc != 0)
-        die("pktd_cap_create", rc);
-    if (proto != 0 && (rc = pktd_cap_set_ip_protocol(g_cap, (uint32_t)proto)) != 0)
+        die("pktd_capture_create", rc);
+    if (proto != 0 && (rc = pktd_capture_set_ip_protocol(g_cap, (uint32_t)proto)) != 0)
         die("set_ip_protocol", rc);
-    if (snap != 0 && (rc = pktd_cap_set_snaplen(g_cap, snap)) != 0)
+    if (snap != 0 && (rc = pktd_capture_set_snaplen(g_cap, snap)) != 0)
         die("set_snaplen", rc);
-    if (bufsize != 0 && (rc = pktd_cap_set_buffer_size(g_cap, bufsize)) != 0)
+    if (bufsize != 0 && (rc = pktd_capture_set_buffer_size(g_cap, bufsize)) != 0)
         die("set_buffer_size", rc);
-    if ((rc = pktd_cap_set_promisc(g_cap, promisc)) != 0)
+    if ((rc = pktd_capture_set_promisc(g_cap, promisc)) != 0)
         die("set_promisc", rc);
-    if (dir != PKTD_CAP_DIR_BOTH && (rc = pktd_cap_set_direction(g_cap, dir)) != 0)
+    if (dir != PKTD_CAPTURE_DIR_BOTH && (rc = pktd_capture_set_direction(g_cap, dir)) != 0)
         die("set_direction", rc);
-    if (version != 0 && (rc = pktd_cap_set_tpacket_version(g_cap, version)) != 0)
+    if (version != 0 && (rc = pktd_capture_set_tpacket_version(g_cap, version)) != 0)
         die("set_tpacket_version", rc);
-    if (immediate && (rc = pktd_cap_set_immediate(g_cap, 1)) != 0)
+    if (immediate && (rc = pktd_capture_set_immediate(g_cap, 1)) != 0)
         die("set_immediate", rc);
-    if (btmo != 0 && (rc = pktd_cap_set_block_timeout(g_cap, btmo)) != 0)
+    if (btmo != 0 && (rc = pktd_capture_set_block_timeout(g_cap, btmo)) != 0)
         die("set_block_timeout", rc);
     if (fanout != NULL) {
         const char *colon = strchr(fanout, ':');
-        uint32_t mode = strncmp(fanout, "lb", 2) == 0    ? PKTD_CAP_FANOUT_LB
-                        : strncmp(fanout, "cpu", 3) == 0 ? PKTD_CAP_FANOUT_CPU
-                                                         : PKTD_CAP_FANOUT_HASH;
+        uint32_t mode = strncmp(fanout, "lb", 2) == 0    ? PKTD_CAPTURE_FANOUT_LB
+                        : strncmp(fanout, "cpu", 3) == 0 ? PKTD_CAPTURE_FANOUT_CPU
+                                                         : PKTD_CAPTURE_FANOUT_HASH;
         uint32_t group = colon != NULL ? (uint32_t)strtoul(colon + 1, NULL, 0) : 1;
-        if ((rc = pktd_cap_set_fanout(g_cap, mode, group)) != 0)
+        if ((rc = pktd_capture_set_fanout(g_cap, mode, group)) != 0)
             die("set_fanout", rc);
     }
-    if (expr != NULL && (rc = pktd_cap_set_filter_expr(g_cap, expr, 1)) != 0)
+    if (expr != NULL && (rc = pktd_capture_set_filter_expr(g_cap, expr, 1)) != 0)
         die("set_filter_expr", rc);
     if (dddfile != NULL) {
         FILE *f = fopen(dddfile, "r");
@@ -250,7 +250,7 @@ int main(int argc, char **argv)
         size_t n = fread(text, 1, sizeof text - 1, f);
         text[n] = '\0';
         fclose(f);
-        if ((rc = pktd_cap_set_filter_text(g_cap, text)) != 0)
+        if ((rc = pktd_capture_set_filter_text(g_cap, text)) != 0)
             die("set_filter_text", rc);
     }
     if (array != NULL) {
@@ -260,28 +260,28 @@ int main(int argc, char **argv)
             fprintf(stderr, "captest: bad -A program\n");
             return 2;
         }
-        if ((rc = pktd_cap_set_filter_bpf(g_cap, prog, (uint32_t)n)) != 0)
+        if ((rc = pktd_capture_set_filter_bpf(g_cap, prog, (uint32_t)n)) != 0)
             die("set_filter_bpf", rc);
         free(prog);
     }
-    if (idle >= 0 && (rc = pktd_cap_set_timeout(g_cap, (int32_t)idle)) != 0)
+    if (idle >= 0 && (rc = pktd_capture_set_timeout(g_cap, (int32_t)idle)) != 0)
         die("set_timeout", rc);
 
     struct ctx x = {.quiet = quiet, .cap = g_cap};
     if (wfile != NULL) {
         uint32_t fmt = strcmp(wformat, "pcapng") == 0 ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP;
-        rc = pktd_writer_open_path(&x.w, wfile, fmt, pktd_cap_linktype(g_cap), snap != 0 ? snap : 0,
+        rc = pktd_writer_open_path(&x.w, wfile, fmt, pktd_capture_linktype(g_cap), snap != 0 ? snap : 0,
                                    nano ? PKTD_WRITER_NANO : 0, NULL);
         if (rc != 0) {
             fprintf(stderr, "captest: %s: %s\n", wfile, pktd_strerror(rc));
             return 1;
         }
     }
-    rc = pktd_cap_activate(g_cap);
+    rc = pktd_capture_activate(g_cap);
     if (rc < 0)
-        die("pktd_cap_activate", rc);
-    if (rc == PKTD_CAP_WARNING)
-        fprintf(stderr, "captest: warning: %s\n", pktd_cap_errmsg(g_cap));
+        die("pktd_capture_activate", rc);
+    if (rc == PKTD_CAPTURE_WARNING)
+        fprintf(stderr, "captest: warning: %s\n", pktd_capture_errmsg(g_cap));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
         while (nanosleep(&d, &d) != 0 && errno == EINTR)
             ;
     }
-    if (nonblock && (rc = pktd_cap_set_nonblock(g_cap, 1)) != 0)
+    if (nonblock && (rc = pktd_capture_set_nonblock(g_cap, 1)) != 0)
         die("set_nonblock", rc);
 
     uint64_t t0 = mono_ns();
@@ -318,7 +318,7 @@ int main(int argc, char **argv)
         if (count >= 0 && (long)x.seen >= count)
             break;
         if (change_expr != NULL && (long)x.seen == change_at) {
-            if ((rc = pktd_cap_set_filter_expr(g_cap, change_expr, 1)) != 0)
+            if ((rc = pktd_capture_set_filter_expr(g_cap, change_expr, 1)) != 0)
                 die("set_filter_expr (live)", rc);
             printf("filter changed\n");
             fflush(stdout);
@@ -328,44 +328,44 @@ int main(int argc, char **argv)
             /* The caller's own poll on the handle's descriptor. */
             const uint8_t *data;
             size_t caplen;
-            rc = pktd_cap_next(g_cap, &data, &caplen);
+            rc = pktd_capture_next(g_cap, &data, &caplen);
             if (rc == 1) {
-                print_packet(&x, data, caplen, pktd_cap_wire_len(g_cap), pktd_cap_ts_ns(g_cap));
+                print_packet(&x, data, caplen, pktd_capture_wire_len(g_cap), pktd_capture_ts_ns(g_cap));
                 continue;
             }
             if (rc < 0)
                 break;
-            struct pollfd pfd = {.fd = pktd_cap_fd(g_cap), .events = POLLIN};
+            struct pollfd pfd = {.fd = pktd_capture_fd(g_cap), .events = POLLIN};
             int n = poll(&pfd, 1, (int)idle);
             if (n == 0)
                 break;
             continue;
         }
         if (use_dispatch) {
-            rc = pktd_cap_dispatch(g_cap, count >= 0 ? (uint32_t)(count - (long)x.seen) : 0,
+            rc = pktd_capture_dispatch(g_cap, count >= 0 ? (uint32_t)(count - (long)x.seen) : 0,
                                    on_packet, &x);
             if (rc <= 0)
                 break;
         } else {
             const uint8_t *data;
             size_t caplen;
-            rc = pktd_cap_next(g_cap, &data, &caplen);
+            rc = pktd_capture_next(g_cap, &data, &caplen);
             if (rc != 1)
                 break;
-            print_packet(&x, data, caplen, pktd_cap_wire_len(g_cap), pktd_cap_ts_ns(g_cap));
+            print_packet(&x, data, caplen, pktd_capture_wire_len(g_cap), pktd_capture_ts_ns(g_cap));
         }
     }
     if (rc < 0 && rc != PKTD_E_BREAK) {
-        fprintf(stderr, "captest: read: %s: %s\n", pktd_strerror(rc), pktd_cap_errmsg(g_cap));
+        fprintf(stderr, "captest: read: %s: %s\n", pktd_strerror(rc), pktd_capture_errmsg(g_cap));
         status = 1;
     }
     uint64_t elapsed = mono_ns() - t0;
-    uint64_t st[PKTD_CAP_STAT_COUNT];
-    rc = pktd_cap_stats(g_cap, st, PKTD_CAP_STAT_COUNT);
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
+    rc = pktd_capture_stats(g_cap, st, PKTD_CAPTURE_STAT_COUNT);
     if (rc < 0)
-        die("pktd_cap_stats", rc);
+        die("pktd_capture_stats", rc);
     if (x.w != NULL) {
-        if (pktd_writer_stats(x.w, st, PKTD_CAP_STAT_COUNT, 0) != 0 ||
+        if (pktd_writer_stats(x.w, st, PKTD_CAPTURE_STAT_COUNT, 0) != 0 ||
             pktd_writer_close(x.w) != 0) {
             fprintf(stderr, "captest: closing %s failed\n", wfile);
             status = 1;
@@ -378,8 +378,8 @@ int main(int argc, char **argv)
     printf("stats received=%" PRIu64 " dropped=%" PRIu64 " delivered=%" PRIu64
            " filtered=%" PRIu64 " pending=%" PRIu64 " seen=%" PRIu64 " version=%u buffer=%zu"
            " elapsed_ms=%" PRIu64 " cpu_ns=%" PRIu64 "\n",
-           st[0], st[1], st[2], st[3], st[4], x.seen, pktd_cap_tpacket_version(g_cap),
-           pktd_cap_buffer_size(g_cap), elapsed / 1000000u, cpu_ns);
-    pktd_cap_close(g_cap);
+           st[0], st[1], st[2], st[3], st[4], x.seen, pktd_capture_tpacket_version(g_cap),
+           pktd_capture_buffer_size(g_cap), elapsed / 1000000u, cpu_ns);
+    pktd_capture_close(g_cap);
     return status;
 }

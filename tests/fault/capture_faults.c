@@ -2,13 +2,13 @@
  * pair (v0 captured, v1 to send on), so no traffic leaves the test:
  *
  * - the interface is taken down, or deleted, while a thread is blocked in
- *   pktd_cap_next(): the call returns -ENETDOWN with an explanation, within
+ *   pktd_capture_next(): the call returns -ENETDOWN with an explanation, within
  *   seconds, and the handle can still be polled and closed;
  * - another thread stops a blocking read: the capture API allows only
- *   pktd_cap_breakloop() from another thread (capture.h: a handle is used
+ *   pktd_capture_breakloop() from another thread (capture.h: a handle is used
  *   by one thread at a time), so the tested pattern is breakloop, then the
  *   reading thread returns PKTD_E_BREAK, then close, from either thread;
- *   closing a handle while another thread is inside pktd_cap_next() is a
+ *   closing a handle while another thread is inside pktd_capture_next() is a
  *   use-after-free by design and is not done here (doc/robustness.md);
  * - signals without SA_RESTART (EINTR) during a wait: the wait goes on to
  *   its deadline or its packet, never returns -EINTR, never hangs;
@@ -117,27 +117,27 @@ static void send_frame(void)
     close(s);
 }
 
-static pktd_cap *open_cap(const char *dev, uint32_t version, int32_t timeout_ms)
+static pktd_capture *open_cap(const char *dev, uint32_t version, int32_t timeout_ms)
 {
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, dev, NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, version), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, timeout_ms), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, dev, NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, version), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, RING), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, timeout_ms), 0);
     /* Each packet at once: immediate mode with V2, short blocks with V3. */
-    if (version == PKTD_CAP_TPACKET_V2)
-        ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
+    if (version == PKTD_CAPTURE_TPACKET_V2)
+        ck_assert_int_eq(pktd_capture_set_immediate(c, 1), 0);
     else
-        ck_assert_int_eq(pktd_cap_set_block_timeout(c, 5), 0);
-    int rc = pktd_cap_activate(c);
-    ck_assert_msg(rc == 0 || rc == PKTD_CAP_WARNING, "activate %s: %d %s", dev, rc,
-                  pktd_cap_errmsg(c));
+        ck_assert_int_eq(pktd_capture_set_block_timeout(c, 5), 0);
+    int rc = pktd_capture_activate(c);
+    ck_assert_msg(rc == 0 || rc == PKTD_CAPTURE_WARNING, "activate %s: %d %s", dev, rc,
+                  pktd_capture_errmsg(c));
     return c;
 }
 
 /* Reads until the first non-packet result; counts packets of our type. */
 struct reader {
-    pktd_cap *c;
+    pktd_capture *c;
     volatile int packets;
     int rc;
     uint64_t t_end;
@@ -150,7 +150,7 @@ static void *read_until_error(void *arg)
     for (;;) {
         const uint8_t *d;
         size_t n;
-        int rc = pktd_cap_next(r->c, &d, &n);
+        int rc = pktd_capture_next(r->c, &d, &n);
         if (rc == 1) {
             if (n >= 14 && d[12] == (ETHERTYPE_TEST >> 8) && d[13] == (ETHERTYPE_TEST & 0xff))
                 r->packets++;
@@ -158,7 +158,7 @@ static void *read_until_error(void *arg)
         }
         r->rc = rc;
         r->t_end = mono_ms();
-        snprintf(r->errmsg, sizeof r->errmsg, "%s", pktd_cap_errmsg(r->c));
+        snprintf(r->errmsg, sizeof r->errmsg, "%s", pktd_capture_errmsg(r->c));
         return NULL;
     }
 }
@@ -190,7 +190,7 @@ static void interface_fails_while_reading(uint32_t version, const char *how)
     uint64_t t_fault = mono_ms();
     ck_assert_int_eq(sh("ip link %s", how), 0);
     int j = join_within(t, 10);
-    ck_assert_msg(j == 0, "TPACKET_V%u, `ip link %s`: pktd_cap_next still blocked after 10 s",
+    ck_assert_msg(j == 0, "TPACKET_V%u, `ip link %s`: pktd_capture_next still blocked after 10 s",
                   version, how);
     printf("TPACKET_V%u, ip link %s: %s after %llu ms: %s\n", version, how,
            pktd_err_name(r.rc), (unsigned long long)(r.t_end - t_fault), r.errmsg);
@@ -198,33 +198,33 @@ static void interface_fails_while_reading(uint32_t version, const char *how)
                   pktd_err_name(r.rc), r.errmsg);
     ck_assert_str_ne(r.errmsg, "");
     /* Afterwards the handle still answers (non-blocking: no hang) and closes. */
-    ck_assert_int_eq(pktd_cap_set_nonblock(r.c, 1), 0);
+    ck_assert_int_eq(pktd_capture_set_nonblock(r.c, 1), 0);
     const uint8_t *d;
     size_t n;
-    int rc = pktd_cap_next(r.c, &d, &n);
+    int rc = pktd_capture_next(r.c, &d, &n);
     ck_assert_msg(rc <= 0, "after the fault: %d", rc);
-    uint64_t stats[PKTD_CAP_STAT_COUNT];
-    ck_assert_int_ge(pktd_cap_stats(r.c, stats, PKTD_CAP_STAT_COUNT), 0);
-    pktd_cap_close(r.c);
+    uint64_t stats[PKTD_CAPTURE_STAT_COUNT];
+    ck_assert_int_ge(pktd_capture_stats(r.c, stats, PKTD_CAPTURE_STAT_COUNT), 0);
+    pktd_capture_close(r.c);
     veth_gone();
 }
 
 START_TEST(test_down_while_reading)
 {
-    interface_fails_while_reading(_i ? PKTD_CAP_TPACKET_V2 : PKTD_CAP_TPACKET_V3, "set v0 down");
+    interface_fails_while_reading(_i ? PKTD_CAPTURE_TPACKET_V2 : PKTD_CAPTURE_TPACKET_V3, "set v0 down");
 }
 END_TEST
 
 START_TEST(test_deleted_while_reading)
 {
-    interface_fails_while_reading(_i ? PKTD_CAP_TPACKET_V2 : PKTD_CAP_TPACKET_V3, "del v0");
+    interface_fails_while_reading(_i ? PKTD_CAPTURE_TPACKET_V2 : PKTD_CAPTURE_TPACKET_V3, "del v0");
 }
 END_TEST
 
 /* ------------------------------------------ stop a reader from elsewhere */
 
 struct stopper {
-    pktd_cap *c;
+    pktd_capture *c;
     unsigned delay_us;
 };
 
@@ -232,7 +232,7 @@ static void *break_after(void *arg)
 {
     struct stopper *s = arg;
     usleep(s->delay_us);
-    pktd_cap_breakloop(s->c);
+    pktd_capture_breakloop(s->c);
     return NULL;
 }
 
@@ -241,7 +241,7 @@ static void *next_once(void *arg)
     struct reader *r = arg;
     const uint8_t *d;
     size_t n;
-    while ((r->rc = pktd_cap_next(r->c, &d, &n)) == 1)
+    while ((r->rc = pktd_capture_next(r->c, &d, &n)) == 1)
         continue;
     return NULL;
 }
@@ -253,30 +253,30 @@ START_TEST(test_breakloop_then_close)
      * time the blocked call returns PKTD_E_BREAK, and closing after it is
      * safe in the reading thread ... */
     for (unsigned i = 0; i < 200; i++) {
-        pktd_cap *c = open_cap("v0", i % 2 ? PKTD_CAP_TPACKET_V2 : PKTD_CAP_TPACKET_V3, -1);
+        pktd_capture *c = open_cap("v0", i % 2 ? PKTD_CAPTURE_TPACKET_V2 : PKTD_CAPTURE_TPACKET_V3, -1);
         struct stopper s = {c, (i * 37u) % 3000u};
         pthread_t t;
         ck_assert_int_eq(pthread_create(&t, NULL, break_after, &s), 0);
         const uint8_t *d;
         size_t n;
         int rc;
-        while ((rc = pktd_cap_next(c, &d, &n)) == 1)
+        while ((rc = pktd_capture_next(c, &d, &n)) == 1)
             continue; /* stray traffic: the break is still to come */
         ck_assert_int_eq(join_within(t, 10), 0);
         ck_assert_msg(rc == PKTD_E_BREAK, "round %u: %d", i, rc);
-        pktd_cap_close(c);
+        pktd_capture_close(c);
     }
     /* ... and in the thread that asked for the break, once the reader has
      * returned. */
     for (unsigned i = 0; i < 50; i++) {
-        struct reader r = {open_cap("v0", PKTD_CAP_TPACKET_V3, -1), 0, 0, 0, ""};
+        struct reader r = {open_cap("v0", PKTD_CAPTURE_TPACKET_V3, -1), 0, 0, 0, ""};
         pthread_t t;
         ck_assert_int_eq(pthread_create(&t, NULL, next_once, &r), 0);
         usleep(i * 100u);
-        pktd_cap_breakloop(r.c);
+        pktd_capture_breakloop(r.c);
         ck_assert_int_eq(join_within(t, 10), 0);
         ck_assert_int_eq(r.rc, PKTD_E_BREAK);
-        pktd_cap_close(r.c);
+        pktd_capture_close(r.c);
     }
     veth_gone();
 }
@@ -315,12 +315,12 @@ static void *send_later(void *arg)
     return NULL;
 }
 
-static int next_of_type(pktd_cap *c)
+static int next_of_type(pktd_capture *c)
 {
     for (;;) {
         const uint8_t *d;
         size_t n;
-        int rc = pktd_cap_next(c, &d, &n);
+        int rc = pktd_capture_next(c, &d, &n);
         if (rc != 1)
             return rc;
         if (n >= 14 && d[12] == (ETHERTYPE_TEST >> 8) && d[13] == (ETHERTYPE_TEST & 0xff))
@@ -332,20 +332,20 @@ START_TEST(test_eintr)
 {
     veth_up();
     for (int ip = 0; ip <= 1; ip++) {
-        pktd_cap *c;
+        pktd_capture *c;
         if (ip) {
             /* IP layer: an AF_INET raw socket; only the timeout is checked. */
-            ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-            ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 253), 0);
-            ck_assert_int_eq(pktd_cap_set_timeout(c, 300), 0);
-            ck_assert_int_eq(pktd_cap_activate(c), 0);
+            ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+            ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 253), 0);
+            ck_assert_int_eq(pktd_capture_set_timeout(c, 300), 0);
+            ck_assert_int_eq(pktd_capture_activate(c), 0);
         } else {
-            c = open_cap("v0", PKTD_CAP_TPACKET_V3, 300);
+            c = open_cap("v0", PKTD_CAPTURE_TPACKET_V3, 300);
         }
         n_signals = 0;
         signal_storm(1);
         uint64_t t0 = mono_ms();
-        int rc = ip ? pktd_cap_next(c, &(const uint8_t *){NULL}, &(size_t){0}) : next_of_type(c);
+        int rc = ip ? pktd_capture_next(c, &(const uint8_t *){NULL}, &(size_t){0}) : next_of_type(c);
         uint64_t dt = mono_ms() - t0;
         signal_storm(0);
         /* The whole timeout, through some 60 interruptions, then 0. */
@@ -356,9 +356,9 @@ START_TEST(test_eintr)
         ck_assert_int_gt(n_signals, 5);
         if (!ip) {
             /* A packet arriving during the storm is delivered. */
-            ck_assert_int_eq(pktd_cap_set_timeout(c, -1), PKTD_E_BAD_STATE);
-            pktd_cap_close(c);
-            c = open_cap("v0", PKTD_CAP_TPACKET_V3, 5000);
+            ck_assert_int_eq(pktd_capture_set_timeout(c, -1), PKTD_E_BAD_STATE);
+            pktd_capture_close(c);
+            c = open_cap("v0", PKTD_CAPTURE_TPACKET_V3, 5000);
             pthread_t t;
             ck_assert_int_eq(pthread_create(&t, NULL, send_later, NULL), 0);
             n_signals = 0;
@@ -369,7 +369,7 @@ START_TEST(test_eintr)
             ck_assert_msg(rc == 1, "packet during the storm: %d (%s)", rc, pktd_err_name(rc));
             ck_assert_int_gt(n_signals, 5);
         }
-        pktd_cap_close(c);
+        pktd_capture_close(c);
     }
     veth_gone();
 }
@@ -379,7 +379,7 @@ END_TEST
  * machine having little memory (used by one handle at a time). */
 static struct pktd__cap_hooks ring_limit_hooks;
 
-static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
+static void ring_limits(pktd_capture *c, size_t fail_above, size_t totalram)
 {
     ring_limit_hooks.fail_ring_above = fail_above;
     ring_limit_hooks.totalram = totalram;
@@ -391,44 +391,44 @@ static void ring_limits(pktd_cap *c, size_t fail_above, size_t totalram)
 START_TEST(test_ring_allocation_failure)
 {
     veth_up();
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "v0", NULL), 0);
     /* No ring can be this large: refused by the setter, handle unharmed. */
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, SIZE_MAX), PKTD_E_TOO_LARGE);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, SIZE_MAX), PKTD_E_TOO_LARGE);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 2000), 0);
 
     /* The kernel refuses every ring, two blocks included: -ENOMEM, said
      * plainly, nothing left open. */
     long fds = count_fds();
     ring_limits(c, 1, 0);
-    ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
-    ck_assert_ptr_nonnull(strstr(pktd_cap_errmsg(c), "PACKET_RX_RING"));
-    ck_assert_int_eq(pktd_cap_fd(c), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(pktd_capture_activate(c), -ENOMEM);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "PACKET_RX_RING"));
+    ck_assert_int_eq(pktd_capture_fd(c), PKTD_E_BAD_STATE);
     ck_assert_int_eq(count_fds(), fds);
     /* ... again and again (no descriptor left per failure) ... */
     for (int i = 0; i < 1000; i++)
-        ck_assert_int_eq(pktd_cap_activate(c), -ENOMEM);
+        ck_assert_int_eq(pktd_capture_activate(c), -ENOMEM);
     ck_assert_int_eq(count_fds(), fds);
     /* ... and the same handle, reconfigured, captures. */
     ring_limits(c, 0, 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, RING), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), 0);
     send_frame();
     ck_assert_int_eq(next_of_type(c), 1);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
 
     /* The kernel gives less than asked: a smaller ring, a warning, and
      * capture works. */
-    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, 32u << 20), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 2000), 0);
+    ck_assert_int_eq(pktd_capture_create(&c, "v0", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, 32u << 20), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 2000), 0);
     ring_limits(c, 512u << 10, 0);
-    ck_assert_int_eq(pktd_cap_activate(c), PKTD_CAP_WARNING);
-    ck_assert_uint_le(pktd_cap_buffer_size(c), 512u << 10);
-    ck_assert_str_ne(pktd_cap_errmsg(c), "");
+    ck_assert_int_eq(pktd_capture_activate(c), PKTD_CAPTURE_WARNING);
+    ck_assert_uint_le(pktd_capture_buffer_size(c), 512u << 10);
+    ck_assert_str_ne(pktd_capture_errmsg(c), "");
     send_frame();
     ck_assert_int_eq(next_of_type(c), 1);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     veth_gone();
 }
 END_TEST
@@ -508,7 +508,7 @@ static int count_packet(void *user, const uint8_t *data, size_t caplen, uint32_t
 }
 
 /* A packet handed out lies inside the ring mapping. */
-static void assert_in_ring(const pktd_cap *c, const uint8_t *d, size_t n, const char *what)
+static void assert_in_ring(const pktd_capture *c, const uint8_t *d, size_t n, const char *what)
 {
     uintptr_t lo = (uintptr_t)c->map, hi = lo + c->map_len, p = (uintptr_t)d;
     ck_assert_msg(p >= lo && p <= hi && n <= hi - p,
@@ -522,19 +522,19 @@ START_TEST(test_corrupt_ring)
     char what[96];
     snprintf(what, sizeof what, "TPACKET_V%u, %s = %u", k->version, k->field, k->value);
     veth_up();
-    pktd_cap *c;
-    ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
-    ck_assert_int_eq(pktd_cap_set_tpacket_version(c, k->version), 0);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "v0", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_tpacket_version(c, k->version), 0);
     /* Small slots (16 KiB blocks, 224-byte frames): every bad offset
      * above points past its block or frame. */
-    ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
-    ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
-    ck_assert_int_eq(pktd_cap_set_timeout(c, 500), 0);
+    ck_assert_int_eq(pktd_capture_set_snaplen(c, 128), 0);
+    ck_assert_int_eq(pktd_capture_set_buffer_size(c, RING), 0);
+    ck_assert_int_eq(pktd_capture_set_timeout(c, 500), 0);
     if (k->version == 2)
-        ck_assert_int_eq(pktd_cap_set_immediate(c, 1), 0);
+        ck_assert_int_eq(pktd_capture_set_immediate(c, 1), 0);
     else
-        ck_assert_int_eq(pktd_cap_set_block_timeout(c, 100), 0);
-    ck_assert_int_eq(pktd_cap_activate(c), 0);
+        ck_assert_int_eq(pktd_capture_set_block_timeout(c, 100), 0);
+    ck_assert_int_eq(pktd_capture_activate(c), 0);
     struct corrupter x = {k, 0};
     const struct pktd__cap_hooks hooks = {.ring_ready = corrupt_ring, .arg = &x};
     pktd__cap_test_hooks(c, &hooks);
@@ -548,35 +548,35 @@ START_TEST(test_corrupt_ring)
         ck_assert_msg(round < 20, "%s: no slot to corrupt after 20 rounds", what);
         for (int j = 0; j < 3; j++)
             send_frame();
-        while ((rc = pktd_cap_next(c, &d, &n)) == 1 && !x.done)
+        while ((rc = pktd_capture_next(c, &d, &n)) == 1 && !x.done)
             assert_in_ring(c, d, n, what);
         if (!x.done)
             ck_assert_msg(rc == 0, "%s: before the corruption: %d %s", what, rc,
-                          pktd_cap_errmsg(c));
+                          pktd_capture_errmsg(c));
     }
     /* Packets before the bad offset may still come out, inside the ring;
      * then the error. */
     for (int j = 0; rc == 1 && j < 4; j++) {
         assert_in_ring(c, d, n, what);
-        rc = pktd_cap_next(c, &d, &n);
+        rc = pktd_capture_next(c, &d, &n);
     }
     if (rc == 1)
         assert_in_ring(c, d, n, what);
     ck_assert_msg(rc == PKTD_E_MALFORMED, "%s: %d (%s) %s", what, rc, pktd_err_name(rc),
-                  pktd_cap_errmsg(c));
+                  pktd_capture_errmsg(c));
     char value[16];
     snprintf(value, sizeof value, " %u ", k->value);
-    ck_assert_msg(strstr(pktd_cap_errmsg(c), k->field) != NULL &&
-                      strstr(pktd_cap_errmsg(c), value) != NULL,
-                  "%s: message names neither field nor value: %s", what, pktd_cap_errmsg(c));
-    printf("%s: %s\n", what, pktd_cap_errmsg(c));
+    ck_assert_msg(strstr(pktd_capture_errmsg(c), k->field) != NULL &&
+                      strstr(pktd_capture_errmsg(c), value) != NULL,
+                  "%s: message names neither field nor value: %s", what, pktd_capture_errmsg(c));
+    printf("%s: %s\n", what, pktd_capture_errmsg(c));
     /* The capture has stopped: more frames change nothing. */
     send_frame();
-    ck_assert_int_eq(pktd_cap_next(c, &d, &n), PKTD_E_MALFORMED);
+    ck_assert_int_eq(pktd_capture_next(c, &d, &n), PKTD_E_MALFORMED);
     int delivered = 0;
-    ck_assert_int_eq(pktd_cap_dispatch(c, 0, count_packet, &delivered), PKTD_E_MALFORMED);
+    ck_assert_int_eq(pktd_capture_dispatch(c, 0, count_packet, &delivered), PKTD_E_MALFORMED);
     ck_assert_int_eq(delivered, 0);
-    pktd_cap_close(c);
+    pktd_capture_close(c);
     veth_gone();
 }
 END_TEST
@@ -591,41 +591,41 @@ static const char *const kind_name[KINDS] = {
 
 static void cycle(enum kind k)
 {
-    pktd_cap *c;
+    pktd_capture *c;
     int rc;
     switch (k) {
     case CREATE_ONLY:
-        ck_assert_int_eq(pktd_cap_create(&c, "v0", NULL), 0);
-        ck_assert_int_eq(pktd_cap_set_snaplen(c, 128), 0);
+        ck_assert_int_eq(pktd_capture_create(&c, "v0", NULL), 0);
+        ck_assert_int_eq(pktd_capture_set_snaplen(c, 128), 0);
         break;
     case RING_V3:
     case RING_V2:
-        c = open_cap("v0", k == RING_V3 ? PKTD_CAP_TPACKET_V3 : PKTD_CAP_TPACKET_V2, 0);
-        ck_assert_int_ge(pktd_cap_set_nonblock(c, 1), 0);
+        c = open_cap("v0", k == RING_V3 ? PKTD_CAPTURE_TPACKET_V3 : PKTD_CAPTURE_TPACKET_V2, 0);
+        ck_assert_int_ge(pktd_capture_set_nonblock(c, 1), 0);
         {
             const uint8_t *d;
             size_t n;
-            ck_assert_int_ge(pktd_cap_next(c, &d, &n), 0);
+            ck_assert_int_ge(pktd_capture_next(c, &d, &n), 0);
         }
         break;
     case IP_LAYER:
-        ck_assert_int_eq(pktd_cap_create(&c, NULL, NULL), 0);
-        ck_assert_int_eq(pktd_cap_set_ip_protocol(c, 253), 0);
-        ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
-        rc = pktd_cap_activate(c);
-        ck_assert_msg(rc == 0 || rc == PKTD_CAP_WARNING, "%d %s", rc, pktd_cap_errmsg(c));
+        ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+        ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 253), 0);
+        ck_assert_int_eq(pktd_capture_set_buffer_size(c, RING), 0);
+        rc = pktd_capture_activate(c);
+        ck_assert_msg(rc == 0 || rc == PKTD_CAPTURE_WARNING, "%d %s", rc, pktd_capture_errmsg(c));
         break;
     case NO_SUCH_DEVICE:
-        ck_assert_int_eq(pktd_cap_create(&c, "nosuch0", NULL), 0);
-        ck_assert_int_eq(pktd_cap_activate(c), -ENODEV);
+        ck_assert_int_eq(pktd_capture_create(&c, "nosuch0", NULL), 0);
+        ck_assert_int_eq(pktd_capture_activate(c), -ENODEV);
         break;
     default:
-        ck_assert_int_eq(pktd_cap_create(&c, "v1", NULL), 0); /* kept down by the test */
-        ck_assert_int_eq(pktd_cap_set_buffer_size(c, RING), 0);
-        ck_assert_int_eq(pktd_cap_activate(c), -ENETDOWN);
+        ck_assert_int_eq(pktd_capture_create(&c, "v1", NULL), 0); /* kept down by the test */
+        ck_assert_int_eq(pktd_capture_set_buffer_size(c, RING), 0);
+        ck_assert_int_eq(pktd_capture_activate(c), -ENETDOWN);
         break;
     }
-    pktd_cap_close(c);
+    pktd_capture_close(c);
 }
 
 struct cycler {

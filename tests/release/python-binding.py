@@ -83,8 +83,8 @@ def expected_ctype(ctype, is_return):
         return C_SCALARS[t]
     if t == "char *":
         return ctypes.c_char_p
-    if t == "pktd_cap_handler":
-        return P.CAP_HANDLER
+    if t == "pktd_capture_handler":
+        return P.CAPTURE_HANDLER
     if t == "pktd_packet *":
         return ctypes.POINTER(ctypes.c_uint64)
     stars = t.count("*")
@@ -338,7 +338,7 @@ with tempfile.TemporaryDirectory() as tmp:
               "dir.pcap): No such file or directory"), "writer open failure: detail %r" % e.detail)
 
 # A capture handle that cannot be created: the first exception carries the
-# library's sentence (pktd_cap_create's errbuf); no privileges needed.
+# library's sentence (pktd_capture_create's errbuf); no privileges needed.
 try:
     P.Capture("a-name-longer-than-15")
     check(False, "an over-long interface name raises")
