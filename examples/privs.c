@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -146,20 +147,46 @@ int privs_become(const char *prog, const struct privs_user *u)
 
 int privs_open_output(const char *prog, const char *path)
 {
-    int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    int as_root = geteuid() == 0;
     /* As root, a link planted by someone else would make us write wherever
-     * it points: the file is only ever the path itself. */
-    if (geteuid() == 0)
+     * it points: the file is only ever the path itself.  O_NOFOLLOW stops a
+     * symbolic link; a hard link to someone else's file (possible where
+     * fs.protected_hardlinks is 0) is seen by its link count, so root opens
+     * without O_TRUNC and truncates only after that check. */
+    if (as_root)
         flags |= O_NOFOLLOW;
-    int fd = open(path, flags, 0644);
-    if (fd >= 0)
-        return fd;
-    int err = errno;
-    struct stat st;
-    if ((flags & O_NOFOLLOW) && err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-        fprintf(stderr, "%s: %s: is a symbolic link, not followed when running as root (give "
-                        "the file it points to)\n", prog, path);
     else
-        fprintf(stderr, "%s: %s: open: %s\n", prog, path, strerror(err));
-    return -1;
+        flags |= O_TRUNC;
+    int fd = open(path, flags, 0644);
+    if (fd < 0) {
+        int err = errno;
+        struct stat st;
+        if (as_root && err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+            fprintf(stderr, "%s: %s: is a symbolic link, not followed when running as root (give "
+                            "the file it points to)\n", prog, path);
+        else
+            fprintf(stderr, "%s: %s: open: %s\n", prog, path, strerror(err));
+        return -1;
+    }
+    if (as_root) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            fprintf(stderr, "%s: %s: fstat: %s\n", prog, path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+            fprintf(stderr, "%s: %s: has %ju hard links, not overwritten when running as root\n",
+                    prog, path, (uintmax_t)st.st_nlink);
+            close(fd);
+            return -1;
+        }
+        if (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) {
+            fprintf(stderr, "%s: %s: ftruncate: %s\n", prog, path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+    }
+    return fd;
 }

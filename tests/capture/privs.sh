@@ -156,6 +156,21 @@ expect "$RC" 1 "root pktd-bench capture -w link: exit status"
 victim_intact "root pktd-bench -w link"
 note "root: -w never follows a symbolic link"
 
+# ---- root does not overwrite a file through a hard link (a second name of
+# someone else's file; possible where fs.protected_hardlinks is 0)
+echo secret >"$PUB/root/hvictim"
+chmod 600 "$PUB/root/hvictim"
+ln "$PUB/root/hvictim" "$PUB/own/hlink" || fail "cannot make a hard link"
+run_b "$WORK/r-hlink" "$SNIFF" -i vB -c 1 -q -w "$PUB/own/hlink"
+expect "$RC" 1 "root pktd-sniff -w hardlink: exit status"
+grep -q 'hard links, not overwritten when running as root' "$WORK/r-hlink.err" ||
+    { cat "$WORK/r-hlink.err"; fail "root pktd-sniff -w hardlink: message"; }
+expect "$(cat "$PUB/root/hvictim")" secret "root pktd-sniff -w hardlink: the other name's content"
+run_b "$WORK/rb-hlink" "$BENCH" capture -w "$PUB/own/hlink" vB 1
+expect "$RC" 1 "root pktd-bench capture -w hardlink: exit status"
+expect "$(cat "$PUB/root/hvictim")" secret "root pktd-bench -w hardlink: the other name's content"
+note "root: -w never writes through a hard link"
+
 # ---- -Z with an unknown user: the output file is not touched
 printf 'keep me\n' >"$WORK/keep.pcap"
 touch -d @1000000000 "$WORK/keep.pcap"
