@@ -5,6 +5,8 @@
 
 #include <pktdecode.h>
 
+#include "proto.h"
+
 #include "arp_print.h"
 
 /* Addresses are printed with the lengths the header gives (hln, pln), as
@@ -56,11 +58,11 @@ int arp_print_block(FILE *out, const pktd_packet *p)
     unsigned htype = pktd_arp_htype(p), ptype = pktd_arp_ptype(p), op = pktd_arp_op(p);
     fputs("==================================================\n", out);
     fputs("ETHERNET FRAME\n", out);
-    put_mac(out, "Dest MAC", pktd_eth_dst(p), 6);
-    put_mac(out, "Source MAC", pktd_eth_src(p), 6);
+    put_mac(out, "Dest MAC", pktd_eth_dst(p), PKTD__ETH_ALEN);
+    put_mac(out, "Source MAC", pktd_eth_src(p), PKTD__ETH_ALEN);
     fputs("ARP HEADER\n", out);
     fprintf(out, "Hardware: %04x (%s)\n", htype, htype == 1 ? "Ethernet" : "Unknown");
-    fprintf(out, "Protocol: %04x (%s)\n", ptype, ptype == 0x0800 ? "IPv4" : "Unknown");
+    fprintf(out, "Protocol: %04x (%s)\n", ptype, ptype == PKTD__ETHERTYPE_IPV4 ? "IPv4" : "Unknown");
     fprintf(out, "Opcode: %04x (%s)\n", op, opcode_name(op));
     unsigned hln = pktd_arp_hlen(p), pln = pktd_arp_plen(p);
     put_mac(out, "Sender MAC", pktd_arp_sha(p), hln);

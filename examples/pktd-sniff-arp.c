@@ -27,6 +27,8 @@
 
 #include <pktdecode.h>
 
+#include "proto.h"
+
 #include "arp_print.h"
 #include "privs.h"
 #include "sniff.h"
@@ -41,7 +43,7 @@ static const struct {
     uint32_t k;
 } arp_only[] = {
     {0x28, 0, 0, 12},         /* ldh [12] */
-    {0x15, 0, 1, 0x0806},     /* jeq #0x806 */
+    {0x15, 0, 1, PKTD__ETHERTYPE_ARP}, /* jeq #0x806 */
     {0x06, 0, 0, 262144},     /* ret #262144 */
     {0x06, 0, 0, 0},          /* ret #0 */
 };

@@ -18,6 +18,8 @@
 
 #include <pktdecode.h>
 
+#include "proto.h"
+
 #include "privs.h"
 #include "sniff.h"
 
@@ -110,7 +112,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, errbuf);
         return 1;
     }
-    rc = pktd_capture_set_ip_protocol(c, 6); /* IPPROTO_TCP */
+    rc = pktd_capture_set_ip_protocol(c, PKTD__IPPROTO_TCP);
     if (rc == 0)
         rc = pktd_capture_activate(c);
     if (rc < 0) {
