@@ -100,6 +100,29 @@ static void json_sll(FILE *out, const pktd_packet *p)
     fputs("\"}", out);
 }
 
+/* Link headers without an "eth" object (1.1): what the header said. */
+static void json_link(FILE *out, const pktd_packet *p)
+{
+    fprintf(out, ",\"link\":{\"type\":%u", pktd_packet_linktype(p));
+    if (pktd_packet_has(p, PKTD_LAYER_LOOPBACK))
+        fprintf(out, ",\"family\":%u", pktd_loopback_family(p));
+    if (pktd_packet_has(p, PKTD_LAYER_PPP)) {
+        if (pktd_ppp_has_address(p))
+            fprintf(out, ",\"addr\":255,\"ctrl\":%u", pktd_ppp_control(p));
+        fprintf(out, ",\"proto\":%u", pktd_ppp_protocol(p));
+    }
+    if (pktd_packet_has(p, PKTD_LAYER_CHDLC))
+        fprintf(out, ",\"addr\":%u,\"ctrl\":%u,\"proto\":%u", pktd_chdlc_address(p),
+                pktd_chdlc_control(p), pktd_chdlc_protocol(p));
+    fputc('}', out);
+}
+
+static int has_link(const pktd_packet *p)
+{
+    return pktd_packet_has(p, PKTD_LAYER_LOOPBACK) || pktd_packet_has(p, PKTD_LAYER_PPP) ||
+           pktd_packet_has(p, PKTD_LAYER_CHDLC);
+}
+
 static void json_arp(FILE *out, const pktd_packet *p)
 {
     size_t hl = pktd_arp_hlen(p);
@@ -225,6 +248,8 @@ void pktd_print_json(FILE *out, const struct print_record *r, const pktd_packet 
         json_sll(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_ETH))
         json_eth(out, p);
+    if (has_link(p))
+        json_link(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_ARP))
         json_arp(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_IPV4))
@@ -389,6 +414,14 @@ void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet 
     else if (pktd_packet_has(p, PKTD_LAYER_ETH) || pktd_packet_has(p, PKTD_LAYER_SLL) ||
              pktd_packet_has(p, PKTD_LAYER_SLL2))
         fprintf(out, "ethertype 0x%04x, length %" PRIu32, pktd_eth_type(p), r->wire_len);
+    else if (pktd_packet_has(p, PKTD_LAYER_LOOPBACK))
+        fprintf(out, "loopback family %u, length %" PRIu32, pktd_loopback_family(p),
+                r->wire_len);
+    else if (pktd_packet_has(p, PKTD_LAYER_PPP))
+        fprintf(out, "PPP protocol 0x%04x, length %" PRIu32, pktd_ppp_protocol(p), r->wire_len);
+    else if (pktd_packet_has(p, PKTD_LAYER_CHDLC))
+        fprintf(out, "Cisco HDLC protocol 0x%04x, length %" PRIu32, pktd_chdlc_protocol(p),
+                r->wire_len);
     else
         fprintf(out, "length %" PRIu32, r->wire_len);
     int err = pktd_packet_error(p);

@@ -14,6 +14,7 @@
 /* decoding */
 #include <pktdecode/packet.h>
 #include <pktdecode/eth.h>
+#include <pktdecode/link.h>
 #include <pktdecode/arp.h>
 #include <pktdecode/ipv4.h>
 #include <pktdecode/tcp.h>

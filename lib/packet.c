@@ -40,15 +40,16 @@ int pktd__decode_begin(pktd_packet *p, uint32_t linktype, const uint8_t *data, s
     return 0;
 }
 
-/* Raw IP (LINKTYPE_RAW): the version nibble chooses the protocol.  Only IPv4
- * is decoded; anything else (IPv6 today) ends decoding without an error and
- * the whole frame is payload.  An empty frame goes to the IPv4 decoder,
- * which reports it as truncated. */
+/* Raw IP (LINKTYPE_RAW): the version nibble chooses the protocol (IPv4 or
+ * IPv6, pktd__ip_by_version()); any other version ends decoding without an
+ * error and the whole frame is payload.  An empty frame goes to the IPv4
+ * decoder, which reports it as truncated. */
 static int decode_raw(struct pktd__packet *s)
 {
-    if (s->caplen != 0 && (s->data[0] >> 4) != 4)
+    uint32_t version = s->caplen != 0 ? (uint32_t)(s->data[0] >> 4) : 4u;
+    if (version != 4 && version != 6)
         return 0;
-    return pktd__ipv4_decode(s, 0);
+    return pktd__ip_by_version(s, version, 0);
 }
 
 int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len)
@@ -68,6 +69,16 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
         return pktd__sll_decode(s);
     case PKTD_LINKTYPE_LINUX_SLL2:
         return pktd__sll2_decode(s);
+    case PKTD_LINKTYPE_NULL:
+    case PKTD_LINKTYPE_LOOP:
+        return pktd__loopback_decode(s);
+    case PKTD_LINKTYPE_PPP:
+    case PKTD_LINKTYPE_PPP_HDLC:
+        return pktd__ppp_decode(s);
+    case PKTD_LINKTYPE_C_HDLC:
+        return pktd__chdlc_decode(s);
+    case PKTD_LINKTYPE_IPV6:
+        return pktd__ip_by_version(s, 6, 0);
     default:
         return pktd__fail(s, PKTD_E_UNSUPPORTED, PKTD_LAYER_LINK, PKTD_R_LINKTYPE, linktype, 0);
     }
@@ -112,6 +123,12 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
     case PKTD_LAYER_ETH:
         off = 0;
         n = PKTD__ETH_HLEN;
+        break;
+    case PKTD_LAYER_LOOPBACK:
+    case PKTD_LAYER_PPP:
+    case PKTD_LAYER_CHDLC:
+        off = 0;
+        n = pktd__link_hlen(s, layer);
         break;
     case PKTD_LAYER_VLAN:
         off = s->vlan_off;

@@ -176,6 +176,15 @@ int pktd__eth_decode(struct pktd__packet *s);
 int pktd__eth_fast_decode(struct pktd__packet *s);
 int pktd__sll_decode(struct pktd__packet *s);
 int pktd__sll2_decode(struct pktd__packet *s);
+/* Link headers of release 1.1 (link.c), each at offset 0. */
+int pktd__loopback_decode(struct pktd__packet *s);
+int pktd__ppp_decode(struct pktd__packet *s);
+int pktd__chdlc_decode(struct pktd__packet *s);
+/* Header length of a decoded LOOPBACK, PPP or CHDLC layer. */
+uint32_t pktd__link_hlen(const struct pktd__packet *s, uint32_t layer);
+/* Hand the IP packet at @p off over to the decoder of IP @p version (4 or
+ * 6): the one place to connect the IPv6 decoder. */
+int pktd__ip_by_version(struct pktd__packet *s, uint32_t version, uint32_t off);
 int pktd__arp_decode(struct pktd__packet *s, uint32_t off);
 int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off);
 int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);

@@ -17,6 +17,20 @@
 #define PKTD__SLL2_HLEN 20u
 #define PKTD__SLL_ADDR_MAX 8u    /* the cooked header's address field */
 
+/* Link headers of release 1.1: BSD loopback (a 4-byte address family),
+ * PPP (RFC 1661, 1662) and Cisco HDLC. */
+#define PKTD__LOOPBACK_HLEN 4u
+#define PKTD__AF_INET 2u
+#define PKTD__AF_INET6_BSD 24u     /* NetBSD, OpenBSD, BSD/OS */
+#define PKTD__AF_INET6_FREEBSD 28u /* FreeBSD, DragonFly BSD */
+#define PKTD__AF_INET6_DARWIN 30u  /* macOS, iOS */
+#define PKTD__PPP_ADDRESS 0xffu    /* all-stations address of HDLC-like framing */
+#define PKTD__PPP_IPV4 0x0021u
+#define PKTD__PPP_IPV6 0x0057u
+#define PKTD__CHDLC_HLEN 4u        /* address, control, EtherType */
+#define PKTD__CHDLC_UNICAST 0x0fu
+#define PKTD__CHDLC_BROADCAST 0x8fu
+
 /* EtherTypes, and the VLAN tag protocol identifiers the decoder accepts. */
 #define PKTD__ETHERTYPE_IPV4 0x0800u
 #define PKTD__ETHERTYPE_ARP 0x0806u

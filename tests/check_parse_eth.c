@@ -456,8 +456,8 @@ START_TEST(test_linktype_unsupported)
     ck_assert_uint_eq(pktd_packet_layers(&p), 0);
     ck_assert_uint_eq(pktd_packet_linktype(&p), 105);
     ck_assert_int_eq(pktd_packet_payload(&p, NULL, NULL), 0);
-    rc = pktd_decode(&p, 0, f.b, f.len);
-    ASSERT_STOP(&p, rc, PKTD_E_UNSUPPORTED, PKTD_LAYER_LINK, PKTD_R_LINKTYPE, 0, 0);
+    rc = pktd_decode(&p, 147, f.b, f.len); /* LINKTYPE_USER0 */
+    ASSERT_STOP(&p, rc, PKTD_E_UNSUPPORTED, PKTD_LAYER_LINK, PKTD_R_LINKTYPE, 147, 0);
 }
 END_TEST
 
@@ -589,7 +589,8 @@ END_TEST
 START_TEST(test_names_and_reasons)
 {
     static const char *const names[] = {"none", "link", "sll",  "sll2", "eth", "vlan",
-                                        "arp",  "ipv4", "tcp", "udp",  "icmp"};
+                                        "arp",  "ipv4", "tcp", "udp",  "icmp",
+                                        "loopback", "ppp", "chdlc"};
     ck_assert_uint_eq(sizeof names / sizeof names[0], PKTD_LAYER_COUNT_);
     for (uint32_t l = 0; l < PKTD_LAYER_COUNT_; l++)
         ck_assert_str_eq(pktd_layer_name(l), names[l]);

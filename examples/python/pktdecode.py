@@ -141,6 +141,14 @@ _PROTOTYPES = [
     ("pktd_sll2_ifindex", c_uint32, [_STATE]),
     ("pktd_sll_addr", c_void_p, [_STATE, _OUTSIZE]),
     ("pktd_mac_format", c_size_t, [_BUF, c_char_p, c_size_t]),
+    # link headers without Ethernet (1.1)
+    ("pktd_loopback_family", c_uint32, [_STATE]),
+    ("pktd_ppp_protocol", c_uint16, [_STATE]),
+    ("pktd_ppp_has_address", c_int, [_STATE]),
+    ("pktd_ppp_control", c_uint8, [_STATE]),
+    ("pktd_chdlc_address", c_uint8, [_STATE]),
+    ("pktd_chdlc_control", c_uint8, [_STATE]),
+    ("pktd_chdlc_protocol", c_uint16, [_STATE]),
     # ARP
     ("pktd_arp_parse", c_int, [_STATE, _BUF, c_size_t]),
     ("pktd_arp_htype", c_uint16, [_STATE]),
@@ -421,6 +429,7 @@ del _i, _n
 PACKET_SIZE = 256
 ERRBUF_SIZE = 256
 LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL2 = 1, 101, 113, 228, 276
+LINKTYPE_NULL, LINKTYPE_PPP, LINKTYPE_PPP_HDLC, LINKTYPE_C_HDLC, LINKTYPE_LOOP, LINKTYPE_IPV6 = 0, 9, 50, 104, 108, 229
 F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0x8
 F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
 F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
@@ -842,7 +851,8 @@ class Packet:
         if field or not self.packet_flags() & F_IPV4_LEN_ZERO:
             return field
         ptr, first = c_void_p(), c_void_p()
-        for layer in (LAYER_ETH, LAYER_SLL, LAYER_SLL2, LAYER_IPV4):
+        for layer in (LAYER_ETH, LAYER_SLL, LAYER_SLL2, LAYER_LOOPBACK, LAYER_PPP, LAYER_CHDLC,
+                      LAYER_IPV4):
             if lib.pktd_packet_header(self._state, layer, byref(first), None) == 1:
                 break
         lib.pktd_packet_header(self._state, LAYER_IPV4, byref(ptr), None)
@@ -862,6 +872,18 @@ class Packet:
         if self.has(LAYER_ETH):
             d["eth"] = {"src": mac_str(self.eth_src()), "dst": mac_str(self.eth_dst()),
                         "type": self.eth_type(), "vlan": self.vlans()}
+        if self.has(LAYER_LOOPBACK) or self.has(LAYER_PPP) or self.has(LAYER_CHDLC):
+            link = {"type": self.packet_linktype()}
+            if self.has(LAYER_LOOPBACK):
+                link["family"] = self.loopback_family()
+            if self.has(LAYER_PPP):
+                if self.ppp_has_address():
+                    link["addr"], link["ctrl"] = 255, self.ppp_control()
+                link["proto"] = self.ppp_protocol()
+            if self.has(LAYER_CHDLC):
+                link.update(addr=self.chdlc_address(), ctrl=self.chdlc_control(),
+                            proto=self.chdlc_protocol())
+            d["link"] = link
         if self.has(LAYER_ARP):
             d["arp"] = {"htype": self.arp_htype(), "ptype": self.arp_ptype(), "op": self.arp_op(),
                         "sha": mac_str(self.arp_sha() or b""), "spa": ipv4_str(self.arp_spa_bytes() or b""),
@@ -925,6 +947,13 @@ _ACCESSOR_DOCS = {
     "sll_pkttype": "Cooked header packet type (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).",
     "sll_hatype": "Cooked header ARPHRD_ hardware type (1 = Ethernet).",
     "sll2_ifindex": "SLL2 interface index.",
+    "loopback_family": "BSD loopback address family as a number, whatever its byte order (2 IPv4; 24, 28, 30 IPv6).",
+    "ppp_protocol": "PPP protocol number (0x0021 IPv4, 0x0057 IPv6, ...), a compressed field as its value.",
+    "ppp_has_address": "Whether the PPP header starts with address and control (HDLC-like framing).",
+    "ppp_control": "PPP control field (normally 0x03); 0 when the header has none.",
+    "chdlc_address": "Cisco HDLC address (0x0f unicast, 0x8f broadcast).",
+    "chdlc_control": "Cisco HDLC control byte.",
+    "chdlc_protocol": "Cisco HDLC protocol, an EtherType (0x0800 IPv4, 0x8035 SLARP, ...).",
     "arp_htype": "ARP hardware type (1 = Ethernet).",
     "arp_ptype": "ARP protocol type (0x0800 = IPv4).",
     "arp_hlen": "ARP hardware address length in bytes.",
@@ -1002,7 +1031,8 @@ def _state_method(cname, res):
 
 # Which layer an accessor reads, by its name, for "0 without ..." above.
 _LAYER_OF_PREFIX = (("eth_", "a link layer"), ("vlan_", "VLAN tags"), ("sll2_", "an SLL2 header"),
-                    ("sll_", "a cooked header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
+                    ("sll_", "a cooked header"), ("loopback_", "a loopback header"),
+                    ("ppp_", "a PPP header"), ("chdlc_", "a Cisco HDLC header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
                     ("tcp_", "TCP"), ("udp_", "UDP"), ("icmp_", "ICMP"))
 
 

@@ -64,6 +64,18 @@ typedef struct pktd_packet {
 #define PKTD_LINKTYPE_LINUX_SLL 113  /**< Linux cooked capture v1 */
 #define PKTD_LINKTYPE_IPV4 228       /**< raw IPv4 */
 #define PKTD_LINKTYPE_LINUX_SLL2 276 /**< Linux cooked capture v2 */
+/** BSD loopback: a 4-byte address family in the capturing host's byte order.  @since 1.1 */
+#define PKTD_LINKTYPE_NULL 0
+/** PPP (RFC 1661), with or without address and control (RFC 1662).  @since 1.1 */
+#define PKTD_LINKTYPE_PPP 9
+/** PPP in HDLC-like framing, or Cisco HDLC framing (first byte 0x0f / 0x8f).  @since 1.1 */
+#define PKTD_LINKTYPE_PPP_HDLC 50
+/** Cisco HDLC: address, control, EtherType.  @since 1.1 */
+#define PKTD_LINKTYPE_C_HDLC 104
+/** OpenBSD loopback: like #PKTD_LINKTYPE_NULL, the family in network byte order.  @since 1.1 */
+#define PKTD_LINKTYPE_LOOP 108
+/** Raw IPv6 (not decoded until the IPv6 decoder: see link.h).  @since 1.1 */
+#define PKTD_LINKTYPE_IPV6 229
 /** @} */
 
 /**
@@ -84,7 +96,10 @@ typedef struct pktd_packet {
     X(IPV4, 7, "ipv4")  /**< IPv4 */                                     \
     X(TCP, 8, "tcp")    /**< TCP */                                      \
     X(UDP, 9, "udp")    /**< UDP */                                      \
-    X(ICMP, 10, "icmp") /**< ICMP (for IPv4) */
+    X(ICMP, 10, "icmp") /**< ICMP (for IPv4) */                         \
+    X(LOOPBACK, 11, "loopback") /**< BSD loopback header (NULL, LOOP); @since 1.1 */ \
+    X(PPP, 12, "ppp")           /**< PPP header (PPP, PPP_HDLC); @since 1.1 */       \
+    X(CHDLC, 13, "chdlc")       /**< Cisco HDLC header (C_HDLC, PPP_HDLC); @since 1.1 */
 
 /** Layer identifiers (see #PKTD_LAYER_MAP), used by pktd_packet_has() and the error details. */
 enum pktd_layer {
@@ -92,7 +107,7 @@ enum pktd_layer {
 #define PKTD_LAYER_ENUM_(name, value, str) PKTD_LAYER_##name = value,
     PKTD_LAYER_MAP(PKTD_LAYER_ENUM_)
 #undef PKTD_LAYER_ENUM_
-    PKTD_LAYER_COUNT_ = 11 /**< number of identifiers; grows in later releases */
+    PKTD_LAYER_COUNT_ = 14 /**< number of identifiers; grows in later releases */
 };
 
 /** @name Packet flags (pktd_packet_flags()): conditions that are not errors
@@ -162,7 +177,10 @@ enum pktd_layer {
     X(UDP_LEN_SHORT, 28, "UDP length %u < 8")                                     \
     X(UDP_LEN_LONG, 29, "UDP length %u > IP payload length %u")                   \
     X(ICMP_SHORT, 30, "ICMP header needs 8 bytes, have %u")                       \
-    X(ARGUMENT, 31, "invalid argument")
+    X(ARGUMENT, 31, "invalid argument")                                           \
+    X(LOOPBACK_SHORT, 32, "loopback header needs 4 bytes, have %u")   /* @since 1.1 */ \
+    X(PPP_SHORT, 33, "PPP header needs %u bytes, have %u")        /* @since 1.1 */ \
+    X(CHDLC_SHORT, 34, "Cisco HDLC header needs 4 bytes, have %u") /* @since 1.1 */
 
 /** Detailed decode error reasons (see #PKTD_REASON_MAP). */
 enum pktd_reason {
@@ -337,7 +355,8 @@ PKTD_API const char *pktd_reason_string(uint32_t reason);
 
 /**
  * @brief The short lower-case name of a layer: "eth", "vlan", "arp", "ipv4",
- *        "tcp", "udp", "icmp", "sll", "sll2", "link".
+ *        "tcp", "udp", "icmp", "sll", "sll2", "link"; from 1.1 also
+ *        "loopback", "ppp", "chdlc".
  * @param layer a #pktd_layer value.
  * @return A static string; "none" for #PKTD_LAYER_NONE, "unknown" otherwise.
  * @since 1.0

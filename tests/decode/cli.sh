@@ -70,4 +70,15 @@ grep -q '^5 .* IP 10.0.0.1.40000 > 10.0.0.2.80: Flags \[S\], seq 1000, win 65535
 grep -q '^3 .* IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 16962, seq 1, length 56$' "$tmp/text"; check "ICMP line" 0 $?
 grep -q '^11 .* vlan 100, IP 10.0.0.1.1234 > 10.0.0.2.5678: UDP, length 14$' "$tmp/text"; check "VLAN UDP line" 0 $?
 grep -q '^16 .*\[malformed tcp: data offset 4 < 5\]$' "$tmp/text"; check "malformed line" 0 $?
+
+# Link types without Ethernet (1.1): the text of a packet whose link header
+# says what follows is not decoded, and the JSON "link" object.
+corpus="$top_srcdir/tests/corpus/tcpdump"
+"$dec" -c 1 "$corpus/quic_handshake.pcap" | grep -q '^1 .* loopback family 30, length 1252$'; check "loopback line" 0 $?
+"$dec" -c 1 "$corpus/ppp-invalid-lengths.pcap" | grep -q '^1 .* PPP protocol 0x8021, length 58454$'; check "PPP line" 0 $?
+"$dec" -c 1 "$corpus/HDLC.pcap" | grep -q '^1 .* Cisco HDLC protocol 0x8035, length 24$'; check "Cisco HDLC line" 0 $?
+"$dec" -c 1 "$corpus/dns-badcookie.pcap" | grep -q '^1 .* IP 127.0.0.1.54954 > 127.0.0.1.53: UDP, length 40$'; check "IPv4 over loopback line" 0 $?
+"$dec" -j -c 1 "$corpus/dns-badcookie.pcap" | grep -q '"caplen":72,"len":72,"link":{"type":0,"family":2},"ipv4":{'; check "loopback JSON" 0 $?
+"$dec" -j -c 1 "$corpus/icmp-rfc5837.pcap" | grep -q '"link":{"type":9,"addr":255,"ctrl":3,"proto":33},"ipv4":{'; check "PPP JSON" 0 $?
+"$dec" -j -c 1 "$corpus/HDLC.pcap" | grep -q '"link":{"type":104,"addr":143,"ctrl":0,"proto":32821}}$'; check "Cisco HDLC JSON" 0 $?
 exit $fail

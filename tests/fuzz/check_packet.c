@@ -63,6 +63,10 @@ struct view {
     uint32_t sll2_ifindex;
     int64_t sll_addr;
     size_t sll_addr_len;
+    uint32_t loopback_family;
+    uint16_t ppp_proto, chdlc_proto;
+    int ppp_has_addr;
+    uint8_t ppp_ctrl, chdlc_addr, chdlc_ctrl;
 
     uint16_t arp_htype, arp_ptype, arp_op;
     uint8_t arp_hlen, arp_plen;
@@ -222,6 +226,13 @@ static void read_view(const struct input *in, const pktd_packet *p, int rc, stru
     v->sll2_ifindex = pktd_sll2_ifindex(p);
     v->sll_addr_len = 12345;
     v->sll_addr = off_of(in, pktd_sll_addr(p, &v->sll_addr_len));
+    v->loopback_family = pktd_loopback_family(p);
+    v->ppp_proto = pktd_ppp_protocol(p);
+    v->ppp_has_addr = pktd_ppp_has_address(p);
+    v->ppp_ctrl = pktd_ppp_control(p);
+    v->chdlc_addr = pktd_chdlc_address(p);
+    v->chdlc_ctrl = pktd_chdlc_control(p);
+    v->chdlc_proto = pktd_chdlc_protocol(p);
 
     v->arp_htype = pktd_arp_htype(p);
     v->arp_ptype = pktd_arp_ptype(p);
@@ -324,6 +335,9 @@ static int reason_code(uint32_t reason)
     case PKTD_R_TCP_HDR_TRUNC:
     case PKTD_R_UDP_SHORT:
     case PKTD_R_ICMP_SHORT:
+    case PKTD_R_LOOPBACK_SHORT:
+    case PKTD_R_PPP_SHORT:
+    case PKTD_R_CHDLC_SHORT:
         return PKTD_E_TRUNCATED;
     case PKTD_R_NONE:
         return 0;
@@ -360,6 +374,12 @@ static uint32_t reason_layer(uint32_t reason)
         return PKTD_LAYER_UDP;
     case PKTD_R_ICMP_SHORT:
         return PKTD_LAYER_ICMP;
+    case PKTD_R_LOOPBACK_SHORT:
+        return PKTD_LAYER_LOOPBACK;
+    case PKTD_R_PPP_SHORT:
+        return PKTD_LAYER_PPP;
+    case PKTD_R_CHDLC_SHORT:
+        return PKTD_LAYER_CHDLC;
     default:
         if (reason >= PKTD_R_IPV4_SHORT && reason <= PKTD_R_IPV4_OPT_OVERRUN)
             return PKTD_LAYER_IPV4;
@@ -388,7 +408,11 @@ static void check_error(const struct view *v, const pktd_packet *p, size_t len)
         if (v->rc == PKTD_E_TRUNCATED) {
             /* "needs N bytes, have M": M is what was there, below N. */
             FUZZ_CHECK(v->ev1 <= len || v->ereason == PKTD_R_ARP_ADDR_SHORT ||
-                       v->ereason == PKTD_R_IPV4_HDR_TRUNC || v->ereason == PKTD_R_TCP_HDR_TRUNC);
+                       v->ereason == PKTD_R_IPV4_HDR_TRUNC || v->ereason == PKTD_R_TCP_HDR_TRUNC ||
+                       v->ereason == PKTD_R_PPP_SHORT);
+            /* PPP: "needs N bytes, have M", M the whole frame. */
+            if (v->ereason == PKTD_R_PPP_SHORT)
+                FUZZ_CHECK(v->ev2 == len && v->ev1 > len && v->ev1 <= 4);
         }
         FUZZ_CHECK(strcmp(pktd_reason_string(v->ereason), "unknown reason") != 0);
     }
@@ -430,6 +454,22 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
         case PKTD_LINKTYPE_IPV4:
             first_ok = 1u << PKTD_LAYER_IPV4;
             break;
+        case PKTD_LINKTYPE_NULL:
+        case PKTD_LINKTYPE_LOOP:
+            first_ok = 1u << PKTD_LAYER_LOOPBACK;
+            break;
+        case PKTD_LINKTYPE_PPP:
+            first_ok = 1u << PKTD_LAYER_PPP;
+            break;
+        case PKTD_LINKTYPE_PPP_HDLC:
+            first_ok = (1u << PKTD_LAYER_PPP) | (1u << PKTD_LAYER_CHDLC);
+            break;
+        case PKTD_LINKTYPE_C_HDLC:
+            first_ok = 1u << PKTD_LAYER_CHDLC;
+            break;
+        case PKTD_LINKTYPE_IPV6:
+            first_ok = 0; /* no IPv6 layer yet: nothing is decoded */
+            break;
         default:
             first_ok = 0;
             FUZZ_CHECK(v->rc == PKTD_E_UNSUPPORTED && v->elayer == PKTD_LAYER_LINK);
@@ -470,11 +510,19 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
     FUZZ_CHECK((v->layers & 3u) == 0); /* NONE and LINK are never layers */
     FUZZ_CHECK(v->layers >> NLAYERS == 0);
 
-    /* Layer ids run in stacking order; present headers are contiguous from
-     * offset 0, at most one per level. */
+    /* Present headers are contiguous from offset 0, in stacking order, at
+     * most one per level. */
+    static const uint32_t stacking[] = {
+        PKTD_LAYER_SLL,      PKTD_LAYER_SLL2, PKTD_LAYER_ETH,   PKTD_LAYER_LOOPBACK,
+        PKTD_LAYER_PPP,      PKTD_LAYER_CHDLC, PKTD_LAYER_VLAN, PKTD_LAYER_ARP,
+        PKTD_LAYER_IPV4,     PKTD_LAYER_TCP,  PKTD_LAYER_UDP,   PKTD_LAYER_ICMP,
+    };
+    /* Every layer but NONE and LINK is in the order above. */
+    FUZZ_CHECK(sizeof stacking / sizeof stacking[0] == NLAYERS - 2);
     size_t at = 0;
     uint32_t seen = 0;
-    for (uint32_t l = PKTD_LAYER_SLL; l < NLAYERS; l++) {
+    for (size_t i = 0; i < sizeof stacking / sizeof stacking[0]; i++) {
+        uint32_t l = stacking[i];
         if (!has(v, l))
             continue;
         if (seen == 0)
@@ -484,14 +532,17 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
         FUZZ_CHECK(at <= len);
         seen |= 1u << l;
     }
-    const uint32_t link =
+    const uint32_t link = (1u << PKTD_LAYER_SLL) | (1u << PKTD_LAYER_SLL2) |
+                          (1u << PKTD_LAYER_ETH) | (1u << PKTD_LAYER_LOOPBACK) |
+                          (1u << PKTD_LAYER_PPP) | (1u << PKTD_LAYER_CHDLC);
+    const uint32_t vlan_link =
         (1u << PKTD_LAYER_SLL) | (1u << PKTD_LAYER_SLL2) | (1u << PKTD_LAYER_ETH);
     const uint32_t net = (1u << PKTD_LAYER_ARP) | (1u << PKTD_LAYER_IPV4);
     FUZZ_CHECK(__builtin_popcount(seen & link) <= 1);
     FUZZ_CHECK(__builtin_popcount(seen & net) <= 1);
     FUZZ_CHECK(__builtin_popcount(seen & transport) <= 1);
     if (has(v, PKTD_LAYER_VLAN))
-        FUZZ_CHECK(seen & link);
+        FUZZ_CHECK(seen & vlan_link);
     if (has(v, PKTD_LAYER_ARP))
         FUZZ_CHECK((seen & transport) == 0);
     if ((seen & transport) != 0 && entry != FUZZ_TCP && entry != FUZZ_UDP && entry != FUZZ_ICMP)
@@ -507,8 +558,44 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
     }
 }
 
+/* The link headers of 1.1 (loopback, PPP, Cisco HDLC), re-read from the
+ * bytes: each starts at offset 0. */
+static void check_link_11(const struct view *v, const uint8_t *d)
+{
+    if (has(v, PKTD_LAYER_LOOPBACK)) {
+        FUZZ_CHECK(v->hoff[PKTD_LAYER_LOOPBACK] == 0 && v->hlen[PKTD_LAYER_LOOPBACK] == 4);
+        uint32_t be = fuzz_be32(d);
+        uint32_t le = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
+                      (uint32_t)d[3] << 24;
+        uint32_t want = v->linktype == PKTD_LINKTYPE_LOOP ? be : (le >> 16) != 0 ? be : le;
+        FUZZ_CHECK(v->loopback_family == want);
+    } else {
+        FUZZ_CHECK(v->loopback_family == 0);
+    }
+    if (has(v, PKTD_LAYER_PPP)) {
+        size_t a = d[0] == 0xff ? 2 : 0;
+        size_t n = a + ((d[a] & 1) ? 1 : 2);
+        FUZZ_CHECK(v->hoff[PKTD_LAYER_PPP] == 0 && v->hlen[PKTD_LAYER_PPP] == n);
+        FUZZ_CHECK(v->ppp_has_addr == (a != 0) && v->ppp_ctrl == (a != 0 ? d[1] : 0));
+        FUZZ_CHECK(v->ppp_proto == (n - a == 1 ? d[a] : fuzz_be16(d + a)));
+    } else {
+        FUZZ_CHECK(v->ppp_proto == 0 && v->ppp_has_addr == 0 && v->ppp_ctrl == 0);
+    }
+    if (has(v, PKTD_LAYER_CHDLC)) {
+        FUZZ_CHECK(v->hoff[PKTD_LAYER_CHDLC] == 0 && v->hlen[PKTD_LAYER_CHDLC] == 4);
+        FUZZ_CHECK(v->chdlc_addr == d[0] && v->chdlc_ctrl == d[1]);
+        FUZZ_CHECK(v->chdlc_proto == fuzz_be16(d + 2));
+        /* Under PPP_HDLC only a Cisco address makes it Cisco HDLC. */
+        if (v->linktype == PKTD_LINKTYPE_PPP_HDLC)
+            FUZZ_CHECK(d[0] == 0x0f || d[0] == 0x8f);
+    } else {
+        FUZZ_CHECK(v->chdlc_addr == 0 && v->chdlc_ctrl == 0 && v->chdlc_proto == 0);
+    }
+}
+
 static void check_link(const struct view *v, const uint8_t *d, size_t len)
 {
+    check_link_11(v, d);
     static const uint16_t tpids[] = {0x8100, 0x88a8, 0x9100, 0x9200};
     int64_t e = v->hoff[PKTD_LAYER_ETH];
     if (has(v, PKTD_LAYER_ETH)) {

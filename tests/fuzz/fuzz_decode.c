@@ -46,10 +46,15 @@ static void fast_equals_general(const uint8_t *data, size_t len)
     }
 }
 
+/* Chosen by the first byte (tests/fuzz/make-seeds.py's LINK_SEL); the 1.1
+ * link types are appended so the committed seeds keep their link type
+ * (index 5, once the unknown 0, is LINKTYPE_NULL since 1.1). */
 static const uint32_t linktypes[] = {
     PKTD_LINKTYPE_ETHERNET, PKTD_LINKTYPE_RAW,       PKTD_LINKTYPE_LINUX_SLL,
-    PKTD_LINKTYPE_IPV4,     PKTD_LINKTYPE_LINUX_SLL2, 0 /* unknown: 0 itself */,
-    147 /* LINKTYPE_USER0 */, 0xffffffffu,
+    PKTD_LINKTYPE_IPV4,     PKTD_LINKTYPE_LINUX_SLL2, PKTD_LINKTYPE_NULL,
+    147 /* LINKTYPE_USER0: unknown */, 0xffffffffu /* unknown */,
+    PKTD_LINKTYPE_PPP,      PKTD_LINKTYPE_PPP_HDLC,  PKTD_LINKTYPE_C_HDLC,
+    PKTD_LINKTYPE_LOOP,     PKTD_LINKTYPE_IPV6,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

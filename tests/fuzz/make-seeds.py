@@ -28,7 +28,8 @@ import sys
 
 PER_FILE = 24
 FILE_CUT = 16384
-LINK_SEL = {1: 0, 101: 1, 113: 2, 228: 3, 276: 4}  # fuzz_decode.c's table
+LINK_SEL = {1: 0, 101: 1, 113: 2, 228: 3, 276: 4, 0: 5,  # fuzz_decode.c's table
+            9: 8, 50: 9, 104: 10, 108: 11, 229: 12}
 VLAN_TPIDS = (0x8100, 0x88A8, 0x9100, 0x9200)
 
 
@@ -146,7 +147,7 @@ def seed_file(seeds, path):
             seeds.add(target, data)
 
     for linktype, f, _ in records:
-        take("decode", bytes([LINK_SEL.get(linktype, 5)]) + f)
+        take("decode", bytes([LINK_SEL.get(linktype, 6)]) + f)
         if linktype == 1:
             take("eth", f)
         nl = network_layer(linktype, f)
