@@ -180,10 +180,11 @@ int pktd__cap_wait(pktd_capture *c);
 /* Consume a pending break request: PKTD_E_BREAK if there was one, else 0. */
 int pktd__cap_take_break(pktd_capture *c);
 
-/* Ring geometry for a request (capture_ring.c, exposed for the unit tests). */
-int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
-                            uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
-                            uint32_t *frame_nr);
+/* Ring geometry for a request (capture_ring.c, exposed for the unit tests);
+ * @p mtu: the interface's MTU that sizes V2 frames, 0 when unknown. */
+int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, uint32_t mtu, size_t bytes,
+                            size_t pagesize, uint32_t *block_size, uint32_t *block_nr,
+                            uint32_t *frame_size, uint32_t *frame_nr);
 
 /* Kernel filter (capture_filter.c): build the program for the handle's
  * direction and user filter and attach it; with @p drain, first reject

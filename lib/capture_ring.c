@@ -17,7 +17,9 @@
 #include <limits.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
+#include <linux/sockios.h>
 #include <linux/if_packet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,15 +59,22 @@ static uint32_t snap_effective(uint32_t snaplen)
     return snaplen < PKTD__CAP_MAX_PKT ? snaplen : PKTD__CAP_MAX_PKT;
 }
 
-int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
-                            uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
-                            uint32_t *frame_nr)
+int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, uint32_t mtu, size_t bytes,
+                            size_t pagesize, uint32_t *block_size, uint32_t *block_nr,
+                            uint32_t *frame_size, uint32_t *frame_nr)
 {
     size_t hdrlen = version == 3 ? TPACKET3_HDRLEN : TPACKET2_HDRLEN;
     /* Where the kernel puts the MAC header (tpacket_rcv, SOCK_RAW): the
      * header, room for a 16-byte link header, aligned, plus our reserve. */
     size_t macoff = TPACKET_ALIGN(hdrlen + 16u) + PKTD__CAP_VLAN_LEN;
-    size_t frame = TPACKET_ALIGN(macoff + snap_effective(snaplen));
+    /* A V2 frame holds the longest packet the interface can pass: its MTU
+     * plus the Ethernet header and two tags, when it is known (libpcap
+     * sizes frames the same way); else an IPv4 datagram's worth.  V3
+     * packets take only their own length in a block. */
+    uint32_t pkt = snap_effective(snaplen);
+    if (version == 2 && mtu != 0 && (uint64_t)mtu + PKTD__ETH_HLEN + 2u * PKTD__VLAN_TAG_LEN < pkt)
+        pkt = mtu + PKTD__ETH_HLEN + 2u * PKTD__VLAN_TAG_LEN;
+    size_t frame = TPACKET_ALIGN(macoff + pkt);
     size_t need = version == 3 ? BLK_HDR_LEN + frame : frame;
     size_t block = pagesize;
     while (block < need)
@@ -154,6 +163,48 @@ static int set_version(pktd_capture *c)
     return 0;
 }
 
+/* Whether the interface may hand the taps packets longer than its MTU:
+ * TCP or UDP segmentation in hardware (outgoing packets reach the taps
+ * before the NIC cuts them) and large or generic receive offload (merged
+ * incoming packets); libpcap asks the same questions.  Software GSO is not
+ * one: it segments before the taps see the packet.  An interface that
+ * does not answer (no ethtool support) is assumed to offload. */
+static int offloads(const pktd_capture *c)
+{
+    static const uint32_t cmds[] = {ETHTOOL_GTSO, ETHTOOL_GUFO, ETHTOOL_GGRO, ETHTOOL_GFLAGS};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        struct ethtool_value ev = {.cmd = cmds[i]};
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
+        ifr.ifr_data = (void *)&ev;
+        if (ioctl(c->fd, SIOCETHTOOL, &ifr) != 0) {
+            if (errno == EOPNOTSUPP && cmds[i] == ETHTOOL_GUFO)
+                continue; /* UFO was removed from the kernel (4.14) */
+            return 1;
+        }
+        if (cmds[i] == ETHTOOL_GFLAGS ? (ev.data & ETH_FLAG_LRO) != 0 : ev.data != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The MTU a V2 frame is sized from: the interface's, when packets cannot
+ * be longer (an MTU raised during the capture cuts longer packets, their
+ * wire length kept, as in libpcap); 0 (size for 64 KiB) on all interfaces,
+ * with offloads, or when the MTU cannot be read. */
+static uint32_t frame_mtu(const pktd_capture *c)
+{
+    if (c->ifindex == 0 || c->ifindex == c->lo_ifindex)
+        return 0;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
+    if (ioctl(c->fd, SIOCGIFMTU, &ifr) != 0 || ifr.ifr_mtu <= 0)
+        return 0;
+    return offloads(c) ? 0 : (uint32_t)ifr.ifr_mtu;
+}
+
 /* Ask for the ring; on ENOMEM retry with 5 % fewer blocks (at least one
  * fewer), down to two.  Returns 0, PKTD_CAPTURE_WARNING (smaller ring) or < 0. */
 static int create_ring(pktd_capture *c)
@@ -164,7 +215,8 @@ static int create_ring(pktd_capture *c)
     if (halved)
         want = mem / 2;
     uint32_t bs, bn, fs, fn;
-    int rc = pktd__cap_ring_geometry(c->version, c->snaplen, want, page_size(), &bs, &bn, &fs, &fn);
+    int rc = pktd__cap_ring_geometry(c->version, c->snaplen, c->version == 2 ? frame_mtu(c) : 0,
+                                     want, page_size(), &bs, &bn, &fs, &fn);
     if (rc != 0)
         return pktd__errmsgf(c->errmsg, rc,
                              "ring of %zu bytes cannot be described to the kernel", want);
