@@ -111,6 +111,9 @@ struct pktd_capture {
     /* A failure that ends the capture (a corrupt ring): pktd_capture_next()
      * and pktd_capture_dispatch() return it from then on; 0 = none. */
     int failed;
+    /* The bound interface was removed: CLOCK_MONOTONIC time (ns) after
+     * which the capture ends with "interface X was removed"; 0 = not. */
+    uint64_t gone_ns;
 
     /* ---- statistics (running totals) ---- */
     uint64_t st_received;

@@ -387,7 +387,10 @@ PKTD_API int pktd_capture_activate(pktd_capture *c) PKTD_WUR;
  * @param caplen receives the captured length.
  * @return 1 for a packet; 0 when the timeout expired or, non-blocking, none
  *         was ready; PKTD_E_BREAK when pktd_capture_breakloop() was called;
- *         `-errno` (-ENETDOWN when the interface went down or away);
+ *         `-errno` (-ENETDOWN when the interface went down or away; since
+ *         1.1 errmsg then says "interface X was removed; capture stopped"
+ *         when it was deleted, after the packets that arrived before it,
+ *         and every later read returns the same error);
  *         PKTD_E_MALFORMED when the kernel's ring holds an impossible offset
  *         or count (errmsg names the field and its value): the capture has
  *         stopped and every later read returns the same error;
