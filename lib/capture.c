@@ -18,6 +18,7 @@
 
 #include <pktdecode/capture.h>
 #include <pktdecode/error.h>
+#include <pktdecode/packet.h>
 
 #include "capture_int.h"
 #include "common.h"
@@ -97,7 +98,9 @@ int pktd_capture_create(pktd_capture **out, const char *device, char *errbuf)
 
 const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c)
 {
-    return c->ip_proto != 0 ? &pktd__cap_inet_ops : &pktd__cap_ring_ops;
+    if (c->ip_proto != 0)
+        return &pktd__cap_inet_ops;
+    return c->linktype_req == PKTD_LINKTYPE_LINUX_SLL2 ? &pktd__cap_ring_sll2_ops : &pktd__cap_ring_ops;
 }
 
 static void deactivate(pktd_capture *c)
@@ -146,7 +149,29 @@ int pktd_capture_set_ip_protocol(pktd_capture *c, uint32_t protocol)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
                              "IP protocol %u: must be 1 ... 254 (IPPROTO_RAW cannot receive)",
                              protocol);
+    if (c->linktype_req != 0)
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "IP protocol %u: the handle was set to hand out Linux cooked "
+                             "(SLL2) link-layer packets", protocol);
     c->ip_proto = protocol;
+    return 0;
+}
+
+int pktd_capture_set_linktype(pktd_capture *c, uint32_t linktype)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (c->ip_proto != 0)
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "link type %u: an IP-protocol capture hands out IP packets "
+                             "(LINKTYPE_RAW) only", linktype);
+    if (linktype != PKTD_LINKTYPE_ETHERNET && linktype != PKTD_LINKTYPE_LINUX_SLL2)
+        return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
+                             "link type %u: a link-layer capture hands out Ethernet (%u) or "
+                             "Linux cooked v2 (%u) packets",
+                             linktype, PKTD_LINKTYPE_ETHERNET, PKTD_LINKTYPE_LINUX_SLL2);
+    c->linktype_req = linktype == PKTD_LINKTYPE_LINUX_SLL2 ? linktype : 0;
     return 0;
 }
 

@@ -48,6 +48,7 @@ struct pktd_capture {
     /* ---- options (create .. activate) ---- */
     char device[IF_NAMESIZE]; /* "" = all interfaces */
     uint32_t ip_proto;        /* 0 = link layer, else AF_INET raw for this protocol */
+    uint32_t linktype_req;    /* link layer: 0 = Ethernet, else LINKTYPE_LINUX_SLL2 */
     uint32_t snaplen;
     int promisc;
     size_t buffer_size;
@@ -146,6 +147,10 @@ struct pktd__cap_ops {
     /* The library counts received packets itself, so packets drained from
      * the socket at a filter change count as received and filtered. */
     uint8_t counts_received;
+    /* The library builds the link header the caller sees (cooked SLL2), so
+     * the user program never runs in the kernel, only in user space on the
+     * built packet (the kernel still tests the direction). */
+    uint8_t builds_header;
 
     /* Open c->fd and make it capture; on failure the generic code calls
      * close.  Returns 0, PKTD_CAPTURE_WARNING or < 0 with c->errmsg set. */
@@ -161,6 +166,9 @@ struct pktd__cap_ops {
 };
 
 extern const struct pktd__cap_ops pktd__cap_ring_ops; /* capture_ring.c */
+/* The same ring handing out every interface's packets behind a built Linux
+ * cooked v2 header (capture_ring.c). */
+extern const struct pktd__cap_ops pktd__cap_ring_sll2_ops;
 extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
 
 /* The backend the handle's options select (capture.c): the only place that

@@ -289,10 +289,11 @@ static int ring_activate(pktd_capture *c)
         rc = lookup_device(c, &c->ifindex, &hatype);
         if (rc != 0)
             return rc;
-        if (hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK)
+        if (!c->ops->builds_header && hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK)
             return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
                                  "interface %s has hardware type %d: only Ethernet and "
-                                 "loopback interfaces are supported",
+                                 "loopback interfaces are supported (any interface with "
+                                 "the Linux cooked link type)",
                                  c->device, hatype);
     }
     c->lo_ifindex = loopback_index(c);
@@ -433,6 +434,7 @@ struct ring_pkt {
     const struct sockaddr_ll *sll;
     uint32_t status, len, snaplen, sec, nsec;
     uint16_t mac, net, vlan_tci, vlan_tpid;
+    uint32_t room; /* bytes from hdr to the end of its block or frame */
 };
 
 static uint32_t bpf_aux_run(const pktd_capture *c, const struct ring_pkt *r, const uint8_t *frame,
@@ -526,6 +528,104 @@ drop:
     return 0;
 }
 
+/* Where a cooked header may start at the earliest: after the tpacket
+ * header, whose status word the kernel still reads.  The kernel puts the
+ * network header at least 16 + PACKET_RESERVE bytes after the sockaddr_ll
+ * (tpacket_rcv), so the 20-byte header and a 4-byte tag fit in front of it
+ * and overwrite at most the sockaddr_ll, read before. */
+#define SLL2_NET_MIN(hdrlen) ((uint32_t)(hdrlen) + 16u + PKTD__CAP_VLAN_LEN)
+
+static __attribute__((noinline, cold)) int corrupt(pktd_capture *c, const char *field, uint64_t value,
+                                                   const char *limit, uint64_t bound);
+
+/* deliver() for the cooked link type: replace the link header by a Linux
+ * cooked v2 header built from the sockaddr_ll (as libpcap does for
+ * LINKTYPE_LINUX_SLL2), put back a VLAN tag the kernel removed, and run
+ * the user program here on the result.  Returns 1 delivered, 0 dropped
+ * (counted in st_filtered), < 0 for an impossible network offset. */
+static inline __attribute__((always_inline)) int deliver_sll2(pktd_capture *c, const struct ring_pkt *r,
+                                                              uint32_t hdrlen, const uint8_t **data,
+                                                              size_t *caplen)
+{
+    const struct sockaddr_ll *sll = r->sll;
+    uint32_t pkttype = sll->sll_pkttype;
+    uint32_t ifidx = (uint32_t)sll->sll_ifindex;
+    if (pkttype == PACKET_OUTGOING) {
+        if (c->direction == PKTD_CAPTURE_DIR_IN ||
+            (c->direction == PKTD_CAPTURE_DIR_BOTH && ifidx == (uint32_t)c->lo_ifindex))
+            goto drop;
+    } else if (c->direction == PKTD_CAPTURE_DIR_OUT) {
+        goto drop;
+    }
+    uint32_t net = r->net;
+    if (pktd__unlikely(net < r->mac || net < SLL2_NET_MIN(hdrlen) || net > r->room))
+        return corrupt(c, "tp_net", net, "tp_mac .. bytes left", r->room);
+    uint32_t linklen = net - r->mac;
+    size_t snap = r->snaplen > linklen ? r->snaplen - linklen : 0; /* network layer on */
+    uint32_t wire = r->len > linklen ? r->len - linklen : 0;
+    int tagged = r->vlan_tci != 0 || (r->status & TP_STATUS_VLAN_VALID);
+    uint32_t hlen = PKTD__SLL2_HLEN + (tagged ? PKTD__CAP_VLAN_LEN : 0u);
+
+    /* Gather the fields before writing: the header may overlap the
+     * sockaddr_ll. */
+    uint8_t h[PKTD__SLL2_HLEN + PKTD__CAP_VLAN_LEN];
+    uint16_t proto = ntohs(sll->sll_protocol);
+    uint16_t hatype = sll->sll_hatype;
+    uint8_t halen = sll->sll_halen < PKTD__SLL_ADDR_MAX ? sll->sll_halen : PKTD__SLL_ADDR_MAX;
+    memset(h, 0, sizeof h);
+    if (tagged) {
+        uint16_t tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : PKTD__TPID_8021Q;
+        h[PKTD__SLL2_HLEN] = (uint8_t)(r->vlan_tci >> 8);
+        h[PKTD__SLL2_HLEN + 1] = (uint8_t)r->vlan_tci;
+        h[PKTD__SLL2_HLEN + 2] = (uint8_t)(proto >> 8);
+        h[PKTD__SLL2_HLEN + 3] = (uint8_t)proto;
+        proto = tpid;
+    }
+    h[0] = (uint8_t)(proto >> 8); /* protocol; 2 bytes reserved, zero */
+    h[1] = (uint8_t)proto;
+    h[4] = (uint8_t)(ifidx >> 24); /* interface index */
+    h[5] = (uint8_t)(ifidx >> 16);
+    h[6] = (uint8_t)(ifidx >> 8);
+    h[7] = (uint8_t)ifidx;
+    h[8] = (uint8_t)(hatype >> 8); /* ARPHRD_ type */
+    h[9] = (uint8_t)hatype;
+    h[10] = (uint8_t)pkttype;
+    h[11] = halen;
+    memcpy(h + 12, sll->sll_addr, halen);
+    uint8_t *frame = r->hdr + net - hlen;
+    memcpy(frame, h, hlen);
+    snap += hlen;
+    wire += hlen;
+
+    if (c->prog != NULL) {
+        struct pktd__bpf_aux aux = {
+            .len = wire,
+            .protocol = ntohs(sll->sll_protocol),
+            .pkttype = pkttype,
+            .ifindex = ifidx,
+            .hatype = hatype,
+            .net_off = hlen,
+        };
+        uint32_t keep = pktd__bpf_run(c->prog, c->prog_len, frame, snap, &aux);
+        if (keep == 0)
+            goto drop;
+        if (keep < snap)
+            snap = keep;
+    }
+    if (snap > c->snaplen)
+        snap = c->snaplen;
+    c->ts_ns = (uint64_t)r->sec * 1000000000u + r->nsec;
+    c->wire_len = wire;
+    c->ifidx = ifidx;
+    c->pkttype = pkttype;
+    *data = frame;
+    *caplen = snap;
+    return 1;
+drop:
+    c->st_filtered++;
+    return 0;
+}
+
 /* The kernel-written ring holds an impossible offset or count: stop the
  * capture (pktd_capture_next() returns the error from now on) rather than read
  * outside the block or frame.  Out of line: never taken. */
@@ -574,7 +674,10 @@ static int take_block(pktd_capture *c, struct tpacket_block_desc *bd)
     return 0;
 }
 
-static int next_v3(pktd_capture *c, const uint8_t **data, size_t *caplen)
+/* One packet from a V3 block; @p cooked (a constant in each caller) hands
+ * it out behind a cooked header. */
+static inline __attribute__((always_inline)) int next_v3(pktd_capture *c, const uint8_t **data,
+                                                         size_t *caplen, const int cooked)
 {
     for (;;) {
         if (c->holding && c->pkts_left == 0)
@@ -622,13 +725,20 @@ static int next_v3(pktd_capture *c, const uint8_t **data, size_t *caplen)
             .net = h->tp_net,
             .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
             .vlan_tpid = h->hv1.tp_vlan_tpid,
+            .room = (uint32_t)room,
         };
-        if (deliver(c, &r, data, caplen))
+        if (cooked) {
+            int rc = deliver_sll2(c, &r, (uint32_t)TPACKET3_HDRLEN, data, caplen);
+            if (rc != 0)
+                return rc;
+        } else if (deliver(c, &r, data, caplen)) {
             return 1;
+        }
     }
 }
 
-static int next_v2(pktd_capture *c, const uint8_t **data, size_t *caplen)
+static inline __attribute__((always_inline)) int next_v2(pktd_capture *c, const uint8_t **data,
+                                                         size_t *caplen, const int cooked)
 {
     for (;;) {
         ring_release(c);
@@ -664,15 +774,26 @@ static int next_v2(pktd_capture *c, const uint8_t **data, size_t *caplen)
             .net = h->tp_net,
             .vlan_tci = h->tp_vlan_tci,
             .vlan_tpid = h->tp_vlan_tpid,
+            .room = c->frame_size,
         };
-        if (deliver(c, &r, data, caplen))
+        if (cooked) {
+            int rc = deliver_sll2(c, &r, (uint32_t)TPACKET2_HDRLEN, data, caplen);
+            if (rc != 0)
+                return rc;
+        } else if (deliver(c, &r, data, caplen)) {
             return 1;
+        }
     }
 }
 
 static int ring_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
-    return c->version == 3 ? next_v3(c, data, caplen) : next_v2(c, data, caplen);
+    return c->version == 3 ? next_v3(c, data, caplen, 0) : next_v2(c, data, caplen, 0);
+}
+
+static int ring_next_sll2(pktd_capture *c, const uint8_t **data, size_t *caplen)
+{
+    return c->version == 3 ? next_v3(c, data, caplen, 1) : next_v2(c, data, caplen, 1);
 }
 
 /* Packets in the ring not yet handed out. */
@@ -741,6 +862,22 @@ const struct pktd__cap_ops pktd__cap_ring_ops = {
     .counts_received = 0, /* the kernel counts (PACKET_STATISTICS) */
     .activate = ring_activate,
     .next = ring_next,
+    .stats = ring_stats,
+    .close = ring_close,
+};
+
+/* The same socket and ring; the packets go out behind a built Linux cooked
+ * v2 header, from every kind of interface. */
+const struct pktd__cap_ops pktd__cap_ring_sll2_ops = {
+    .name = "AF_PACKET ring (Linux cooked v2)",
+    .linktype = 276, /* LINKTYPE_LINUX_SLL2 */
+    .link_layer = 1,
+    .kernel_snap = 0, /* the kernel would count the snap length from the link header */
+    .vlan_offload = 0, /* the user program runs in user space anyway */
+    .counts_received = 0,
+    .builds_header = 1,
+    .activate = ring_activate,
+    .next = ring_next_sll2,
     .stats = ring_stats,
     .close = ring_close,
 };

@@ -483,6 +483,36 @@ PKTD_API int pktd_capture_stats(pktd_capture *c, uint64_t *stats, size_t n) PKTD
  */
 PKTD_API const char *pktd_capture_errmsg(const pktd_capture *c);
 
+/**
+ * @brief Choose the link-layer header of the packets a link-layer capture
+ *        hands out.
+ *
+ * #PKTD_LINKTYPE_ETHERNET (the default, as in 1.0) hands out Ethernet frames
+ * and, on all interfaces, drops (and counts as filtered) frames from
+ * interfaces that are not Ethernet or loopback.  #PKTD_LINKTYPE_LINUX_SLL2
+ * hands out every packet of every interface behind a Linux cooked v2 header
+ * (20 bytes: protocol, interface index, hardware type, packet type and
+ * source address, as tcpdump `-i any` writes them), so pktd_decode() with
+ * #PKTD_LINKTYPE_LINUX_SLL2 reads them and pktd_sll2_ifindex() says which
+ * interface each came from.  With SLL2 the snap length counts the cooked
+ * header, a VLAN tag the kernel removed is put back after it (protocol
+ * 0x8100 or the kernel's TPID, then the tag and the inner protocol), and
+ * the filter program (compiled for SLL2: pktd_capture_set_filter_expr()
+ * does so after this call) runs in user space on the cooked packet, while
+ * the kernel still tests the direction.  pktd_capture_linktype() reports the
+ * choice.
+ *
+ * @param c        an inactive link-layer handle (no
+ *                 pktd_capture_set_ip_protocol()).
+ * @param linktype #PKTD_LINKTYPE_ETHERNET or #PKTD_LINKTYPE_LINUX_SLL2
+ *                 (pktdecode/packet.h).
+ * @return 0; PKTD_E_UNSUPPORTED for another link type;
+ *         PKTD_E_INVALID_ARGUMENT for NULL or an IP-protocol capture;
+ *         PKTD_E_BAD_STATE after activation.
+ * @since 1.1
+ */
+PKTD_API int pktd_capture_set_linktype(pktd_capture *c, uint32_t linktype) PKTD_WUR;
+
 PKTD_END_DECLS
 
 #endif /* PKTDECODE_CAPTURE_H */
