@@ -114,3 +114,36 @@ inA "$SEND" -i vA $AB -k udp -n 2 -p 5300 -q 6300 -l 30 -v 42:5 >/dev/null || fa
 wait_cap
 expect "$(count "caplen=82 len=82 ifindex=$VB_IFINDEX type=0 sll2=$VB_IFINDEX/1/0 proto=0800 vlan=8100/42/5 ip=10.77.0.1>10.77.0.2 proto=17 ttl=64 udp=5300>6300 payload=30 " "$out")" 2 "tagged frames"
 note "-L sll2: an offloaded VLAN tag is back after the cooked header"
+
+# pktd-sniff -i any: cooked headers, packets from the veth and from tn0.
+rm -f "$WORK/tun.ready" "$WORK/tun.go"
+inB "$PY" "$WORK/tun.py" "$WORK/tun.ready" "$WORK/tun.go" 4 &
+TUN_PID=$!
+BG_PIDS="$BG_PIDS $TUN_PID"
+wait_file "$WORK/tun.ready" || fail "the tun helper did not start"
+ip -n "$NSB" link set tn0 up || fail "tn0 up"
+TN_IFINDEX=$(inB cat /sys/class/net/tn0/ifindex) || fail "no ifindex for tn0"
+: >"$WORK/sniff.err"
+inB "$SNIFF" -i any -c 9 -w "$WORK/sniff.pcap" 'udp and not icmp' 2>>"$WORK/sniff.err" &
+SNIFF_PID=$!
+BG_PIDS="$BG_PIDS $SNIFF_PID"
+i=0
+until grep -q "listening on any" "$WORK/sniff.err"; do
+    sleep 0.05
+    i=$((i + 1))
+    [ $i -lt 200 ] || fail "pktd-sniff did not start: $(cat "$WORK/sniff.err")"
+done
+grep -q "listening on any, link-type LINUX_SLL2 (Linux cooked v2)," "$WORK/sniff.err" ||
+    fail "pktd-sniff -i any: $(cat "$WORK/sniff.err")"
+# shellcheck disable=SC2086
+inA "$SEND" -i vA $AB -k udp -n 5 -p 5000 -q 6000 -l 30 >/dev/null || fail "sending"
+touch "$WORK/tun.go"
+wait "$TUN_PID" || fail "the tun helper failed"
+wait "$SNIFF_PID" || fail "pktd-sniff -i any failed: $(cat "$WORK/sniff.err")"
+grep -q "^9 packets captured$" "$WORK/sniff.err" || fail "pktd-sniff -i any: $(cat "$WORK/sniff.err")"
+if command -v tshark >/dev/null 2>&1; then
+    tshark -r "$WORK/sniff.pcap" -T fields -e sll.ifindex -e udp.dstport 2>/dev/null | tr '\t' ' ' >"$WORK/sniff.txt"
+    expect "$(count "$VB_IFINDEX 6000" "$WORK/sniff.txt")" 5 "pktd-sniff -i any: veth packets"
+    expect "$(count "$TN_IFINDEX 6200" "$WORK/sniff.txt")" 4 "pktd-sniff -i any: tun packets"
+fi
+note "pktd-sniff -i any: LINUX_SLL2, 5 veth and 4 tun packets with their indexes"
