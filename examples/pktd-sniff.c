@@ -185,7 +185,10 @@ int main(int argc, char **argv)
         return 1;
     }
     s.cap = c;
-    if ((rc = pktd_capture_set_promisc(c, promisc && iface != NULL)) != 0 ||
+    /* -i any: every interface, behind Linux cooked v2 headers, as tcpdump. */
+    if ((iface != NULL && strcmp(iface, "any") == 0 &&
+         (rc = pktd_capture_set_linktype(c, PKTD_LINKTYPE_LINUX_SLL2)) != 0) ||
+        (rc = pktd_capture_set_promisc(c, promisc && iface != NULL)) != 0 ||
         (rc = pktd_capture_set_snaplen(c, snaplen)) != 0 || (rc = pktd_capture_set_timeout(c, 1000)) != 0) {
         fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
         return 1;
@@ -229,7 +232,9 @@ int main(int argc, char **argv)
     sniff_catch_signals(c);
     fprintf(stderr, "%s: listening on %s, link-type %s, snapshot length %u bytes\n", prog,
             iface != NULL ? iface : "any",
-            pktd_capture_linktype(c) == PKTD_LINKTYPE_ETHERNET ? "EN10MB (Ethernet)" : "RAW",
+            pktd_capture_linktype(c) == PKTD_LINKTYPE_ETHERNET     ? "EN10MB (Ethernet)"
+            : pktd_capture_linktype(c) == PKTD_LINKTYPE_LINUX_SLL2 ? "LINUX_SLL2 (Linux cooked v2)"
+                                                                   : "RAW",
             pktd_capture_snaplen(c));
     static char outbuf[1 << 16];
     if (wfile == NULL || strcmp(wfile, "-") != 0)

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 
 #include <pktdecode/capture.h>
 #include <pktdecode/error.h>
+#include <pktdecode/packet.h>
 
 #include "capture_int.h"
 #include "common.h"
@@ -96,7 +98,9 @@ int pktd_capture_create(pktd_capture **out, const char *device, char *errbuf)
 
 const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c)
 {
-    return c->ip_proto != 0 ? &pktd__cap_inet_ops : &pktd__cap_ring_ops;
+    if (c->ip_proto != 0)
+        return &pktd__cap_inet_ops;
+    return c->linktype_req == PKTD_LINKTYPE_LINUX_SLL2 ? &pktd__cap_ring_sll2_ops : &pktd__cap_ring_ops;
 }
 
 static void deactivate(pktd_capture *c)
@@ -145,7 +149,29 @@ int pktd_capture_set_ip_protocol(pktd_capture *c, uint32_t protocol)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
                              "IP protocol %u: must be 1 ... 254 (IPPROTO_RAW cannot receive)",
                              protocol);
+    if (c->linktype_req != 0)
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "IP protocol %u: the handle was set to hand out Linux cooked "
+                             "(SLL2) link-layer packets", protocol);
     c->ip_proto = protocol;
+    return 0;
+}
+
+int pktd_capture_set_linktype(pktd_capture *c, uint32_t linktype)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (c->ip_proto != 0)
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "link type %u: an IP-protocol capture hands out IP packets "
+                             "(LINKTYPE_RAW) only", linktype);
+    if (linktype != PKTD_LINKTYPE_ETHERNET && linktype != PKTD_LINKTYPE_LINUX_SLL2)
+        return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
+                             "link type %u: a link-layer capture hands out Ethernet (%u) or "
+                             "Linux cooked v2 (%u) packets",
+                             linktype, PKTD_LINKTYPE_ETHERNET, PKTD_LINKTYPE_LINUX_SLL2);
+    c->linktype_req = linktype == PKTD_LINKTYPE_LINUX_SLL2 ? linktype : 0;
     return 0;
 }
 
@@ -291,6 +317,7 @@ int pktd_capture_activate(pktd_capture *c)
     c->st_received = c->st_dropped = c->st_delivered = c->st_filtered = 0;
     c->refilter_until_ns = 0;
     c->failed = 0;
+    c->gone_ns = 0;
     int rc = pktd__cap_filter_refresh(c);
     if (rc != 0)
         return rc;
@@ -366,6 +393,32 @@ static int wait_ms(const pktd_capture *c)
     return left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
+/* How long after an interface's removal the last packets the kernel holds
+ * are waited for, beyond the block timeout (the kernel's own default block
+ * timeout is at most 8 ms). */
+#define REMOVED_GRACE_MS 200u
+
+/* Whether the interface the handle is bound to no longer exists: the
+ * kernel reports its removal as ENETDOWN, like an interface going down
+ * (af_packet.c, packet_notifier), so ask whether its index still names one. */
+static int interface_gone(const pktd_capture *c)
+{
+    char name[IF_NAMESIZE];
+    return c->ifindex > 0 && if_indextoname((unsigned)c->ifindex, name) == NULL && errno == ENXIO;
+}
+
+/* The bound interface was deleted: nothing more can arrive, so the capture
+ * ends (pktd_capture_next() and pktd_capture_dispatch() return this from now
+ * on, after the packets already in the buffer).  The code stays the
+ * kernel's -ENETDOWN, as documented since 1.0; the message tells removal
+ * from an interface that is merely down. */
+static __attribute__((cold)) int interface_removed(pktd_capture *c)
+{
+    c->failed = pktd__errmsgf(c->errmsg, -ENETDOWN, "interface %s was removed; capture stopped",
+                              c->device);
+    return c->failed;
+}
+
 int pktd__cap_wait(pktd_capture *c)
 {
     struct pollfd pfd[2] = {
@@ -373,7 +426,16 @@ int pktd__cap_wait(pktd_capture *c)
         {.fd = c->efd, .events = POLLIN},
     };
     for (;;) {
-        int n = poll(pfd, 2, wait_ms(c));
+        int ms = wait_ms(c);
+        if (c->gone_ns != 0) {
+            uint64_t now = monotonic_ns();
+            if (now >= c->gone_ns)
+                return interface_removed(c);
+            uint64_t left = (c->gone_ns - now + 999999u) / 1000000u;
+            if (ms < 0 || left < (uint64_t)ms)
+                ms = (int)left;
+        }
+        int n = poll(pfd, 2, ms);
         if (n < 0) {
             if (errno == EINTR) {
                 /* A signal handler may have asked for a break. */
@@ -384,8 +446,11 @@ int pktd__cap_wait(pktd_capture *c)
             }
             return pktd__cap_fail_sys(c, -errno, "poll");
         }
-        if (n == 0)
+        if (n == 0) {
+            if (c->gone_ns != 0 && monotonic_ns() >= c->gone_ns)
+                return interface_removed(c);
             return 0;
+        }
         if (pfd[1].revents & POLLIN) {
             int b = pktd__cap_take_break(c);
             if (b != 0)
@@ -399,9 +464,17 @@ int pktd__cap_wait(pktd_capture *c)
         if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
             int err = 0;
             socklen_t len = sizeof err;
-            if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
+            if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
+                if (err == ENETDOWN && interface_gone(c)) {
+                    /* Packets may still be on their way to user space (a
+                     * TPACKET_V3 block is handed over when its timeout
+                     * retires it): read them, then end. */
+                    c->gone_ns = monotonic_ns() + ((uint64_t)c->block_tmo_ms + REMOVED_GRACE_MS) * 1000000u;
+                    continue;
+                }
                 return pktd__cap_fail_sys(c, -err, "capture socket on %s",
                                           c->device[0] ? c->device : "all interfaces");
+            }
             return pktd__errmsgf(c->errmsg, -EIO, "capture socket: poll reported an error");
         }
     }

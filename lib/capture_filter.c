@@ -108,7 +108,7 @@ int pktd__cap_filter_install(pktd_capture *c, int replacing)
 {
     struct sock_filter prefix[PREFIX_MAX];
     size_t np = direction_prefix(c, prefix);
-    int kernel_prog = c->prog != NULL && !c->prog_userland;
+    int kernel_prog = c->prog != NULL && !c->prog_userland && !pktd__cap_backend(c)->builds_header;
     if (kernel_prog && np + c->prog_len > BPF_MAXINSNS) {
         c->prog_userland = 1; /* too long with the prefix: run it in user space */
         kernel_prog = 0;
@@ -127,8 +127,9 @@ int pktd__cap_filter_install(pktd_capture *c, int replacing)
         memcpy(all, prefix, np * sizeof *all);
         if (kernel_prog)
             memcpy(all + np, c->prog, c->prog_len * sizeof *all);
-        else
-            all[np] = insn(BPF_RET | BPF_K, 0, 0, c->snaplen);
+        else /* a built header: the library cuts, after replacing the link header */
+            all[np] = insn(BPF_RET | BPF_K, 0, 0,
+                           pktd__cap_backend(c)->builds_header ? UINT32_MAX : c->snaplen);
     }
 
     int rc = 0;

@@ -48,6 +48,7 @@ struct pktd_capture {
     /* ---- options (create .. activate) ---- */
     char device[IF_NAMESIZE]; /* "" = all interfaces */
     uint32_t ip_proto;        /* 0 = link layer, else AF_INET raw for this protocol */
+    uint32_t linktype_req;    /* link layer: 0 = Ethernet, else LINKTYPE_LINUX_SLL2 */
     uint32_t snaplen;
     int promisc;
     size_t buffer_size;
@@ -111,6 +112,9 @@ struct pktd_capture {
     /* A failure that ends the capture (a corrupt ring): pktd_capture_next()
      * and pktd_capture_dispatch() return it from then on; 0 = none. */
     int failed;
+    /* The bound interface was removed: CLOCK_MONOTONIC time (ns) after
+     * which the capture ends with "interface X was removed"; 0 = not. */
+    uint64_t gone_ns;
 
     /* ---- statistics (running totals) ---- */
     uint64_t st_received;
@@ -143,6 +147,10 @@ struct pktd__cap_ops {
     /* The library counts received packets itself, so packets drained from
      * the socket at a filter change count as received and filtered. */
     uint8_t counts_received;
+    /* The library builds the link header the caller sees (cooked SLL2), so
+     * the user program never runs in the kernel, only in user space on the
+     * built packet (the kernel still tests the direction). */
+    uint8_t builds_header;
 
     /* Open c->fd and make it capture; on failure the generic code calls
      * close.  Returns 0, PKTD_CAPTURE_WARNING or < 0 with c->errmsg set. */
@@ -158,6 +166,9 @@ struct pktd__cap_ops {
 };
 
 extern const struct pktd__cap_ops pktd__cap_ring_ops; /* capture_ring.c */
+/* The same ring handing out every interface's packets behind a built Linux
+ * cooked v2 header (capture_ring.c). */
+extern const struct pktd__cap_ops pktd__cap_ring_sll2_ops;
 extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
 
 /* The backend the handle's options select (capture.c): the only place that
@@ -180,10 +191,11 @@ int pktd__cap_wait(pktd_capture *c);
 /* Consume a pending break request: PKTD_E_BREAK if there was one, else 0. */
 int pktd__cap_take_break(pktd_capture *c);
 
-/* Ring geometry for a request (capture_ring.c, exposed for the unit tests). */
-int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
-                            uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
-                            uint32_t *frame_nr);
+/* Ring geometry for a request (capture_ring.c, exposed for the unit tests);
+ * @p mtu: the interface's MTU that sizes V2 frames, 0 when unknown. */
+int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, uint32_t mtu, size_t bytes,
+                            size_t pagesize, uint32_t *block_size, uint32_t *block_nr,
+                            uint32_t *frame_size, uint32_t *frame_nr);
 
 /* Kernel filter (capture_filter.c): build the program for the handle's
  * direction and user filter and attach it; with @p drain, first reject

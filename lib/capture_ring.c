@@ -17,7 +17,9 @@
 #include <limits.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
+#include <linux/sockios.h>
 #include <linux/if_packet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,15 +59,22 @@ static uint32_t snap_effective(uint32_t snaplen)
     return snaplen < PKTD__CAP_MAX_PKT ? snaplen : PKTD__CAP_MAX_PKT;
 }
 
-int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, size_t bytes, size_t pagesize,
-                            uint32_t *block_size, uint32_t *block_nr, uint32_t *frame_size,
-                            uint32_t *frame_nr)
+int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, uint32_t mtu, size_t bytes,
+                            size_t pagesize, uint32_t *block_size, uint32_t *block_nr,
+                            uint32_t *frame_size, uint32_t *frame_nr)
 {
     size_t hdrlen = version == 3 ? TPACKET3_HDRLEN : TPACKET2_HDRLEN;
     /* Where the kernel puts the MAC header (tpacket_rcv, SOCK_RAW): the
      * header, room for a 16-byte link header, aligned, plus our reserve. */
     size_t macoff = TPACKET_ALIGN(hdrlen + 16u) + PKTD__CAP_VLAN_LEN;
-    size_t frame = TPACKET_ALIGN(macoff + snap_effective(snaplen));
+    /* A V2 frame holds the longest packet the interface can pass: its MTU
+     * plus the Ethernet header and two tags, when it is known (libpcap
+     * sizes frames the same way); else an IPv4 datagram's worth.  V3
+     * packets take only their own length in a block. */
+    uint32_t pkt = snap_effective(snaplen);
+    if (version == 2 && mtu != 0 && (uint64_t)mtu + PKTD__ETH_HLEN + 2u * PKTD__VLAN_TAG_LEN < pkt)
+        pkt = mtu + PKTD__ETH_HLEN + 2u * PKTD__VLAN_TAG_LEN;
+    size_t frame = TPACKET_ALIGN(macoff + pkt);
     size_t need = version == 3 ? BLK_HDR_LEN + frame : frame;
     size_t block = pagesize;
     while (block < need)
@@ -154,6 +163,48 @@ static int set_version(pktd_capture *c)
     return 0;
 }
 
+/* Whether the interface may hand the taps packets longer than its MTU:
+ * TCP or UDP segmentation in hardware (outgoing packets reach the taps
+ * before the NIC cuts them) and large or generic receive offload (merged
+ * incoming packets); libpcap asks the same questions.  Software GSO is not
+ * one: it segments before the taps see the packet.  An interface that
+ * does not answer (no ethtool support) is assumed to offload. */
+static int offloads(const pktd_capture *c)
+{
+    static const uint32_t cmds[] = {ETHTOOL_GTSO, ETHTOOL_GUFO, ETHTOOL_GGRO, ETHTOOL_GFLAGS};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        struct ethtool_value ev = {.cmd = cmds[i]};
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
+        ifr.ifr_data = (void *)&ev;
+        if (ioctl(c->fd, SIOCETHTOOL, &ifr) != 0) {
+            if (errno == EOPNOTSUPP && cmds[i] == ETHTOOL_GUFO)
+                continue; /* UFO was removed from the kernel (4.14) */
+            return 1;
+        }
+        if (cmds[i] == ETHTOOL_GFLAGS ? (ev.data & ETH_FLAG_LRO) != 0 : ev.data != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The MTU a V2 frame is sized from: the interface's, when packets cannot
+ * be longer (an MTU raised during the capture cuts longer packets, their
+ * wire length kept, as in libpcap); 0 (size for 64 KiB) on all interfaces,
+ * with offloads, or when the MTU cannot be read. */
+static uint32_t frame_mtu(const pktd_capture *c)
+{
+    if (c->ifindex == 0 || c->ifindex == c->lo_ifindex)
+        return 0;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
+    if (ioctl(c->fd, SIOCGIFMTU, &ifr) != 0 || ifr.ifr_mtu <= 0)
+        return 0;
+    return offloads(c) ? 0 : (uint32_t)ifr.ifr_mtu;
+}
+
 /* Ask for the ring; on ENOMEM retry with 5 % fewer blocks (at least one
  * fewer), down to two.  Returns 0, PKTD_CAPTURE_WARNING (smaller ring) or < 0. */
 static int create_ring(pktd_capture *c)
@@ -164,7 +215,8 @@ static int create_ring(pktd_capture *c)
     if (halved)
         want = mem / 2;
     uint32_t bs, bn, fs, fn;
-    int rc = pktd__cap_ring_geometry(c->version, c->snaplen, want, page_size(), &bs, &bn, &fs, &fn);
+    int rc = pktd__cap_ring_geometry(c->version, c->snaplen, c->version == 2 ? frame_mtu(c) : 0,
+                                     want, page_size(), &bs, &bn, &fs, &fn);
     if (rc != 0)
         return pktd__errmsgf(c->errmsg, rc,
                              "ring of %zu bytes cannot be described to the kernel", want);
@@ -237,10 +289,11 @@ static int ring_activate(pktd_capture *c)
         rc = lookup_device(c, &c->ifindex, &hatype);
         if (rc != 0)
             return rc;
-        if (hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK)
+        if (!c->ops->builds_header && hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK)
             return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
                                  "interface %s has hardware type %d: only Ethernet and "
-                                 "loopback interfaces are supported",
+                                 "loopback interfaces are supported (any interface with "
+                                 "the Linux cooked link type)",
                                  c->device, hatype);
     }
     c->lo_ifindex = loopback_index(c);
@@ -381,6 +434,7 @@ struct ring_pkt {
     const struct sockaddr_ll *sll;
     uint32_t status, len, snaplen, sec, nsec;
     uint16_t mac, net, vlan_tci, vlan_tpid;
+    uint32_t room; /* bytes from hdr to the end of its block or frame */
 };
 
 static uint32_t bpf_aux_run(const pktd_capture *c, const struct ring_pkt *r, const uint8_t *frame,
@@ -474,6 +528,104 @@ drop:
     return 0;
 }
 
+/* Where a cooked header may start at the earliest: after the tpacket
+ * header, whose status word the kernel still reads.  The kernel puts the
+ * network header at least 16 + PACKET_RESERVE bytes after the sockaddr_ll
+ * (tpacket_rcv), so the 20-byte header and a 4-byte tag fit in front of it
+ * and overwrite at most the sockaddr_ll, read before. */
+#define SLL2_NET_MIN(hdrlen) ((uint32_t)(hdrlen) + 16u + PKTD__CAP_VLAN_LEN)
+
+static __attribute__((noinline, cold)) int corrupt(pktd_capture *c, const char *field, uint64_t value,
+                                                   const char *limit, uint64_t bound);
+
+/* deliver() for the cooked link type: replace the link header by a Linux
+ * cooked v2 header built from the sockaddr_ll (as libpcap does for
+ * LINKTYPE_LINUX_SLL2), put back a VLAN tag the kernel removed, and run
+ * the user program here on the result.  Returns 1 delivered, 0 dropped
+ * (counted in st_filtered), < 0 for an impossible network offset. */
+static inline __attribute__((always_inline)) int deliver_sll2(pktd_capture *c, const struct ring_pkt *r,
+                                                              uint32_t hdrlen, const uint8_t **data,
+                                                              size_t *caplen)
+{
+    const struct sockaddr_ll *sll = r->sll;
+    uint32_t pkttype = sll->sll_pkttype;
+    uint32_t ifidx = (uint32_t)sll->sll_ifindex;
+    if (pkttype == PACKET_OUTGOING) {
+        if (c->direction == PKTD_CAPTURE_DIR_IN ||
+            (c->direction == PKTD_CAPTURE_DIR_BOTH && ifidx == (uint32_t)c->lo_ifindex))
+            goto drop;
+    } else if (c->direction == PKTD_CAPTURE_DIR_OUT) {
+        goto drop;
+    }
+    uint32_t net = r->net;
+    if (pktd__unlikely(net < r->mac || net < SLL2_NET_MIN(hdrlen) || net > r->room))
+        return corrupt(c, "tp_net", net, "tp_mac .. bytes left", r->room);
+    uint32_t linklen = net - r->mac;
+    size_t snap = r->snaplen > linklen ? r->snaplen - linklen : 0; /* network layer on */
+    uint32_t wire = r->len > linklen ? r->len - linklen : 0;
+    int tagged = r->vlan_tci != 0 || (r->status & TP_STATUS_VLAN_VALID);
+    uint32_t hlen = PKTD__SLL2_HLEN + (tagged ? PKTD__CAP_VLAN_LEN : 0u);
+
+    /* Gather the fields before writing: the header may overlap the
+     * sockaddr_ll. */
+    uint8_t h[PKTD__SLL2_HLEN + PKTD__CAP_VLAN_LEN];
+    uint16_t proto = ntohs(sll->sll_protocol);
+    uint16_t hatype = sll->sll_hatype;
+    uint8_t halen = sll->sll_halen < PKTD__SLL_ADDR_MAX ? sll->sll_halen : PKTD__SLL_ADDR_MAX;
+    memset(h, 0, sizeof h);
+    if (tagged) {
+        uint16_t tpid = (r->status & TP_STATUS_VLAN_TPID_VALID) ? r->vlan_tpid : PKTD__TPID_8021Q;
+        h[PKTD__SLL2_HLEN] = (uint8_t)(r->vlan_tci >> 8);
+        h[PKTD__SLL2_HLEN + 1] = (uint8_t)r->vlan_tci;
+        h[PKTD__SLL2_HLEN + 2] = (uint8_t)(proto >> 8);
+        h[PKTD__SLL2_HLEN + 3] = (uint8_t)proto;
+        proto = tpid;
+    }
+    h[0] = (uint8_t)(proto >> 8); /* protocol; 2 bytes reserved, zero */
+    h[1] = (uint8_t)proto;
+    h[4] = (uint8_t)(ifidx >> 24); /* interface index */
+    h[5] = (uint8_t)(ifidx >> 16);
+    h[6] = (uint8_t)(ifidx >> 8);
+    h[7] = (uint8_t)ifidx;
+    h[8] = (uint8_t)(hatype >> 8); /* ARPHRD_ type */
+    h[9] = (uint8_t)hatype;
+    h[10] = (uint8_t)pkttype;
+    h[11] = halen;
+    memcpy(h + 12, sll->sll_addr, halen);
+    uint8_t *frame = r->hdr + net - hlen;
+    memcpy(frame, h, hlen);
+    snap += hlen;
+    wire += hlen;
+
+    if (c->prog != NULL) {
+        struct pktd__bpf_aux aux = {
+            .len = wire,
+            .protocol = ntohs(sll->sll_protocol),
+            .pkttype = pkttype,
+            .ifindex = ifidx,
+            .hatype = hatype,
+            .net_off = hlen,
+        };
+        uint32_t keep = pktd__bpf_run(c->prog, c->prog_len, frame, snap, &aux);
+        if (keep == 0)
+            goto drop;
+        if (keep < snap)
+            snap = keep;
+    }
+    if (snap > c->snaplen)
+        snap = c->snaplen;
+    c->ts_ns = (uint64_t)r->sec * 1000000000u + r->nsec;
+    c->wire_len = wire;
+    c->ifidx = ifidx;
+    c->pkttype = pkttype;
+    *data = frame;
+    *caplen = snap;
+    return 1;
+drop:
+    c->st_filtered++;
+    return 0;
+}
+
 /* The kernel-written ring holds an impossible offset or count: stop the
  * capture (pktd_capture_next() returns the error from now on) rather than read
  * outside the block or frame.  Out of line: never taken. */
@@ -522,7 +674,10 @@ static int take_block(pktd_capture *c, struct tpacket_block_desc *bd)
     return 0;
 }
 
-static int next_v3(pktd_capture *c, const uint8_t **data, size_t *caplen)
+/* One packet from a V3 block; @p cooked (a constant in each caller) hands
+ * it out behind a cooked header. */
+static inline __attribute__((always_inline)) int next_v3(pktd_capture *c, const uint8_t **data,
+                                                         size_t *caplen, const int cooked)
 {
     for (;;) {
         if (c->holding && c->pkts_left == 0)
@@ -570,13 +725,20 @@ static int next_v3(pktd_capture *c, const uint8_t **data, size_t *caplen)
             .net = h->tp_net,
             .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
             .vlan_tpid = h->hv1.tp_vlan_tpid,
+            .room = (uint32_t)room,
         };
-        if (deliver(c, &r, data, caplen))
+        if (cooked) {
+            int rc = deliver_sll2(c, &r, (uint32_t)TPACKET3_HDRLEN, data, caplen);
+            if (rc != 0)
+                return rc;
+        } else if (deliver(c, &r, data, caplen)) {
             return 1;
+        }
     }
 }
 
-static int next_v2(pktd_capture *c, const uint8_t **data, size_t *caplen)
+static inline __attribute__((always_inline)) int next_v2(pktd_capture *c, const uint8_t **data,
+                                                         size_t *caplen, const int cooked)
 {
     for (;;) {
         ring_release(c);
@@ -612,15 +774,26 @@ static int next_v2(pktd_capture *c, const uint8_t **data, size_t *caplen)
             .net = h->tp_net,
             .vlan_tci = h->tp_vlan_tci,
             .vlan_tpid = h->tp_vlan_tpid,
+            .room = c->frame_size,
         };
-        if (deliver(c, &r, data, caplen))
+        if (cooked) {
+            int rc = deliver_sll2(c, &r, (uint32_t)TPACKET2_HDRLEN, data, caplen);
+            if (rc != 0)
+                return rc;
+        } else if (deliver(c, &r, data, caplen)) {
             return 1;
+        }
     }
 }
 
 static int ring_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
 {
-    return c->version == 3 ? next_v3(c, data, caplen) : next_v2(c, data, caplen);
+    return c->version == 3 ? next_v3(c, data, caplen, 0) : next_v2(c, data, caplen, 0);
+}
+
+static int ring_next_sll2(pktd_capture *c, const uint8_t **data, size_t *caplen)
+{
+    return c->version == 3 ? next_v3(c, data, caplen, 1) : next_v2(c, data, caplen, 1);
 }
 
 /* Packets in the ring not yet handed out. */
@@ -689,6 +862,22 @@ const struct pktd__cap_ops pktd__cap_ring_ops = {
     .counts_received = 0, /* the kernel counts (PACKET_STATISTICS) */
     .activate = ring_activate,
     .next = ring_next,
+    .stats = ring_stats,
+    .close = ring_close,
+};
+
+/* The same socket and ring; the packets go out behind a built Linux cooked
+ * v2 header, from every kind of interface. */
+const struct pktd__cap_ops pktd__cap_ring_sll2_ops = {
+    .name = "AF_PACKET ring (Linux cooked v2)",
+    .linktype = 276, /* LINKTYPE_LINUX_SLL2 */
+    .link_layer = 1,
+    .kernel_snap = 0, /* the kernel would count the snap length from the link header */
+    .vlan_offload = 0, /* the user program runs in user space anyway */
+    .counts_received = 0,
+    .builds_header = 1,
+    .activate = ring_activate,
+    .next = ring_next_sll2,
     .stats = ring_stats,
     .close = ring_close,
 };

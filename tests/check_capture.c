@@ -354,7 +354,7 @@ START_TEST(test_ring_geometry)
 {
     uint32_t bs, bn, fs, fn;
     /* Defaults: 4 MiB, full snap length. */
-    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, 4u << 20, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, 0, 4u << 20, 4096, &bs, &bn, &fs, &fn), 0);
     ck_assert_uint_eq(bs % 4096, 0);
     ck_assert_uint_ge(bs, 65535 + 14);
     ck_assert_uint_eq((uint64_t)bs * bn, 4u << 20);
@@ -362,28 +362,42 @@ START_TEST(test_ring_geometry)
     ck_assert_uint_eq(fn, bn);
     ck_assert_uint_ge(bn, 8);
     /* Tiny request: at least two blocks, never zero (libpcap #548, #843). */
-    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, 1000, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, 0, 1000, 4096, &bs, &bn, &fs, &fn), 0);
     ck_assert_uint_eq(bn, 2);
     ck_assert_uint_ge(bs, 65535 + 14);
-    ck_assert_int_eq(pktd__cap_ring_geometry(2, 96, 1, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_int_eq(pktd__cap_ring_geometry(2, 96, 0, 1, 4096, &bs, &bn, &fs, &fn), 0);
     ck_assert_uint_eq(bn, 2);
     ck_assert_uint_eq(bs, 4096);
     ck_assert_uint_eq(fs % 16, 0);
     ck_assert_uint_ge(fs, 96 + TPACKET2_HDRLEN);
     ck_assert_uint_eq(fn, bn * (bs / fs));
     /* V2 frames hold a whole packet at the full snap length. */
-    ck_assert_int_eq(pktd__cap_ring_geometry(2, 262144, 64u << 20, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_int_eq(pktd__cap_ring_geometry(2, 262144, 0, 64u << 20, 4096, &bs, &bn, &fs, &fn), 0);
     ck_assert_uint_ge(fs, 65535 + 14);
     ck_assert_uint_eq(bs, 1u << 20);
     ck_assert_uint_eq(fn, bn * (bs / fs));
     ck_assert_uint_ge((uint64_t)bs * bn, 64u << 20);
+    /* With the interface's MTU known, a V2 frame holds an MTU-sized packet
+     * with its Ethernet header and two tags, not 64 KiB... */
+    uint32_t macoff = TPACKET_ALIGN(TPACKET2_HDRLEN + 16u) + 4u;
+    ck_assert_int_eq(pktd__cap_ring_geometry(2, 262144, 1500, 4u << 20, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_uint_eq(fs, TPACKET_ALIGN(macoff + 1500u + 14u + 8u));
+    ck_assert_uint_lt(fs, 2048);
+    ck_assert_uint_eq(fn, bn * (bs / fs));
+    ck_assert_uint_ge((uint64_t)fs * fn, (4u << 20) - bs);
+    /* ...or a snap length below that, whichever is smaller... */
+    ck_assert_int_eq(pktd__cap_ring_geometry(2, 96, 1500, 4u << 20, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_uint_eq(fs, TPACKET_ALIGN(macoff + 96u));
+    /* ...and the MTU does not change V3, whose packets take their own length. */
+    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, 1500, 4u << 20, 4096, &bs, &bn, &fs, &fn), 0);
+    ck_assert_uint_ge(bs, 65535 + 14);
     /* Rings beyond 4 GiB are computed in size_t without overflow... */
-    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, (size_t)8 << 30, 4096, &bs, &bn, &fs, &fn),
+    ck_assert_int_eq(pktd__cap_ring_geometry(3, 262144, 0, (size_t)8 << 30, 4096, &bs, &bn, &fs, &fn),
                      0);
     ck_assert_uint_eq((uint64_t)bs * bn, (uint64_t)8 << 30);
     /* ...and what tpacket_req cannot describe is refused. */
     ck_assert_int_eq(
-        pktd__cap_ring_geometry(2, 64, (size_t)1 << 62, 4096, &bs, &bn, &fs, &fn),
+        pktd__cap_ring_geometry(2, 64, 0, (size_t)1 << 62, 4096, &bs, &bn, &fs, &fn),
         PKTD_E_TOO_LARGE);
 }
 END_TEST

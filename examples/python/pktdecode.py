@@ -255,6 +255,7 @@ _PROTOTYPES = [
     ("pktd_capture_create", c_int, [POINTER(_H), c_char_p, c_char_p]),
     ("pktd_capture_close", None, [_H]),
     ("pktd_capture_set_ip_protocol", c_int, [_H, c_uint32]),
+    ("pktd_capture_set_linktype", c_int, [_H, c_uint32]),  # 1.1
     ("pktd_capture_set_snaplen", c_int, [_H, c_uint32]),
     ("pktd_capture_set_promisc", c_int, [_H, c_int]),
     ("pktd_capture_set_buffer_size", c_int, [_H, c_size_t]),
@@ -1295,6 +1296,10 @@ class Capture(_Handle):
     def set_ip_protocol(self, protocol):
         """pktd_capture_set_ip_protocol(): capture at the IP layer, one protocol."""
         return self._call("pktd_capture_set_ip_protocol", protocol)
+
+    def set_linktype(self, linktype):
+        """pktd_capture_set_linktype() (1.1): LINKTYPE_LINUX_SLL2 = cooked headers."""
+        return self._call("pktd_capture_set_linktype", linktype)
 
     def set_snaplen(self, snaplen):
         """pktd_capture_set_snaplen()."""

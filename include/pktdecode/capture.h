@@ -387,7 +387,10 @@ PKTD_API int pktd_capture_activate(pktd_capture *c) PKTD_WUR;
  * @param caplen receives the captured length.
  * @return 1 for a packet; 0 when the timeout expired or, non-blocking, none
  *         was ready; PKTD_E_BREAK when pktd_capture_breakloop() was called;
- *         `-errno` (-ENETDOWN when the interface went down or away);
+ *         `-errno` (-ENETDOWN when the interface went down or away; since
+ *         1.1 errmsg then says "interface X was removed; capture stopped"
+ *         when it was deleted, after the packets that arrived before it,
+ *         and every later read returns the same error);
  *         PKTD_E_MALFORMED when the kernel's ring holds an impossible offset
  *         or count (errmsg names the field and its value): the capture has
  *         stopped and every later read returns the same error;
@@ -479,6 +482,36 @@ PKTD_API int pktd_capture_stats(pktd_capture *c, uint64_t *stats, size_t n) PKTD
  * @since 1.0
  */
 PKTD_API const char *pktd_capture_errmsg(const pktd_capture *c);
+
+/**
+ * @brief Choose the link-layer header of the packets a link-layer capture
+ *        hands out.
+ *
+ * #PKTD_LINKTYPE_ETHERNET (the default, as in 1.0) hands out Ethernet frames
+ * and, on all interfaces, drops (and counts as filtered) frames from
+ * interfaces that are not Ethernet or loopback.  #PKTD_LINKTYPE_LINUX_SLL2
+ * hands out every packet of every interface behind a Linux cooked v2 header
+ * (20 bytes: protocol, interface index, hardware type, packet type and
+ * source address, as tcpdump `-i any` writes them), so pktd_decode() with
+ * #PKTD_LINKTYPE_LINUX_SLL2 reads them and pktd_sll2_ifindex() says which
+ * interface each came from.  With SLL2 the snap length counts the cooked
+ * header, a VLAN tag the kernel removed is put back after it (protocol
+ * 0x8100 or the kernel's TPID, then the tag and the inner protocol), and
+ * the filter program (compiled for SLL2: pktd_capture_set_filter_expr()
+ * does so after this call) runs in user space on the cooked packet, while
+ * the kernel still tests the direction.  pktd_capture_linktype() reports the
+ * choice.
+ *
+ * @param c        an inactive link-layer handle (no
+ *                 pktd_capture_set_ip_protocol()).
+ * @param linktype #PKTD_LINKTYPE_ETHERNET or #PKTD_LINKTYPE_LINUX_SLL2
+ *                 (pktdecode/packet.h).
+ * @return 0; PKTD_E_UNSUPPORTED for another link type;
+ *         PKTD_E_INVALID_ARGUMENT for NULL or an IP-protocol capture;
+ *         PKTD_E_BAD_STATE after activation.
+ * @since 1.1
+ */
+PKTD_API int pktd_capture_set_linktype(pktd_capture *c, uint32_t linktype) PKTD_WUR;
 
 PKTD_END_DECLS
 

@@ -6,9 +6,11 @@
  *           [-d in|out|both] [-V 2|3] [-M] [-T BLOCK_MS] [-F hash|lb|cpu:GROUP]
  *           [-e EXPR] [-f DDDFILE] [-A "code jt jf k;..."] [-G EXPR@N]
  *           [-D DELAY_MS] [-r READYFILE] [-w FILE [-W pcap|pcapng] [-n]]
- *           [-C] [-N] [-q]
+ *           [-C] [-N] [-q] [-L sll2]
  *
+ * -L sll2 asks for Linux cooked v2 headers (pktd_capture_set_linktype).
  * Per packet:  pkt n=1 caplen=60 len=60 ifindex=3 type=0 eth=0800 ...
+ *              (cooked: ... type=0 sll2=IFINDEX/HATYPE/PKTTYPE proto=0800 ...)
  * At the end:  stats received=.. dropped=.. delivered=.. filtered=..
  *              pending=.. seen=.. version=.. buffer=.. elapsed_ms=.. cpu_ns=..
  * Stops after N packets, after IDLE_MS (default 1500) without one, or on
@@ -93,6 +95,13 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
     printf("pkt n=%" PRIu64 " caplen=%zu len=%u ifindex=%u type=%u", x->seen, caplen, wire,
            pktd_capture_ifindex(x->cap), pktd_capture_pkttype(x->cap));
     char a[40], b[40];
+    if (pktd_packet_has(&p, PKTD_LAYER_SLL2)) {
+        printf(" sll2=%u/%u/%u proto=%04x", pktd_sll2_ifindex(&p), pktd_sll_hatype(&p),
+               pktd_sll_pkttype(&p), pktd_eth_type(&p));
+        for (uint32_t i = 0; i < pktd_vlan_count(&p); i++)
+            printf(" vlan=%04x/%u/%u", pktd_vlan_tpid(&p, i), pktd_vlan_vid(&p, i),
+                   pktd_vlan_pcp(&p, i));
+    }
     if (pktd_packet_has(&p, PKTD_LAYER_ETH)) {
         mac(a, sizeof a, pktd_eth_src(&p));
         mac(b, sizeof b, pktd_eth_dst(&p));
@@ -172,12 +181,12 @@ int main(int argc, char **argv)
     const char *dev = NULL, *expr = NULL, *dddfile = NULL, *array = NULL, *ready = NULL;
     const char *wfile = NULL, *wformat = "pcap", *change = NULL;
     long count = -1, idle = 1500, delay = 0, proto = 0;
-    int promisc = 0, immediate = 0, use_dispatch = 0, nonblock = 0, nano = 0, quiet = 0;
+    int promisc = 0, immediate = 0, use_dispatch = 0, nonblock = 0, nano = 0, quiet = 0, cooked = 0;
     uint32_t dir = PKTD_CAPTURE_DIR_BOTH, version = 0, snap = 0, btmo = 0;
     size_t bufsize = 0;
     const char *fanout = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "i:P:c:I:B:s:pd:V:MT:F:e:f:A:G:D:r:w:W:nCNq")) != -1) {
+    while ((opt = getopt(argc, argv, "i:P:c:I:B:s:pd:V:MT:F:e:f:A:G:D:r:w:W:nCNqL:")) != -1) {
         switch (opt) {
         case 'i': dev = optarg; break;
         case 'P': proto = strtol(optarg, NULL, 0); break;
@@ -207,6 +216,7 @@ int main(int argc, char **argv)
         case 'C': use_dispatch = 1; break;
         case 'N': nonblock = 1; break;
         case 'q': quiet = 1; break;
+        case 'L': cooked = strcmp(optarg, "sll2") == 0; break;
         default: return 2;
         }
     }
@@ -215,6 +225,8 @@ int main(int argc, char **argv)
         die("pktd_capture_create", rc);
     if (proto != 0 && (rc = pktd_capture_set_ip_protocol(g_cap, (uint32_t)proto)) != 0)
         die("set_ip_protocol", rc);
+    if (cooked && (rc = pktd_capture_set_linktype(g_cap, PKTD_LINKTYPE_LINUX_SLL2)) != 0)
+        die("set_linktype", rc);
     if (snap != 0 && (rc = pktd_capture_set_snaplen(g_cap, snap)) != 0)
         die("set_snaplen", rc);
     if (bufsize != 0 && (rc = pktd_capture_set_buffer_size(g_cap, bufsize)) != 0)
