@@ -76,7 +76,9 @@ SERVER=$!
 BG_PIDS="$BG_PIDS $SERVER"
 wait_file "$WORK/server.ready" || fail "server did not start"
 
-start_cap "$NSB" "$WORK/stack.txt" -i vB -I 1000
+# 3 s without a packet ends it: the Python client starting after the ping
+# took over 1 s on a loaded machine.
+start_cap "$NSB" "$WORK/stack.txt" -i vB -I 3000
 inA ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null || fail "ping"
 inA python3 "$WORK/client.py" || fail "UDP/TCP client"
 wait "$SERVER" || fail "server"
