@@ -48,40 +48,56 @@ static void usage(FILE *out)
 struct sink {
     int json, quiet, line;
     uint64_t n;
+    uint64_t max; /* -c COUNT, 0 for no limit */
     pktd_capture *cap;
     pktd_writer *w;
     int failed;
 };
 
-static void on_packet(void *user, const uint8_t *data, size_t caplen)
+/* pktd_capture_dispatch()'s callback: the whole batch of ready packets is
+ * handed over in one library call, with length and time as arguments (the
+ * per-packet pktd_capture_next() + getter calls cost as much again as the
+ * writing: doc/performance.md, "pktd-sniff").  Non-zero stops the batch. */
+static int on_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                     uint64_t ts_ns)
 {
     struct sink *s = user;
     s->n++;
     if (s->w != NULL) {
-        int rc = pktd_writer_write(s->w, data, caplen, pktd_capture_wire_len(s->cap),
-                                   pktd_capture_ts_ns(s->cap));
+        int rc = pktd_writer_write(s->w, data, caplen, wire_len, ts_ns);
         if (rc != 0 && !s->failed) {
             fprintf(stderr, "%s: %s\n", prog, pktd_writer_errmsg(s->w));
             s->failed = 1;
         }
-        return;
+        return s->failed || (s->max != 0 && s->n >= s->max);
     }
-    if (s->quiet)
+    if (!s->quiet) {
+        pktd_packet p;
+        struct print_record rec = {
+            .n = s->n,
+            .ts_ns = ts_ns,
+            .caplen = (uint32_t)caplen,
+            .wire_len = wire_len,
+        };
+        (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
+        if (s->json)
+            pktd_print_json(stdout, &rec, &p);
+        else
+            pktd_print_text(stdout, &rec, &p);
+        if (s->line)
+            fflush(stdout);
+    }
+    return s->max != 0 && s->n >= s->max;
+}
+
+/* sniff_drain()'s callback, after pktd_capture_next(): the getters give
+ * what dispatch passes as arguments. */
+static void on_drained(void *user, const uint8_t *data, size_t caplen)
+{
+    struct sink *s = user;
+    if (s->failed || (s->max != 0 && s->n >= s->max))
         return;
-    pktd_packet p;
-    struct print_record rec = {
-        .n = s->n,
-        .ts_ns = pktd_capture_ts_ns(s->cap),
-        .caplen = (uint32_t)caplen,
-        .wire_len = pktd_capture_wire_len(s->cap),
-    };
-    (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
-    if (s->json)
-        pktd_print_json(stdout, &rec, &p);
-    else
-        pktd_print_text(stdout, &rec, &p);
-    if (s->line)
-        fflush(stdout);
+    (void)on_packet(user, data, caplen, pktd_capture_wire_len(s->cap), pktd_capture_ts_ns(s->cap));
 }
 
 /* The filter words joined by spaces, as tcpdump takes them. */
@@ -238,17 +254,12 @@ int main(int argc, char **argv)
     int show_count = wfile != NULL && strcmp(wfile, "-") != 0 && isatty(STDERR_FILENO);
     uint64_t last = mono_ms();
     int status = 0;
-    for (;;) {
-        if (count >= 0 && s.n >= (uint64_t)count)
+    s.max = count > 0 ? (uint64_t)count : 0;
+    while (s.max == 0 || s.n < s.max) {
+        rc = pktd_capture_dispatch(c, 0, on_packet, &s);
+        if (rc == PKTD_E_BREAK)
             break;
-        const uint8_t *data;
-        size_t caplen;
-        rc = pktd_capture_next(c, &data, &caplen);
-        if (rc == 1)
-            on_packet(&s, data, caplen);
-        else if (rc == PKTD_E_BREAK)
-            break;
-        else if (rc < 0) {
+        if (rc < 0) {
             fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
             status = 1;
             break;
@@ -261,7 +272,7 @@ int main(int argc, char **argv)
             live_count(&s, &last);
     }
     if (sniff_stopped())
-        sniff_drain(c, on_packet, &s);
+        sniff_drain(c, on_drained, &s);
     if (show_count)
         fputc('\n', stderr);
     if (s.w != NULL) {
