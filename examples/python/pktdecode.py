@@ -236,6 +236,7 @@ _PROTOTYPES = [
     # capture files: writing
     ("pktd_writer_open_path", c_int, [POINTER(_H), c_char_p, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
     ("pktd_writer_open_fd", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
+    ("pktd_writer_open_fd_iface", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p, c_char_p]),
     ("pktd_writer_write", c_int, [_H, _BUF, c_size_t, c_uint32, c_uint64]),
     ("pktd_writer_stats", c_int, [_H, _U64P, c_size_t, c_uint64]),
     ("pktd_writer_flush", c_int, [_H]),
