@@ -79,11 +79,11 @@ static const uint64_t *capture_stats(struct sink *s, uint64_t st[PKTD_CAPTURE_ST
 }
 
 /* -C / -G: switch files before the packet that needs a new one. */
-static int rotate(struct sink *s, size_t caplen, uint64_t ts_ns)
+static int rotate(struct sink *s, uint64_t ts_ns)
 {
     uint64_t st[PKTD_CAPTURE_STAT_COUNT];
     const uint64_t *stp = s->files.format == PKTD_FORMAT_PCAPNG ? capture_stats(s, st) : NULL;
-    int rc = sniff_files_before(&s->files, caplen, ts_ns, stp);
+    int rc = sniff_files_before(&s->files, ts_ns, stp);
     if (rc == 1)
         s->done = 1;
     else if (rc < 0)
@@ -100,13 +100,11 @@ static int on_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wi
                      uint64_t ts_ns)
 {
     struct sink *s = user;
-    if (s->rotating && s->files.w != NULL && rotate(s, caplen, ts_ns) != 0)
+    if (s->rotating && s->files.w != NULL && rotate(s, ts_ns) != 0)
         return 1; /* not taken: neither written nor counted */
     s->n++;
     if (s->w != NULL) {
         int rc = pktd_writer_write(s->w, data, caplen, wire_len, ts_ns);
-        if (s->rotating)
-            sniff_files_wrote(&s->files, caplen);
         if (rc != 0 && !s->failed) {
             fprintf(stderr, "%s: %s\n", prog, pktd_writer_errmsg(s->w));
             s->failed = 1;
@@ -317,6 +315,7 @@ int main(int argc, char **argv)
         s.files = (struct sniff_files){
             .prog = prog,
             .path = wfile,
+            .if_name = iface != NULL ? iface : "any",
             .format = pcapng ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP,
             .max_bytes = cmb * 1000000u,
             .secs = gsecs,

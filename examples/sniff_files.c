@@ -54,8 +54,8 @@ static int open_current(struct sniff_files *f)
     if (!to_stdout && (f->fd = privs_open_output(f->prog, f->name)) < 0)
         return -1;
     char err[PKTD_ERRBUF_SIZE];
-    int rc = pktd_writer_open_fd(&f->w, to_stdout ? STDOUT_FILENO : f->fd, f->format, f->linktype,
-                                 f->snaplen, PKTD_WRITER_NANO, err);
+    int rc = pktd_writer_open_fd_iface(&f->w, to_stdout ? STDOUT_FILENO : f->fd, f->format,
+                                       f->linktype, f->snaplen, PKTD_WRITER_NANO, f->if_name, err);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: %s\n", f->prog, to_stdout ? "standard output" : f->name, err);
         if (f->fd >= 0)
@@ -64,9 +64,6 @@ static int open_current(struct sniff_files *f)
         f->w = NULL;
         return -1;
     }
-    /* The writer wrote the header at once: its size starts the -C count. */
-    off_t pos = f->fd >= 0 ? lseek(f->fd, 0, SEEK_CUR) : -1;
-    f->bytes = pos > 0 ? (uint64_t)pos : 0;
     return 0;
 }
 
@@ -105,13 +102,11 @@ int sniff_files_close(struct sniff_files *f, const uint64_t *stats)
     return 0;
 }
 
-int sniff_files_before(struct sniff_files *f, size_t caplen, uint64_t ts_ns,
-                       const uint64_t *stats)
+int sniff_files_before(struct sniff_files *f, uint64_t ts_ns, const uint64_t *stats)
 {
-    (void)caplen;
     uint64_t now = ts_ns / 1000000000u;
     int by_time = f->secs != 0 && now >= f->start + f->secs;
-    int by_size = f->max_bytes != 0 && f->bytes > f->max_bytes;
+    int by_size = f->max_bytes != 0 && pktd_writer_bytes(f->w) > f->max_bytes;
     if (!by_time && !by_size)
         return 0;
     if (by_time) {

@@ -30,6 +30,7 @@ struct sniff_files {
     /* Set by the caller before sniff_files_open(). */
     const char *prog;
     const char *path;    /* -w FILE, not "-" when rotating */
+    const char *if_name; /* the pcapng interface's name (may be NULL) */
     uint32_t format;     /* PKTD_FORMAT_PCAP or PKTD_FORMAT_PCAPNG */
     uint64_t max_bytes;  /* -C in bytes, 0 for none */
     uint32_t secs;       /* -G, 0 for none */
@@ -41,7 +42,6 @@ struct sniff_files {
     uint32_t width;      /* digits of the -W numbers */
     uint32_t number;     /* -C: the current file's number */
     uint32_t made;       /* -G: files opened so far */
-    uint64_t bytes;      /* bytes in the current file */
     uint64_t start;      /* -G: the current file's start, s since the epoch */
     char name[PATH_MAX];
 };
@@ -54,23 +54,12 @@ int sniff_files_name(struct sniff_files *f, time_t t);
  * Returns 0, or prints why and returns -1. */
 int sniff_files_open(struct sniff_files *f, time_t t);
 
-/* Before writing a packet of @p caplen bytes captured at @p ts_ns: rotate
+/* Before writing a packet captured at @p ts_ns: rotate
  * when -C or -G says so.  @p stats (PKTD_CAPTURE_STAT_COUNT counters, may
  * be NULL) go into the closing file when it is pcapng.  Returns 0 to write
  * the packet, 1 when -G -W's last file is full (stop), or prints why and
  * returns -1. */
-int sniff_files_before(struct sniff_files *f, size_t caplen, uint64_t ts_ns,
-                       const uint64_t *stats);
-
-/* Count a packet of @p caplen bytes as written (for -C). */
-static inline void sniff_files_wrote(struct sniff_files *f, size_t caplen)
-{
-    size_t len = caplen < f->snaplen ? caplen : f->snaplen;
-    if (f->format == PKTD_FORMAT_PCAP)
-        f->bytes += 16u + len; /* record header + data */
-    else
-        f->bytes += 32u + ((len + 3u) & ~(size_t)3u); /* enhanced packet block */
-}
+int sniff_files_before(struct sniff_files *f, uint64_t ts_ns, const uint64_t *stats);
 
 /* Close the current file, after its statistics (@p stats as above) when it
  * is pcapng.  Returns 0, or prints why and returns -1. */

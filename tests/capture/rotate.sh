@@ -130,8 +130,9 @@ expect "$(captured "$WORK/gw")" 10 "-G 2 -W 2: packets captured (two bursts)"
 expect "$(seqs "$WORK"/gw-*.pcap | wc -l)" 10 "-G 2 -W 2: packets in the files"
 note "-G 2 -W 2: stopped when a third file was needed"
 
-# --- --pcapng with -C: every file pcapng, readable alone, each with a
-# statistics block; the last one's counts are the capture's.
+# --- --pcapng with -C: every file pcapng, readable alone, its interface
+# named (if_name) with if_tsresol 9, each with a statistics block; the last
+# one's counts are the capture's.
 sniff "$WORK/n" --pcapng -w "$WORK/n.pcapng" -C 1 "$FLOOD"
 send_flood 20000
 sleep 1.5
@@ -143,12 +144,15 @@ nfiles=("$WORK/n.pcapng" "$WORK/n.pcapng1")
 for f in "${nfiles[@]}"; do
     capinfos "$f" >"$WORK/capinfos" 2>&1 || fail "capinfos $f: $(cat "$WORK/capinfos")"
     grep -q 'File type: *Wireshark/... - pcapng' "$WORK/capinfos" || fail "$f is not pcapng"
+    grep -q 'Name = vB$' "$WORK/capinfos" || fail "$f: no if_name vB: $(cat "$WORK/capinfos")"
     grep -q 'Time resolution = 0x09' "$WORK/capinfos" || fail "$f: no if_tsresol 9"
     grep -q 'Number of stat entries = 1' "$WORK/capinfos" || fail "$f: no statistics block"
 done
 seqs "${nfiles[@]}" >"$WORK/n.seq"
 expect "$(sort -n -u "$WORK/n.seq" | wc -l)" "$cap" "--pcapng: distinct packets in the files"
-python3 - "$WORK/n.pcapng1" >"$WORK/isb" <<'PY' || fail "--pcapng: no statistics block"
+# isb_osdrop isb_usrdeliv of FILE's last statistics block.
+isb() {
+    python3 - "$1" <<'PY' || fail "$1: no statistics block"
 import struct, sys
 d = open(sys.argv[1], "rb").read()
 o, found = 0, None
@@ -167,9 +171,25 @@ while o + 12 <= len(d):
     o += l
 print(found.get(7), found.get(8))
 PY
+}
 # isb_osdrop = the kernel's drops, isb_usrdeliv = the packets captured.
-expect "$(cat "$WORK/isb")" "$drop $cap" "--pcapng: isb_osdrop, isb_usrdeliv"
-note "--pcapng -C 1: 2 pcapng files, $cap packets, statistics $drop dropped"
+expect "$(isb "$WORK/n.pcapng1")" "$drop $cap" "--pcapng: isb_osdrop, isb_usrdeliv"
+note "--pcapng -C 1: 2 pcapng files of interface vB, $cap packets, statistics $drop dropped"
+
+# --- --pcapng with drops: a 256 KiB ring and a stopped reader; the
+# statistics block says how many the kernel dropped, as pktd-sniff does.
+sniff "$WORK/d" --pcapng -B 256 -w "$WORK/d.pcapng" "$FLOOD"
+kill -STOP "$SNIFF_PID"
+send_flood 20000
+kill -CONT "$SNIFF_PID"
+sleep 1.5
+stop "$WORK/d"
+cap=$(captured "$WORK/d") drop=$(dropped "$WORK/d")
+expect $((cap + drop)) 20000 "--pcapng with drops: captured + dropped"
+[ "$drop" -gt 0 ] || fail "--pcapng: a 256 KiB ring dropped nothing of 1.28 MB"
+expect "$(isb "$WORK/d.pcapng")" "$drop $cap" "--pcapng with drops: isb_osdrop, isb_usrdeliv"
+expect "$(seqs "$WORK/d.pcapng" | wc -l)" "$cap" "--pcapng with drops: packets tshark reads"
+note "--pcapng: $drop drops recorded in the statistics block"
 
 # --- as root, a symbolic link where a rotation would open its next file is
 # refused (privs.h), not followed: exit 1, the link's target untouched.
