@@ -1,16 +1,18 @@
 /* pktd-sniff: tcpdump-like live capture.  Interface: doc/programs.md,
  * "pktd-sniff".
  *
- *   pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l] [-w FILE] [-s SNAPLEN]
- *              [-p] [-B KiB] [-Z USER] [FILTER...]
+ *   pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l] [-w FILE [--pcapng]
+ *              [-C MB] [-G SECONDS] [-W N]] [-s SNAPLEN] [-p] [-B KiB]
+ *              [-Z USER] [FILTER...]
  *
  * One line per packet (the same text or JSON Lines as pktd-decode), or a
- * pcap file with -w.  Stops after COUNT packets or on SIGINT/SIGTERM, then
+ * pcap (or pcapng) file with -w, rotated with -C/-G/-W (sniff_files.h).  Stops after COUNT packets or on SIGINT/SIGTERM, then
  * prints tcpdump's three statistics lines on stderr.  Exit status 0, 1 when
  * the capture cannot start or fails, 2 on a usage error. */
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +26,15 @@
 #include "print.h"
 #include "privs.h"
 #include "sniff.h"
+#include "sniff_files.h"
 
 static const char *prog = "pktd-sniff";
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l] [-w FILE] [-s SNAPLEN] [-p]\n"
+            "usage: pktd-sniff [-i IFACE] [-c COUNT] [-j] [-q] [-l]\n"
+            "                  [-w FILE [--pcapng] [-C MB] [-G SECONDS] [-W N]] [-s SNAPLEN] [-p]\n"
             "                  [-B KiB] [-Z USER] [FILTER...]\n"
             "  -i IFACE   capture on IFACE (default: all interfaces)\n"
             "  -c COUNT   stop after COUNT packets\n"
@@ -38,6 +42,12 @@ static void usage(FILE *out)
             "  -q         print nothing per packet\n"
             "  -l         flush standard output after each packet\n"
             "  -w FILE    write the packets to FILE as pcap (- for standard output)\n"
+            "  --pcapng   write pcapng instead, with the capture statistics at the end\n"
+            "  -C MB      a new file when the current one exceeds MB million bytes:\n"
+            "             FILE, FILE1, FILE2 ...\n"
+            "  -G SECONDS a new file every SECONDS, FILE strftime-formatted\n"
+            "  -W N       with -C: a ring of N files FILE0 ... (FILE<N-1>);\n"
+            "             with -G alone: stop after N files\n"
             "  -s SNAPLEN keep at most SNAPLEN bytes per packet (0: 262144)\n"
             "  -p         do not put the interface in promiscuous mode\n"
             "  -B KiB     ring buffer size in KiB (default 4096)\n"
@@ -48,40 +58,86 @@ static void usage(FILE *out)
 struct sink {
     int json, quiet, line;
     uint64_t n;
+    uint64_t max; /* -c COUNT, 0 for no limit */
     pktd_capture *cap;
-    pktd_writer *w;
+    pktd_writer *w; /* files.w while writing */
+    struct sniff_files files;
+    int rotating;   /* -C or -G */
+    int done;       /* -G -W: the last file is full */
     int failed;
 };
 
-static void on_packet(void *user, const uint8_t *data, size_t caplen)
+/* The capture's running totals, as the pcapng statistics block takes
+ * them; NULL when they cannot be read. */
+static const uint64_t *capture_stats(struct sink *s, uint64_t st[PKTD_CAPTURE_STAT_COUNT])
+{
+    memset(st, 0, PKTD_CAPTURE_STAT_COUNT * sizeof st[0]);
+    if (pktd_capture_stats(s->cap, st, PKTD_CAPTURE_STAT_COUNT) <= 0)
+        return NULL;
+    st[PKTD_CAPTURE_STAT_DELIVERED] = s->n; /* what this program handled */
+    return st;
+}
+
+/* -C / -G: switch files before the packet that needs a new one. */
+static int rotate(struct sink *s, uint64_t ts_ns)
+{
+    uint64_t st[PKTD_CAPTURE_STAT_COUNT];
+    const uint64_t *stp = s->files.format == PKTD_FORMAT_PCAPNG ? capture_stats(s, st) : NULL;
+    int rc = sniff_files_before(&s->files, ts_ns, stp);
+    if (rc == 1)
+        s->done = 1;
+    else if (rc < 0)
+        s->failed = 1;
+    s->w = s->files.w;
+    return rc;
+}
+
+/* pktd_capture_dispatch()'s callback: the whole batch of ready packets is
+ * handed over in one library call, with length and time as arguments (the
+ * per-packet pktd_capture_next() + getter calls cost as much again as the
+ * writing: doc/performance.md, "pktd-sniff").  Non-zero stops the batch. */
+static int on_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                     uint64_t ts_ns)
 {
     struct sink *s = user;
+    if (s->rotating && s->files.w != NULL && rotate(s, ts_ns) != 0)
+        return 1; /* not taken: neither written nor counted */
     s->n++;
     if (s->w != NULL) {
-        int rc = pktd_writer_write(s->w, data, caplen, pktd_capture_wire_len(s->cap),
-                                   pktd_capture_ts_ns(s->cap));
+        int rc = pktd_writer_write(s->w, data, caplen, wire_len, ts_ns);
         if (rc != 0 && !s->failed) {
             fprintf(stderr, "%s: %s\n", prog, pktd_writer_errmsg(s->w));
             s->failed = 1;
         }
-        return;
+        return s->failed || (s->max != 0 && s->n >= s->max);
     }
-    if (s->quiet)
+    if (!s->quiet) {
+        pktd_packet p;
+        struct print_record rec = {
+            .n = s->n,
+            .ts_ns = ts_ns,
+            .caplen = (uint32_t)caplen,
+            .wire_len = wire_len,
+        };
+        (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
+        if (s->json)
+            pktd_print_json(stdout, &rec, &p);
+        else
+            pktd_print_text(stdout, &rec, &p);
+        if (s->line)
+            fflush(stdout);
+    }
+    return s->max != 0 && s->n >= s->max;
+}
+
+/* sniff_drain()'s callback, after pktd_capture_next(): the getters give
+ * what dispatch passes as arguments. */
+static void on_drained(void *user, const uint8_t *data, size_t caplen)
+{
+    struct sink *s = user;
+    if (s->failed || s->done || (s->max != 0 && s->n >= s->max))
         return;
-    pktd_packet p;
-    struct print_record rec = {
-        .n = s->n,
-        .ts_ns = pktd_capture_ts_ns(s->cap),
-        .caplen = (uint32_t)caplen,
-        .wire_len = pktd_capture_wire_len(s->cap),
-    };
-    (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
-    if (s->json)
-        pktd_print_json(stdout, &rec, &p);
-    else
-        pktd_print_text(stdout, &rec, &p);
-    if (s->line)
-        fflush(stdout);
+    (void)on_packet(user, data, caplen, pktd_capture_wire_len(s->cap), pktd_capture_ts_ns(s->cap));
 }
 
 /* The filter words joined by spaces, as tcpdump takes them. */
@@ -131,7 +187,15 @@ int main(int argc, char **argv)
     uint32_t snaplen = 0;
     uint64_t kib = 0;
     struct sink s = {0};
-    while ((opt = getopt(argc, argv, "+i:c:jqlw:s:pB:Z:Vh")) != -1) {
+    uint64_t cmb = 0;
+    uint32_t gsecs = 0, wfiles = 0;
+    int pcapng = 0;
+    enum { OPT_PCAPNG = 256 };
+    static const struct option longopts[] = {
+        {"pcapng", no_argument, NULL, OPT_PCAPNG},
+        {NULL, 0, NULL, 0},
+    };
+    while ((opt = getopt_long(argc, argv, "+i:c:jqlw:s:pB:Z:C:G:W:Vh", longopts, NULL)) != -1) {
         char *end;
         switch (opt) {
         case 'i': iface = optarg; break;
@@ -164,12 +228,48 @@ int main(int argc, char **argv)
             }
             break;
         case 'Z': user = optarg; break;
+        case OPT_PCAPNG: pcapng = 1; break;
+        case 'C':
+            errno = 0;
+            cmb = strtoull(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || end == optarg || cmb == 0 || cmb > UINT64_MAX / 1000000u) {
+                fprintf(stderr, "%s: -C: not a size in millions of bytes: %s\n", prog, optarg);
+                return 2;
+            }
+            break;
+        case 'G':
+        case 'W': {
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || end == optarg || v == 0 || v > 1000000000ul) {
+                fprintf(stderr, "%s: -%c: not a number from 1 to 1000000000: %s\n", prog, opt, optarg);
+                return 2;
+            }
+            if (opt == 'G')
+                gsecs = (uint32_t)v;
+            else
+                wfiles = (uint32_t)v;
+            break;
+        }
         case 'V':
             printf("pktd-sniff (libpktdecode) %s\n", pktd_version_string());
             return 0;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    int to_file = wfile != NULL && strcmp(wfile, "-") != 0;
+    if ((pcapng || cmb || gsecs || wfiles) && wfile == NULL) {
+        fprintf(stderr, "%s: --pcapng, -C, -G and -W need -w FILE\n", prog);
+        return 2;
+    }
+    if ((cmb || gsecs) && !to_file) {
+        fprintf(stderr, "%s: -C and -G rotate files: -w - (standard output) cannot be\n", prog);
+        return 2;
+    }
+    if (wfiles && !cmb && !gsecs) {
+        fprintf(stderr, "%s: -W needs -C or -G\n", prog);
+        return 2;
     }
     /* The user first: an unknown one stops us before any file is touched. */
     struct privs_user zuser;
@@ -214,16 +314,22 @@ int main(int argc, char **argv)
         return 1;
     if (user != NULL && privs_become(prog, &zuser) != 0)
         return 1;
-    int wfd = -1;
     if (wfile != NULL) {
-        if (strcmp(wfile, "-") != 0 && (wfd = privs_open_output(prog, wfile)) < 0)
+        s.files = (struct sniff_files){
+            .prog = prog,
+            .path = wfile,
+            .if_name = iface != NULL ? iface : "any",
+            .format = pcapng ? PKTD_FORMAT_PCAPNG : PKTD_FORMAT_PCAP,
+            .max_bytes = cmb * 1000000u,
+            .secs = gsecs,
+            .nfiles = wfiles,
+            .linktype = pktd_capture_linktype(c),
+            .snaplen = pktd_capture_snaplen(c),
+        };
+        s.rotating = cmb != 0 || gsecs != 0;
+        if (sniff_files_open(&s.files, time(NULL)) != 0)
             return 1;
-        rc = pktd_writer_open_fd(&s.w, wfd >= 0 ? wfd : STDOUT_FILENO, PKTD_FORMAT_PCAP,
-                                 pktd_capture_linktype(c), pktd_capture_snaplen(c), PKTD_WRITER_NANO, NULL);
-        if (rc != 0) {
-            fprintf(stderr, "%s: %s: %s\n", prog, wfile, pktd_strerror(rc));
-            return 1;
-        }
+        s.w = s.files.w;
     }
     /* Socket and file are open: packets are parsed with no capability left
      * (and no_new_privs), -Z or not, as tcpdump does.  -Z did it already. */
@@ -237,23 +343,18 @@ int main(int argc, char **argv)
                                                                    : "RAW",
             pktd_capture_snaplen(c));
     static char outbuf[1 << 16];
-    if (wfile == NULL || strcmp(wfile, "-") != 0)
+    if (wfile == NULL || to_file) /* else standard output carries the capture file */
         setvbuf(stdout, outbuf, s.line ? _IOLBF : _IOFBF, sizeof outbuf);
 
-    int show_count = wfile != NULL && strcmp(wfile, "-") != 0 && isatty(STDERR_FILENO);
+    int show_count = to_file && isatty(STDERR_FILENO);
     uint64_t last = mono_ms();
     int status = 0;
-    for (;;) {
-        if (count >= 0 && s.n >= (uint64_t)count)
+    s.max = count > 0 ? (uint64_t)count : 0;
+    while (s.max == 0 || s.n < s.max) {
+        rc = pktd_capture_dispatch(c, 0, on_packet, &s);
+        if (rc == PKTD_E_BREAK)
             break;
-        const uint8_t *data;
-        size_t caplen;
-        rc = pktd_capture_next(c, &data, &caplen);
-        if (rc == 1)
-            on_packet(&s, data, caplen);
-        else if (rc == PKTD_E_BREAK)
-            break;
-        else if (rc < 0) {
+        if (rc < 0) {
             fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
             status = 1;
             break;
@@ -262,27 +363,19 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
+        if (s.done)
+            break;
         if (show_count)
             live_count(&s, &last);
     }
     if (sniff_stopped())
-        sniff_drain(c, on_packet, &s);
+        sniff_drain(c, on_drained, &s);
     if (show_count)
         fputc('\n', stderr);
-    if (s.w != NULL) {
-        uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
-        int wrc = 0;
-        if (pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT) > 0) {
-            st[PKTD_CAPTURE_STAT_DELIVERED] = s.n; /* what this program handled */
-            wrc = pktd_writer_stats(s.w, st, PKTD_CAPTURE_STAT_COUNT, 0);
-        }
-        int crc = pktd_writer_close(s.w);
-        if (wfd >= 0 && close(wfd) != 0)
-            crc = -errno;
-        if (crc != 0 || wrc != 0) {
-            fprintf(stderr, "%s: %s: write failed\n", prog, wfile);
+    if (s.files.w != NULL) {
+        uint64_t st[PKTD_CAPTURE_STAT_COUNT];
+        if (sniff_files_close(&s.files, capture_stats(&s, st)) != 0)
             status = 1;
-        }
     }
     if (fflush(stdout) != 0) {
         fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));

@@ -34,6 +34,7 @@
 /* Option codes, per block type (opt_endofopt ends every option list). */
 #define PKTD__PCAPNG_OPT_ENDOFOPT 0u
 #define PKTD__PCAPNG_OPT_SHB_USERAPPL 4u
+#define PKTD__PCAPNG_OPT_IF_NAME 2u
 #define PKTD__PCAPNG_OPT_IF_TSRESOL 9u
 #define PKTD__PCAPNG_OPT_IF_TSOFFSET 14u
 #define PKTD__PCAPNG_OPT_ISB_IFRECV 4u

@@ -187,7 +187,7 @@ static int blk_end(struct pktd_writer *w, struct blk *k)
     return put(w, k->b, k->n);
 }
 
-static int write_file_header(struct pktd_writer *w, uint32_t linktype)
+static int write_file_header(struct pktd_writer *w, uint32_t linktype, const char *if_name)
 {
     if (w->format == PKTD_FORMAT_PCAP) {
         uint8_t h[PKTD__PCAP_FILE_HEADER_LEN];
@@ -219,6 +219,8 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
     blk_u16(&k, 0);
     blk_u32(&k, w->snaplen);
     uint8_t tsresol = w->nano ? 9 : 6;
+    if (if_name != NULL && if_name[0] != '\0') /* length checked: fits the block */
+        blk_opt(&k, PKTD__PCAPNG_OPT_IF_NAME, if_name, (uint16_t)strlen(if_name));
     blk_opt(&k, PKTD__PCAPNG_OPT_IF_TSRESOL, &tsresol, 1);
     blk_opt(&k, OPT_ENDOFOPT, NULL, 0);
     return blk_end(w, &k);
@@ -228,7 +230,8 @@ static int write_file_header(struct pktd_writer *w, uint32_t linktype)
  * errbuf, prefixed with what was being opened, and a descriptor the writer
  * opened is closed. */
 static int writer_open(pktd_writer **out, int fd, int owns_fd, const char *what, uint32_t format,
-                       uint32_t linktype, uint32_t snaplen, uint32_t flags, char *errbuf)
+                       uint32_t linktype, uint32_t snaplen, uint32_t flags, const char *if_name,
+                       char *errbuf)
 {
     struct pktd_writer *w = calloc(1, sizeof *w);
     if (w == NULL) {
@@ -244,7 +247,7 @@ static int writer_open(pktd_writer **out, int fd, int owns_fd, const char *what,
     w->nano = (flags & PKTD_WRITER_NANO) != 0;
     /* The header goes out at once, so a descriptor that cannot be written
      * fails here, and a reader at the other end of a pipe can start. */
-    int rc = write_file_header(w, linktype);
+    int rc = write_file_header(w, linktype, if_name);
     if (rc == 0)
         rc = flush_buf(w);
     if (rc < 0) {
@@ -294,7 +297,29 @@ int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t lin
                              fd);
     char what[32];
     snprintf(what, sizeof what, "descriptor %d", fd);
-    return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, errbuf);
+    return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, NULL, errbuf);
+}
+
+int pktd_writer_open_fd_iface(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
+                              uint32_t snaplen, uint32_t flags, const char *if_name, char *errbuf)
+{
+    static const char call[] = "pktd_writer_open_fd_iface";
+    if (out == NULL)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
+    *out = NULL;
+    int rc = check_open_args(call, format, linktype, snaplen, flags, errbuf);
+    if (rc < 0)
+        return rc;
+    if (fd < 0)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: descriptor %d is negative", call,
+                             fd);
+    if (if_name != NULL && strlen(if_name) > PKTD_WRITER_MAX_IF_NAME)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "%s: interface name of %zu bytes, more than %u", call,
+                             strlen(if_name), PKTD_WRITER_MAX_IF_NAME);
+    char what[32];
+    snprintf(what, sizeof what, "descriptor %d", fd);
+    return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, if_name, errbuf);
 }
 
 int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, uint32_t linktype,
@@ -322,7 +347,7 @@ int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, 
                                  PKTD__ERRMSG_WHAT_MAX, path, pktd_strerror(-e));
         return pktd__errmsg(errbuf, "open", path, -e);
     }
-    return writer_open(out, fd, 1, path, format, linktype, snaplen, flags, errbuf);
+    return writer_open(out, fd, 1, path, format, linktype, snaplen, flags, NULL, errbuf);
 }
 
 int pktd_writer_write(pktd_writer *w, const uint8_t *data, size_t caplen, uint32_t wire_len,

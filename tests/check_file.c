@@ -1367,6 +1367,65 @@ static uint32_t h32(const uint8_t *p)
     return v;
 }
 
+static uint16_t h16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+}
+
+/* pktd_writer_open_fd_iface(): the IDB's if_name option, before if_tsresol;
+ * no name with NULL or "" (the same bytes as pktd_writer_open_fd()); a name
+ * too long refused. */
+START_TEST(test_writer_if_name)
+{
+    static const char *names[] = {"vB", "", NULL};
+    for (size_t i = 0; i < 3; i++) {
+        int fd = memfd_create("w", MFD_CLOEXEC);
+        ck_assert_int_ge(fd, 0);
+        pktd_writer *w;
+        ck_assert_int_eq(pktd_writer_open_fd_iface(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0,
+                                                   PKTD_WRITER_NANO, names[i], NULL),
+                         0);
+        ck_assert_int_eq(pktd_writer_close(w), 0);
+        uint8_t img[256];
+        ssize_t size = pread(fd, img, sizeof img, 0);
+        close(fd);
+        ck_assert_int_gt(size, 12);
+        size_t idb = h32(img + 4); /* the SHB's length: the IDB follows */
+        ck_assert_uint_eq(h32(img + idb), 1);
+        size_t len = h32(img + idb + 4);
+        ck_assert_uint_eq(idb + len, (size_t)size);
+        const uint8_t *o = img + idb + 16;
+        if (i == 0) { /* option 2, length 2, "vB", 2 bytes of padding */
+            ck_assert_uint_eq(h16(o), 2);
+            ck_assert_uint_eq(h16(o + 2), 2);
+            ck_assert_int_eq(memcmp(o + 4, "vB\0\0", 4), 0);
+            o += 8;
+        }
+        ck_assert_uint_eq(h16(o), 9); /* if_tsresol */
+        ck_assert_uint_eq(len, i == 0 ? 40u : 32u);
+    }
+    /* Classic pcap: checked, not written (24 bytes, as without a name). */
+    int fd = memfd_create("w", MFD_CLOEXEC);
+    pktd_writer *w;
+    ck_assert_int_eq(pktd_writer_open_fd_iface(&w, fd, PKTD_FORMAT_PCAP, 1, 0, 0, "vB", NULL), 0);
+    ck_assert_uint_eq(pktd_writer_bytes(w), 24);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    char name[PKTD_WRITER_MAX_IF_NAME + 2], eb[PKTD_ERRBUF_SIZE];
+    memset(name, 'x', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    ck_assert_int_eq(pktd_writer_open_fd_iface(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, 0, name, eb),
+                     PKTD_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(eb, "pktd_writer_open_fd_iface: interface name of 65 bytes, more than 64");
+    ck_assert_ptr_null(w);
+    name[sizeof name - 2] = '\0'; /* 64 bytes: the longest */
+    ck_assert_int_eq(pktd_writer_open_fd_iface(&w, fd, PKTD_FORMAT_PCAPNG, 1, 0, 0, name, eb), 0);
+    ck_assert_int_eq(pktd_writer_close(w), 0);
+    close(fd);
+}
+END_TEST
+
 /* Walks the pcapng the writer made: SHB, IDB with the right if_tsresol,
  * EPBs, and ISBs carrying exactly the options expected from the arrays of
  * stats_cases, in order, and nothing else. */
@@ -1724,6 +1783,7 @@ int main(void)
     tcase_add_test(tw, test_writer_pcap_bytes);
     tcase_add_test(tw, test_writer_pcapng_blocks);
     tcase_add_test(tw, test_writer_arguments);
+    tcase_add_test(tw, test_writer_if_name);
     tcase_add_test(tw, test_writer_file_mode);
     tcase_add_test(tw, test_writer_nofollow);
     tcase_add_test(tw, test_writer_write_errors);

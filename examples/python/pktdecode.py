@@ -244,6 +244,7 @@ _PROTOTYPES = [
     # capture files: writing
     ("pktd_writer_open_path", c_int, [POINTER(_H), c_char_p, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
     ("pktd_writer_open_fd", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p]),
+    ("pktd_writer_open_fd_iface", c_int, [POINTER(_H), c_int, c_uint32, c_uint32, c_uint32, c_uint32, c_char_p, c_char_p]),
     ("pktd_writer_write", c_int, [_H, _BUF, c_size_t, c_uint32, c_uint64]),
     ("pktd_writer_stats", c_int, [_H, _U64P, c_size_t, c_uint64]),
     ("pktd_writer_flush", c_int, [_H]),
@@ -445,6 +446,7 @@ WRITER_NOFOLLOW = 0x2
 WRITER_DEFAULT_SNAPLEN = 262144
 WRITER_MAX_SNAPLEN = READER_MAX_RECORD - 64
 WRITER_STAT_NONE = 2 ** 64 - 1
+WRITER_MAX_IF_NAME = 64  # pktd_writer_open_fd_iface(), since 1.1
 CAPTURE_WARNING = 1
 CAPTURE_DEFAULT_SNAPLEN = 262144
 CAPTURE_DEFAULT_BUFFER = 4 * 1024 * 1024

@@ -10,7 +10,8 @@
  *   #PKTD_WRITER_NANO, the nanosecond magic 0xa1b23c4d;
  * - pcapng (#PKTD_FORMAT_PCAPNG): one section header block (section length
  *   unknown, shb_userappl "libpktdecode"), one interface description block
- *   (interface 0, if_tsresol 6 for microseconds or 9 with #PKTD_WRITER_NANO),
+ *   (interface 0, if_tsresol 6 for microseconds or 9 with #PKTD_WRITER_NANO,
+ *   and with pktd_writer_open_fd_iface() if_name),
  *   an enhanced packet block per packet, and an interface statistics block
  *   per pktd_writer_stats() call, in host byte order.
  *
@@ -62,6 +63,10 @@ typedef struct pktd_writer pktd_writer;
 /** Largest snap length accepted: every record then stays within
  *  #PKTD_READER_MAX_RECORD, so the library's reader reads it back. */
 #define PKTD_WRITER_MAX_SNAPLEN (PKTD_READER_MAX_RECORD - 64u)
+
+/** Longest interface name pktd_writer_open_fd_iface() takes, in bytes.
+ *  @since 1.1 */
+#define PKTD_WRITER_MAX_IF_NAME 64u
 
 /** A pktd_writer_stats() counter with this value is unknown: the matching
  *  pcapng option is left out (as for an index at or after the array's
@@ -120,6 +125,31 @@ PKTD_API int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t
  */
 PKTD_API int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
                                  uint32_t snaplen, uint32_t flags, char *errbuf) PKTD_WUR;
+
+/**
+ * @brief Start a capture on an open descriptor, naming its interface.
+ *
+ * As pktd_writer_open_fd(); in addition, for #PKTD_FORMAT_PCAPNG, the
+ * interface description block carries the option if_name with @p if_name
+ * (tshark and capinfos show it as the interface's name).  Classic pcap has
+ * no place for a name: it is then only checked.
+ *
+ * @param out      as pktd_writer_open_fd().
+ * @param fd       as pktd_writer_open_fd().
+ * @param format   as pktd_writer_open_path().
+ * @param linktype as pktd_writer_open_path().
+ * @param snaplen  as pktd_writer_open_path().
+ * @param flags    as pktd_writer_open_path().
+ * @param if_name  the interface's name, at most #PKTD_WRITER_MAX_IF_NAME
+ *                 bytes; NULL or "" writes no name (as pktd_writer_open_fd()).
+ * @param errbuf   as pktd_writer_open_fd().
+ * @return As pktd_writer_open_fd(); PKTD_E_INVALID_ARGUMENT also for a
+ *         name longer than #PKTD_WRITER_MAX_IF_NAME.
+ * @since 1.1
+ */
+PKTD_API int pktd_writer_open_fd_iface(pktd_writer **out, int fd, uint32_t format,
+                                       uint32_t linktype, uint32_t snaplen, uint32_t flags,
+                                       const char *if_name, char *errbuf) PKTD_WUR;
 
 /**
  * @brief Append one packet.

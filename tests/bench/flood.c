@@ -2,13 +2,14 @@
  * for the capture benchmark (tests/bench/capture-bench.sh runs it inside a
  * network namespace, on one end of a veth pair).
  *
- *   pktd-bench-flood -i IFACE [-r PPS] [-t SECONDS] [-f FILE.pcap] [-b BATCH]
+ *   pktd-bench-flood -i IFACE [-r PPS] [-t SECONDS] [-n COUNT] [-f FILE.pcap] [-b BATCH]
  *
  * Frames: those of FILE (classic pcap, Ethernet), cycled, frames longer than
- * 1514 bytes skipped; without -f a 60-byte UDP frame whose source port
- * counts up.  They go out through an AF_PACKET socket that bypasses the
+ * 1514 bytes skipped; without -f a 60-byte UDP frame to port 9999 (so that
+ * `udp dst port 9999` keeps every one) whose source port counts up.  They go out through an AF_PACKET socket that bypasses the
  * qdisc, BATCH (default 32) per sendmmsg() call, paced so that the average
- * rate is PPS (default 1000000).  Prints `sent N secs S pps X` at the end.
+ * rate is PPS (default 1000000), for SECONDS or, with -n, until COUNT
+ * frames are sent (SECONDS is then only a limit).  Prints `sent N secs S pps X` at the end.
  * Needs CAP_NET_RAW. */
 #include "config.h"
 
@@ -42,7 +43,7 @@ static void small_frame(uint8_t *f)
     static const uint8_t hdr[42] = {
         0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00,     /* Ethernet */
         0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, /* IPv4 */
-        0x9c, 0x40, 0x1f, 0x90, 0, 8, 0, 0};                                /* UDP */
+        0x9c, 0x40, 0x27, 0x0f, 0, 8, 0, 0};                                /* UDP */
     uint32_t sum = 0;
     memset(f, 0, 60);
     memcpy(f, hdr, sizeof hdr);
@@ -56,9 +57,9 @@ static void small_frame(uint8_t *f)
 int main(int argc, char **argv)
 {
     const char *iface = NULL, *file = NULL;
-    uint32_t rate = 1000000, secs = 5, batch = 32;
+    uint32_t rate = 1000000, secs = 5, batch = 32, limit = 0;
     int c;
-    while ((c = getopt(argc, argv, "i:r:t:f:b:")) != -1) {
+    while ((c = getopt(argc, argv, "i:r:t:n:f:b:")) != -1) {
         switch (c) {
         case 'i':
             iface = optarg;
@@ -69,6 +70,10 @@ int main(int argc, char **argv)
             break;
         case 't':
             if (bench_parse_u32(optarg, &secs) != 0 || secs == 0)
+                goto usage;
+            break;
+        case 'n':
+            if (bench_parse_u32(optarg, &limit) != 0 || limit == 0)
                 goto usage;
             break;
         case 'f':
@@ -140,7 +145,7 @@ int main(int argc, char **argv)
     uint64_t sent = 0, next = 0;
     uint64_t t0 = bench_now_ns(), deadline = t0 + (uint64_t)secs * 1000000000u;
     uint64_t now = t0;
-    while (now < deadline) {
+    while (now < deadline && (limit == 0 || sent < limit)) {
         /* Pace: never ahead of rate x elapsed by more than one batch. */
         uint64_t allowed = (uint64_t)((double)(now - t0) * rate / 1e9) + batch;
         if (sent + batch > allowed) {
@@ -164,7 +169,10 @@ int main(int argc, char **argv)
             msgs[i].msg_hdr.msg_iov = &iov[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
         }
-        int n = sendmmsg(fd, msgs, batch, 0);
+        uint32_t want = batch;
+        if (limit != 0 && limit - sent < want)
+            want = (uint32_t)(limit - sent);
+        int n = sendmmsg(fd, msgs, want, 0);
         if (n < 0) {
             if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
                 now = bench_now_ns();
@@ -183,7 +191,7 @@ int main(int argc, char **argv)
         bench_frames_free(&frames);
     return 0;
 usage:
-    fprintf(stderr, "usage: pktd-bench-flood -i IFACE [-r PPS] [-t SECONDS] [-f FILE.pcap] "
+    fprintf(stderr, "usage: pktd-bench-flood -i IFACE [-r PPS] [-t SECONDS] [-n COUNT] [-f FILE.pcap] "
                     "[-b BATCH]\n");
     return 2;
 }
