@@ -178,6 +178,10 @@ int pktd__sll_decode(struct pktd__packet *s);
 int pktd__sll2_decode(struct pktd__packet *s);
 int pktd__arp_decode(struct pktd__packet *s, uint32_t off);
 int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off);
+/* IPv6 (RFC 8200) at @p off, with its extension headers and the transport
+ * above them; same contract as pktd__ipv4_decode() (the link-type decoders
+ * call it for EtherType 0x86DD, AF_INET6, version nibble 6). */
+int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off);
 int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__icmp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
