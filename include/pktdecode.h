@@ -16,9 +16,11 @@
 #include <pktdecode/eth.h>
 #include <pktdecode/arp.h>
 #include <pktdecode/ipv4.h>
+#include <pktdecode/ipv6.h>
 #include <pktdecode/tcp.h>
 #include <pktdecode/udp.h>
 #include <pktdecode/icmp.h>
+#include <pktdecode/icmpv6.h>
 #include <pktdecode/fields.h>
 /* capture files */
 #include <pktdecode/reader.h>

@@ -40,12 +40,14 @@ int pktd__decode_begin(pktd_packet *p, uint32_t linktype, const uint8_t *data, s
     return 0;
 }
 
-/* Raw IP (LINKTYPE_RAW): the version nibble chooses the protocol.  Only IPv4
- * is decoded; anything else (IPv6 today) ends decoding without an error and
- * the whole frame is payload.  An empty frame goes to the IPv4 decoder,
- * which reports it as truncated. */
+/* Raw IP (LINKTYPE_RAW): the version nibble chooses the protocol, IPv4 or
+ * IPv6; any other version ends decoding without an error and the whole
+ * frame is payload.  An empty frame goes to the IPv4 decoder, which reports
+ * it as truncated. */
 static int decode_raw(struct pktd__packet *s)
 {
+    if (s->caplen != 0 && (s->data[0] >> 4) == 6)
+        return pktd__ipv6_decode(s, 0);
     if (s->caplen != 0 && (s->data[0] >> 4) != 4)
         return 0;
     return pktd__ipv4_decode(s, 0);
@@ -64,6 +66,8 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
         return decode_raw(s);
     case PKTD_LINKTYPE_IPV4:
         return pktd__ipv4_decode(s, 0);
+    case PKTD_LINKTYPE_IPV6:
+        return pktd__ipv6_decode(s, 0);
     case PKTD_LINKTYPE_LINUX_SLL:
         return pktd__sll_decode(s);
     case PKTD_LINKTYPE_LINUX_SLL2:
@@ -119,10 +123,11 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
         break;
     case PKTD_LAYER_ARP:
     case PKTD_LAYER_IPV4:
+    case PKTD_LAYER_IPV6: /* the fixed header; pktd_ipv6_ext_next() walks the rest */
         off = s->l3_off;
         n = s->l3_hlen;
         break;
-    default: /* TCP, UDP, ICMP: the only other bits ever set */
+    default: /* TCP, UDP, ICMP, ICMPv6: the only other bits ever set */
         off = s->l4_off;
         n = s->l4_hlen;
         break;
