@@ -46,8 +46,11 @@ static int nd_check_options(struct pktd__packet *s, uint32_t pos, uint32_t msg_e
 {
     uint32_t cap_end = s->ip_end;
     while (pos < msg_end) {
+        /* An option may end past the capture: nothing after it is seen. */
+        if (pos >= cap_end)
+            return 0;
         if (msg_end - pos < 2) {
-            if (!msg_known || pos >= cap_end)
+            if (!msg_known)
                 return 0;
             return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_ICMPV6,
                               PKTD_R_ICMPV6_ND_OPT_OVERRUN, 0, msg_end - pos);

@@ -677,6 +677,41 @@ START_TEST(test_links)
 }
 END_TEST
 
+/* An NS with two options cut at every length: the options after one that
+ * runs past the capture are not read (an exact-size copy, so ASan and
+ * valgrind see any read past the end), and the iterator stops there. */
+START_TEST(test_nd_options_cut)
+{
+    uint8_t ns[4 + 16 + 16 + 8];
+    memset(ns, 0, sizeof ns);
+    memcpy(ns + 4, FINAL, 16);
+    ns[20] = 14; /* an unknown option of 16 bytes */
+    ns[21] = 2;
+    ns[36] = 1;
+    ns[37] = 1;
+    memcpy(ns + 38, MAC, 6);
+    struct fr f;
+    size_t at = icmp6(&f, 135, ns, sizeof ns);
+    pktd_packet p;
+    ASSERT_OK(&p, decode(&p, &f));
+    ck_assert_int_eq(pktd_icmpv6_nd_lladdr(&p, 1, NULL, NULL), 1);
+    for (size_t n = at + 24; n < f.len; n++) {
+        uint8_t *b = fr_exact_copy(f.b, n);
+        ASSERT_OK(&p, pktd_decode(&p, 1, b, n));
+        ck_assert_uint_eq(pktd_packet_flags(&p), PKTD_F_IPV6_TRUNCATED | PKTD_F_PAYLOAD_TRUNCATED);
+        uint32_t c = 0;
+        size_t len = 0;
+        int k = 0;
+        while (pktd_icmpv6_nd_option_next(&p, &c, NULL, NULL, &len))
+            k++;
+        ck_assert_int_eq(k, n >= at + 40 ? 1 : 0);
+        ck_assert_int_eq(pktd_icmpv6_nd_lladdr(&p, 1, NULL, NULL), 0);
+        (void)fr_touch_all(&p);
+        free(b);
+    }
+}
+END_TEST
+
 /* Every prefix of a frame with a full chain: each stops where its bytes
  * end, with the right code and layer, and no call reads past the end. */
 START_TEST(test_every_truncation)
@@ -803,6 +838,7 @@ int main(void)
     tcase_add_test(tc, test_icmpv6_nd);
     tcase_add_test(tc, test_links);
     tcase_add_test(tc, test_every_truncation);
+    tcase_add_test(tc, test_nd_options_cut);
     tcase_add_test(tc, test_format);
     tcase_add_test(tc, test_absent);
     suite_add_tcase(s, tc);
