@@ -8,7 +8,7 @@
  * router solicitations, 16 for router advertisements, 24 for neighbor
  * solicitations/advertisements and MLD queries/reports, 40 for redirects,
  * 4 for other types; a message shorter than that is PKTD_E_MALFORMED
- * (#PKTD_R_ICMPV6_TYPE_SHORT), one cut by the capture PKTD_E_TRUNCATED.
+ * (reason PKTD_R_ICMPV6_TYPE_SHORT), one cut by the capture PKTD_E_TRUNCATED.
  * The options of ND messages (types 133-137) are validated: no option of
  * length 0, none running past the message.
  *

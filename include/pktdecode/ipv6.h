@@ -47,7 +47,7 @@ PKTD_BEGIN_DECLS
 
 /** Most extension headers walked in one packet (RFC 8200 4.1 allows each once, destination
  *  options twice: 8 in practice); a longer chain is PKTD_E_MALFORMED
- *  (#PKTD_R_IPV6_EXT_MANY).  @since 1.1 */
+ *  (reason PKTD_R_IPV6_EXT_MANY).  @since 1.1 */
 #define PKTD_IPV6_MAX_EXT 16
 
 /**
