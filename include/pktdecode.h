@@ -17,9 +17,11 @@
 #include <pktdecode/link.h>
 #include <pktdecode/arp.h>
 #include <pktdecode/ipv4.h>
+#include <pktdecode/ipv6.h>
 #include <pktdecode/tcp.h>
 #include <pktdecode/udp.h>
 #include <pktdecode/icmp.h>
+#include <pktdecode/icmpv6.h>
 #include <pktdecode/fields.h>
 /* capture files */
 #include <pktdecode/reader.h>

@@ -23,6 +23,8 @@ int pktd__ethertype_decode(struct pktd__packet *s, uint16_t type, uint32_t type_
     pktd__set_payload(s, off, s->caplen);
     if (pktd__likely(type == PKTD__ETHERTYPE_IPV4))
         return pktd__ipv4_decode(s, off);
+    if (type == PKTD__ETHERTYPE_IPV6)
+        return pktd__ipv6_decode(s, off);
     if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, off);
     if (pktd__unlikely(is_vlan_tpid(type)))
@@ -57,6 +59,8 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
     pktd__set_payload(s, pos, s->caplen);
     if (pktd__likely(type == PKTD__ETHERTYPE_IPV4))
         return pktd__ipv4_decode(s, pos);
+    if (type == PKTD__ETHERTYPE_IPV6)
+        return pktd__ipv6_decode(s, pos);
     if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, pos);
     /* Inside an Ethernet frame, a small inner type is an 802.3 length. */

@@ -162,6 +162,43 @@ static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o
     o[PKTD_FIELD_TCP_OPTIONS] = has;
 }
 
+/* IPv6 and ICMPv6 (1.1), filled before the TCP early return below. */
+static void fill_ipv6(const struct pktd__packet *s, uint32_t *o, uint32_t layers)
+{
+    if (layers & PKTD__BIT(PKTD_LAYER_IPV6)) {
+        const uint8_t *h = pktd__l3(s);
+        o[PKTD_FIELD_IPV6_TCLASS] = pktd__be16(h) >> 4 & 0xffu;
+        o[PKTD_FIELD_IPV6_FLOW] = pktd__be32(h) & 0xfffffu;
+        o[PKTD_FIELD_IPV6_PLEN] = pktd__be16(h + 4);
+        o[PKTD_FIELD_IPV6_NEXT] = h[6];
+        o[PKTD_FIELD_IPV6_HLIM] = h[7];
+        for (uint32_t i = 0; i < 4; i++) {
+            o[PKTD_FIELD_IPV6_SRC0 + i] = pktd__be32(h + 8 + 4 * i);
+            o[PKTD_FIELD_IPV6_DST0 + i] = pktd__be32(h + 24 + 4 * i);
+        }
+        o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper;
+        o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count;
+        o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo;
+        if (s->ip6_frag_off != 0) {
+            o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u;
+            o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off + 4);
+        } else {
+            CLEAR(o, PKTD_FIELD_IPV6_FRAG, PKTD_FIELD_IPV6_FRAG_ID);
+        }
+    } else {
+        CLEAR(o, PKTD_FIELD_IPV6_TCLASS, PKTD_FIELD_IPV6_FRAG_ID);
+    }
+    if (layers & PKTD__BIT(PKTD_LAYER_ICMPV6)) {
+        const uint8_t *l4 = pktd__l4(s);
+        o[PKTD_FIELD_ICMPV6_TYPE] = l4[0];
+        o[PKTD_FIELD_ICMPV6_CODE] = l4[1];
+        o[PKTD_FIELD_ICMPV6_CHECKSUM] = pktd__be16(l4 + 2);
+        o[PKTD_FIELD_ICMPV6_REST] = s->l4_hlen >= 8 ? pktd__be32(l4 + 4) : 0;
+    } else {
+        CLEAR(o, PKTD_FIELD_ICMPV6_TYPE, PKTD_FIELD_ICMPV6_REST);
+    }
+}
+
 static void fill(const struct pktd__packet *s, uint32_t *o)
 {
     uint32_t layers = s->layers;
@@ -187,6 +224,7 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
         else
             CLEAR(o, PKTD_FIELD_ARP_HTYPE, PKTD_FIELD_ARP_TPA);
     }
+    fill_ipv6(s, o, layers);
     if (pktd__likely(layers & PKTD__BIT(PKTD_LAYER_TCP))) {
         fill_tcp(s, pktd__l4(s), o);
         CLEAR(o, PKTD_FIELD_UDP_SPORT, PKTD_FIELD_ICMP_REST);

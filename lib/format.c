@@ -8,6 +8,7 @@
 
 #include <pktdecode/eth.h>
 #include <pktdecode/ipv4.h>
+#include <pktdecode/ipv6.h>
 
 #include "proto.h"
 
@@ -51,6 +52,64 @@ size_t pktd_mac_format(const uint8_t *mac, char *buf, size_t len)
             text[n++] = hex[mac[i] >> 4];
             text[n++] = hex[mac[i] & 0x0fu];
         }
+    }
+    return put_text(text, n, buf, len);
+}
+
+/* RFC 5952 4.2: "::" replaces the longest run of two or more zero groups
+ * (the first on a tie); 4.3: lower-case hex without leading zeros; 5: an
+ * IPv4-mapped address ends in dotted decimal (as inet_ntop writes it). */
+size_t pktd_ipv6_format(const uint8_t *addr, char *buf, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    char text[PKTD_IPV6_STRLEN];
+    size_t n = 0;
+    if (addr == NULL)
+        return put_text(text, 0, buf, len);
+    unsigned g[8];
+    for (unsigned i = 0; i < 8; i++)
+        g[i] = (unsigned)addr[2 * i] << 8 | addr[2 * i + 1];
+    int best = -1;
+    int best_len = 1;
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && g[j] == 0)
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    /* inet_ntop's rule: IPv4-mapped (::ffff:a.b.c.d) and the deprecated
+     * IPv4-compatible form (::a.b.c.d, but not :: or ::1, whose zero run is
+     * longer than six groups). */
+    int mapped = best == 0 && (best_len == 6 || (best_len == 5 && g[5] == 0xffffu));
+    int groups = mapped ? 6 : 8;
+    for (int i = 0; i < groups; i++) {
+        if (i == best) {
+            text[n++] = ':';
+            text[n++] = ':';
+            i += best_len - 1;
+            continue;
+        }
+        if (i != 0 && text[n - 1] != ':')
+            text[n++] = ':';
+        int started = 0;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            unsigned d = (g[i] >> shift) & 0xfu;
+            if (d != 0 || started || shift == 0) {
+                text[n++] = hex[d];
+                started = 1;
+            }
+        }
+    }
+    if (mapped) {
+        if (text[n - 1] != ':')
+            text[n++] = ':';
+        uint32_t v4 = (uint32_t)addr[12] << 24 | (uint32_t)addr[13] << 16 |
+                      (uint32_t)addr[14] << 8 | addr[15];
+        n += pktd_ipv4_format(v4, text + n, sizeof(text) - n);
     }
     return put_text(text, n, buf, len);
 }

@@ -12,16 +12,13 @@
 #include "packet_impl.h"
 #include "proto.h"
 
-/* The one place where a link layer hands an IP packet over, by IP version.
- * IPv6 is not decoded yet: it ends decoding without an error and the rest
- * is payload, as LINKTYPE_RAW and EtherType 0x86dd do in 1.0.  When the
- * IPv6 decoder is merged, the IPv6 branch becomes
- * `return pktd__ipv6_decode(s, off);`. */
+/* The one place where a link layer hands an IP packet over, by IP version
+ * (callers pass 4 or 6 only). */
 int pktd__ip_by_version(struct pktd__packet *s, uint32_t version, uint32_t off)
 {
     if (pktd__likely(version == 4))
         return pktd__ipv4_decode(s, off);
-    return 0; /* version 6: the IPv6 decoder's entry point goes here */
+    return pktd__ipv6_decode(s, off);
 }
 
 /* Address families that BSDs use for IP in a loopback header: AF_INET is 2

@@ -65,6 +65,8 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
         return decode_raw(s);
     case PKTD_LINKTYPE_IPV4:
         return pktd__ipv4_decode(s, 0);
+    case PKTD_LINKTYPE_IPV6:
+        return pktd__ipv6_decode(s, 0);
     case PKTD_LINKTYPE_LINUX_SLL:
         return pktd__sll_decode(s);
     case PKTD_LINKTYPE_LINUX_SLL2:
@@ -77,8 +79,6 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
         return pktd__ppp_decode(s);
     case PKTD_LINKTYPE_C_HDLC:
         return pktd__chdlc_decode(s);
-    case PKTD_LINKTYPE_IPV6:
-        return pktd__ip_by_version(s, 6, 0);
     default:
         return pktd__fail(s, PKTD_E_UNSUPPORTED, PKTD_LAYER_LINK, PKTD_R_LINKTYPE, linktype, 0);
     }
@@ -136,10 +136,11 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
         break;
     case PKTD_LAYER_ARP:
     case PKTD_LAYER_IPV4:
+    case PKTD_LAYER_IPV6: /* the fixed header; pktd_ipv6_ext_next() walks the rest */
         off = s->l3_off;
         n = s->l3_hlen;
         break;
-    default: /* TCP, UDP, ICMP: the only other bits ever set */
+    default: /* TCP, UDP, ICMP, ICMPv6: the only other bits ever set */
         off = s->l4_off;
         n = s->l4_hlen;
         break;

@@ -73,6 +73,15 @@ struct pktd__packet {
     uint32_t ip_pay_len;   /* payload length the IPv4 header announces */
     uint32_t udp_len;      /* UDP length in effect (the field, or the IP payload if 0) */
     uint8_t tcp_opt[PKTD__TCPOPT_N];
+    /* IPv6 (valid with its bit): the extension chain, as offsets into the
+     * buffer (0 = no such header: the fixed header comes first). */
+    uint32_t ip6_upper_off; /* the upper-layer header (end of the chain) */
+    uint32_t ip6_frag_off;  /* the fragment header */
+    uint32_t ip6_rt_off;    /* the first routing header */
+    uint32_t ip6_jumbo;     /* Jumbo Payload length, 0 if none */
+    uint8_t ip6_upper;      /* upper-layer protocol */
+    uint8_t ip6_ext_count;  /* extension headers in the chain */
+    uint8_t reserved6_[2];
 };
 
 PKTD__STATIC_ASSERT(sizeof(struct pktd__packet) <= PKTD_PACKET_SIZE,
@@ -187,12 +196,24 @@ uint32_t pktd__link_hlen(const struct pktd__packet *s, uint32_t layer);
 int pktd__ip_by_version(struct pktd__packet *s, uint32_t version, uint32_t off);
 int pktd__arp_decode(struct pktd__packet *s, uint32_t off);
 int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off);
+/* IPv6 (RFC 8200) at @p off, with its extension headers and the transport
+ * above them; same contract as pktd__ipv4_decode() (the link-type decoders
+ * call it for EtherType 0x86DD, AF_INET6, version nibble 6). */
+int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off);
 int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__icmp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
+int pktd__icmpv6_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 
 /* IPv4 pseudo-header sum for a transport checksum (in the big-endian word
  * domain of checksum.h); requires the IPv4 layer. */
 uint32_t pktd__ipv4_pseudo_sum(const struct pktd__packet *s, uint32_t proto, uint32_t len);
+
+/* The pseudo-header sum of the IP layer under the transport, IPv4 or IPv6
+ * (with the final destination of a routing header, RFC 8200 8.1), into
+ * @p sum; returns 1, or 0 when there is no IP layer or the final
+ * destination is unknown (a routing type whose addresses we cannot read). */
+int pktd__ip_pseudo_sum(const struct pktd__packet *s, uint32_t proto, uint32_t len,
+                        uint64_t *sum);
 
 #endif /* PKTD_PACKET_IMPL_H */

@@ -53,6 +53,34 @@
 #define PKTD__IPPROTO_TCP 6u
 #define PKTD__IPPROTO_UDP 17u
 
+/* IPv6 (RFC 8200), its extension headers (IANA list) and ICMPv6. */
+#define PKTD__IPV6_HLEN 40u
+#define PKTD__IPV6_ALEN 16u
+#define PKTD__IPV6_FRAG_HLEN 8u
+#define PKTD__IPPROTO_HOPOPTS 0u
+#define PKTD__IPPROTO_ROUTING 43u
+#define PKTD__IPPROTO_FRAGMENT 44u
+#define PKTD__IPPROTO_ESP 50u
+#define PKTD__IPPROTO_AH 51u
+#define PKTD__IPPROTO_ICMPV6 58u
+#define PKTD__IPPROTO_NONE 59u
+#define PKTD__IPPROTO_DSTOPTS 60u
+#define PKTD__IPPROTO_MOBILITY 135u
+#define PKTD__IPPROTO_HIP 139u
+#define PKTD__IPPROTO_SHIM6 140u
+#define PKTD__IPPROTO_EXP1 253u
+#define PKTD__IPPROTO_EXP2 254u
+#define PKTD__ICMPV6_HLEN 4u
+#define PKTD__ICMPV6_ECHO_REQUEST 128u
+#define PKTD__ICMPV6_ECHO_REPLY 129u
+#define PKTD__ICMPV6_RS 133u
+#define PKTD__ICMPV6_RA 134u
+#define PKTD__ICMPV6_NS 135u
+#define PKTD__ICMPV6_NA 136u
+#define PKTD__ICMPV6_REDIRECT 137u
+#define PKTD__ND_OPT_SLLA 1u
+#define PKTD__ND_OPT_TLLA 2u
+
 /* Transport headers. */
 #define PKTD__TCP_MIN_HLEN 20u
 #define PKTD__TCP_SACK_BLOCK_LEN 8u /* one SACK block: left and right edge */

@@ -289,7 +289,7 @@ int pktd_tcp_option_next(const pktd_packet *p, uint32_t *cursor, uint8_t *kind,
 static int tcp_checksum_check(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_TCP) || !pktd__has(s, PKTD_LAYER_IPV4))
+    if (!pktd__has(s, PKTD_LAYER_TCP))
         return PKTD__CSUM_UNVERIFIED;
     /* The segment length must come from the IP header (not 0, not a
      * fragment), and every byte of it must have been captured: the sum never
@@ -300,7 +300,9 @@ static int tcp_checksum_check(const pktd_packet *p)
     uint32_t captured = s->ip_end - s->l4_off;
     if (captured < seg)
         return PKTD__CSUM_UNVERIFIED;
-    uint64_t sum = pktd__ipv4_pseudo_sum(s, PKTD__IPPROTO_TCP, seg);
+    uint64_t sum;
+    if (!pktd__ip_pseudo_sum(s, PKTD__IPPROTO_TCP, seg, &sum))
+        return PKTD__CSUM_UNVERIFIED;
     sum += pktd__csum_sum(pktd__l4(s), seg);
     return pktd__csum_result(sum);
 }

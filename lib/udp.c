@@ -48,6 +48,8 @@ int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
     else
         pay_end = off + eff;
     s->udp_len = eff;
+    if (pktd__has(s, PKTD_LAYER_IPV6) && pktd__be16(s->data + off + 6) == 0)
+        s->flags |= PKTD_F_UDP_ZERO_CSUM;
     pktd__set_l4(s, PKTD_LAYER_UDP, off, PKTD__UDP_HLEN);
     pktd__set_payload(s, off + PKTD__UDP_HLEN, pay_end);
     return 0;
@@ -96,11 +98,16 @@ uint16_t pktd_udp_checksum(const pktd_packet *p)
 static int udp_checksum_check(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_UDP) || !pktd__has(s, PKTD_LAYER_IPV4))
+    if (!pktd__has(s, PKTD_LAYER_UDP))
         return PKTD__CSUM_UNVERIFIED;
     const uint8_t *h = pktd__l4(s);
-    if (pktd__be16(h + 6) == 0)
-        return PKTD__CSUM_UNVERIFIED; /* the sender computed no checksum */
+    if (pktd__be16(h + 6) == 0) {
+        /* Over IPv4 the sender computed no checksum.  Over IPv6 the
+         * checksum is mandatory (RFC 8200 8.1): 0 is wrong, whatever the
+         * bytes, except for the tunnels of RFC 6935 that only the receiver
+         * knows about (PKTD_F_UDP_ZERO_CSUM tells it apart). */
+        return pktd__has(s, PKTD_LAYER_IPV6) ? PKTD__CSUM_WRONG : PKTD__CSUM_UNVERIFIED;
+    }
     /* Only a whole datagram can be summed: not a fragment, length known,
      * and every byte captured (the sum stays inside the captured data). */
     if ((s->ip_info & PKTD__IP_SEG_COMPLETE) == 0)
@@ -108,7 +115,9 @@ static int udp_checksum_check(const pktd_packet *p)
     uint32_t len = s->udp_len;
     if (s->ip_end - s->l4_off < len)
         return PKTD__CSUM_UNVERIFIED;
-    uint64_t sum = pktd__ipv4_pseudo_sum(s, PKTD__IPPROTO_UDP, len);
+    uint64_t sum;
+    if (!pktd__ip_pseudo_sum(s, PKTD__IPPROTO_UDP, len, &sum))
+        return PKTD__CSUM_UNVERIFIED;
     sum += pktd__csum_sum(h, len);
     return pktd__csum_result(sum);
 }

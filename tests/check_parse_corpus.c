@@ -220,12 +220,20 @@ START_TEST(test_raw_link_types)
         free(b);
         free(c.file);
     }
-    /* IPv6 under LINKTYPE_RAW: not decoded, not an error. */
+    /* IPv6 under LINKTYPE_RAW: decoded by the version nibble (since 1.1);
+     * tshark: 2001:db8::1 > 2620:fe::9, UDP 12345, payload length 37. */
     load(&c, "LINKTYPE_RAW_ipv6.pcap");
     uint8_t *b = decode(&p, &c, 0, &rc);
     ASSERT_OK(&p, rc);
-    ck_assert_uint_eq(pktd_packet_layers(&p), 0);
-    ASSERT_PAYLOAD(&p, b, 0, c.rec[0].caplen);
+    ck_assert_uint_eq(pktd_packet_layers(&p), L(IPV6) | L(UDP));
+    ck_assert_uint_eq(pktd_ipv6_plen(&p), 37);
+    ck_assert_uint_eq(pktd_udp_sport(&p), 12345);
+    char text[PKTD_IPV6_STRLEN];
+    pktd_ipv6_format(pktd_ipv6_src(&p), text, sizeof text);
+    ck_assert_str_eq(text, "2001:db8::1");
+    pktd_ipv6_format(pktd_ipv6_dst(&p), text, sizeof text);
+    ck_assert_str_eq(text, "2620:fe::9");
+    ASSERT_PAYLOAD(&p, b, 48, c.rec[0].caplen - 48);
     free(b);
     free(c.file);
     /* IPv6 under LINKTYPE_IPV4: malformed. */

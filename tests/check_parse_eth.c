@@ -118,13 +118,13 @@ START_TEST(test_eth_unknown_type)
 {
     struct fr f;
     fr_init(&f);
-    fr_eth(&f, 0x86dd);
+    fr_eth(&f, 0x88b5); /* IEEE 802 local experimental (IPv6 is decoded since 1.1) */
     fr_fill(&f, 0x60, 40);
     pktd_packet p;
     int rc = pktd_decode(&p, PKTD_LINKTYPE_ETHERNET, f.b, f.len);
     ASSERT_OK(&p, rc);
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ETH));
-    ck_assert_uint_eq(pktd_eth_type(&p), 0x86dd);
+    ck_assert_uint_eq(pktd_eth_type(&p), 0x88b5);
     ck_assert_uint_eq(pktd_packet_flags(&p), 0);
     ASSERT_PAYLOAD(&p, f.b, 14, 40);
     /* The bare header with nothing after it: empty payload, no error. */
@@ -478,23 +478,28 @@ START_TEST(test_raw_ip_links)
         ASSERT_HEADER(&p, PKTD_LAYER_IPV4, f.b, 0, 20);
         ASSERT_PAYLOAD(&p, f.b, 28, 2);
     }
-    /* An IPv6 packet: LINKTYPE_RAW stops without error, everything payload;
-     * LINKTYPE_IPV4 says the version is wrong. */
+    /* An IPv6 packet (next header 59, payload length 8): LINKTYPE_RAW
+     * decodes it by its version nibble (since 1.1); LINKTYPE_IPV4 says the
+     * version is wrong. */
     struct fr g;
     fr_init(&g);
     fr_u8(&g, 0x60);
-    fr_fill(&g, 0, 47);
+    fr_fill(&g, 0, 3);
+    fr_u8(&g, 0);
+    fr_u8(&g, 8);
+    fr_u8(&g, 59);
+    fr_fill(&g, 0, 41);
     int rc = pktd_decode(&p, PKTD_LINKTYPE_RAW, g.b, g.len);
     ASSERT_OK(&p, rc);
-    ck_assert_uint_eq(pktd_packet_layers(&p), 0);
-    ASSERT_PAYLOAD(&p, g.b, 0, 48);
+    ck_assert_uint_eq(pktd_packet_layers(&p), L(IPV6));
+    ASSERT_PAYLOAD(&p, g.b, 40, 8);
     rc = pktd_decode(&p, PKTD_LINKTYPE_IPV4, g.b, g.len);
     ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV4, PKTD_R_IPV4_VERSION, 6, 0);
     ASSERT_MSG(&p, "IP version 6 != 4");
-    /* A lone IPv6 version byte is still "not IPv4" for LINKTYPE_RAW. */
+    /* A lone IPv6 version byte is a truncated IPv6 header for LINKTYPE_RAW. */
     uint8_t *one = fr_exact_copy(g.b, 1);
     rc = pktd_decode(&p, PKTD_LINKTYPE_RAW, one, 1);
-    ASSERT_OK(&p, rc);
+    ASSERT_STOP(&p, rc, PKTD_E_TRUNCATED, PKTD_LAYER_IPV6, PKTD_R_IPV6_SHORT, 1, 0);
     free(one);
     /* Empty and short frames are truncated IPv4. */
     rc = pktd_decode(&p, PKTD_LINKTYPE_RAW, f.b, 0);
@@ -589,7 +594,7 @@ END_TEST
 START_TEST(test_names_and_reasons)
 {
     static const char *const names[] = {"none", "link", "sll",  "sll2", "eth", "vlan",
-                                        "arp",  "ipv4", "tcp", "udp",  "icmp",
+                                        "arp",  "ipv4", "tcp", "udp",  "icmp", "ipv6", "icmpv6",
                                         "loopback", "ppp", "chdlc"};
     ck_assert_uint_eq(sizeof names / sizeof names[0], PKTD_LAYER_COUNT_);
     for (uint32_t l = 0; l < PKTD_LAYER_COUNT_; l++)

@@ -124,6 +124,35 @@ static void expected(const pktd_packet *p, const uint8_t *base, uint32_t *e)
     e[PKTD_FIELD_ICMP_CODE] = pktd_icmp_code(p);
     e[PKTD_FIELD_ICMP_CHECKSUM] = pktd_icmp_checksum(p);
     e[PKTD_FIELD_ICMP_REST] = pktd_icmp_rest(p);
+    e[PKTD_FIELD_IPV6_TCLASS] = pktd_ipv6_tclass(p);
+    e[PKTD_FIELD_IPV6_FLOW] = pktd_ipv6_flow(p);
+    e[PKTD_FIELD_IPV6_PLEN] = pktd_ipv6_plen(p);
+    e[PKTD_FIELD_IPV6_NEXT] = pktd_ipv6_next(p);
+    e[PKTD_FIELD_IPV6_HLIM] = pktd_ipv6_hlim(p);
+    const uint8_t *a6 = pktd_ipv6_src(p);
+    const uint8_t *b6 = pktd_ipv6_dst(p);
+    for (uint32_t i = 0; a6 != NULL && i < 4; i++) {
+        e[PKTD_FIELD_IPV6_SRC0 + i] = (uint32_t)a6[4 * i] << 24 | (uint32_t)a6[4 * i + 1] << 16 |
+                                      (uint32_t)a6[4 * i + 2] << 8 | a6[4 * i + 3];
+        e[PKTD_FIELD_IPV6_DST0 + i] = (uint32_t)b6[4 * i] << 24 | (uint32_t)b6[4 * i + 1] << 16 |
+                                      (uint32_t)b6[4 * i + 2] << 8 | b6[4 * i + 3];
+    }
+    uint8_t up = 0;
+    if (pktd_ipv6_upper(p, &up, NULL))
+        e[PKTD_FIELD_IPV6_UPPER] = up;
+    e[PKTD_FIELD_IPV6_EXT_COUNT] = pktd_ipv6_ext_count(p);
+    e[PKTD_FIELD_IPV6_JUMBO_LEN] = pktd_ipv6_jumbo_len(p);
+    uint16_t fo = 0;
+    uint8_t fm = 0;
+    uint32_t fid = 0;
+    if (pktd_ipv6_frag(p, &fo, &fm, &fid)) {
+        e[PKTD_FIELD_IPV6_FRAG] = (uint32_t)fo << 3 | fm;
+        e[PKTD_FIELD_IPV6_FRAG_ID] = fid;
+    }
+    e[PKTD_FIELD_ICMPV6_TYPE] = pktd_icmpv6_type(p);
+    e[PKTD_FIELD_ICMPV6_CODE] = pktd_icmpv6_code(p);
+    e[PKTD_FIELD_ICMPV6_CHECKSUM] = pktd_icmpv6_checksum(p);
+    e[PKTD_FIELD_ICMPV6_REST] = pktd_icmpv6_rest(p);
 }
 
 /* Layers seen with the fields checked, over all the frames compared. */
@@ -163,7 +192,8 @@ START_TEST(test_corpus)
     ck_assert_int_gt(files, 800);
     /* The captures reach every layer the fields cover but SLL2 (built in
      * test_built_frames). */
-    uint32_t want = L(ETH) | L(VLAN) | L(SLL) | L(ARP) | L(IPV4) | L(TCP) | L(UDP) | L(ICMP);
+    uint32_t want = L(ETH) | L(VLAN) | L(SLL) | L(ARP) | L(IPV4) | L(TCP) | L(UDP) | L(ICMP) |
+                    L(IPV6) | L(ICMPV6);
     ck_assert_uint_eq(layers_seen & want, want);
     fprintf(stderr, "fields: %llu frames of %d captures compared\n",
             (unsigned long long)frames_compared, files);

@@ -23,10 +23,17 @@ static void append_ip_udp(struct fr *f)
 }
 
 /* 40 bytes of an IPv6 header (version 6) and 8 bytes after it. */
+/* A minimal IPv6 packet: the fixed header (payload length 8, next header
+ * 59 "no next header", hop limit 64, addresses 2001:db8::1 -> ::2) and 8
+ * bytes of payload. */
 static void append_ipv6(struct fr *f)
 {
-    fr_u8(f, 0x60);
-    fr_fill(f, 0, 47);
+    static const uint8_t hdr[40] = {0x60, 0, 0, 0, 0, 8, 59, 64,
+                                    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                                    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+    for (size_t i = 0; i < sizeof hdr; i++)
+        fr_u8(f, hdr[i]);
+    fr_fill(f, 0xab, 8);
 }
 
 /* The IPv4/UDP packet of append_ip_udp() decoded after a @p hlen-byte link
@@ -57,13 +64,21 @@ static void assert_link_only(const pktd_packet *p, int rc, const uint8_t *b, siz
     ASSERT_PAYLOAD(p, b, hlen, len - hlen);
 }
 
-/* An IPv6 packet handed to pktd__ip_by_version().  Until the IPv6 decoder
- * is connected there, that is the same as an unknown protocol; when it is,
- * this is the one assertion to change (the IPv6 layer follows @p layer). */
+/* The IPv6 packet of append_ipv6() decoded after a @p hlen-byte link header
+ * of @p layer (handed over by pktd__ip_by_version()). */
 static void assert_ipv6_after(const pktd_packet *p, int rc, const uint8_t *b, size_t len,
                               uint32_t layer, size_t hlen)
 {
-    assert_link_only(p, rc, b, len, layer, hlen);
+    ASSERT_OK(p, rc);
+    ck_assert_uint_eq(pktd_packet_layers(p), (1u << layer) | L(IPV6));
+    ASSERT_HEADER(p, layer, b, 0, hlen);
+    ASSERT_HEADER(p, PKTD_LAYER_IPV6, b, hlen, 40);
+    ck_assert_uint_eq(len, hlen + 48);
+    ck_assert_uint_eq(pktd_ipv6_plen(p), 8);
+    ck_assert_uint_eq(pktd_ipv6_next(p), 59);
+    ck_assert_uint_eq(pktd_ipv6_hlim(p), 64);
+    ck_assert_int_eq(memcmp(pktd_ipv6_dst(p), b + hlen + 24, 16), 0);
+    ASSERT_PAYLOAD(p, b, hlen + 40, 8);
 }
 
 enum { NULL_LE, NULL_BE, LOOP, N_LOOPBACK };
@@ -388,8 +403,9 @@ START_TEST(test_raw_ipv6_links)
     for (int i = 0; i < 2; i++) {
         int rc = pktd_decode(&p, lts[i], f.b, f.len);
         ASSERT_OK(&p, rc);
-        ck_assert_uint_eq(pktd_packet_layers(&p), 0);
-        ASSERT_PAYLOAD(&p, f.b, 0, f.len);
+        ck_assert_uint_eq(pktd_packet_layers(&p), L(IPV6));
+        ASSERT_HEADER(&p, PKTD_LAYER_IPV6, f.b, 0, 40);
+        ASSERT_PAYLOAD(&p, f.b, 40, 8);
     }
 }
 END_TEST
@@ -416,10 +432,10 @@ START_TEST(test_absent_and_names)
     ck_assert_str_eq(pktd_layer_name(PKTD_LAYER_PPP), "ppp");
     ck_assert_str_eq(pktd_layer_name(PKTD_LAYER_CHDLC), "chdlc");
     /* The values are pinned: appended after the 1.0 layers and reasons. */
-    ck_assert_uint_eq(PKTD_LAYER_LOOPBACK, 11);
-    ck_assert_uint_eq(PKTD_LAYER_CHDLC, 13);
-    ck_assert_uint_eq(PKTD_R_LOOPBACK_SHORT, 32);
-    ck_assert_uint_eq(PKTD_R_CHDLC_SHORT, 34);
+    ck_assert_uint_eq(PKTD_LAYER_LOOPBACK, 13);
+    ck_assert_uint_eq(PKTD_LAYER_CHDLC, 15);
+    ck_assert_uint_eq(PKTD_R_LOOPBACK_SHORT, 51);
+    ck_assert_uint_eq(PKTD_R_CHDLC_SHORT, 53);
 }
 END_TEST
 
@@ -468,10 +484,13 @@ START_TEST(test_corpus)
     free(b);
     free(c.file);
 
-    /* NULL, AF_INET6 of macOS (30). */
+    /* NULL, AF_INET6 of macOS (30): QUIC over UDP over IPv6. */
     load(&c, "quic_handshake.pcap", PKTD_LINKTYPE_NULL);
     rc = decode(&p, &c, 0, &b);
-    assert_ipv6_after(&p, rc, b, c.rec[0].caplen, PKTD_LAYER_LOOPBACK, 4);
+    ASSERT_OK(&p, rc);
+    ck_assert_uint_eq(pktd_packet_layers(&p), L(LOOPBACK) | L(IPV6) | L(UDP));
+    ASSERT_HEADER(&p, PKTD_LAYER_IPV6, b, 4, 40);
+    ck_assert_uint_eq(pktd_ipv6_next(&p), 17);
     ck_assert_uint_eq(pktd_loopback_family(&p), 30);
     free(b);
     free(c.file);

@@ -420,6 +420,37 @@ uint64_t fr_touch_all(const pktd_packet *p)
     h = mix(h, (uint64_t)pktd_icmp_echo(p, &id, &seq) + id + seq);
     h = mix(h, (uint64_t)pktd_icmp_checksum_ok(p));
     h = mix(h, (uint64_t)pktd_icmp_checksum_bad(p));
+    /* IPv6 and ICMPv6 (1.1). */
+    h = mix(h, (uint64_t)pktd_ipv6_version(p) + pktd_ipv6_tclass(p) + pktd_ipv6_flow(p) +
+                   pktd_ipv6_plen(p) + pktd_ipv6_next(p) + pktd_ipv6_hlim(p) +
+                   pktd_ipv6_jumbo_len(p) + pktd_ipv6_ext_count(p));
+    const uint8_t *a6 = pktd_ipv6_src(p);
+    if (a6 != NULL) {
+        char text[PKTD_IPV6_STRLEN];
+        h = mix(h, pktd_ipv6_format(a6, text, sizeof text) + text[0]);
+        h = mix(h, pktd_ipv6_format(pktd_ipv6_dst(p), text, sizeof text) + text[0]);
+    }
+    uint8_t u8 = 0, u8b = 0;
+    size_t off = 0;
+    h = mix(h, (uint64_t)pktd_ipv6_upper(p, &u8, &off) + u8 + off);
+    uint16_t fo = 0;
+    uint32_t fid = 0;
+    h = mix(h, (uint64_t)pktd_ipv6_frag(p, &fo, &u8, &fid) + fo + u8 + fid);
+    h = mix(h, (uint64_t)pktd_ipv6_routing(p, &u8, &u8b) + u8 + u8b);
+    cur = 0;
+    while (pktd_ipv6_ext_next(p, &cur, &u8, &d, &n))
+        h = mix(h, (uint64_t)u8 + n + d[n - 1]);
+    h = mix(h, (uint64_t)pktd_icmpv6_type(p) + pktd_icmpv6_code(p) + pktd_icmpv6_checksum(p) +
+                   pktd_icmpv6_rest(p));
+    h = mix(h, (uint64_t)pktd_icmpv6_checksum_ok(p) + pktd_icmpv6_checksum_bad(p));
+    h = mix(h, (uint64_t)pktd_icmpv6_echo(p, &id, &seq) + id + seq);
+    const uint8_t *tgt = pktd_icmpv6_nd_target(p);
+    if (tgt != NULL)
+        h = mix(h, tgt[15]);
+    cur = 0;
+    while (pktd_icmpv6_nd_option_next(p, &cur, &u8, &d, &n))
+        h = mix(h, (uint64_t)u8 + n + d[n - 1]);
+    h = mix(h, (uint64_t)pktd_icmpv6_nd_lladdr(p, 1, &d, &n));
     return h;
 }
 

@@ -221,6 +221,34 @@ _PROTOTYPES = [
     ("pktd_icmp_echo", c_int, [_STATE, _U16P, _U16P]),
     ("pktd_icmp_checksum_ok", c_int, [_STATE]),
     ("pktd_icmp_checksum_bad", c_int, [_STATE]),
+    # IPv6 (1.1)
+    ("pktd_ipv6_parse", c_int, [_STATE, _BUF, c_size_t]),
+    ("pktd_ipv6_version", c_uint8, [_STATE]),
+    ("pktd_ipv6_tclass", c_uint8, [_STATE]),
+    ("pktd_ipv6_flow", c_uint32, [_STATE]),
+    ("pktd_ipv6_plen", c_uint16, [_STATE]),
+    ("pktd_ipv6_next", c_uint8, [_STATE]),
+    ("pktd_ipv6_hlim", c_uint8, [_STATE]),
+    ("pktd_ipv6_src", c_void_p, [_STATE]),
+    ("pktd_ipv6_dst", c_void_p, [_STATE]),
+    ("pktd_ipv6_jumbo_len", c_uint32, [_STATE]),
+    ("pktd_ipv6_ext_count", c_uint32, [_STATE]),
+    ("pktd_ipv6_upper", c_int, [_STATE, _U8P, _OUTSIZE]),
+    ("pktd_ipv6_frag", c_int, [_STATE, _U16P, _U8P, _U32P]),
+    ("pktd_ipv6_routing", c_int, [_STATE, _U8P, _U8P]),
+    ("pktd_ipv6_ext_next", c_int, [_STATE, _U32P, _U8P, _OUTPTR, _OUTSIZE]),
+    ("pktd_ipv6_format", c_size_t, [c_void_p, c_char_p, c_size_t]),
+    # ICMPv6 (1.1)
+    ("pktd_icmpv6_type", c_uint8, [_STATE]),
+    ("pktd_icmpv6_code", c_uint8, [_STATE]),
+    ("pktd_icmpv6_checksum", c_uint16, [_STATE]),
+    ("pktd_icmpv6_rest", c_uint32, [_STATE]),
+    ("pktd_icmpv6_checksum_ok", c_int, [_STATE]),
+    ("pktd_icmpv6_checksum_bad", c_int, [_STATE]),
+    ("pktd_icmpv6_echo", c_int, [_STATE, _U16P, _U16P]),
+    ("pktd_icmpv6_nd_target", c_void_p, [_STATE]),
+    ("pktd_icmpv6_nd_option_next", c_int, [_STATE, _U32P, _U8P, _OUTPTR, _OUTSIZE]),
+    ("pktd_icmpv6_nd_lladdr", c_int, [_STATE, c_uint8, _OUTPTR, _OUTSIZE]),
     # every field in one call (fields.h)
     ("pktd_packet_fields", c_uint32, [_STATE, _U32P, c_size_t]),
     ("pktd_field_count", c_uint32, []),
@@ -435,6 +463,9 @@ LINKTYPE_NULL, LINKTYPE_PPP, LINKTYPE_PPP_HDLC, LINKTYPE_C_HDLC, LINKTYPE_LOOP, 
 F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0x8
 F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
 F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
+F_IPV6_TRUNCATED, F_IPV6_LEN_ZERO, F_IPV6_PADDING, F_IPV6_JUMBO = 0x400, 0x800, 0x1000, 0x2000
+F_UDP_ZERO_CSUM = 0x4000
+IPV6_STRLEN, IPV6_MAX_EXT = 46, 16
 VLAN_MAX_DEPTH = 8
 IPV4_STRLEN, MAC_STRLEN = 16, 18
 TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR = (1 << i for i in range(8))
@@ -505,6 +536,17 @@ def ipv4_format(addr):
     formatted by the library."""
     buf = ctypes.create_string_buffer(IPV4_STRLEN)
     lib.pktd_ipv4_format(addr, buf, len(buf))
+    return _s(buf.value)
+
+
+def ipv6_format(addr):
+    """pktd_ipv6_format(): 16 address bytes as text ("2001:db8::1"),
+    formatted by the library as inet_ntop does."""
+    if len(addr) != 16:
+        raise ValueError("an IPv6 address is 16 bytes")
+    buf = ctypes.create_string_buffer(IPV6_STRLEN)
+    src = ctypes.create_string_buffer(bytes(addr), 16)
+    lib.pktd_ipv6_format(ctypes.addressof(src), buf, len(buf))
     return _s(buf.value)
 
 
@@ -632,6 +674,10 @@ class Packet:
     def udp_parse(self, data):
         """pktd_udp_parse(): decode a UDP datagram alone (no IP header); returns 0 or the negative code."""
         return self._parse(lib.pktd_udp_parse, data)
+
+    def ipv6_parse(self, data):
+        """pktd_ipv6_parse(): decode a raw IPv6 packet and what it carries; returns 0 or the negative code."""
+        return self._parse(lib.pktd_ipv6_parse, data)
 
     def icmp_parse(self, data):
         """pktd_icmp_parse(): decode an ICMP message alone (no IP header); returns 0 or the negative code."""
@@ -840,6 +886,57 @@ class Packet:
         """Every SACK block: [(left, right), ...]; [] without one."""
         return [self.tcp_opt_sack_block(i) for i in range(lib.pktd_tcp_opt_sack_count(self._state))]
 
+    def ipv6_src(self):
+        """pktd_ipv6_src(): the source address as 16 bytes, or None without IPv6."""
+        return _at(lib.pktd_ipv6_src(self._state), 16) or None
+
+    def ipv6_dst(self):
+        """pktd_ipv6_dst(): the destination address as 16 bytes, or None without IPv6."""
+        return _at(lib.pktd_ipv6_dst(self._state), 16) or None
+
+    def ipv6_upper(self):
+        """pktd_ipv6_upper(): (protocol, offset in the frame) of the upper
+        layer after the extension headers, or None without IPv6."""
+        proto, off = c_uint8(), c_size_t()
+        return (proto.value, off.value) if lib.pktd_ipv6_upper(self._state, byref(proto), byref(off)) == 1 else None
+
+    def ipv6_frag(self):
+        """pktd_ipv6_frag(): (offset in 8-byte units, M, id) of the fragment
+        header, or None without one."""
+        o, m, i = c_uint16(), c_uint8(), c_uint32()
+        return (o.value, m.value, i.value) if lib.pktd_ipv6_frag(self._state, byref(o), byref(m), byref(i)) == 1 else None
+
+    def ipv6_routing(self):
+        """pktd_ipv6_routing(): (type, segments left) of the first routing
+        header, or None without one."""
+        t, n = c_uint8(), c_uint8()
+        return (t.value, n.value) if lib.pktd_ipv6_routing(self._state, byref(t), byref(n)) == 1 else None
+
+    def ipv6_ext_list(self):
+        """pktd_ipv6_ext_next() over the extension headers: [(type, bytes), ...]."""
+        return list(self._iter_options(lib.pktd_ipv6_ext_next))
+
+    def icmpv6_echo(self):
+        """pktd_icmpv6_echo(): (id, seq) of an echo request (128) or reply
+        (129), or None."""
+        a, b = c_uint16(), c_uint16()
+        return (a.value, b.value) if lib.pktd_icmpv6_echo(self._state, byref(a), byref(b)) == 1 else None
+
+    def icmpv6_nd_target(self):
+        """pktd_icmpv6_nd_target(): the target address (16 bytes) of an NS,
+        NA or redirect, or None."""
+        return _at(lib.pktd_icmpv6_nd_target(self._state), 16) or None
+
+    def icmpv6_nd_option_list(self):
+        """pktd_icmpv6_nd_option_next() over the ND options: [(type, bytes), ...]."""
+        return list(self._iter_options(lib.pktd_icmpv6_nd_option_next))
+
+    def icmpv6_nd_lladdr(self, option):
+        """pktd_icmpv6_nd_lladdr(): the link-layer address bytes of the first
+        source (1) or target (2) link-layer address option, or None."""
+        ptr, n = c_void_p(), c_size_t()
+        return _at(ptr.value, n.value) if lib.pktd_icmpv6_nd_lladdr(self._state, option, byref(ptr), byref(n)) == 1 else None
+
     def icmp_echo(self):
         """pktd_icmp_echo(): (id, seq) of an echo request (type 8) or reply
         (type 0), or None for another message (or without ICMP)."""
@@ -1036,7 +1133,8 @@ def _state_method(cname, res):
 _LAYER_OF_PREFIX = (("eth_", "a link layer"), ("vlan_", "VLAN tags"), ("sll2_", "an SLL2 header"),
                     ("sll_", "a cooked header"), ("loopback_", "a loopback header"),
                     ("ppp_", "a PPP header"), ("chdlc_", "a Cisco HDLC header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
-                    ("tcp_", "TCP"), ("udp_", "UDP"), ("icmp_", "ICMP"))
+                    ("tcp_", "TCP"), ("udp_", "UDP"), ("icmpv6_", "ICMPv6"), ("icmp_", "ICMP"),
+                    ("ipv6_", "IPv6"))
 
 
 # Every accessor that takes only the state becomes a method, unless the class

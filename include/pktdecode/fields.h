@@ -147,7 +147,31 @@ PKTD_BEGIN_DECLS
     X(ICMP_TYPE, 71, "icmp.type") /**< pktd_icmp_type() */ \
     X(ICMP_CODE, 72, "icmp.code") /**< pktd_icmp_code() */ \
     X(ICMP_CHECKSUM, 73, "icmp.checksum") /**< pktd_icmp_checksum() */ \
-    X(ICMP_REST, 74, "icmp.rest") /**< pktd_icmp_rest() */
+    X(ICMP_REST, 74, "icmp.rest") /**< pktd_icmp_rest() */ \
+    /* IPv6 (@since 1.1). */ \
+    X(IPV6_TCLASS, 75, "ipv6.tclass") /**< pktd_ipv6_tclass() (@since 1.1) */ \
+    X(IPV6_FLOW, 76, "ipv6.flow") /**< pktd_ipv6_flow() (@since 1.1) */ \
+    X(IPV6_PLEN, 77, "ipv6.plen") /**< pktd_ipv6_plen() (@since 1.1) */ \
+    X(IPV6_NEXT, 78, "ipv6.next") /**< pktd_ipv6_next() (@since 1.1) */ \
+    X(IPV6_HLIM, 79, "ipv6.hlim") /**< pktd_ipv6_hlim() (@since 1.1) */ \
+    X(IPV6_SRC0, 80, "ipv6.src0") /**< pktd_ipv6_src() bytes 0-3, host order (@since 1.1) */ \
+    X(IPV6_SRC1, 81, "ipv6.src1") /**< pktd_ipv6_src() bytes 4-7 (@since 1.1) */ \
+    X(IPV6_SRC2, 82, "ipv6.src2") /**< pktd_ipv6_src() bytes 8-11 (@since 1.1) */ \
+    X(IPV6_SRC3, 83, "ipv6.src3") /**< pktd_ipv6_src() bytes 12-15 (@since 1.1) */ \
+    X(IPV6_DST0, 84, "ipv6.dst0") /**< pktd_ipv6_dst() bytes 0-3, host order (@since 1.1) */ \
+    X(IPV6_DST1, 85, "ipv6.dst1") /**< pktd_ipv6_dst() bytes 4-7 (@since 1.1) */ \
+    X(IPV6_DST2, 86, "ipv6.dst2") /**< pktd_ipv6_dst() bytes 8-11 (@since 1.1) */ \
+    X(IPV6_DST3, 87, "ipv6.dst3") /**< pktd_ipv6_dst() bytes 12-15 (@since 1.1) */ \
+    X(IPV6_UPPER, 88, "ipv6.upper") /**< pktd_ipv6_upper() protocol (@since 1.1) */ \
+    X(IPV6_EXT_COUNT, 89, "ipv6.ext_count") /**< pktd_ipv6_ext_count() (@since 1.1) */ \
+    X(IPV6_JUMBO_LEN, 90, "ipv6.jumbo_len") /**< pktd_ipv6_jumbo_len() (@since 1.1) */ \
+    X(IPV6_FRAG, 91, "ipv6.frag") /**< fragment header bytes 2-3: offset << 3 | M, 0 without one (@since 1.1) */ \
+    X(IPV6_FRAG_ID, 92, "ipv6.frag_id") /**< pktd_ipv6_frag() id (@since 1.1) */ \
+    /* ICMPv6 (@since 1.1). */ \
+    X(ICMPV6_TYPE, 93, "icmpv6.type") /**< pktd_icmpv6_type() (@since 1.1) */ \
+    X(ICMPV6_CODE, 94, "icmpv6.code") /**< pktd_icmpv6_code() (@since 1.1) */ \
+    X(ICMPV6_CHECKSUM, 95, "icmpv6.checksum") /**< pktd_icmpv6_checksum() (@since 1.1) */ \
+    X(ICMPV6_REST, 96, "icmpv6.rest") /**< pktd_icmpv6_rest() (@since 1.1) */
 
 /** Indexes into the array pktd_packet_fields() fills (see #PKTD_FIELD_MAP).  Fixed for 1.x. */
 enum pktd_field {
@@ -155,7 +179,7 @@ enum pktd_field {
 #define PKTD_FIELD_ENUM_(name, value, str) PKTD_FIELD_##name = value,
     PKTD_FIELD_MAP(PKTD_FIELD_ENUM_)
 #undef PKTD_FIELD_ENUM_
-    PKTD_FIELD_COUNT_ = 75 /**< number of fields in this release; grows later */
+    PKTD_FIELD_COUNT_ = 97 /**< number of fields in this release; grows later */
 };
 
 /**

@@ -6,11 +6,9 @@
  * pktd_decode() decodes these link types and dispatches by what the header
  * says: IPv4 (AF_INET 2, PPP protocol 0x0021, EtherType 0x0800) to the IPv4
  * decoder, IPv6 (AF_INET6 24, 28 or 30, PPP 0x0057, EtherType 0x86dd) to the
- * IPv6 decoder (until that decoder is in the library, decoding ends there
- * without an error and the IPv6 packet is the payload, as under
- * #PKTD_LINKTYPE_RAW in 1.0).  Any other value is not an error, as an unknown EtherType is
- * not on Ethernet: decoding ends after the link header and the rest is
- * payload.  A link header cut short is PKTD_E_TRUNCATED
+ * IPv6 decoder (ipv6.h).  Any other value is not an error, as an unknown
+ * EtherType is not on Ethernet: decoding ends after the link header and the
+ * rest is payload.  A link header cut short is PKTD_E_TRUNCATED
  * (PKTD_R_LOOPBACK_SHORT, PKTD_R_PPP_SHORT, PKTD_R_CHDLC_SHORT).
  *
  * Accessors follow the API rules: the field in host order, 0 when the layer

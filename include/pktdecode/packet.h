@@ -60,9 +60,10 @@ typedef struct pktd_packet {
 /** @name Link types (pcap LINKTYPE_ values) accepted by pktd_decode()
  * @{ */
 #define PKTD_LINKTYPE_ETHERNET 1     /**< Ethernet II / 802.3, with 802.1Q/802.1ad tags */
-#define PKTD_LINKTYPE_RAW 101        /**< raw IP (decoded when the version is 4) */
+#define PKTD_LINKTYPE_RAW 101        /**< raw IP (the version nibble chooses IPv4 or, since 1.1, IPv6) */
 #define PKTD_LINKTYPE_LINUX_SLL 113  /**< Linux cooked capture v1 */
 #define PKTD_LINKTYPE_IPV4 228       /**< raw IPv4 */
+#define PKTD_LINKTYPE_IPV6 229       /**< raw IPv6 (@since 1.1) */
 #define PKTD_LINKTYPE_LINUX_SLL2 276 /**< Linux cooked capture v2 */
 /** BSD loopback: a 4-byte address family in the capturing host's byte order.  @since 1.1 */
 #define PKTD_LINKTYPE_NULL 0
@@ -74,8 +75,6 @@ typedef struct pktd_packet {
 #define PKTD_LINKTYPE_C_HDLC 104
 /** OpenBSD loopback: like #PKTD_LINKTYPE_NULL, the family in network byte order.  @since 1.1 */
 #define PKTD_LINKTYPE_LOOP 108
-/** Raw IPv6 (not decoded until the IPv6 decoder: see link.h).  @since 1.1 */
-#define PKTD_LINKTYPE_IPV6 229
 /** @} */
 
 /**
@@ -97,9 +96,11 @@ typedef struct pktd_packet {
     X(TCP, 8, "tcp")    /**< TCP */                                      \
     X(UDP, 9, "udp")    /**< UDP */                                      \
     X(ICMP, 10, "icmp") /**< ICMP (for IPv4) */                         \
-    X(LOOPBACK, 11, "loopback") /**< BSD loopback header (NULL, LOOP); @since 1.1 */ \
-    X(PPP, 12, "ppp")           /**< PPP header (PPP, PPP_HDLC); @since 1.1 */       \
-    X(CHDLC, 13, "chdlc")       /**< Cisco HDLC header (C_HDLC, PPP_HDLC); @since 1.1 */
+    X(IPV6, 11, "ipv6") /**< IPv6 and its extension headers (@since 1.1) */ \
+    X(ICMPV6, 12, "icmpv6") /**< ICMPv6 (@since 1.1) */ \
+    X(LOOPBACK, 13, "loopback") /**< BSD loopback header (NULL, LOOP); @since 1.1 */ \
+    X(PPP, 14, "ppp")           /**< PPP header (PPP, PPP_HDLC); @since 1.1 */       \
+    X(CHDLC, 15, "chdlc")       /**< Cisco HDLC header (C_HDLC, PPP_HDLC); @since 1.1 */
 
 /** Layer identifiers (see #PKTD_LAYER_MAP), used by pktd_packet_has() and the error details. */
 enum pktd_layer {
@@ -107,7 +108,7 @@ enum pktd_layer {
 #define PKTD_LAYER_ENUM_(name, value, str) PKTD_LAYER_##name = value,
     PKTD_LAYER_MAP(PKTD_LAYER_ENUM_)
 #undef PKTD_LAYER_ENUM_
-    PKTD_LAYER_COUNT_ = 14 /**< number of identifiers; grows in later releases */
+    PKTD_LAYER_COUNT_ = 16 /**< number of identifiers; grows in later releases */
 };
 
 /** @name Packet flags (pktd_packet_flags()): conditions that are not errors
@@ -118,7 +119,8 @@ enum pktd_layer {
 #define PKTD_F_IPV4_LEN_ZERO 0x0002u
 /** Bytes after the IPv4 total length (Ethernet padding) were excluded. */
 #define PKTD_F_IPV4_PADDING 0x0004u
-/** The IPv4 packet is a fragment (MF set or fragment offset non-zero). */
+/** The IPv4 packet is a fragment (MF set or fragment offset non-zero); since 1.1 also an
+ *  IPv6 packet with a Fragment header other than an atomic fragment (offset 0, M 0). */
 #define PKTD_F_FRAGMENT 0x0008u
 /** Non-first fragment (offset non-zero): it carries no transport header. */
 #define PKTD_F_LATER_FRAGMENT 0x0010u
@@ -132,6 +134,18 @@ enum pktd_layer {
 #define PKTD_F_PAYLOAD_TRUNCATED 0x0100u
 /** The Ethernet type field is an 802.3 length (< 0x600); no upper layer decoded. */
 #define PKTD_F_ETH_8023 0x0200u
+/** IPv6 payload length exceeds the captured bytes: headers valid, payload cut short.  @since 1.1 */
+#define PKTD_F_IPV6_TRUNCATED 0x0400u
+/** IPv6 payload length 0 without a Jumbo Payload option (segmentation offload): the
+ *  captured length was used.  @since 1.1 */
+#define PKTD_F_IPV6_LEN_ZERO 0x0800u
+/** Bytes after the IPv6 payload length (Ethernet padding) were excluded.  @since 1.1 */
+#define PKTD_F_IPV6_PADDING 0x1000u
+/** IPv6 jumbogram (RFC 2675): the length is the Jumbo Payload option's.  @since 1.1 */
+#define PKTD_F_IPV6_JUMBO 0x2000u
+/** UDP over IPv6 with checksum 0, which RFC 8200 8.1 forbids except for the tunnels of
+ *  RFC 6935; pktd_udp_checksum_bad() is 1 for it.  @since 1.1 */
+#define PKTD_F_UDP_ZERO_CSUM 0x4000u
 /** @} */
 
 /** Most VLAN tags decoded in one frame; a deeper stack is PKTD_E_MALFORMED. */
@@ -178,9 +192,28 @@ enum pktd_layer {
     X(UDP_LEN_LONG, 29, "UDP length %u > IP payload length %u")                   \
     X(ICMP_SHORT, 30, "ICMP header needs 8 bytes, have %u")                       \
     X(ARGUMENT, 31, "invalid argument")                                           \
-    X(LOOPBACK_SHORT, 32, "loopback header needs 4 bytes, have %u")   /* @since 1.1 */ \
-    X(PPP_SHORT, 33, "PPP header needs %u bytes, have %u")        /* @since 1.1 */ \
-    X(CHDLC_SHORT, 34, "Cisco HDLC header needs 4 bytes, have %u") /* @since 1.1 */
+    X(IPV6_SHORT, 32, "IPv6 header needs 40 bytes, have %u")                      \
+    X(IPV6_VERSION, 33, "IP version %u != 6")                                     \
+    X(IPV6_EXT_TRUNC, 34, "IPv6 extension header %u needs %u bytes beyond the capture") \
+    X(IPV6_EXT_OVERRUN, 35, "IPv6 extension header %u runs past the payload length %u") \
+    X(IPV6_HBH_NOT_FIRST, 36, "hop-by-hop options header after %u extension headers") \
+    X(IPV6_EXT_MANY, 37, "more than %u IPv6 extension headers")                   \
+    X(IPV6_OPT_NOLEN, 38, "IPv6 option %u has no length byte")                    \
+    X(IPV6_OPT_OVERRUN, 39, "IPv6 option length %u overruns %u option bytes")     \
+    X(IPV6_OPT_SIZE, 40, "IPv6 option %u has invalid length %u")                  \
+    X(IPV6_JUMBO_LEN, 41, "jumbo payload length %u <= 65535")                     \
+    X(IPV6_JUMBO_PLEN, 42, "jumbo payload option with payload length %u != 0")    \
+    X(IPV6_JUMBO_FRAG, 43, "jumbo payload option with a fragment header")         \
+    X(IPV6_FRAG_SIZE, 44, "fragment length %u is not a multiple of 8")            \
+    X(ICMPV6_SHORT, 45, "ICMPv6 header needs 4 bytes, have %u")                   \
+    X(ICMPV6_TYPE_SHORT, 46, "ICMPv6 type %u needs %u bytes")                     \
+    X(ICMPV6_TYPE_TRUNC, 47, "ICMPv6 type %u: %u bytes captured")                 \
+    X(ICMPV6_ND_OPT_LEN, 48, "ND option %u has length 0")                         \
+    X(ICMPV6_ND_OPT_OVERRUN, 49, "ND option length %u overruns %u bytes")         \
+    X(IPV6_JUMBO_MISSING, 50, "payload length 0 and hop-by-hop header without jumbo payload option") \
+    X(LOOPBACK_SHORT, 51, "loopback header needs 4 bytes, have %u")   /* @since 1.1 */ \
+    X(PPP_SHORT, 52, "PPP header needs %u bytes, have %u")        /* @since 1.1 */ \
+    X(CHDLC_SHORT, 53, "Cisco HDLC header needs 4 bytes, have %u") /* @since 1.1 */
 
 /** Detailed decode error reasons (see #PKTD_REASON_MAP). */
 enum pktd_reason {

@@ -48,6 +48,7 @@ struct view {
     int rc, err, pay_rc, err_fmt_len;
     uint32_t layers, flags, linktype, elayer, ereason, ev1, ev2;
     int64_t hoff[NLAYERS];
+    int64_t ip6_upper_off; /* pktd_ipv6_upper(), -1 without IPv6 */
     size_t hlen[NLAYERS];
     int64_t pay_off;
     size_t pay_len;
@@ -202,6 +203,8 @@ static void read_view(const struct input *in, const pktd_packet *p, int rc, stru
         if (r == 1)
             FUZZ_CHECK(hl > 0 && (size_t)v->hoff[l] + hl <= in->len);
     }
+    size_t up = 0;
+    v->ip6_upper_off = pktd_ipv6_upper(p, NULL, &up) == 1 ? (int64_t)up : -1;
     FUZZ_CHECK(pktd_packet_has(p, NLAYERS) == 0 && pktd_packet_has(p, 0xffffffffu) == 0);
     FUZZ_CHECK(pktd_packet_header(p, NLAYERS, NULL, NULL) == 0);
 
@@ -316,6 +319,27 @@ static int has(const struct view *v, uint32_t layer)
     return (v->layers >> layer) & 1u;
 }
 
+/* Where a layer sits in the stack: link, tags, network, transport (the
+ * 1.1 layers were appended to the ids, so the ids are not in this order). */
+static int stack_rank(uint32_t layer)
+{
+    switch (layer) {
+    case PKTD_LAYER_LINK:
+    case PKTD_LAYER_SLL:
+    case PKTD_LAYER_SLL2:
+    case PKTD_LAYER_ETH:
+        return 1;
+    case PKTD_LAYER_VLAN:
+        return 2;
+    case PKTD_LAYER_ARP:
+    case PKTD_LAYER_IPV4:
+    case PKTD_LAYER_IPV6:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
 /* Error codes and reasons agree: a "needs N bytes" reason is a truncation,
  * an impossible field is malformed, an unknown link type unsupported. */
 static int reason_code(uint32_t reason)
@@ -338,6 +362,10 @@ static int reason_code(uint32_t reason)
     case PKTD_R_LOOPBACK_SHORT:
     case PKTD_R_PPP_SHORT:
     case PKTD_R_CHDLC_SHORT:
+    case PKTD_R_IPV6_SHORT:
+    case PKTD_R_IPV6_EXT_TRUNC:
+    case PKTD_R_ICMPV6_SHORT:
+    case PKTD_R_ICMPV6_TYPE_TRUNC:
         return PKTD_E_TRUNCATED;
     case PKTD_R_NONE:
         return 0;
@@ -380,7 +408,16 @@ static uint32_t reason_layer(uint32_t reason)
         return PKTD_LAYER_PPP;
     case PKTD_R_CHDLC_SHORT:
         return PKTD_LAYER_CHDLC;
+    case PKTD_R_ICMPV6_SHORT:
+    case PKTD_R_ICMPV6_TYPE_SHORT:
+    case PKTD_R_ICMPV6_TYPE_TRUNC:
+    case PKTD_R_ICMPV6_ND_OPT_LEN:
+    case PKTD_R_ICMPV6_ND_OPT_OVERRUN:
+        return PKTD_LAYER_ICMPV6;
     default:
+        if ((reason >= PKTD_R_IPV6_SHORT && reason <= PKTD_R_IPV6_FRAG_SIZE) ||
+            reason == PKTD_R_IPV6_JUMBO_MISSING)
+            return PKTD_LAYER_IPV6;
         if (reason >= PKTD_R_IPV4_SHORT && reason <= PKTD_R_IPV4_OPT_OVERRUN)
             return PKTD_LAYER_IPV4;
         if (reason >= PKTD_R_TCP_SHORT && reason <= PKTD_R_TCP_OPT_SIZE)
@@ -404,10 +441,13 @@ static void check_error(const struct view *v, const pktd_packet *p, size_t len)
         /* Decoding stops at the failing layer: nothing above it is decoded
          * and the failing layer itself is not reported present. */
         FUZZ_CHECK(v->elayer > PKTD_LAYER_NONE && v->elayer < NLAYERS);
-        FUZZ_CHECK((v->layers >> v->elayer) == 0);
+        for (uint32_t l = PKTD_LAYER_SLL; l < NLAYERS; l++)
+            if (has(v, l))
+                FUZZ_CHECK(stack_rank(l) < stack_rank(v->elayer));
         if (v->rc == PKTD_E_TRUNCATED) {
             /* "needs N bytes, have M": M is what was there, below N. */
             FUZZ_CHECK(v->ev1 <= len || v->ereason == PKTD_R_ARP_ADDR_SHORT ||
+                       v->ereason == PKTD_R_IPV6_EXT_TRUNC || v->ereason == PKTD_R_ICMPV6_TYPE_TRUNC ||
                        v->ereason == PKTD_R_IPV4_HDR_TRUNC || v->ereason == PKTD_R_TCP_HDR_TRUNC ||
                        v->ereason == PKTD_R_PPP_SHORT);
             /* PPP: "needs N bytes, have M", M the whole frame. */
@@ -435,8 +475,8 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
 {
     uint32_t first_ok; /* bit set of layers allowed at offset 0 */
     uint32_t want_link = 0;
-    const uint32_t transport =
-        (1u << PKTD_LAYER_TCP) | (1u << PKTD_LAYER_UDP) | (1u << PKTD_LAYER_ICMP);
+    const uint32_t transport = (1u << PKTD_LAYER_TCP) | (1u << PKTD_LAYER_UDP) |
+                               (1u << PKTD_LAYER_ICMP) | (1u << PKTD_LAYER_ICMPV6);
     switch (entry) {
     case FUZZ_DECODE:
         want_link = linktype;
@@ -451,6 +491,8 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
             first_ok = 1u << PKTD_LAYER_SLL2;
             break;
         case PKTD_LINKTYPE_RAW:
+            first_ok = (1u << PKTD_LAYER_IPV4) | (1u << PKTD_LAYER_IPV6);
+            break;
         case PKTD_LINKTYPE_IPV4:
             first_ok = 1u << PKTD_LAYER_IPV4;
             break;
@@ -468,7 +510,7 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
             first_ok = 1u << PKTD_LAYER_CHDLC;
             break;
         case PKTD_LINKTYPE_IPV6:
-            first_ok = 0; /* no IPv6 layer yet: nothing is decoded */
+            first_ok = 1u << PKTD_LAYER_IPV6;
             break;
         default:
             first_ok = 0;
@@ -510,19 +552,19 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
     FUZZ_CHECK((v->layers & 3u) == 0); /* NONE and LINK are never layers */
     FUZZ_CHECK(v->layers >> NLAYERS == 0);
 
-    /* Present headers are contiguous from offset 0, in stacking order, at
-     * most one per level. */
-    static const uint32_t stacking[] = {
-        PKTD_LAYER_SLL,      PKTD_LAYER_SLL2, PKTD_LAYER_ETH,   PKTD_LAYER_LOOPBACK,
-        PKTD_LAYER_PPP,      PKTD_LAYER_CHDLC, PKTD_LAYER_VLAN, PKTD_LAYER_ARP,
-        PKTD_LAYER_IPV4,     PKTD_LAYER_TCP,  PKTD_LAYER_UDP,   PKTD_LAYER_ICMP,
-    };
+    /* Present headers are contiguous from offset 0 in stacking order, at
+     * most one per level; IPv6's extension headers lie between its fixed
+     * header and the upper layer. */
+    static const uint32_t order[] = {
+        PKTD_LAYER_SLL,   PKTD_LAYER_SLL2, PKTD_LAYER_ETH,  PKTD_LAYER_LOOPBACK, PKTD_LAYER_PPP,
+        PKTD_LAYER_CHDLC, PKTD_LAYER_VLAN, PKTD_LAYER_ARP,  PKTD_LAYER_IPV4,     PKTD_LAYER_IPV6,
+        PKTD_LAYER_TCP,   PKTD_LAYER_UDP,  PKTD_LAYER_ICMP, PKTD_LAYER_ICMPV6};
     /* Every layer but NONE and LINK is in the order above. */
-    FUZZ_CHECK(sizeof stacking / sizeof stacking[0] == NLAYERS - 2);
+    FUZZ_CHECK(sizeof order / sizeof order[0] == NLAYERS - 2);
     size_t at = 0;
     uint32_t seen = 0;
-    for (size_t i = 0; i < sizeof stacking / sizeof stacking[0]; i++) {
-        uint32_t l = stacking[i];
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        uint32_t l = order[k];
         if (!has(v, l))
             continue;
         if (seen == 0)
@@ -530,6 +572,10 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
         FUZZ_CHECK(v->hoff[l] == (int64_t)at);
         at += v->hlen[l];
         FUZZ_CHECK(at <= len);
+        if (l == PKTD_LAYER_IPV6) {
+            FUZZ_CHECK(v->ip6_upper_off >= (int64_t)at && v->ip6_upper_off <= (int64_t)len);
+            at = (size_t)v->ip6_upper_off;
+        }
         seen |= 1u << l;
     }
     const uint32_t link = (1u << PKTD_LAYER_SLL) | (1u << PKTD_LAYER_SLL2) |
@@ -537,7 +583,8 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
                           (1u << PKTD_LAYER_PPP) | (1u << PKTD_LAYER_CHDLC);
     const uint32_t vlan_link =
         (1u << PKTD_LAYER_SLL) | (1u << PKTD_LAYER_SLL2) | (1u << PKTD_LAYER_ETH);
-    const uint32_t net = (1u << PKTD_LAYER_ARP) | (1u << PKTD_LAYER_IPV4);
+    const uint32_t net =
+        (1u << PKTD_LAYER_ARP) | (1u << PKTD_LAYER_IPV4) | (1u << PKTD_LAYER_IPV6);
     FUZZ_CHECK(__builtin_popcount(seen & link) <= 1);
     FUZZ_CHECK(__builtin_popcount(seen & net) <= 1);
     FUZZ_CHECK(__builtin_popcount(seen & transport) <= 1);
@@ -546,7 +593,11 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
     if (has(v, PKTD_LAYER_ARP))
         FUZZ_CHECK((seen & transport) == 0);
     if ((seen & transport) != 0 && entry != FUZZ_TCP && entry != FUZZ_UDP && entry != FUZZ_ICMP)
+        FUZZ_CHECK(has(v, PKTD_LAYER_IPV4) || has(v, PKTD_LAYER_IPV6));
+    if (has(v, PKTD_LAYER_ICMP) && entry != FUZZ_ICMP)
         FUZZ_CHECK(has(v, PKTD_LAYER_IPV4));
+    if (has(v, PKTD_LAYER_ICMPV6))
+        FUZZ_CHECK(has(v, PKTD_LAYER_IPV6));
 
     /* The payload is what follows the last decoded header. */
     if (v->layers == 0 && v->rc != 0) {
@@ -670,6 +721,10 @@ static void check_link(const struct view *v, const uint8_t *d, size_t len)
             FUZZ_CHECK(has(v, PKTD_LAYER_IPV4));
         if (v->rc == 0 && t == 0x0806)
             FUZZ_CHECK(has(v, PKTD_LAYER_ARP));
+        if (has(v, PKTD_LAYER_IPV6) || (v->rc != 0 && v->elayer == PKTD_LAYER_IPV6))
+            FUZZ_CHECK(t == 0x86dd);
+        if (v->rc == 0 && t == 0x86dd)
+            FUZZ_CHECK(has(v, PKTD_LAYER_IPV6));
         if (v->flags & PKTD_F_ETH_8023)
             FUZZ_CHECK(t < 0x600 && (has(v, PKTD_LAYER_ETH)));
         if (has(v, PKTD_LAYER_ETH) && t < 0x600)
@@ -767,19 +822,22 @@ static void check_opts_equal(const struct opt *a, size_t na, const struct opt *b
 struct ipinfo {
     int present, whole;
     size_t seg_len; /* total length - header length, when whole */
+    int v6;         /* IPv6: the pseudo-header is its addresses */
+    int64_t dst6;   /* IPv6: offset of the pseudo-header's destination, -1 if unknown */
 };
 
 static struct ipinfo check_ipv4(const struct view *v, const uint8_t *d, size_t len,
                                 uint32_t cursor, const struct input *in, const pktd_packet *p)
 {
-    struct ipinfo ii = {0, 0, 0};
+    struct ipinfo ii = {0, 0, 0, 0, -1};
     if (!has(v, PKTD_LAYER_IPV4)) {
         FUZZ_CHECK(v->ip_ihl == 0 && v->ip_tos == 0 && v->ip_ttl == 0 && v->ip_proto == 0);
         FUZZ_CHECK(v->ip_total == 0 && v->ip_id == 0 && v->ip_frag == 0 && v->ip_csum == 0);
         FUZZ_CHECK(v->ip_df == 0 && v->ip_mf == 0 && v->ip_rf == 0);
         FUZZ_CHECK(v->ip_src == 0 && v->ip_dst == 0);
         FUZZ_CHECK(v->ip_csum_ok == CSUM_UNVERIFIED && v->ip_opt_rc == 0);
-        FUZZ_CHECK((v->flags & (PKTD_F_FRAGMENT | PKTD_F_LATER_FRAGMENT)) == 0);
+        if (!has(v, PKTD_LAYER_IPV6))
+            FUZZ_CHECK((v->flags & (PKTD_F_FRAGMENT | PKTD_F_LATER_FRAGMENT)) == 0);
         return ii;
     }
     int64_t o = v->hoff[PKTD_LAYER_IPV4];
@@ -855,11 +913,110 @@ static void check_l4_csum(int got, const struct ipinfo *ii, const uint8_t *d, si
         FUZZ_CHECK(got == CSUM_UNVERIFIED);
         return;
     }
+    if (ii->v6 && ii->dst6 < 0)
+        return; /* a routing header's final destination: not modelled here */
     FUZZ_CHECK(got == 0 || got == 1);
     const uint8_t *ip = d + ip_off;
-    uint64_t sum = (uint64_t)fuzz_be16(ip + 12) + fuzz_be16(ip + 14) + fuzz_be16(ip + 16) +
-                   fuzz_be16(ip + 18) + proto + l4_len;
+    uint64_t sum;
+    if (ii->v6) {
+        sum = proto + (l4_len >> 16) + (l4_len & 0xffff);
+        for (int i = 0; i < 16; i += 2)
+            sum += (uint64_t)fuzz_be16(ip + 8 + i) + fuzz_be16(d + ii->dst6 + i);
+    } else {
+        sum = (uint64_t)fuzz_be16(ip + 12) + fuzz_be16(ip + 14) + fuzz_be16(ip + 16) +
+              fuzz_be16(ip + 18) + proto + l4_len;
+    }
     FUZZ_CHECK(got == (fuzz_csum(sum, d + l4_off, l4_len) == 0xffff));
+}
+
+static int64_t ii_ip_off(const struct view *v, const struct ipinfo *ii)
+{
+    return v->hoff[ii->v6 ? PKTD_LAYER_IPV6 : PKTD_LAYER_IPV4];
+}
+
+/* IPv6: the fixed header against the bytes, the extension headers the
+ * iterator returns laid end to end up to the upper layer, the flags. */
+static struct ipinfo check_ipv6(const struct view *v, const uint8_t *d, size_t len,
+                                const pktd_packet *p)
+{
+    struct ipinfo ii = {0, 0, 0, 1, -1};
+    if (!has(v, PKTD_LAYER_IPV6)) {
+        FUZZ_CHECK(pktd_ipv6_src(p) == NULL && pktd_ipv6_plen(p) == 0);
+        FUZZ_CHECK(pktd_ipv6_ext_count(p) == 0 && pktd_ipv6_upper(p, NULL, NULL) == 0);
+        FUZZ_CHECK((v->flags & (PKTD_F_IPV6_TRUNCATED | PKTD_F_IPV6_PADDING |
+                                PKTD_F_IPV6_LEN_ZERO | PKTD_F_IPV6_JUMBO)) == 0);
+        ii.v6 = 0;
+        return ii;
+    }
+    int64_t o = v->hoff[PKTD_LAYER_IPV6];
+    const uint8_t *h = d + o;
+    FUZZ_CHECK(v->hlen[PKTD_LAYER_IPV6] == 40 && (size_t)o + 40 <= len);
+    FUZZ_CHECK(h[0] >> 4 == 6 && pktd_ipv6_version(p) == 6);
+    FUZZ_CHECK(pktd_ipv6_plen(p) == fuzz_be16(h + 4) && pktd_ipv6_next(p) == h[6]);
+    FUZZ_CHECK(pktd_ipv6_hlim(p) == h[7] && pktd_ipv6_src(p) == h + 8 &&
+               pktd_ipv6_dst(p) == h + 24);
+    FUZZ_CHECK(pktd_ipv6_flow(p) == (fuzz_be32(h) & 0xfffff));
+    uint32_t c = 0, n = 0;
+    uint8_t type;
+    const uint8_t *e;
+    size_t elen;
+    size_t at = (size_t)o + 40;
+    int rt_segleft = 0;
+    while (pktd_ipv6_ext_next(p, &c, &type, &e, &elen)) {
+        FUZZ_CHECK(e == d + at && elen >= 8 && at + elen <= len && n < PKTD_IPV6_MAX_EXT);
+        if (type == 43 && e[3] != 0)
+            rt_segleft = 1;
+        at += elen;
+        n++;
+    }
+    FUZZ_CHECK(n == pktd_ipv6_ext_count(p));
+    FUZZ_CHECK(v->ip6_upper_off == (int64_t)at);
+    size_t plen = fuzz_be16(h + 4);
+    size_t avail = len - (size_t)o - 40;
+    uint32_t jumbo = pktd_ipv6_jumbo_len(p);
+    FUZZ_CHECK(!!(v->flags & PKTD_F_IPV6_JUMBO) == (jumbo != 0));
+    FUZZ_CHECK(!!(v->flags & PKTD_F_IPV6_LEN_ZERO) == (plen == 0 && jumbo == 0));
+    uint64_t wire = plen != 0 ? plen : jumbo;
+    if (wire != 0) {
+        FUZZ_CHECK(!!(v->flags & PKTD_F_IPV6_TRUNCATED) == (wire > avail));
+        FUZZ_CHECK(!!(v->flags & PKTD_F_IPV6_PADDING) == (wire < avail));
+        FUZZ_CHECK(at <= (size_t)o + 40 + wire);
+    }
+    if (v->flags & PKTD_F_LATER_FRAGMENT)
+        FUZZ_CHECK(!has(v, PKTD_LAYER_TCP) && !has(v, PKTD_LAYER_UDP) &&
+                   !has(v, PKTD_LAYER_ICMPV6));
+    ii.present = 1;
+    ii.whole = wire != 0 && !(v->flags & PKTD_F_FRAGMENT);
+    ii.seg_len = wire != 0 ? (size_t)(o + 40 + (int64_t)wire - (int64_t)at) : 0;
+    ii.dst6 = rt_segleft ? -1 : o + 24;
+    return ii;
+}
+
+static void check_icmpv6(const struct view *v, const uint8_t *d, size_t len,
+                         const struct ipinfo *ii, const pktd_packet *p)
+{
+    int csum = pktd_icmpv6_checksum_ok(p) ? 1 : pktd_icmpv6_checksum_bad(p) ? 0 : CSUM_UNVERIFIED;
+    if (!has(v, PKTD_LAYER_ICMPV6)) {
+        FUZZ_CHECK(pktd_icmpv6_type(p) == 0 && pktd_icmpv6_checksum(p) == 0);
+        FUZZ_CHECK(csum == CSUM_UNVERIFIED && pktd_icmpv6_nd_target(p) == NULL);
+        return;
+    }
+    int64_t o = v->hoff[PKTD_LAYER_ICMPV6];
+    const uint8_t *h = d + o;
+    FUZZ_CHECK(v->hlen[PKTD_LAYER_ICMPV6] >= 4 && pktd_icmpv6_type(p) == h[0]);
+    FUZZ_CHECK(pktd_icmpv6_code(p) == h[1] && pktd_icmpv6_checksum(p) == fuzz_be16(h + 2));
+    const uint8_t *t = pktd_icmpv6_nd_target(p);
+    FUZZ_CHECK(t == NULL || (t == h + 8 && (size_t)o + 24 <= len));
+    uint32_t c = 0;
+    uint8_t type;
+    const uint8_t *e;
+    size_t elen;
+    size_t at = (size_t)o + v->hlen[PKTD_LAYER_ICMPV6];
+    while (pktd_icmpv6_nd_option_next(p, &c, &type, &e, &elen)) {
+        FUZZ_CHECK(e == d + at && elen >= 8 && elen % 8 == 0 && at + elen <= len);
+        at += elen;
+    }
+    check_l4_csum(csum, ii, d, len, o, ii->seg_len, 58, v->hoff[PKTD_LAYER_IPV6]);
 }
 
 static void check_tcp(const struct view *v, const uint8_t *d, size_t len, const struct ipinfo *ii,
@@ -919,7 +1076,7 @@ static void check_tcp(const struct view *v, const uint8_t *d, size_t len, const 
         else
             FUZZ_CHECK(v->tcp_sack_rc[i] == 0);
     }
-    check_l4_csum(v->tcp_csum_ok, ii, d, len, o, ii->seg_len, 6, v->hoff[PKTD_LAYER_IPV4]);
+    check_l4_csum(v->tcp_csum_ok, ii, d, len, o, ii->seg_len, 6, ii_ip_off(v, ii));
 }
 
 static void check_udp(const struct view *v, const uint8_t *d, size_t len, const struct ipinfo *ii)
@@ -946,10 +1103,12 @@ static void check_udp(const struct view *v, const uint8_t *d, size_t len, const 
     if (!ii->present) {
         FUZZ_CHECK(v->udp_csum_ok == CSUM_UNVERIFIED);
     } else if (v->udp_csum == 0) {
-        FUZZ_CHECK(v->udp_csum_ok == CSUM_UNVERIFIED); /* none sent: nothing to verify */
+        /* None sent: nothing to verify over IPv4, wrong over IPv6. */
+        FUZZ_CHECK(v->udp_csum_ok == (ii->v6 ? 0 : CSUM_UNVERIFIED));
+        FUZZ_CHECK(!!(v->flags & PKTD_F_UDP_ZERO_CSUM) == ii->v6);
     } else {
         size_t eff = ulen != 0 ? ulen : ii->seg_len;
-        check_l4_csum(v->udp_csum_ok, ii, d, len, o, eff, 17, v->hoff[PKTD_LAYER_IPV4]);
+        check_l4_csum(v->udp_csum_ok, ii, d, len, o, eff, 17, ii_ip_off(v, ii));
     }
 }
 
@@ -1020,6 +1179,9 @@ int fuzz_decode_checked(enum fuzz_entry entry, uint32_t linktype, const uint8_t 
     check_link(&v1, data, len);
     check_arp(&v1, data);
     struct ipinfo ii = check_ipv4(&v1, data, len, cursor, &in, &clean);
+    if (!ii.present)
+        ii = check_ipv6(&v1, data, len, &clean);
+    check_icmpv6(&v1, data, len, &ii, &clean);
     check_tcp(&v1, data, len, &ii, cursor, &in, &clean);
     check_udp(&v1, data, len, &ii);
     check_icmp(&v1, data, len, &ii);

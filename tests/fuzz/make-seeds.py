@@ -9,6 +9,7 @@ library under test) and writes DIR/<target>/<sha1 of content>:
   eth       Ethernet frames (link type 1), VLAN tags included
   arp       ARP packets, from the ARP header on
   ipv4      IPv4 packets, from the IPv4 header on
+  ipv6      IPv6 packets, from the IPv6 header on
   tcp       selector byte + TCP segment              (fuzz_tcp.c)
   udp_icmp  protocol byte + selector + UDP/ICMP msg  (fuzz_udp_icmp.c)
   decode    link-type byte + frame                   (fuzz_decode.c)
@@ -156,6 +157,8 @@ def seed_file(seeds, path):
         etype, off = nl
         if etype == 0x0806:
             take("arp", f[off:])
+        if etype == 0x86DD and len(f) >= off + 40:
+            take("ipv6", f[off:])
         if etype != 0x0800 or len(f) < off + 20 or f[off] >> 4 != 4:
             continue
         ip = f[off:]
