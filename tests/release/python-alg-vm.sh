@@ -3,7 +3,7 @@
 # boot Debian's cloud kernel (fetched by tests/alg/vm-setup.sh, as the
 # AF_ALG tests do) in qemu with an initramfs holding busybox, Debian's
 # python3 with its standard library, the built libpktdecode.so.1,
-# examples/python/pktdecode.py and tests/release/python-alg.py, and run that
+# the package examples/python/pktdecode and tests/release/python-alg.py, and run that
 # test inside.  Its "ok"/"not ok" lines come back on the serial console.
 #
 # Exits 77 (SKIP) only when the machine cannot run the VM: not x86_64, no
@@ -63,7 +63,8 @@ stdlib=$("$python" -S -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"
 for so in "$root$stdlib"/lib-dynload/*.so; do
     copy_with_libs "${so#"$root"}" "$so" || exit 1
 done
-cp "$srcdir/examples/python/pktdecode.py" "$srcdir/tests/release/python-alg.py" "$root/py/" || exit 1
+mkdir -p "$root/py/pktdecode" && cp "$srcdir/examples/python/pktdecode/__init__.py" "$root/py/pktdecode/" &&
+    cp "$srcdir/tests/release/python-alg.py" "$root/py/" || exit 1
 # A --enable-sanitizers library needs the ASan runtime loaded first into the
 # uninstrumented python3 (as configure arranges on the host); copy_with_libs
 # already put the runtime at its path in the tree.
