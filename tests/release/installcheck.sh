@@ -10,11 +10,15 @@
 #     checking which library each one actually uses,
 #   - compares the packet count with the installed pktd-decode,
 #   - checks that every installed program has a man page that renders
-#     without a warning.
+#     without a warning,
+#   - imports the installed Python package with the python3 configure chose
+#     (not the build tree's copy) and decodes a file with an installed
+#     example.
 #
 # Environment (set by the installcheck-local rule): DESTDIR (may be empty),
 # bindir libdir includedir pkgconfigdir mandir PACKAGE_VERSION top_srcdir,
-# CC and CXX (optional).  Exit 0 when everything passed, 1 otherwise.
+# CC and CXX (optional), PYTHON pythondir docdir (the Python package and
+# examples; PYTHON ":" when configure found no python3).  Exit 0 when everything passed, 1 otherwise.
 set -u
 
 : "${DESTDIR:=}" "${CC:=cc}" "${CXX:=}"
@@ -222,32 +226,89 @@ else
     fail "doc/mainpage.md walk-through (output: $(echo "$walk" | head -n 3 | tr '\n' '|'))"
 fi
 
-# ---- the Python binding loads the installed library by its soname ----------
-PYTHON=${PYTHON:-python3}
-if command -v "$PYTHON" >/dev/null 2>&1; then
-    # No PKTDECODE_LIB: the dynamic loader finds libpktdecode.so.1 in $LIB.
-    if out=$(env -u PKTDECODE_LIB LD_LIBRARY_PATH=$LIB PYTHONPATH=$top_srcdir/examples/python "$PYTHON" -c '
-import os, sys, pktdecode as P
+# ---- the Python package, where the system's python3 imports it -------------
+# PYTHON is the interpreter configure chose (/usr/bin/python3 by default) and
+# pythondir where `make install` put the package; ":" when there was none.
+PYTHON=${PYTHON:-:}
+if [ "$PYTHON" = : ] || ! command -v "$PYTHON" >/dev/null 2>&1; then
+    echo "# no python3 found by configure: the Python package is not installed, not checked"
+else
+    PYDIR=$DESTDIR${pythondir:?}
+    EXDIR=$DESTDIR${docdir:?}/examples/python
+    if [ -f "$PYDIR/pktdecode/__init__.py" ] && [ -f "$PYDIR/pktdecode/_config.py" ]; then
+        pass "Python package installed in $PYDIR/pktdecode"
+    else
+        fail "no Python package in $PYDIR/pktdecode (__init__.py, _config.py)"
+    fi
+    # Installed into the final place (no DESTDIR) under a prefix whose
+    # directory the interpreter reads (Debian: /usr/local/lib/python3.X/
+    # dist-packages): it must import with no PYTHONPATH at all.  Otherwise
+    # (a staged install, a private prefix) PYTHONPATH names the directory.
+    # With DESTDIR the library is not at $libdir yet: PKTDECODE_LIB names
+    # the staged one; without, the package must find $libdir's by itself.
+    pyenv="env -u PKTDECODE_LIB -u PYTHONPATH -u LD_LIBRARY_PATH"
+    if [ -n "$DESTDIR" ]; then
+        pyenv="$pyenv PYTHONPATH=$PYDIR PKTDECODE_LIB=$LIB/libpktdecode.so.1"
+    elif "$PYTHON" -c "import sys; sys.exit('$pythondir' not in sys.path)"; then
+        pass "$pythondir is on $PYTHON's default sys.path"
+    else
+        echo "# $pythondir is not on $PYTHON's default path (a prefix it does not read): PYTHONPATH used"
+        pyenv="$pyenv PYTHONPATH=$PYDIR"
+    fi
+    # Run from an empty directory so that nothing of the source tree is
+    # imported by accident.
+    mkdir "$tmp/py" || exit 1
+    # shellcheck disable=SC2086
+    out=$(cd "$tmp/py" && $pyenv "$PYTHON" -c '
+import os, sys, pktdecode as P, pktdecode._config as C
 maps = open("/proc/self/maps").read().split()
 lib = [m for m in maps if "/libpktdecode.so." in m]
-print(P.version_string(), os.path.realpath(lib[0]) if lib else "?", len(P.MISSING))
-' 2>&1) && [ "$out" = "$modversion $(readlink -f "$LIB/libpktdecode.so.1") 0" ]; then
-        pass "Python binding loads the installed libpktdecode.so.1, every function bound"
+print(os.path.realpath(P.__file__), C.LIBDIR, P.version_string(), os.path.realpath(lib[0]) if lib else "?", len(P.MISSING))
+' 2>&1)
+    want="$(readlink -f "$PYDIR/pktdecode/__init__.py") $libdir $modversion $(readlink -f "$LIB/libpktdecode.so.1") 0"
+    if [ "$out" = "$want" ]; then
+        pass "$PYTHON imports the installed package; it loads $LIB/libpktdecode.so.1 (LIBDIR $libdir), every function bound"
     else
-        fail "Python binding with the installed library: '$out'"
+        fail "installed Python package: got '$out', expected '$want'"
     fi
-    # The README's Python example, run as printed (from the source tree).
+    # Outside an installation (no _config.py) the module falls back to the
+    # soname through the dynamic loader.
+    mkdir -p "$tmp/bare/pktdecode" && cp "$PYDIR/pktdecode/__init__.py" "$tmp/bare/pktdecode/" || exit 1
+    out=$(cd "$tmp/py" && env -u PKTDECODE_LIB LD_LIBRARY_PATH="$LIB" PYTHONPATH="$tmp/bare" "$PYTHON" -c '
+import os, pktdecode as P
+lib = [m for m in open("/proc/self/maps").read().split() if "/libpktdecode.so." in m]
+print(os.path.realpath(lib[0]) if lib else "?", len(P.MISSING))
+' 2>&1)
+    if [ "$out" = "$(readlink -f "$LIB/libpktdecode.so.1") 0" ]; then
+        pass "the module without _config.py loads libpktdecode.so.1 by its soname"
+    else
+        fail "the module without _config.py, LD_LIBRARY_PATH=$LIB: '$out'"
+    fi
+    # An installed example decodes a file with the installed package.
+    n=$(LD_LIBRARY_PATH=$LIB "$BIN/pktd-decode" -j "$sample" | grep -c '"ipv4":')
+    # shellcheck disable=SC2086
+    out=$(cd "$tmp/py" && $pyenv "$PYTHON" "$EXDIR/pktd_pcap_ips.py" "$sample" 2>&1)
+    if [ "$(echo "$out" | head -n 1)" = "3 10.0.0.1 -> 10.0.0.2" ] && [ "$(echo "$out" | wc -l)" = "$n" ]; then
+        pass "installed example pktd_pcap_ips.py prints the $n IPv4 packets of sample.pcap"
+    else
+        fail "installed pktd_pcap_ips.py: '$(echo "$out" | head -n 3 | tr '\n' '|')' ($n IPv4 packets expected)"
+    fi
+    for ex in pktd_sniff_ip.py pktd_sniff_tcp.py pktd_sniff_arp.py _sniff.py pktd_sha256.py pktd_aes_cbc.py; do
+        [ -x "$EXDIR/$ex" ] || [ "$ex" = _sniff.py ] && [ -f "$EXDIR/$ex" ] ||
+            fail "example $ex not installed (executable) in $EXDIR"
+    done
+    # The README's Python example, run as printed (from the source tree,
+    # whose tests/data it names) with the installed package: the script's
+    # own directory, not the current one, is on sys.path.
     sed -n '/^    import pktdecode/,/^$/p' "$top_srcdir/README" | sed 's/^    //' >"$tmp/readme.py"
-    out=$(cd "$top_srcdir" && env -u PKTDECODE_LIB LD_LIBRARY_PATH=$LIB \
-        PYTHONPATH=$top_srcdir/examples/python "$PYTHON" "$tmp/readme.py" 2>&1)
+    # shellcheck disable=SC2086
+    out=$(cd "$top_srcdir" && $pyenv "$PYTHON" "$tmp/readme.py" 2>&1)
     if [ -s "$tmp/readme.py" ] && [ "$(echo "$out" | head -n 1)" = "10.0.0.1 40000 -> 10.0.0.2 80" ] &&
         case "$shared_out" in *" tcp=$(echo "$out" | wc -l) "*) true ;; *) false ;; esac; then
         pass "README's Python example prints the $(echo "$out" | wc -l) TCP packets"
     else
         fail "README's Python example: '$out'"
     fi
-else
-    echo "# no $PYTHON: Python binding check not run"
 fi
 
 # ---- every installed program has a man page, and it renders cleanly ---------

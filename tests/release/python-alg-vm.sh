@@ -3,8 +3,9 @@
 # boot Debian's cloud kernel (fetched by tests/alg/vm-setup.sh, as the
 # AF_ALG tests do) in qemu with an initramfs holding busybox, Debian's
 # python3 with its standard library, the built libpktdecode.so.1,
-# examples/python/pktdecode.py and tests/release/python-alg.py, and run that
-# test inside.  Its "ok"/"not ok" lines come back on the serial console.
+# the package examples/python/pktdecode, the AF_ALG examples, and
+# tests/release/python-alg.py and python-alg-examples.py, and run those
+# tests inside.  Its "ok"/"not ok" lines come back on the serial console.
 #
 # Exits 77 (SKIP) only when the machine cannot run the VM: not x86_64, no
 # qemu-system-x86_64, no static busybox, no /usr/bin/python3, or no kernel
@@ -63,7 +64,9 @@ stdlib=$("$python" -S -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"
 for so in "$root$stdlib"/lib-dynload/*.so; do
     copy_with_libs "${so#"$root"}" "$so" || exit 1
 done
-cp "$srcdir/examples/python/pktdecode.py" "$srcdir/tests/release/python-alg.py" "$root/py/" || exit 1
+mkdir -p "$root/py/pktdecode" && cp "$srcdir/examples/python/pktdecode/__init__.py" "$root/py/pktdecode/" &&
+    cp "$srcdir/tests/release/python-alg.py" "$srcdir/tests/release/python-alg-examples.py" \
+        "$srcdir/examples/python/pktd_sha256.py" "$srcdir/examples/python/pktd_aes_cbc.py" "$root/py/" || exit 1
 # A --enable-sanitizers library needs the ASan runtime loaded first into the
 # uninstrumented python3 (as configure arranges on the host); copy_with_libs
 # already put the runtime at its path in the tree.
@@ -103,8 +106,11 @@ mount -t tmpfs tmp /tmp
 for m in $(cat /modules/list); do insmod /modules/$m.ko || echo "PYVM insmod $m failed"; done
 echo "PYVM start uptime=$(cut -d' ' -f1 /proc/uptime)"
 . /py/env
-PKTDECODE_LIB=/lib/pktd/libpktdecode.so.1 PKTD_PYTHON_DIR=/py /usr/bin/python3 -S -B /py/python-alg.py 2>&1
-echo "PYVM rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+export PKTDECODE_LIB=/lib/pktd/libpktdecode.so.1 PKTD_PYTHON_DIR=/py
+/usr/bin/python3 -S -B /py/python-alg.py 2>&1
+rc=$?
+/usr/bin/python3 -S -B /py/python-alg-examples.py 2>&1 || rc=1
+echo "PYVM rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
 poweroff -f
 EOF
 chmod +x "$root/init"

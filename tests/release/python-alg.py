@@ -9,7 +9,7 @@ does not (this project's CI hosts): alg_probe() says why, and Hash/Cipher
 raise UnavailableError with that cause.
 
 Environment: PKTDECODE_LIB (the library to load; default: the build tree's),
-PKTD_PYTHON_DIR (where pktdecode.py is; default: examples/python of the
+PKTD_PYTHON_DIR (the directory holding the pktdecode package; default: examples/python of the
 source tree), top_srcdir / top_builddir (set by `make check`).
 """
 import os

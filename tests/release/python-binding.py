@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The Python binding (examples/python/pktdecode.py) against the built library.
+"""The Python binding (examples/python/pktdecode/__init__.py) against the built library.
 
 - The binding declares every exported function, with the argument and
   return types of its C declaration (parsed from the public headers), and

@@ -18,10 +18,13 @@ The fast loop reads a capture in place and every field in one call:
 
 doc/python.md documents this module (help(pktdecode) shows the same).
 
-The library is loaded by its soname, libpktdecode.so.1, so the installed
-library is used; set PKTDECODE_LIB to a path to load another copy (the tests
-point it at the library just built).  When it cannot be loaded,
-LibraryNotFoundError (an OSError) says every place it looked.
+Loading the library: PKTDECODE_LIB, when set, names the file to load (the
+tests point it at the library just built).  Otherwise a package installed by
+`make install` loads the library installed with it (the libdir configure
+wrote into pktdecode._config), and then, as a copy outside an installation
+does, libpktdecode.so.1 through the dynamic loader and
+ctypes.util.find_library().  When nothing loads, LibraryNotFoundError (an
+OSError) says every place it looked.
 
 Names follow the C API without its prefix: pktd_tcp_sport(p) is
 Packet.tcp_sport(), PKTD_LINKTYPE_ETHERNET is LINKTYPE_ETHERNET.  A C
@@ -66,6 +69,22 @@ def _load():
                 "cannot load libpktdecode from PKTDECODE_LIB=%s: %s (PKTDECODE_LIB must name "
                 "the shared library file, e.g. /usr/local/lib/libpktdecode.so.1)" % (path, e)) from e
     tried = []
+    # The libdir of the installation this package belongs to: written by
+    # `make install` (_config.py is generated, absent from the source tree),
+    # so an installed module does not pick another copy on the loader path.
+    try:
+        from . import _config
+    except ImportError:
+        _config = None
+    if _config is not None and _config.LIBDIR:
+        installed = os.path.join(_config.LIBDIR, "libpktdecode.so.1")
+        if os.path.exists(installed):
+            try:
+                return ctypes.CDLL(installed)
+            except OSError as e:
+                tried.append("%s (the installed library, pktdecode._config.LIBDIR): %s" % (installed, e))
+        else:
+            tried.append("%s (pktdecode._config.LIBDIR): no such file" % installed)
     try:
         return ctypes.CDLL("libpktdecode.so.1")
     except OSError as e:
