@@ -320,6 +320,14 @@ _PROTOTYPES = [
     ("pktd_cipher_max_len", c_size_t, [_H]),
     ("pktd_cipher_name", c_char_p, [_H]),
     ("pktd_cipher_errmsg", c_char_p, [_H]),
+    # columnar batches (batch.h, since 1.1)
+    ("pktd_batch_create", c_int, [POINTER(_H), c_uint32, _U32P, c_uint32, POINTER(_U32P), c_char_p]),
+    ("pktd_batch_close", None, [_H]),
+    ("pktd_batch_bind", c_int, [_H, c_uint32, c_void_p]),
+    ("pktd_batch_capacity", c_uint32, [_H]),
+    ("pktd_batch_read", c_int, [_H, _H, c_uint32, _U32P]),
+    ("pktd_batch_decode_frames", c_int, [_H, c_uint32, POINTER(c_void_p), _OUTSIZE, _U64P, c_uint32]),
+    ("pktd_batch_capture", c_int, [_H, _H, c_uint32, _U32P]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
