@@ -20,7 +20,7 @@
  * Values: each field column holds, for each row, exactly the value
  * pktd_packet_fields() gives for that frame (0 for a layer that was not
  * decoded).  The status column holds what pktd_decode() returned: 0, or the
- * code that stopped the decode (#PKTD_E_TRUNCATED, #PKTD_E_MALFORMED, ...);
+ * code that stopped the decode (PKTD_E_TRUNCATED, PKTD_E_MALFORMED, ...);
  * select #PKTD_FIELD_ERROR_LAYER and #PKTD_FIELD_ERROR_REASON for the details.
  *
  * Memory: pktd_batch_create() allocates the handle; nothing is allocated
