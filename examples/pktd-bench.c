@@ -1,6 +1,6 @@
 /* pktd-bench: measure libpktdecode.  Interface: doc/programs.md, "pktd-bench".
  *
- *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum] FILE
+ *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum|tuple|batch] FILE
  *   pktd-bench hash COUNT SIZE
  *   pktd-bench cipher COUNT SIZE
  *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
@@ -11,7 +11,10 @@
  * -m full (the default) reads every field of every layer, every TCP option,
  * through the per-field accessors; fields reads the same fields from the
  * array one pktd_packet_fields() call fills; decode only decodes; csum is
- * full plus the verification of every checksum.
+ * full plus the verification of every checksum; tuple reads the 5-tuple
+ * (IPv4 addresses and protocol, TCP or UDP ports) with one accessor call per
+ * field; batch reads the same 5-tuple from a columnar batch (batch.h) of 256
+ * frames per call.
  *
  * hash / cipher: COUNT one-shot AF_ALG operations on SIZE bytes through one
  * handle (sha256 digests; cbc(aes) encryptions with a 128-bit key, SIZE a
@@ -47,7 +50,7 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum] FILE\n"
+    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|fields|decode|csum|tuple|batch] FILE\n"
                  "       pktd-bench hash COUNT SIZE\n"
                  "       pktd-bench cipher COUNT SIZE\n"
                  "       pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS\n"
@@ -58,7 +61,8 @@ static void usage(FILE *out)
                  "  -m      full: every field of every layer, one accessor call each\n"
                  "          (default); fields: the same fields from one pktd_packet_fields()\n"
                  "          call; decode: decoding only; csum: full plus IPv4/TCP/UDP/ICMP\n"
-                 "          checksum verification\n"
+                 "          checksum verification; tuple: the 5-tuple, one accessor call\n"
+                 "          each; batch: the 5-tuple from columnar batches (batch.h)\n"
                  "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
                  "  cipher  COUNT one-shot AF_ALG cbc(aes) encryptions of SIZE bytes\n"
                  "          (128-bit key; SIZE a multiple of 16)\n"
@@ -120,6 +124,10 @@ static int cmd_parse(int argc, char **argv)
                 pass = walk_pktd_csum;
             else if (strcmp(optarg, "fields") == 0)
                 pass = walk_pktd_fields;
+            else if (strcmp(optarg, "tuple") == 0)
+                pass = walk_pktd_tuple;
+            else if (strcmp(optarg, "batch") == 0)
+                pass = walk_pktd_batch;
             else
                 goto bad;
             break;
@@ -134,7 +142,14 @@ static int cmd_parse(int argc, char **argv)
     if (load(argv[optind], &f) != 0)
         return 1;
     struct bench_result res;
-    bench_run(&f, pass, NULL, rounds, &res);
+    void *ctx = NULL;
+    if (pass == walk_pktd_batch && (ctx = walk_pktd_batch_new(&f)) == NULL) {
+        fprintf(stderr, "pktd-bench: cannot set up the batch (out of memory)\n");
+        bench_frames_free(&f);
+        return 1;
+    }
+    bench_run(&f, pass, ctx, rounds, &res);
+    walk_pktd_batch_free(ctx);
     printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
            f.n, f.bytes);
     bench_print("parse", f.n, &res);

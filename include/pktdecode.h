@@ -28,6 +28,7 @@
 #include <pktdecode/writer.h>
 /* live capture */
 #include <pktdecode/capture.h>
+#include <pktdecode/batch.h>
 /* AF_ALG */
 #include <pktdecode/alg.h>
 #include <pktdecode/hash.h>

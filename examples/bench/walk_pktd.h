@@ -24,4 +24,14 @@ uint64_t walk_pktd_fields(const struct bench_frames *f, void *ctx);
  * the layer set. */
 uint64_t walk_pktd_decode(const struct bench_frames *f, void *ctx);
 
+/* The 5-tuple (IPv4 addresses and protocol, TCP or UDP ports) through
+ * pktd_decode() and one accessor call per field. */
+uint64_t walk_pktd_tuple(const struct bench_frames *f, void *ctx);
+
+/* The same 5-tuple through a columnar batch (batch.h): ctx from
+ * walk_pktd_batch_new(f) (NULL on failure), freed by walk_pktd_batch_free(). */
+uint64_t walk_pktd_batch(const struct bench_frames *f, void *ctx);
+void *walk_pktd_batch_new(const struct bench_frames *f);
+void walk_pktd_batch_free(void *ctx);
+
 #endif /* PKTD_BENCH_WALK_PKTD_H */

@@ -74,6 +74,8 @@ programs="floor|$builddir/tests/bench/bench-floor -r $inner
 pktd decode only|$bench parse -m decode -r $inner
 pktd full|$bench parse -m full -r $inner
 pktd fields|$bench parse -m fields -r $inner
+pktd 5-tuple accessors|$bench parse -m tuple -r $inner
+pktd 5-tuple batch|$bench parse -m batch -r $inner
 pktd full+csum|$bench parse -m csum -r $inner"
 if [ -x "$builddir/tests/bench/bench-libtrace" ]; then
     programs="$programs

@@ -367,6 +367,14 @@ _PROTOTYPES = [
     ("pktd_cipher_max_len", c_size_t, [_H]),
     ("pktd_cipher_name", c_char_p, [_H]),
     ("pktd_cipher_errmsg", c_char_p, [_H]),
+    # columnar batches (batch.h, since 1.1)
+    ("pktd_batch_create", c_int, [POINTER(_H), c_uint32, _U32P, c_uint32, POINTER(c_void_p), c_char_p]),
+    ("pktd_batch_close", None, [_H]),
+    ("pktd_batch_bind", c_int, [_H, c_uint32, c_void_p]),
+    ("pktd_batch_capacity", c_uint32, [_H]),
+    ("pktd_batch_read", c_int, [_H, _H, c_uint32, _U32P]),
+    ("pktd_batch_decode_frames", c_int, [_H, c_uint32, POINTER(c_void_p), _OUTSIZE, _U64P, c_uint32]),
+    ("pktd_batch_capture", c_int, [_H, _H, c_uint32, _U32P]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -497,6 +505,9 @@ WRITER_DEFAULT_SNAPLEN = 262144
 WRITER_MAX_SNAPLEN = READER_MAX_RECORD - 64
 WRITER_STAT_NONE = 2 ** 64 - 1
 WRITER_MAX_IF_NAME = 64  # pktd_writer_open_fd_iface(), since 1.1
+# Per-row columns of pktd_batch_bind() (batch.h), since 1.1.
+BATCH_TS_NS, BATCH_CAPLEN, BATCH_WIRE_LEN, BATCH_LINKTYPE, BATCH_INTERFACE, BATCH_STATUS = range(6)
+BATCH_COLUMN_COUNT = 6
 CAPTURE_WARNING = 1
 CAPTURE_DEFAULT_SNAPLEN = 262144
 CAPTURE_DEFAULT_BUFFER = 4 * 1024 * 1024

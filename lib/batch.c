@@ -1,0 +1,514 @@
+/* Columnar batches (batch.h): decode many frames into the caller's columns.
+ *
+ * Each selected field is computed on its own from the decoded state by
+ * field_value(), whose every case reads the field exactly as fill() in
+ * fields.c does (tests/check_batch compares the two for every field on
+ * every frame of the tcpdump corpus).  A switch per selected field and row,
+ * rather than pktd_packet_fields() into a scratch array and a copy: a
+ * 5-tuple batch then costs the decode plus seven loads and stores per row,
+ * not 75 (doc/design.md, "Columnar batches (1.1)"). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pktdecode/batch.h>
+
+#include "errmsg.h"
+#include "packet_impl.h"
+#include "proto.h"
+
+/* A "plain" field: an integer of 1, 2 or 4 bytes at a fixed offset in the
+ * IPv4, TCP, UDP or ICMP header, present as fields.c decides (see
+ * PLAIN_*), optionally shifted and masked.  The IPv4,
+ * TCP (without options), UDP and ICMP header fields are all of this shape,
+ * so a batch reads them with the same few branch-free instructions each
+ * (an absent layer reads from a block of zeros), without the indirect jump
+ * per field and row that a switch costs.  Index: #pktd_field; size 0: not
+ * plain (computed by field_value()). */
+struct plain {
+    uint8_t hdr; /* PLAIN_*: the header, with the presence rule of its fields */
+    uint8_t off;
+    uint8_t size;
+    uint8_t shift;
+    uint32_t bits; /* mask after the shift */
+};
+/* The headers of plain fields, as fields.c decides their presence: IPv4
+ * with the IPv4 layer, TCP with TCP, UDP and ICMP only without TCP. */
+enum { PLAIN_IPV4, PLAIN_TCP, PLAIN_UDP, PLAIN_ICMP, PLAIN_N };
+
+#define IP4(off, size) {PLAIN_IPV4, off, size, 0, 0xffffffffu}
+#define TCP(off, size) {PLAIN_TCP, off, size, 0, 0xffffffffu}
+#define L4(off, size, hdr) {hdr, off, size, 0, 0xffffffffu}
+static const struct plain plain_fields[PKTD_FIELD_COUNT_] = {
+    [PKTD_FIELD_IPV4_IHL] = {PLAIN_IPV4, 0, 1, 0, 0x0fu},
+    [PKTD_FIELD_IPV4_TOS] = IP4(1, 1),
+    [PKTD_FIELD_IPV4_TOTAL_LEN] = IP4(2, 2),
+    [PKTD_FIELD_IPV4_ID] = IP4(4, 2),
+    [PKTD_FIELD_IPV4_FRAG] = IP4(6, 2),
+    [PKTD_FIELD_IPV4_TTL] = IP4(8, 1),
+    [PKTD_FIELD_IPV4_PROTO] = IP4(9, 1),
+    [PKTD_FIELD_IPV4_CHECKSUM] = IP4(10, 2),
+    [PKTD_FIELD_IPV4_SRC] = IP4(12, 4),
+    [PKTD_FIELD_IPV4_DST] = IP4(16, 4),
+    [PKTD_FIELD_TCP_SPORT] = TCP(0, 2),
+    [PKTD_FIELD_TCP_DPORT] = TCP(2, 2),
+    [PKTD_FIELD_TCP_SEQ] = TCP(4, 4),
+    [PKTD_FIELD_TCP_ACK] = TCP(8, 4),
+    [PKTD_FIELD_TCP_DOFF] = {PLAIN_TCP, 12, 1, 4, 0x0fu},
+    [PKTD_FIELD_TCP_FLAGS] = TCP(13, 1),
+    [PKTD_FIELD_TCP_NS] = {PLAIN_TCP, 12, 1, 0, 0x01u},
+    [PKTD_FIELD_TCP_WINDOW] = TCP(14, 2),
+    [PKTD_FIELD_TCP_CHECKSUM] = TCP(16, 2),
+    [PKTD_FIELD_TCP_URGENT] = TCP(18, 2),
+    [PKTD_FIELD_UDP_SPORT] = L4(0, 2, PLAIN_UDP),
+    [PKTD_FIELD_UDP_DPORT] = L4(2, 2, PLAIN_UDP),
+    [PKTD_FIELD_UDP_LEN] = L4(4, 2, PLAIN_UDP),
+    [PKTD_FIELD_UDP_CHECKSUM] = L4(6, 2, PLAIN_UDP),
+    [PKTD_FIELD_ICMP_TYPE] = L4(0, 1, PLAIN_ICMP),
+    [PKTD_FIELD_ICMP_CODE] = L4(1, 1, PLAIN_ICMP),
+    [PKTD_FIELD_ICMP_CHECKSUM] = L4(2, 2, PLAIN_ICMP),
+    [PKTD_FIELD_ICMP_REST] = L4(4, 4, PLAIN_ICMP),
+};
+#undef IP4
+#undef TCP
+#undef L4
+
+/* What an absent header's plain fields read: 20 bytes cover the largest
+ * offset + size above. */
+static const uint8_t zeros[20];
+
+/* A selected column: the field, and its plain description copied in (size
+ * 0: computed by field_value()). */
+struct column {
+    uint32_t *col;
+    uint32_t field;
+    struct plain plain;
+};
+
+struct pktd_batch {
+    uint32_t capacity;
+    uint32_t nfields;
+    uint32_t nslow, nplain;
+    uint32_t nmeta; /* per-row columns bound */
+    void *meta[PKTD_BATCH_COLUMN_COUNT]; /* per-row columns, NULL: not stored */
+    struct column cols[PKTD_FIELD_COUNT_]; /* in the caller's order */
+    uint32_t slow[PKTD_FIELD_COUNT_];      /* indexes in cols of the fields field_value() computes */
+    uint32_t plain[PKTD_FIELD_COUNT_];     /* ... and of the plain ones */
+};
+
+#define HAS(layers, name) (((layers) & PKTD__BIT(PKTD_LAYER_##name)) != 0)
+
+/* Offset of a known TCP option in the TCP header (0: absent). */
+static inline uint32_t tcp_opt(const struct pktd__packet *s, uint32_t layers, uint32_t which)
+{
+    return HAS(layers, TCP) ? s->tcp_opt[which] : 0;
+}
+
+/* SACK block i's left (edge 0) or right (edge 1) edge, as fields.c. */
+static uint32_t sack_edge(const struct pktd__packet *s, uint32_t layers, uint32_t i, uint32_t edge)
+{
+    uint32_t off = tcp_opt(s, layers, PKTD__TCPOPT_SACK);
+    if (off == 0)
+        return 0;
+    const uint8_t *blk = pktd__l4(s) + off;
+    uint32_t n = (blk[1] - 2u) / PKTD__TCP_SACK_BLOCK_LEN; /* 1 ... 4, checked by the decoder */
+    if (i >= n)
+        return 0;
+    return pktd__be32(blk + 2 + PKTD__TCP_SACK_BLOCK_LEN * i + 4 * edge);
+}
+
+static uint32_t tcp_options_bits(const struct pktd__packet *s, uint32_t layers)
+{
+    if (!HAS(layers, TCP))
+        return 0;
+    const uint8_t *opt = s->tcp_opt;
+    return (opt[PKTD__TCPOPT_MSS] ? PKTD_TCP_HAS_MSS : 0) |
+           (opt[PKTD__TCPOPT_WS] ? PKTD_TCP_HAS_WSCALE : 0) |
+           (opt[PKTD__TCPOPT_SACK_PERM] ? PKTD_TCP_HAS_SACK_PERM : 0) |
+           (opt[PKTD__TCPOPT_TS] ? PKTD_TCP_HAS_TIMESTAMPS : 0) |
+           (opt[PKTD__TCPOPT_SACK] ? PKTD_TCP_HAS_SACK : 0);
+}
+
+/* ARP: the addresses as fields.c reads them (the decoder checked that all
+ * four were captured). */
+static uint32_t arp_field(const struct pktd__packet *s, uint32_t layers, uint32_t f)
+{
+    if (!HAS(layers, ARP) || HAS(layers, IPV4))
+        return 0;
+    const uint8_t *h = pktd__l3(s);
+    uint32_t hln = h[4], pln = h[5];
+    const uint8_t *sha = h + 8, *spa = sha + hln, *tha = spa + pln, *tpa = tha + hln;
+    int ipv4 = pln == PKTD__IPV4_ALEN && pktd__be16(h + 2) == PKTD__ETHERTYPE_IPV4;
+    switch (f) {
+    case PKTD_FIELD_ARP_HTYPE: return pktd__be16(h);
+    case PKTD_FIELD_ARP_PTYPE: return pktd__be16(h + 2);
+    case PKTD_FIELD_ARP_HLEN: return hln;
+    case PKTD_FIELD_ARP_PLEN: return pln;
+    case PKTD_FIELD_ARP_OP: return pktd__be16(h + 6);
+    case PKTD_FIELD_ARP_SHA_HI: return hln == 6 ? pktd__be16(sha) : 0;
+    case PKTD_FIELD_ARP_SHA_LO: return hln == 6 ? pktd__be32(sha + 2) : 0;
+    case PKTD_FIELD_ARP_THA_HI: return hln == 6 ? pktd__be16(tha) : 0;
+    case PKTD_FIELD_ARP_THA_LO: return hln == 6 ? pktd__be32(tha + 2) : 0;
+    case PKTD_FIELD_ARP_SPA: return ipv4 ? pktd__be32(spa) : 0;
+    case PKTD_FIELD_ARP_TPA: return ipv4 ? pktd__be32(tpa) : 0;
+    default: return 0;
+    }
+}
+
+/* Link-layer fields other than the Ethernet ones (VLAN, SLL, SLL2). */
+static uint32_t link_field(const struct pktd__packet *s, uint32_t layers, uint32_t f)
+{
+    const uint8_t *d = s->data;
+    switch (f) {
+    case PKTD_FIELD_VLAN_COUNT: return HAS(layers, VLAN) ? s->vlan_count : 0;
+    case PKTD_FIELD_VLAN0_TPID: return HAS(layers, VLAN) ? pktd__be16(d + s->vlan_tpid0) : 0;
+    case PKTD_FIELD_VLAN0_TCI: return HAS(layers, VLAN) ? pktd__be16(d + s->vlan_off) : 0;
+    case PKTD_FIELD_VLAN1_TPID:
+        return HAS(layers, VLAN) && s->vlan_count > 1 ? pktd__be16(d + s->vlan_off + 2) : 0;
+    case PKTD_FIELD_VLAN1_TCI:
+        return HAS(layers, VLAN) && s->vlan_count > 1 ? pktd__be16(d + s->vlan_off + 4) : 0;
+    case PKTD_FIELD_SLL_PKTTYPE:
+        return HAS(layers, SLL) ? pktd__be16(d) : HAS(layers, SLL2) ? d[10] : 0;
+    case PKTD_FIELD_SLL_HATYPE:
+        return HAS(layers, SLL) ? pktd__be16(d + 2) : HAS(layers, SLL2) ? pktd__be16(d + 8) : 0;
+    case PKTD_FIELD_SLL2_IFINDEX:
+        return !HAS(layers, SLL) && HAS(layers, SLL2) ? pktd__be32(d + 4) : 0;
+    default: return 0;
+    }
+}
+
+/* TCP option fields. */
+static uint32_t tcp_opt_field(const struct pktd__packet *s, uint32_t layers, uint32_t f)
+{
+    const uint8_t *h = pktd__l4(s);
+    uint32_t off;
+    switch (f) {
+    case PKTD_FIELD_TCP_OPTIONS: return tcp_options_bits(s, layers);
+    case PKTD_FIELD_TCP_MSS:
+        off = tcp_opt(s, layers, PKTD__TCPOPT_MSS);
+        return off ? pktd__be16(h + off + 2) : 0;
+    case PKTD_FIELD_TCP_WSCALE:
+        off = tcp_opt(s, layers, PKTD__TCPOPT_WS);
+        return off ? h[off + 2] : 0;
+    case PKTD_FIELD_TCP_TSVAL:
+        off = tcp_opt(s, layers, PKTD__TCPOPT_TS);
+        return off ? pktd__be32(h + off + 2) : 0;
+    case PKTD_FIELD_TCP_TSECR:
+        off = tcp_opt(s, layers, PKTD__TCPOPT_TS);
+        return off ? pktd__be32(h + off + 6) : 0;
+    case PKTD_FIELD_TCP_SACK_COUNT:
+        off = tcp_opt(s, layers, PKTD__TCPOPT_SACK);
+        return off ? (h[off + 1] - 2u) / PKTD__TCP_SACK_BLOCK_LEN : 0;
+    default:
+        if (f >= PKTD_FIELD_TCP_SACK0_LEFT && f <= PKTD_FIELD_TCP_SACK3_RIGHT)
+            return sack_edge(s, layers, (f - PKTD_FIELD_TCP_SACK0_LEFT) / 2,
+                             (f - PKTD_FIELD_TCP_SACK0_LEFT) % 2);
+        return 0;
+    }
+}
+
+/* One field of a decoded state: the value pktd_packet_fields() stores at
+ * index f.  The common fields (the 5-tuple, the layer set, the status) are
+ * inline cases; the rarer groups are out-of-line helpers. */
+__attribute__((noinline)) static uint32_t field_value(const struct pktd__packet *s, uint32_t f)
+{
+    uint32_t layers = s->layers;
+    const uint8_t *l3 = pktd__l3(s), *l4 = pktd__l4(s);
+    int failed = s->error != 0;
+    int ip = HAS(layers, IPV4), tcp = HAS(layers, TCP);
+    int udp = !tcp && HAS(layers, UDP), icmp = !tcp && HAS(layers, ICMP);
+    switch (f) {
+    case PKTD_FIELD_LAYERS: return layers;
+    case PKTD_FIELD_FLAGS: return s->flags;
+    case PKTD_FIELD_ERROR: return (uint32_t)s->error;
+    case PKTD_FIELD_ERROR_LAYER: return failed ? s->error_layer : 0;
+    case PKTD_FIELD_ERROR_REASON: return failed ? s->error_reason : 0;
+    case PKTD_FIELD_LINKTYPE: return s->linktype;
+    case PKTD_FIELD_PAYLOAD_OFF: return layers != 0 || !failed ? s->payload_off : 0;
+    case PKTD_FIELD_PAYLOAD_LEN: return layers != 0 || !failed ? s->payload_len : 0;
+    case PKTD_FIELD_ETH_DST_HI: return HAS(layers, ETH) ? pktd__be16(s->data) : 0;
+    case PKTD_FIELD_ETH_DST_LO: return HAS(layers, ETH) ? pktd__be32(s->data + 2) : 0;
+    case PKTD_FIELD_ETH_SRC_HI: return HAS(layers, ETH) ? pktd__be16(s->data + 6) : 0;
+    case PKTD_FIELD_ETH_SRC_LO: return HAS(layers, ETH) ? pktd__be32(s->data + 8) : 0;
+    case PKTD_FIELD_ETH_TYPE:
+        return layers & (PKTD__BIT(PKTD_LAYER_ETH) | PKTD__BIT(PKTD_LAYER_SLL) |
+                         PKTD__BIT(PKTD_LAYER_SLL2))
+                   ? s->eth_type
+                   : 0;
+    case PKTD_FIELD_IPV4_IHL: return ip ? l3[0] & 0x0fu : 0;
+    case PKTD_FIELD_IPV4_TOS: return ip ? l3[1] : 0;
+    case PKTD_FIELD_IPV4_TOTAL_LEN: return ip ? pktd__be16(l3 + 2) : 0;
+    case PKTD_FIELD_IPV4_ID: return ip ? pktd__be16(l3 + 4) : 0;
+    case PKTD_FIELD_IPV4_FRAG: return ip ? pktd__be16(l3 + 6) : 0;
+    case PKTD_FIELD_IPV4_TTL: return ip ? l3[8] : 0;
+    case PKTD_FIELD_IPV4_PROTO: return ip ? l3[9] : 0;
+    case PKTD_FIELD_IPV4_CHECKSUM: return ip ? pktd__be16(l3 + 10) : 0;
+    case PKTD_FIELD_IPV4_SRC: return ip ? pktd__be32(l3 + 12) : 0;
+    case PKTD_FIELD_IPV4_DST: return ip ? pktd__be32(l3 + 16) : 0;
+    case PKTD_FIELD_IPV4_OPTIONS_LEN: return ip ? s->l3_hlen - 20u : 0;
+    case PKTD_FIELD_TCP_SPORT: return tcp ? pktd__be16(l4) : 0;
+    case PKTD_FIELD_TCP_DPORT: return tcp ? pktd__be16(l4 + 2) : 0;
+    case PKTD_FIELD_TCP_SEQ: return tcp ? pktd__be32(l4 + 4) : 0;
+    case PKTD_FIELD_TCP_ACK: return tcp ? pktd__be32(l4 + 8) : 0;
+    case PKTD_FIELD_TCP_DOFF: return tcp ? l4[12] >> 4 : 0;
+    case PKTD_FIELD_TCP_FLAGS: return tcp ? l4[13] : 0;
+    case PKTD_FIELD_TCP_NS: return tcp ? l4[12] & 0x01u : 0;
+    case PKTD_FIELD_TCP_WINDOW: return tcp ? pktd__be16(l4 + 14) : 0;
+    case PKTD_FIELD_TCP_CHECKSUM: return tcp ? pktd__be16(l4 + 16) : 0;
+    case PKTD_FIELD_TCP_URGENT: return tcp ? pktd__be16(l4 + 18) : 0;
+    case PKTD_FIELD_UDP_SPORT: return udp ? pktd__be16(l4) : 0;
+    case PKTD_FIELD_UDP_DPORT: return udp ? pktd__be16(l4 + 2) : 0;
+    case PKTD_FIELD_UDP_LEN: return udp ? pktd__be16(l4 + 4) : 0;
+    case PKTD_FIELD_UDP_CHECKSUM: return udp ? pktd__be16(l4 + 6) : 0;
+    case PKTD_FIELD_ICMP_TYPE: return icmp ? l4[0] : 0;
+    case PKTD_FIELD_ICMP_CODE: return icmp ? l4[1] : 0;
+    case PKTD_FIELD_ICMP_CHECKSUM: return icmp ? pktd__be16(l4 + 2) : 0;
+    case PKTD_FIELD_ICMP_REST: return icmp ? pktd__be32(l4 + 4) : 0;
+    default:
+        if (f >= PKTD_FIELD_VLAN_COUNT && f <= PKTD_FIELD_SLL2_IFINDEX)
+            return link_field(s, layers, f);
+        if (f >= PKTD_FIELD_ARP_HTYPE && f <= PKTD_FIELD_ARP_TPA)
+            return arp_field(s, layers, f);
+        return tcp_opt_field(s, layers, f);
+    }
+}
+
+int pktd_batch_create(pktd_batch **out, uint32_t capacity, const uint32_t *fields, uint32_t nfields,
+                      uint32_t *const *columns, char *errbuf)
+{
+    if (out == NULL)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "pktd_batch_create: out is NULL");
+    *out = NULL;
+    if (capacity == 0 || capacity > INT32_MAX)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_batch_create: capacity %lu is not in 1 ... %ld",
+                             (unsigned long)capacity, (long)INT32_MAX);
+    if (nfields > PKTD_FIELD_COUNT_)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_batch_create: %lu fields selected, this library knows %u",
+                             (unsigned long)nfields, (unsigned)PKTD_FIELD_COUNT_);
+    if (nfields > 0 && (fields == NULL || columns == NULL))
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_batch_create: %lu fields but fields or columns is NULL",
+                             (unsigned long)nfields);
+    uint8_t seen[PKTD_FIELD_COUNT_] = {0};
+    for (uint32_t i = 0; i < nfields; i++) {
+        if (fields[i] >= PKTD_FIELD_COUNT_)
+            return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                                 "pktd_batch_create: field %lu (selection entry %lu) is unknown",
+                                 (unsigned long)fields[i], (unsigned long)i);
+        if (seen[fields[i]]++)
+            return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                                 "pktd_batch_create: field %s is selected twice",
+                                 pktd_field_name(fields[i]));
+        if (columns[i] == NULL)
+            return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                                 "pktd_batch_create: the column of field %s is NULL",
+                                 pktd_field_name(fields[i]));
+    }
+    pktd_batch *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return pktd__errmsg(errbuf, "calloc", "batch handle", -ENOMEM);
+    b->capacity = capacity;
+    b->nfields = nfields;
+    for (uint32_t i = 0; i < nfields; i++) {
+        b->cols[i].col = columns[i];
+        b->cols[i].field = fields[i];
+        b->cols[i].plain = plain_fields[fields[i]];
+        if (b->cols[i].plain.size != 0)
+            b->plain[b->nplain++] = i;
+        else
+            b->slow[b->nslow++] = i;
+    }
+    *out = b;
+    return 0;
+}
+
+void pktd_batch_close(pktd_batch *b)
+{
+    free(b);
+}
+
+int pktd_batch_bind(pktd_batch *b, uint32_t column, void *array)
+{
+    if (b == NULL || column >= PKTD_BATCH_COLUMN_COUNT)
+        return PKTD_E_INVALID_ARGUMENT;
+    b->meta[column] = array;
+    b->nmeta = 0;
+    for (uint32_t i = 0; i < PKTD_BATCH_COLUMN_COUNT; i++)
+        b->nmeta += b->meta[i] != NULL;
+    return 0;
+}
+
+uint32_t pktd_batch_capacity(const pktd_batch *b)
+{
+    return b != NULL ? b->capacity : 0;
+}
+
+static inline uint32_t row_limit(const pktd_batch *b, uint32_t max_rows)
+{
+    return max_rows == 0 || max_rows > b->capacity ? b->capacity : max_rows;
+}
+
+/* What the plain columns need of a decoded row. */
+#define BATCH_CHUNK 64u /* rows decoded before the plain columns are filled */
+
+struct rowref {
+    const uint8_t *hdr[PLAIN_N]; /* each plain header, or zeros when absent */
+};
+
+/* Rows first ... first + n - 1 of one plain column.  Column by column, so
+ * that the field's description stays in registers and the loop is a dozen
+ * branch-free instructions per row; one loop per load size. */
+static void put_plain(const struct column *c, const struct rowref *ref, uint32_t first, uint32_t n)
+{
+    const struct plain pl = c->plain;
+    uint32_t *out = c->col + first;
+#define PLAIN_LOOP(LOAD)                                                                    \
+    for (uint32_t i = 0; i < n; i++) {                                                      \
+        const uint8_t *q = ref[i].hdr[pl.hdr] + pl.off;                                      \
+        out[i] = ((uint32_t)(LOAD) >> pl.shift) & pl.bits;                                   \
+    }
+    if (pl.size == 1)
+        PLAIN_LOOP(q[0])
+    else if (pl.size == 2)
+        PLAIN_LOOP(pktd__be16(q))
+    else
+        PLAIN_LOOP(pktd__be32(q))
+#undef PLAIN_LOOP
+}
+
+/* The per-row columns that are bound. */
+static void put_meta(void *const *m, uint32_t row, int rc, uint32_t linktype, size_t caplen,
+                     uint32_t wire_len, uint64_t ts_ns, uint32_t iface)
+{
+    if (m[PKTD_BATCH_TS_NS] != NULL)
+        ((uint64_t *)m[PKTD_BATCH_TS_NS])[row] = ts_ns;
+    if (m[PKTD_BATCH_CAPLEN] != NULL)
+        ((uint32_t *)m[PKTD_BATCH_CAPLEN])[row] = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
+    if (m[PKTD_BATCH_WIRE_LEN] != NULL)
+        ((uint32_t *)m[PKTD_BATCH_WIRE_LEN])[row] = wire_len;
+    if (m[PKTD_BATCH_LINKTYPE] != NULL)
+        ((uint32_t *)m[PKTD_BATCH_LINKTYPE])[row] = linktype;
+    if (m[PKTD_BATCH_INTERFACE] != NULL)
+        ((uint32_t *)m[PKTD_BATCH_INTERFACE])[row] = iface;
+    if (m[PKTD_BATCH_STATUS] != NULL)
+        ((int32_t *)m[PKTD_BATCH_STATUS])[row] = rc;
+}
+
+/* Decode one frame; store row `row` of the per-row columns and of the
+ * columns that are not plain; describe the row for put_plain() in *ref. */
+__attribute__((always_inline)) static inline void put_row(pktd_batch *b, uint32_t row, uint32_t linktype, const uint8_t *data,
+                           size_t caplen, uint32_t wire_len, uint64_t ts_ns, uint32_t iface,
+                           struct rowref *ref)
+{
+    pktd_packet p;
+    int rc = pktd_decode(&p, linktype, data, caplen);
+    const struct pktd__packet *s = pktd__cpkt(&p);
+    void *const *m = b->meta;
+    if (b->nmeta != 0)
+        put_meta(m, row, rc, linktype, caplen, wire_len, ts_ns, iface);
+    for (uint32_t k = 0; k < b->nslow; k++) {
+        const struct column *c = &b->cols[b->slow[k]];
+        c->col[row] = field_value(s, c->field);
+    }
+    /* Offsets of absent layers may be stale: their fields read the zeros
+     * instead.  Chosen once per row, so that the column loops have no
+     * test at all (whether a row is TCP or UDP is not predictable). */
+    uint32_t layers = s->layers;
+    int tcp = (layers & PKTD__BIT(PKTD_LAYER_TCP)) != 0;
+    ref->hdr[PLAIN_IPV4] = layers & PKTD__BIT(PKTD_LAYER_IPV4) ? pktd__l3(s) : zeros;
+    ref->hdr[PLAIN_TCP] = tcp ? pktd__l4(s) : zeros;
+    ref->hdr[PLAIN_UDP] = !tcp && (layers & PKTD__BIT(PKTD_LAYER_UDP)) ? pktd__l4(s) : zeros;
+    ref->hdr[PLAIN_ICMP] = !tcp && (layers & PKTD__BIT(PKTD_LAYER_ICMP)) ? pktd__l4(s) : zeros;
+}
+
+/* A frame whose buffer is only valid now (a reader's record, a capture's
+ * packet): the whole row at once. */
+static void put_one_row(pktd_batch *b, uint32_t row, uint32_t linktype, const uint8_t *data,
+                        size_t caplen, uint32_t wire_len, uint64_t ts_ns, uint32_t iface)
+{
+    struct rowref ref;
+    put_row(b, row, linktype, data, caplen, wire_len, ts_ns, iface, &ref);
+    for (uint32_t k = 0; k < b->nplain; k++)
+        put_plain(&b->cols[b->plain[k]], &ref, row, 1);
+}
+
+int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *rows)
+{
+    if (rows != NULL)
+        *rows = 0;
+    if (b == NULL || r == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    uint32_t limit = row_limit(b, max_rows), n = 0;
+    int rc = 1;
+    while (n < limit) {
+        const uint8_t *data;
+        size_t caplen;
+        rc = pktd_reader_next(r, &data, &caplen);
+        if (rc <= 0)
+            break;
+        put_one_row(b, n, pktd_reader_linktype(r), data, caplen, pktd_reader_wire_len(r),
+                    pktd_reader_ts_ns(r), pktd_reader_interface(r));
+        n++;
+    }
+    if (rows != NULL)
+        *rows = n;
+    return rc;
+}
+
+int pktd_batch_decode_frames(pktd_batch *b, uint32_t linktype, const uint8_t *const *frames,
+                             const size_t *lens, const uint64_t *ts_ns, uint32_t n)
+{
+    if (b == NULL || (n > 0 && (frames == NULL || lens == NULL)))
+        return PKTD_E_INVALID_ARGUMENT;
+    uint32_t limit = n < b->capacity ? n : b->capacity;
+    /* The frames stay valid for the whole call: decode a chunk of rows,
+     * then fill each plain column over the chunk (doc/design.md). */
+    struct rowref ref[BATCH_CHUNK];
+    for (uint32_t first = 0; first < limit; first += BATCH_CHUNK) {
+        uint32_t k = limit - first < BATCH_CHUNK ? limit - first : BATCH_CHUNK;
+        for (uint32_t i = 0; i < k; i++) {
+            size_t len = lens[first + i];
+            put_row(b, first + i, linktype, frames[first + i], len,
+                    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+                    ts_ns != NULL ? ts_ns[first + i] : 0, 0, &ref[i]);
+        }
+        for (uint32_t c = 0; c < b->nplain; c++)
+            put_plain(&b->cols[b->plain[c]], ref, first, k);
+    }
+    return (int)limit;
+}
+
+struct capture_ctx {
+    pktd_batch *b;
+    pktd_capture *c;
+    uint32_t row;
+};
+
+static int capture_row(void *user, const uint8_t *data, size_t caplen, uint32_t wire_len,
+                       uint64_t ts_ns)
+{
+    struct capture_ctx *x = user;
+    put_one_row(x->b, x->row, pktd_capture_linktype(x->c), data, caplen, wire_len, ts_ns,
+                pktd_capture_ifindex(x->c));
+    x->row++;
+    /* The dispatch stops at its max anyway; this guards the capacity. */
+    return x->row >= x->b->capacity;
+}
+
+int pktd_batch_capture(pktd_batch *b, pktd_capture *c, uint32_t max_rows, uint32_t *rows)
+{
+    if (rows != NULL)
+        *rows = 0;
+    if (b == NULL || c == NULL)
+        return PKTD_E_INVALID_ARGUMENT;
+    struct capture_ctx x = {b, c, 0};
+    int rc = pktd_capture_dispatch(c, row_limit(b, max_rows), capture_row, &x);
+    if (rows != NULL)
+        *rows = x.row;
+    return rc < 0 ? rc : 0;
+}
