@@ -213,6 +213,43 @@ static uint32_t tcp_opt_field(const struct pktd__packet *s, uint32_t layers, uin
 /* One field of a decoded state: the value pktd_packet_fields() stores at
  * index f.  The common fields (the 5-tuple, the layer set, the status) are
  * inline cases; the rarer groups are out-of-line helpers. */
+/* IPv6 and ICMPv6 (1.1), read as fields.c's fill_ipv6() reads them. */
+static uint32_t ipv6_field(const struct pktd__packet *s, uint32_t layers, uint32_t f)
+{
+    if (f >= PKTD_FIELD_ICMPV6_TYPE) {
+        if (!HAS(layers, ICMPV6))
+            return 0;
+        const uint8_t *l4 = pktd__l4(s);
+        switch (f) {
+        case PKTD_FIELD_ICMPV6_TYPE: return l4[0];
+        case PKTD_FIELD_ICMPV6_CODE: return l4[1];
+        case PKTD_FIELD_ICMPV6_CHECKSUM: return pktd__be16(l4 + 2);
+        default: return s->l4_hlen >= 8 ? pktd__be32(l4 + 4) : 0;
+        }
+    }
+    if (!HAS(layers, IPV6))
+        return 0;
+    const uint8_t *h = pktd__l3(s);
+    if (f >= PKTD_FIELD_IPV6_SRC0 && f <= PKTD_FIELD_IPV6_SRC3)
+        return pktd__be32(h + 8 + 4 * (f - PKTD_FIELD_IPV6_SRC0));
+    if (f >= PKTD_FIELD_IPV6_DST0 && f <= PKTD_FIELD_IPV6_DST3)
+        return pktd__be32(h + 24 + 4 * (f - PKTD_FIELD_IPV6_DST0));
+    switch (f) {
+    case PKTD_FIELD_IPV6_TCLASS: return pktd__be16(h) >> 4 & 0xffu;
+    case PKTD_FIELD_IPV6_FLOW: return pktd__be32(h) & 0xfffffu;
+    case PKTD_FIELD_IPV6_PLEN: return pktd__be16(h + 4);
+    case PKTD_FIELD_IPV6_NEXT: return h[6];
+    case PKTD_FIELD_IPV6_HLIM: return h[7];
+    case PKTD_FIELD_IPV6_UPPER: return s->ip6_upper;
+    case PKTD_FIELD_IPV6_EXT_COUNT: return s->ip6_ext_count;
+    case PKTD_FIELD_IPV6_JUMBO_LEN: return s->ip6_jumbo;
+    case PKTD_FIELD_IPV6_FRAG:
+        return s->ip6_frag_off != 0 ? pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u : 0;
+    default: /* PKTD_FIELD_IPV6_FRAG_ID */
+        return s->ip6_frag_off != 0 ? pktd__be32(s->data + s->ip6_frag_off + 4) : 0;
+    }
+}
+
 __attribute__((noinline)) static uint32_t field_value(const struct pktd__packet *s, uint32_t f)
 {
     uint32_t layers = s->layers;
@@ -272,6 +309,8 @@ __attribute__((noinline)) static uint32_t field_value(const struct pktd__packet 
             return link_field(s, layers, f);
         if (f >= PKTD_FIELD_ARP_HTYPE && f <= PKTD_FIELD_ARP_TPA)
             return arp_field(s, layers, f);
+        if (f >= PKTD_FIELD_IPV6_TCLASS)
+            return ipv6_field(s, layers, f);
         return tcp_opt_field(s, layers, f);
     }
 }
