@@ -960,8 +960,14 @@ static void send_frames(const char *dev, unsigned n, size_t len)
 
 START_TEST(test_v2_frame_mtu)
 {
-    int rc = system("ip link add pkm0 type veth peer name pkm1 && ip link set pkm0 up && "
-                    "ip link set pkm1 up");
+    /* IPv6 off on the pair before it comes up: otherwise the kernel's own
+     * MLD reports and router solicitations (90 and 70 bytes) can arrive
+     * among the test's frames. */
+    int rc = system("ip link add pkm0 type veth peer name pkm1 && "
+                    "for f in /proc/sys/net/ipv6/conf/pkm0/disable_ipv6 "
+                    "/proc/sys/net/ipv6/conf/pkm1/disable_ipv6; do "
+                    "if [ -e $f ]; then echo 1 >$f || exit 1; fi; done && "
+                    "ip link set pkm0 up && ip link set pkm1 up");
     if (WIFEXITED(rc) && WEXITSTATUS(rc) == 127) {
         printf("check_capture_live: test_v2_frame_mtu skipped: iproute2's ip is not installed\n");
         return;
