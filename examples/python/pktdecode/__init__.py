@@ -16,6 +16,12 @@ The fast loop reads a capture in place and every field in one call:
             if f[pktdecode.FIELD_LAYERS] >> pktdecode.LAYER_TCP & 1:
                 print(f[pktdecode.FIELD_TCP_DPORT])
 
+A whole file as columns, one foreign call per batch of records (numpy
+arrays, or array.array without numpy; a pandas DataFrame):
+
+    cols = pktdecode.read_columns("trace.pcap", fields=["ipv4_src", "tcp_dport"])
+    df = pktdecode.read_dataframe("trace.pcap")
+
 doc/python.md documents this module (help(pktdecode) shows the same).
 
 Loading the library: PKTDECODE_LIB, when set, names the file to load (the
@@ -38,20 +44,25 @@ Capture record's .data is a copy; Reader.next_into() and
 Capture.next_into() decode in place, without copying, and that Packet is
 valid only until the next read from the same handle.
 
-Only the standard library is used; Python 3.6 or later.
+Only the standard library is used (numpy and pandas when present, for
+read_columns() and read_dataframe()); Python 3.6 or later.
 """
 
+import array
 import ctypes
 import ctypes.util
 import errno
 import os
+import socket
+import sys
 import struct
 from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_t,
                     c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
 
 __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
-           "err_name", "ipv4_format", "mac_format", "lib"]
+           "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
+           "read_dataframe", "ipv4_text", "ipv6_text"]
 
 
 class LibraryNotFoundError(OSError):
@@ -1816,3 +1827,228 @@ class Cipher(_AlgHandle):
     def errmsg(self):
         """pktd_cipher_errmsg()."""
         return self._errmsg()
+
+
+# ------------------------------------------------------- columnar reading
+# read_columns(), iter_batches(), read_dataframe() (issue 15, since 1.1):
+# pktd_batch_read() decodes a whole batch of records in one foreign call
+# into arrays this module owns (numpy arrays, or array.array without numpy),
+# so Python pays a few calls per batch, not per packet.  Setting
+# PKTDECODE_NO_NUMPY=1 in the environment makes the module ignore numpy
+# (array.array columns; the tests use it to run that path).
+if os.environ.get("PKTDECODE_NO_NUMPY"):
+    numpy = None
+else:
+    try:
+        import numpy
+    except ImportError:
+        numpy = None
+
+#: Column names of the fields, as read_columns() names them: FIELD_NAMES
+#: with "." made "_" ("ipv4.src" is "ipv4_src"), mapped to the field index.
+FIELD_COLUMNS = {_n.replace(".", "_"): _i for _i, _n in enumerate(FIELD_NAMES)}
+#: The per-row columns beside the fields: name -> (PKTD_BATCH_* index,
+#: array.array type code, numpy dtype).  "len" is the wire length; "status"
+#: what pktd_decode() returned (0, E_TRUNCATED, ...); "interface" the pcapng
+#: interface id.  (The link type is the field "linktype", FIELD_LINKTYPE:
+#: the same value PKTD_BATCH_LINKTYPE would store, so it is not doubled.)
+ROW_COLUMNS = {
+    "ts_ns": (BATCH_TS_NS, "Q", "uint64"),
+    "caplen": (BATCH_CAPLEN, "I", "uint32"),
+    "len": (BATCH_WIRE_LEN, "I", "uint32"),
+    "interface": (BATCH_INTERFACE, "I", "uint32"),
+    "status": (BATCH_STATUS, "i", "int32"),
+}
+#: Every column read_columns() gives for fields=None, in its order.
+COLUMNS = tuple(ROW_COLUMNS) + tuple(FIELD_COLUMNS)
+
+
+def _column_selection(fields):
+    """(per-row column names, [(column name, field index)], every column
+    name in the caller's order) for fields."""
+    if fields is None:
+        return list(ROW_COLUMNS), list(FIELD_COLUMNS.items()), list(COLUMNS)
+    if isinstance(fields, str):
+        fields = [fields]
+    rows, sel, order = [], [], []
+    for name in fields:
+        col = name.replace(".", "_")
+        idx = c_uint32()
+        # The library resolves the name ("ipv4.src"); the "_" spelling is
+        # FIELD_COLUMNS, which came from the library's names too.
+        if col in ROW_COLUMNS:
+            rows.append(col)
+        elif col in FIELD_COLUMNS:
+            sel.append((col, FIELD_COLUMNS[col]))
+        elif "pktd_field_lookup" not in MISSING and lib.pktd_field_lookup(name.encode(), byref(idx)) == 1:
+            col = FIELD_NAMES[idx.value].replace(".", "_")
+            sel.append((col, idx.value))
+        else:
+            raise ValueError("unknown column %r (see pktdecode.COLUMNS)" % name)
+        if col in order:
+            raise ValueError("column %r selected twice" % name)
+        order.append(col)
+    return rows, sel, order
+
+
+def _new_column(code, dtype, n):
+    """An uninitialised-or-zero column of n elements and its address."""
+    if numpy is not None:
+        a = numpy.empty(n, dtype=dtype)
+        return a, a.ctypes.data
+    a = array.array(code, [0]) * n
+    if a.itemsize * 8 != {"Q": 64, "I": 32, "i": 32}[code]:
+        raise RuntimeError("array.array(%r) is not %s on this platform" % (code, dtype))
+    return a, a.buffer_info()[0]
+
+
+def _shrink(a, n):
+    """The first n rows of a column: a numpy view, or the array.array cut
+    in place (neither copies the rows)."""
+    if numpy is not None:
+        return a[:n]
+    del a[n:]
+    return a
+
+
+class _Batch(_Handle):
+    """One pktd_batch over freshly allocated columns (one per call of fill)."""
+
+    _close = staticmethod(lib.pktd_batch_close)
+
+    def __init__(self, capacity, rows, sel, order):
+        super().__init__()
+        self.capacity = capacity
+        self.cols = {}
+        addrs = (c_void_p * max(len(sel), 1))()
+        for i, (name, _) in enumerate(sel):
+            self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+        idx = (c_uint32 * max(len(sel), 1))(*[f for _, f in sel])
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_batch_create(byref(self._h), capacity, idx, len(sel), addrs, eb),
+               "pktd_batch_create", lambda: _s(eb.value))
+        self.order = order
+        for name in rows:
+            column, code, dtype = ROW_COLUMNS[name]
+            self.cols[name], addr = _new_column(code, dtype, capacity)
+            _check(lib.pktd_batch_bind(self._h, column, addr), "pktd_batch_bind")
+
+    def read(self, reader):
+        """pktd_batch_read(): (return code, dict of the filled rows)."""
+        n = c_uint32()
+        rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
+        return rc, {name: _shrink(self.cols[name], n.value) for name in self.order}
+
+
+def iter_batches(path, batch_rows=65536, fields=None):
+    """Read a pcap or pcapng file as batches of columns.
+
+    Yields dicts of column name -> numpy array (array.array without numpy)
+    of up to batch_rows rows each, every batch in new arrays (one
+    pktd_batch_read() call per batch, no copy per packet).  fields: column
+    names (see read_columns()); None means all.  A reader error (e.g. a
+    truncated record) is raised as PktdError with the reader's message,
+    after the batch holding the rows before it has been yielded.
+    """
+    if not 1 <= batch_rows <= 0x7fffffff:
+        raise ValueError("batch_rows must be 1 ... 2**31-1, not %r" % (batch_rows,))
+    rows, sel, order = _column_selection(fields)
+    with Reader(path) as r:
+        while True:
+            b = _Batch(batch_rows, rows, sel, order)
+            try:
+                rc, cols = b.read(r)
+            finally:
+                b.close()
+            n = len(cols[b.order[0]]) if b.order else 0
+            if n:
+                yield cols
+            if rc < 0:
+                _raise(rc, r._errmsg(), "pktd_batch_read %s" % path)
+            if rc == 0:
+                return
+
+
+def _concatenate(batches, order):
+    if len(batches) == 1:
+        return batches[0]
+    if numpy is not None:
+        return {name: numpy.concatenate([b[name] for b in batches]) for name in order}
+    out = batches[0]
+    for b in batches[1:]:
+        for name in order:
+            out[name].extend(b[name])
+    return out
+
+
+def read_columns(path, fields=None):
+    """Read a whole pcap or pcapng file into columns.
+
+    Returns a dict of column name -> numpy array (array.array when numpy is
+    missing), one element per record.  Names: the fields of fields.h as
+    FIELD_COLUMNS names them ("ipv4_src", "tcp_sport", ...: FIELD_NAMES with
+    "." made "_"; uint32, the value Packet.field_array() gives), and
+    ts_ns (uint64), caplen, len (wire length), linktype, interface (uint32)
+    and status (int32, what decode() returned).  fields: a list of those
+    names ("ipv4.src" spelling accepted); None means all of them.
+
+    Decodes in batches of 65536 rows (iter_batches()); a file of more than
+    one batch is concatenated at the end, one copy of every column (so
+    twice the columns' memory at the peak).  A reader error raises PktdError
+    with the reader's message; its .columns attribute holds the rows read
+    before it.
+    """
+    rows, sel, order = _column_selection(fields)
+    batches = []
+    try:
+        for b in iter_batches(path, fields=fields):
+            batches.append(b)
+    except PktdError as e:
+        e.columns = _concatenate(batches, order) if batches else _empty_columns(order)
+        raise
+    return _concatenate(batches, order) if batches else _empty_columns(order)
+
+
+def _empty_columns(order):
+    """Columns of no rows (a file without records)."""
+    return {name: _new_column(*(ROW_COLUMNS.get(name, (0, "I", "uint32"))[1:]), 0)[0] for name in order}
+
+
+def read_dataframe(path, fields=None):
+    """read_columns() as a pandas DataFrame (one row per record, the columns
+    in read_columns()' order).  Raises ImportError without pandas."""
+    try:
+        import pandas
+    except ImportError as e:
+        raise ImportError("pktdecode.read_dataframe() needs pandas (%s); install it "
+                          "(Debian: apt install python3-pandas) or use read_columns(), "
+                          "which needs only the standard library" % e) from e
+    return pandas.DataFrame(read_columns(path, fields), copy=False)
+
+
+def ipv4_text(column):
+    """A column of host-order IPv4 addresses (ipv4_src, ...) as a list of
+    dotted strings ("10.0.0.1", the text ipv4_format() gives)."""
+    raw = _be_bytes(column)
+    ntoa = socket.inet_ntoa
+    return [ntoa(raw[i:i + 4]) for i in range(0, len(raw), 4)]
+
+
+def _be_bytes(column):
+    """A uint32 column as big-endian bytes (network order), 4 per row."""
+    if numpy is not None and isinstance(column, numpy.ndarray):
+        return column.astype(">u4").tobytes()
+    a = array.array("I", column)
+    if sys.byteorder == "little":
+        a.byteswap()
+    return a.tobytes()
+
+
+def ipv6_text(c0, c1, c2, c3):
+    """Four columns holding an IPv6 address (ipv6_src0 ... ipv6_src3, each
+    4 bytes host order) as a list of strings ("2001:db8::1", the text
+    ipv6_format() gives; "::" for rows without IPv6)."""
+    parts = [_be_bytes(c) for c in (c0, c1, c2, c3)]
+    ntop = socket.inet_ntop
+    return [ntop(socket.AF_INET6, parts[0][i:i + 4] + parts[1][i:i + 4] + parts[2][i:i + 4] + parts[3][i:i + 4])
+            for i in range(0, len(parts[0]), 4)]
