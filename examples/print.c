@@ -47,6 +47,22 @@ static void put_arp_paddr(FILE *out, const pktd_packet *p, int target)
         put_mac(out, a, n);
 }
 
+static void put_ipv6(FILE *out, const uint8_t *a)
+{
+    char text[PKTD_IPV6_STRLEN];
+    (void)pktd_ipv6_format(a, text, sizeof text);
+    fputs(text, out);
+}
+
+/* The "csum_ok" key of tcp, udp and icmpv6 (1.1): present only when the
+ * library could verify the checksum (not for a truncated capture or an IPv4
+ * fragment). */
+static void json_csum_ok(FILE *out, int ok, int bad)
+{
+    if (ok || bad)
+        fprintf(out, ",\"csum_ok\":%s", ok ? "true" : "false");
+}
+
 static void put_error_msg(FILE *out, const pktd_packet *p, int json)
 {
     char msg[160];
@@ -175,6 +191,35 @@ static void json_ipv4(FILE *out, const pktd_packet *p, const struct print_record
     fputc('}', out);
 }
 
+static void json_ipv6(FILE *out, const pktd_packet *p)
+{
+    uint8_t proto = 0;
+    pktd_ipv6_upper(p, &proto, NULL);
+    fputs(",\"ipv6\":{\"src\":\"", out);
+    put_ipv6(out, pktd_ipv6_src(p));
+    fputs("\",\"dst\":\"", out);
+    put_ipv6(out, pktd_ipv6_dst(p));
+    fprintf(out, "\",\"tc\":%u,\"flow\":%" PRIu32 ",\"plen\":%u,\"nxt\":%u,\"hlim\":%u,\"ext\":[",
+            pktd_ipv6_tclass(p), pktd_ipv6_flow(p), pktd_ipv6_plen(p), pktd_ipv6_next(p),
+            pktd_ipv6_hlim(p));
+    uint32_t cursor = 0;
+    uint8_t type;
+    size_t len;
+    const char *sep = "";
+    while (pktd_ipv6_ext_next(p, &cursor, &type, NULL, &len)) {
+        fprintf(out, "%s{\"type\":%u,\"len\":%zu", sep, type, len);
+        uint16_t off;
+        uint8_t more;
+        uint32_t id;
+        if (type == PKTD__IPPROTO_FRAGMENT && pktd_ipv6_frag(p, &off, &more, &id))
+            fprintf(out, ",\"frag\":%u,\"mf\":%s,\"id\":%" PRIu32, off, more ? "true" : "false",
+                    id);
+        fputc('}', out);
+        sep = ",";
+    }
+    fprintf(out, "],\"proto\":%u}", proto);
+}
+
 static void json_tcp_opts(FILE *out, const pktd_packet *p)
 {
     const char *sep = "";
@@ -219,15 +264,17 @@ static void json_tcp(FILE *out, const pktd_packet *p)
             pktd_tcp_sport(p), pktd_tcp_dport(p), pktd_tcp_seq(p), pktd_tcp_ack(p),
             pktd_tcp_doff(p), pktd_tcp_flags(p), pktd_tcp_window(p), pktd_tcp_checksum(p),
             pktd_tcp_urgent(p));
+    json_csum_ok(out, pktd_tcp_checksum_ok(p), pktd_tcp_checksum_bad(p));
     json_tcp_opts(out, p);
     fprintf(out, ",\"payload_len\":%zu}", payload_len(p));
 }
 
 static void json_udp(FILE *out, const pktd_packet *p)
 {
-    fprintf(out, ",\"udp\":{\"sport\":%u,\"dport\":%u,\"len\":%u,\"csum\":%u,\"payload_len\":%zu}",
-            pktd_udp_sport(p), pktd_udp_dport(p), pktd_udp_len(p), pktd_udp_checksum(p),
-            payload_len(p));
+    fprintf(out, ",\"udp\":{\"sport\":%u,\"dport\":%u,\"len\":%u,\"csum\":%u",
+            pktd_udp_sport(p), pktd_udp_dport(p), pktd_udp_len(p), pktd_udp_checksum(p));
+    json_csum_ok(out, pktd_udp_checksum_ok(p), pktd_udp_checksum_bad(p));
+    fprintf(out, ",\"payload_len\":%zu}", payload_len(p));
 }
 
 static void json_icmp(FILE *out, const pktd_packet *p)
@@ -237,6 +284,23 @@ static void json_icmp(FILE *out, const pktd_packet *p)
             pktd_icmp_code(p), pktd_icmp_checksum(p));
     if (pktd_icmp_echo(p, &id, &seq))
         fprintf(out, ",\"id\":%u,\"seq\":%u", id, seq);
+    fputc('}', out);
+}
+
+static void json_icmpv6(FILE *out, const pktd_packet *p)
+{
+    uint16_t id, seq;
+    fprintf(out, ",\"icmpv6\":{\"type\":%u,\"code\":%u,\"csum\":%u", pktd_icmpv6_type(p),
+            pktd_icmpv6_code(p), pktd_icmpv6_checksum(p));
+    json_csum_ok(out, pktd_icmpv6_checksum_ok(p), pktd_icmpv6_checksum_bad(p));
+    if (pktd_icmpv6_echo(p, &id, &seq))
+        fprintf(out, ",\"id\":%u,\"seq\":%u", id, seq);
+    const uint8_t *target = pktd_icmpv6_nd_target(p);
+    if (target != NULL) {
+        fputs(",\"target\":\"", out);
+        put_ipv6(out, target);
+        fputc('"', out);
+    }
     fputc('}', out);
 }
 
@@ -254,12 +318,16 @@ void pktd_print_json(FILE *out, const struct print_record *r, const pktd_packet 
         json_arp(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_IPV4))
         json_ipv4(out, p, r);
+    if (pktd_packet_has(p, PKTD_LAYER_IPV6))
+        json_ipv6(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_TCP))
         json_tcp(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_UDP))
         json_udp(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_ICMP))
         json_icmp(out, p);
+    if (pktd_packet_has(p, PKTD_LAYER_ICMPV6))
+        json_icmpv6(out, p);
     int err = pktd_packet_error(p);
     if (err < 0) {
         fprintf(out, ",\"error\":{\"layer\":\"%s\",\"code\":\"%s\",\"msg\":\"",
@@ -359,6 +427,22 @@ static void text_arp(FILE *out, const pktd_packet *p)
     }
 }
 
+/* The TCP or UDP part of an IPv4 or IPv6 line, after the addresses. */
+static void text_tcp_udp(FILE *out, const pktd_packet *p)
+{
+    if (pktd_packet_has(p, PKTD_LAYER_TCP)) {
+        text_tcp_flags(out, pktd_tcp_flags(p));
+        fprintf(out, ", seq %" PRIu32, pktd_tcp_seq(p));
+        if (pktd_tcp_flags(p) & PKTD_TCP_ACK)
+            fprintf(out, ", ack %" PRIu32, pktd_tcp_ack(p));
+        fprintf(out, ", win %u", pktd_tcp_window(p));
+        text_tcp_opts(out, p);
+        fprintf(out, ", length %zu", payload_len(p));
+    } else {
+        fprintf(out, "UDP, length %zu", payload_len(p));
+    }
+}
+
 static void text_ipv4(FILE *out, const pktd_packet *p)
 {
     uint32_t src = pktd_ipv4_src(p), dst = pktd_ipv4_dst(p);
@@ -372,16 +456,8 @@ static void text_ipv4(FILE *out, const pktd_packet *p)
     if (tcp || udp)
         fprintf(out, ".%u", tcp ? pktd_tcp_dport(p) : pktd_udp_dport(p));
     fputs(": ", out);
-    if (tcp) {
-        text_tcp_flags(out, pktd_tcp_flags(p));
-        fprintf(out, ", seq %" PRIu32, pktd_tcp_seq(p));
-        if (pktd_tcp_flags(p) & PKTD_TCP_ACK)
-            fprintf(out, ", ack %" PRIu32, pktd_tcp_ack(p));
-        fprintf(out, ", win %u", pktd_tcp_window(p));
-        text_tcp_opts(out, p);
-        fprintf(out, ", length %zu", payload_len(p));
-    } else if (udp) {
-        fprintf(out, "UDP, length %zu", payload_len(p));
+    if (tcp || udp) {
+        text_tcp_udp(out, p);
     } else if (pktd_packet_has(p, PKTD_LAYER_ICMP)) {
         uint16_t id, seq;
         uint8_t type = pktd_icmp_type(p);
@@ -399,6 +475,79 @@ static void text_ipv4(FILE *out, const pktd_packet *p)
     }
 }
 
+/* The ICMPv6 message length as tcpdump prints it: from the ICMPv6 header to
+ * the end the IPv6 payload length (or Jumbo Payload length) announces; for
+ * a payload length of 0 without a jumbogram (segmentation offload), to the
+ * end of what was decoded. */
+static size_t icmpv6_length(const pktd_packet *p)
+{
+    const uint8_t *ip = NULL, *icmp = NULL, *pay = NULL;
+    size_t plen = pktd_ipv6_plen(p), paylen = 0;
+    pktd_packet_header(p, PKTD_LAYER_IPV6, &ip, NULL);
+    pktd_packet_header(p, PKTD_LAYER_ICMPV6, &icmp, NULL);
+    pktd_packet_payload(p, &pay, &paylen);
+    if (plen == 0)
+        plen = pktd_ipv6_jumbo_len(p);
+    if (plen == 0 || ip == NULL || icmp == NULL)
+        return pay != NULL && icmp != NULL ? (size_t)(pay + paylen - icmp) : 0;
+    return (size_t)(ip + PKTD__IPV6_HLEN + plen - icmp);
+}
+
+/* tcpdump's wording for the common ICMPv6 messages, the type number for
+ * the others. */
+static void text_icmpv6(FILE *out, const pktd_packet *p)
+{
+    uint16_t id, seq;
+    uint8_t type = pktd_icmpv6_type(p);
+    const uint8_t *target = pktd_icmpv6_nd_target(p);
+    fputs("ICMP6, ", out);
+    if (pktd_icmpv6_echo(p, &id, &seq)) {
+        fprintf(out, "echo %s, id %u, seq %u",
+                type == PKTD__ICMPV6_ECHO_REQUEST ? "request" : "reply", id, seq);
+    } else if (type == PKTD__ICMPV6_NS && target != NULL) {
+        fputs("neighbor solicitation, who has ", out);
+        put_ipv6(out, target);
+    } else if (type == PKTD__ICMPV6_NA && target != NULL) {
+        fputs("neighbor advertisement, tgt is ", out);
+        put_ipv6(out, target);
+    } else if (type == PKTD__ICMPV6_RS) {
+        fputs("router solicitation", out);
+    } else if (type == PKTD__ICMPV6_RA) {
+        fputs("router advertisement", out);
+    } else {
+        fprintf(out, "type %u", type);
+    }
+    fprintf(out, ", length %zu", icmpv6_length(p));
+}
+
+static void text_ipv6(FILE *out, const pktd_packet *p)
+{
+    int tcp = pktd_packet_has(p, PKTD_LAYER_TCP), udp = pktd_packet_has(p, PKTD_LAYER_UDP);
+    fputs("IP6 ", out);
+    put_ipv6(out, pktd_ipv6_src(p));
+    if (tcp || udp)
+        fprintf(out, ".%u", tcp ? pktd_tcp_sport(p) : pktd_udp_sport(p));
+    fputs(" > ", out);
+    put_ipv6(out, pktd_ipv6_dst(p));
+    if (tcp || udp)
+        fprintf(out, ".%u", tcp ? pktd_tcp_dport(p) : pktd_udp_dport(p));
+    fputs(": ", out);
+    if (tcp || udp) {
+        text_tcp_udp(out, p);
+    } else if (pktd_packet_has(p, PKTD_LAYER_ICMPV6)) {
+        text_icmpv6(out, p);
+    } else {
+        uint8_t proto = 0, more = 0;
+        uint16_t off = 0;
+        uint32_t id = 0;
+        pktd_ipv6_upper(p, &proto, NULL);
+        fprintf(out, "proto %u", proto);
+        if (pktd_ipv6_frag(p, &off, &more, &id) && (off != 0 || more))
+            fprintf(out, " frag id %" PRIu32 " offset %u%s", id, off * 8u, more ? "+" : "");
+        fprintf(out, ", length %zu", payload_len(p));
+    }
+}
+
 void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet *p)
 {
     fprintf(out, "%" PRIu64 " ", r->n);
@@ -411,6 +560,8 @@ void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet 
         text_arp(out, p);
     else if (pktd_packet_has(p, PKTD_LAYER_IPV4))
         text_ipv4(out, p);
+    else if (pktd_packet_has(p, PKTD_LAYER_IPV6))
+        text_ipv6(out, p);
     else if (pktd_packet_has(p, PKTD_LAYER_ETH) || pktd_packet_has(p, PKTD_LAYER_SLL) ||
              pktd_packet_has(p, PKTD_LAYER_SLL2))
         fprintf(out, "ethertype 0x%04x, length %" PRIu32, pktd_eth_type(p), r->wire_len);

@@ -74,11 +74,27 @@ grep -q '^16 .*\[malformed tcp: data offset 4 < 5\]$' "$tmp/text"; check "malfor
 # Link types without Ethernet (1.1): the text of a packet whose link header
 # says what follows is not decoded, and the JSON "link" object.
 corpus="$top_srcdir/tests/corpus/tcpdump"
-"$dec" -c 1 "$corpus/quic_handshake.pcap" | grep -q '^1 .* loopback family 30, length 1252$'; check "loopback line" 0 $?
+"$dec" -c 1 "$corpus/quic_handshake.pcap" | grep -q '^1 .* IP6 ::1.50606 > ::1.443: UDP, length 1200$'; check "IPv6 over loopback line" 0 $?
 "$dec" -c 1 "$corpus/ppp-invalid-lengths.pcap" | grep -q '^1 .* PPP protocol 0x8021, length 58454$'; check "PPP line" 0 $?
 "$dec" -c 1 "$corpus/HDLC.pcap" | grep -q '^1 .* Cisco HDLC protocol 0x8035, length 24$'; check "Cisco HDLC line" 0 $?
 "$dec" -c 1 "$corpus/dns-badcookie.pcap" | grep -q '^1 .* IP 127.0.0.1.54954 > 127.0.0.1.53: UDP, length 40$'; check "IPv4 over loopback line" 0 $?
 "$dec" -j -c 1 "$corpus/dns-badcookie.pcap" | grep -q '"caplen":72,"len":72,"link":{"type":0,"family":2},"ipv4":{'; check "loopback JSON" 0 $?
 "$dec" -j -c 1 "$corpus/icmp-rfc5837.pcap" | grep -q '"link":{"type":9,"addr":255,"ctrl":3,"proto":33},"ipv4":{'; check "PPP JSON" 0 $?
 "$dec" -j -c 1 "$corpus/HDLC.pcap" | grep -q '"link":{"type":104,"addr":143,"ctrl":0,"proto":32821}}$'; check "Cisco HDLC JSON" 0 $?
+
+# IPv6 and ICMPv6 (1.1): lines checked against `tcpdump -n -r` on the same
+# files (tcpdump also prints "RT6 (...)" and "HBH" for extension headers,
+# which pktd-decode leaves out), and the JSON objects of doc/json.md.
+"$dec" -c 1 "$corpus/gso-ipv6.pcap" | grep -q '^1 .* IP6 2604:1380:4091:ce00::b.36539 > 2604:1380:4091:ce00::d.45393: Flags \[P.\], seq 1110639583, ack 3034762532, win 169, options \[TS val 3655207884 ecr 3954243053\], length 7140$'; check "TCP over IPv6 line" 0 $?
+"$dec" "$corpus/icmpv6-ns-nonce.pcap" | grep -q '^1 .* IP6 :: > ff02::1:ffe1:f: ICMP6, neighbor solicitation, who has fe80::546f:f7ff:fee1:f, length 32$'; check "ICMPv6 NS line" 0 $?
+"$dec" -c 1 "$corpus/ipv6-routing-header.pcap" | grep -q '^1 .* IP6 2200::244:212:3fff:feae:22f7 > 2200::240:2:0:0:4: ICMP6, echo request, id 0, seq 0, length 8$'; check "ICMPv6 echo line" 0 $?
+"$dec" -c 1 "$corpus/icmpv6.pcap" | grep -q '^1 .* IP6 fe80::b299:28ff:fec8:d66c > ff02::1: ICMP6, router advertisement, length 176$'; check "ICMPv6 RA line" 0 $?
+"$dec" -c 1 "$corpus/icmpv6-rfc7112.pcap" | grep -q '^1 .* ICMP6, type 4, length 72$'; check "other ICMPv6 type line" 0 $?
+"$dec" -c 2 "$corpus/ipv6-bad-version.pcap" | grep -q '^2 .* ethertype 0x86dd, length 86 \[malformed ipv6: IP version 0 != 6\]$'; check "malformed IPv6 line" 0 $?
+"$dec" -j "$corpus/icmpv6-ns-nonce.pcap" | grep -q '"ipv6":{"src":"::","dst":"ff02::1:ffe1:f","tc":0,"flow":0,"plen":32,"nxt":58,"hlim":255,"ext":\[\],"proto":58},"icmpv6":{"type":135,"code":0,"csum":22126,"csum_ok":true,"target":"fe80::546f:f7ff:fee1:f"}}$'; check "ICMPv6 NS JSON" 0 $?
+"$dec" -j -c 1 "$corpus/ipv6-routing-header.pcap" | grep -q '"plen":32,"nxt":43,"hlim":4,"ext":\[{"type":43,"len":24}\],"proto":58},"icmpv6":{"type":128,"code":0,"csum":54187,"csum_ok":true,"id":0,"seq":0}}$'; check "ICMPv6 echo JSON with routing header" 0 $?
+"$dec" -j -c 1 "$corpus/LINKTYPE_IPV6.pcap" | grep -q '"ipv6":{"src":"2001:db8::1","dst":"2620:fe::9","tc":0,"flow":0,"plen":37,"nxt":17,"hlim":64,"ext":\[\],"proto":17},"udp":{"sport":12345,"dport":53,"len":37,"csum":39091,"csum_ok":true,"payload_len":29}}$'; check "UDP over IPv6 JSON" 0 $?
+"$dec" -j -c 1 "$corpus/quic_handshake.pcap" | grep -q '"udp":{.*"csum":1227,"csum_ok":false,'; check "wrong UDP checksum over IPv6: csum_ok false" 0 $?
+"$dec" -j "$sample" | sed -n 5p | grep -q '"tcp":{.*"csum_ok":true,"opts":'; check "tcp csum_ok over IPv4" 0 $?
+"$dec" -j "$sample" | sed -n 14p | grep -q '"udp":{"sport":7000,"dport":7001,"len":32,"csum":12394,"payload_len":8}}$'; check "IPv4 first fragment: udp csum_ok absent" 0 $?
 exit $fail

@@ -243,14 +243,16 @@ check(diffs == 0 and len(c_records) > 1000,
       "%d records from %d files agree field by field (%d differ)" % (len(c_records), len(files), diffs))
 seen = set()
 for r in py_records:
-    seen.update(k for k in r if k in ("sll", "eth", "arp", "ipv4", "tcp", "udp", "icmp"))
+    seen.update(k for k in r if k in ("sll", "eth", "arp", "ipv4", "ipv6", "tcp", "udp", "icmp", "icmpv6"))
+    seen.update(k + ".csum_ok" for k in ("tcp", "udp") if "csum_ok" in r.get(k, {}))
     if r.get("eth", {}).get("vlan"):
         seen.add("vlan")
     if "error" in r:
         seen.add("error:" + r["error"]["code"])
     if r.get("tcp", {}).get("opts"):
         seen.update("tcp." + o for o in r["tcp"]["opts"])
-needed = {"sll", "eth", "vlan", "arp", "ipv4", "tcp", "udp", "icmp", "error:truncated", "error:malformed",
+needed = {"sll", "eth", "vlan", "arp", "ipv4", "ipv6", "tcp", "udp", "icmp", "icmpv6", "tcp.csum_ok",
+          "udp.csum_ok", "error:truncated", "error:malformed",
           "tcp.mss", "tcp.ws", "tcp.sack_perm", "tcp.ts", "tcp.sack"}
 check(needed <= seen, "the comparison covered %s" % ", ".join(sorted(needed & seen))
       + ("" if needed <= seen else "; never seen: " + ", ".join(sorted(needed - seen))))

@@ -580,6 +580,12 @@ def ipv4_format(addr):
     return _s(buf.value)
 
 
+def _csum_ok(obj, ok, bad):
+    """The "csum_ok" key of doc/json.md: only when the checksum was verified."""
+    if ok or bad:
+        obj["csum_ok"] = bool(ok)
+
+
 def ipv6_format(addr):
     """pktd_ipv6_format(): 16 address bytes as text ("2001:db8::1"),
     formatted by the library as inet_ntop does."""
@@ -1039,6 +1045,18 @@ class Packet:
                          "opts_len": len(self.ipv4_options() or b"")}
             if self.packet_flags() & F_IPV4_LEN_ZERO:
                 d["ipv4"]["len_zero"] = True
+        if self.has(LAYER_IPV6):
+            ext = []
+            for typ, data in self.ipv6_ext_list():
+                e = {"type": typ, "len": len(data)}
+                if typ == 44 and self.ipv6_frag() is not None:
+                    e["frag"], mf, e["id"] = self.ipv6_frag()
+                    e["mf"] = bool(mf)
+                ext.append(e)
+            d["ipv6"] = {"src": ipv6_format(self.ipv6_src()), "dst": ipv6_format(self.ipv6_dst()),
+                         "tc": self.ipv6_tclass(), "flow": self.ipv6_flow(), "plen": self.ipv6_plen(),
+                         "nxt": self.ipv6_next(), "hlim": self.ipv6_hlim(), "ext": ext,
+                         "proto": self.ipv6_upper()[0]}
         if self.has(LAYER_TCP):
             opts = {}
             if self.tcp_opt_mss() is not None:
@@ -1055,15 +1073,28 @@ class Packet:
                         "ack": self.tcp_ack(), "doff": self.tcp_doff(), "flags": self.tcp_flags(),
                         "win": self.tcp_window(), "csum": self.tcp_checksum(), "urp": self.tcp_urgent(),
                         "opts": opts, "payload_len": self.payload_len()}
+            _csum_ok(d["tcp"], self.tcp_checksum_ok(), self.tcp_checksum_bad())
         if self.has(LAYER_UDP):
             d["udp"] = {"sport": self.udp_sport(), "dport": self.udp_dport(), "len": self.udp_len(),
                         "csum": self.udp_checksum(), "payload_len": self.payload_len()}
+            _csum_ok(d["udp"], self.udp_checksum_ok(), self.udp_checksum_bad())
         if self.has(LAYER_ICMP):
             icmp = {"type": self.icmp_type(), "code": self.icmp_code(), "csum": self.icmp_checksum()}
             echo = self.icmp_echo()
             if echo is not None:
                 icmp["id"], icmp["seq"] = echo
             d["icmp"] = icmp
+        if self.has(LAYER_ICMPV6):
+            icmp6 = {"type": self.icmpv6_type(), "code": self.icmpv6_code(),
+                     "csum": self.icmpv6_checksum()}
+            _csum_ok(icmp6, self.icmpv6_checksum_ok(), self.icmpv6_checksum_bad())
+            echo = self.icmpv6_echo()
+            if echo is not None:
+                icmp6["id"], icmp6["seq"] = echo
+            target = self.icmpv6_nd_target()
+            if target is not None:
+                icmp6["target"] = ipv6_format(target)
+            d["icmpv6"] = icmp6
         err = self.error()
         if err is not None:
             d["error"] = {"layer": err[0], "code": err[1], "msg": err[2]}
