@@ -2,10 +2,12 @@
  * (an AF_INET raw socket for one protocol).  Interface: doc/programs.md,
  * "Seed-parity sniffers".
  *
- *   pktd-sniff-ip [-c COUNT] [-P PROTO]
+ *   pktd-sniff-ip [-6] [-c COUNT] [-P PROTO]
  *
- * PROTO is a number or icmp, igmp, tcp, udp, rdp (default icmp).  One line
- * per packet: "ICMP: 10.0.0.1 -> 10.0.0.2".  Statistics on stderr at exit. */
+ * PROTO is a number or icmp, igmp, tcp, udp, rdp (icmpv6 with -6; default
+ * icmp, or icmpv6 with -6).  One line per packet: "ICMP: 10.0.0.1 ->
+ * 10.0.0.2", with -6 "ICMPv6: fe80::1 -> fe80::2" (an AF_INET6 raw socket;
+ * the library synthesizes the IPv6 header).  Statistics on stderr at exit. */
 #include "config.h"
 
 #include <stdio.h>
@@ -25,7 +27,7 @@ static const struct {
     const char *name;
     unsigned number;
 } protos[] = {
-    {"ICMP", 1}, {"IGMP", 2}, {"TCP", 6}, {"UDP", 17}, {"RDP", 27},
+    {"ICMP", 1}, {"IGMP", 2}, {"TCP", 6}, {"UDP", 17}, {"RDP", 27}, {"ICMPv6", 58},
 };
 
 static int parse_proto(const char *s)
@@ -38,6 +40,14 @@ static int parse_proto(const char *s)
     if (*s == '\0' || *end != '\0' || v < 1 || v > 254)
         return -1;
     return (int)v;
+}
+
+static const char *proto_name(unsigned proto)
+{
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
+        if (protos[i].number == proto)
+            return protos[i].name;
+    return NULL;
 }
 
 static void put_ip(uint32_t a)
@@ -56,20 +66,26 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
     s->n++;
     pktd_packet p;
     (void)pktd_decode(&p, pktd_capture_linktype(s->cap), data, caplen);
-    if (!pktd_packet_has(&p, PKTD_LAYER_IPV4))
+    int v6 = pktd_packet_has(&p, PKTD_LAYER_IPV6);
+    if (!v6 && !pktd_packet_has(&p, PKTD_LAYER_IPV4))
         return;
-    unsigned proto = pktd_ipv4_proto(&p);
-    const char *name = NULL;
-    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
-        if (protos[i].number == proto)
-            name = protos[i].name;
+    /* The synthesized IPv6 header's next header is the socket's protocol. */
+    unsigned proto = v6 ? pktd_ipv6_next(&p) : pktd_ipv4_proto(&p);
+    const char *name = proto_name(proto);
     if (name != NULL)
         printf("%s: ", name);
     else
         printf("Unknown(%u): ", proto);
-    put_ip(pktd_ipv4_src(&p));
-    fputs(" -> ", stdout);
-    put_ip(pktd_ipv4_dst(&p));
+    if (v6) {
+        char src[PKTD_IPV6_STRLEN], dst[PKTD_IPV6_STRLEN];
+        (void)pktd_ipv6_format(pktd_ipv6_src(&p), src, sizeof src);
+        (void)pktd_ipv6_format(pktd_ipv6_dst(&p), dst, sizeof dst);
+        printf("%s -> %s", src, dst);
+    } else {
+        put_ip(pktd_ipv4_src(&p));
+        fputs(" -> ", stdout);
+        put_ip(pktd_ipv4_dst(&p));
+    }
     putchar('\n');
     fflush(stdout);
 }
@@ -77,9 +93,12 @@ static void on_packet(void *user, const uint8_t *data, size_t caplen)
 int main(int argc, char **argv)
 {
     int64_t count = -1;
-    int proto = 1, opt;
-    while ((opt = getopt(argc, argv, "c:P:h")) != -1) {
+    int proto = 0, opt, family = 4;
+    while ((opt = getopt(argc, argv, "6c:P:h")) != -1) {
         switch (opt) {
+        case '6':
+            family = 6;
+            break;
         case 'c':
             if ((count = sniff_parse_count(optarg)) < 0) {
                 fprintf(stderr, "%s: -c: not a count: %s\n", prog, optarg);
@@ -88,21 +107,22 @@ int main(int argc, char **argv)
             break;
         case 'P':
             if ((proto = parse_proto(optarg)) < 0) {
-                fprintf(stderr, "%s: -P: not a protocol (1 ... 254, icmp, igmp, tcp, udp, rdp): %s\n",
+                fprintf(stderr,
+                        "%s: -P: not a protocol (1 ... 254, icmp, igmp, tcp, udp, rdp, icmpv6): %s\n",
                         prog, optarg);
                 return 2;
             }
             break;
         case 'h':
-            printf("usage: %s [-c COUNT] [-P PROTO]\n", prog);
+            printf("usage: %s [-6] [-c COUNT] [-P PROTO]\n", prog);
             return 0;
         default:
-            fprintf(stderr, "usage: %s [-c COUNT] [-P PROTO]\n", prog);
+            fprintf(stderr, "usage: %s [-6] [-c COUNT] [-P PROTO]\n", prog);
             return 2;
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "usage: %s [-c COUNT] [-P PROTO]\n", prog);
+        fprintf(stderr, "usage: %s [-6] [-c COUNT] [-P PROTO]\n", prog);
         return 2;
     }
     pktd_capture *c;
@@ -112,7 +132,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, errbuf);
         return 1;
     }
+    if (proto == 0)
+        proto = family == 6 ? 58 : 1; /* ICMPv6 or ICMP */
     rc = pktd_capture_set_ip_protocol(c, (uint32_t)proto);
+    if (rc == 0 && family == 6)
+        rc = pktd_capture_set_ip_family(c, 6);
     if (rc == 0)
         rc = pktd_capture_activate(c);
     if (rc < 0) {

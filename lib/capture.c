@@ -98,6 +98,8 @@ int pktd_capture_create(pktd_capture **out, const char *device, char *errbuf)
 
 const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c)
 {
+    if (c->ip_family == 6)
+        return &pktd__cap_inet6_ops;
     if (c->ip_proto != 0)
         return &pktd__cap_inet_ops;
     return c->linktype_req == PKTD_LINKTYPE_LINUX_SLL2 ? &pktd__cap_ring_sll2_ops : &pktd__cap_ring_ops;
@@ -157,12 +159,28 @@ int pktd_capture_set_ip_protocol(pktd_capture *c, uint32_t protocol)
     return 0;
 }
 
+int pktd_capture_set_ip_family(pktd_capture *c, uint32_t family)
+{
+    int rc = settable(c);
+    if (rc != 0)
+        return rc;
+    if (family != 4 && family != 6)
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "IP family %u: must be 4 (AF_INET) or 6 (AF_INET6)", family);
+    if (c->linktype_req != 0)
+        return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
+                             "IP family %u: the handle was set to hand out Linux cooked "
+                             "(SLL2) link-layer packets", family);
+    c->ip_family = family;
+    return 0;
+}
+
 int pktd_capture_set_linktype(pktd_capture *c, uint32_t linktype)
 {
     int rc = settable(c);
     if (rc != 0)
         return rc;
-    if (c->ip_proto != 0)
+    if (c->ip_proto != 0 || c->ip_family == 6)
         return pktd__errmsgf(c->errmsg, PKTD_E_INVALID_ARGUMENT,
                              "link type %u: an IP-protocol capture hands out IP packets "
                              "(LINKTYPE_RAW) only", linktype);

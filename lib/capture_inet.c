@@ -31,39 +31,37 @@
 
 #define INET_MAX_DATAGRAM 65535u
 
-static int inet_activate(pktd_capture *c)
+/* Bind the raw socket to the handle's device, if one was named (shared with
+ * capture_inet6.c). */
+int pktd__cap_inet_bind_device(pktd_capture *c)
 {
-    c->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, (int)c->ip_proto);
-    if (c->fd < 0)
-        return pktd__cap_fail_sys(c, -errno, "socket(AF_INET, SOCK_RAW, %u)", c->ip_proto);
-    /* The socket receives from now on: reject everything until the real
-     * filter is attached, then drain (pktd__cap_filter_install below). */
-    int rc = pktd__cap_filter_reject_all(c);
-    if (rc != 0)
-        return rc;
     c->ifindex = 0;
-    if (c->device[0] != '\0') {
-        struct ifreq ifr;
-        memset(&ifr, 0, sizeof ifr);
-        memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
-        if (ioctl(c->fd, SIOCGIFINDEX, &ifr) != 0)
-            return pktd__cap_fail_sys(c, -errno, "SIOCGIFINDEX(%s)", c->device);
-        c->ifindex = ifr.ifr_ifindex;
-        if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
-            return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
-        if (!(ifr.ifr_flags & IFF_UP))
-            return pktd__errmsgf(c->errmsg, -ENETDOWN,
-                                 "interface %s is down: bring it up with `ip link set %s up`",
-                                 c->device, c->device);
-        if (setsockopt(c->fd, SOL_SOCKET, SO_BINDTODEVICE, c->device,
-                       (socklen_t)strlen(c->device)) != 0)
-            return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_BINDTODEVICE, %s)", c->device);
-    }
+    if (c->device[0] == '\0')
+        return 0;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
+    if (ioctl(c->fd, SIOCGIFINDEX, &ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFINDEX(%s)", c->device);
+    c->ifindex = ifr.ifr_ifindex;
+    if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
+    if (!(ifr.ifr_flags & IFF_UP))
+        return pktd__errmsgf(c->errmsg, -ENETDOWN,
+                             "interface %s is down: bring it up with `ip link set %s up`",
+                             c->device, c->device);
+    if (setsockopt(c->fd, SOL_SOCKET, SO_BINDTODEVICE, c->device,
+                   (socklen_t)strlen(c->device)) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_BINDTODEVICE, %s)", c->device);
+    return 0;
+}
+
+/* The rest of a raw socket's activation, after its family's options: the
+ * receive buffer, a datagram buffer of @p rxbuf_len bytes, the drop count
+ * to start from, and the filter (shared with capture_inet6.c). */
+int pktd__cap_inet_finish(pktd_capture *c, size_t rxbuf_len)
+{
     int one = 1;
-    if (setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
-        return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_TIMESTAMPNS)");
-    if (setsockopt(c->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) != 0)
-        return pktd__cap_fail_sys(c, -errno, "setsockopt(IP_PKTINFO)");
     (void)setsockopt(c->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one); /* best effort */
 
     /* SO_RCVBUFFORCE passes rmem_max with CAP_NET_ADMIN; else SO_RCVBUF,
@@ -78,7 +76,7 @@ static int inet_activate(pktd_capture *c)
         return pktd__cap_fail_sys(c, -errno, "getsockopt(SO_RCVBUF)");
     c->buf_actual = got > 0 ? (size_t)got : 0;
 
-    c->rxbuf_len = INET_MAX_DATAGRAM;
+    c->rxbuf_len = rxbuf_len;
     c->rxbuf = malloc(c->rxbuf_len);
     if (c->rxbuf == NULL)
         return pktd__errmsgf(c->errmsg, -ENOMEM, "out of memory for the receive buffer");
@@ -93,14 +91,34 @@ static int inet_activate(pktd_capture *c)
     else
         c->inet_drops_seen = 0;
 
-    rc = pktd__cap_filter_install(c, 1);
+    int rc = pktd__cap_filter_install(c, 1);
     if (rc != 0)
         return rc;
     c->errmsg[0] = '\0';
     return 0;
 }
 
-static void inet_close(pktd_capture *c)
+static int inet_activate(pktd_capture *c)
+{
+    c->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, (int)c->ip_proto);
+    if (c->fd < 0)
+        return pktd__cap_fail_sys(c, -errno, "socket(AF_INET, SOCK_RAW, %u)", c->ip_proto);
+    /* The socket receives from now on: reject everything until the real
+     * filter is attached, then drain (pktd__cap_filter_install below). */
+    int rc = pktd__cap_filter_reject_all(c);
+    if (rc == 0)
+        rc = pktd__cap_inet_bind_device(c);
+    if (rc != 0)
+        return rc;
+    int one = 1;
+    if (setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_TIMESTAMPNS)");
+    if (setsockopt(c->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(IP_PKTINFO)");
+    return pktd__cap_inet_finish(c, INET_MAX_DATAGRAM);
+}
+
+void pktd__cap_inet_close(pktd_capture *c)
 {
     free(c->rxbuf);
     c->rxbuf = NULL;
@@ -109,7 +127,7 @@ static void inet_close(pktd_capture *c)
 }
 
 /* Account for drops up to the socket's cumulative counter @p total. */
-static void account_drops(pktd_capture *c, uint32_t total)
+void pktd__cap_inet_account_drops(pktd_capture *c, uint32_t total)
 {
     uint32_t delta = total - c->inet_drops_seen; /* the kernel counter wraps at 2^32 */
     c->inet_drops_seen = total;
@@ -119,7 +137,7 @@ static void account_drops(pktd_capture *c, uint32_t total)
 
 /* Statistics: the kernel keeps only the drop count; received packets are
  * counted as they are read. */
-static int inet_stats(pktd_capture *c, uint64_t *pending)
+int pktd__cap_inet_stats(pktd_capture *c, uint64_t *pending)
 {
     *pending = 0;
     uint32_t mi[SK_MEMINFO_VARS];
@@ -131,7 +149,7 @@ static int inet_stats(pktd_capture *c, uint64_t *pending)
         return pktd__cap_fail_sys(c, -errno, "getsockopt(SO_MEMINFO)");
     }
     if (len > SK_MEMINFO_DROPS * sizeof mi[0])
-        account_drops(c, mi[SK_MEMINFO_DROPS]);
+        pktd__cap_inet_account_drops(c, mi[SK_MEMINFO_DROPS]);
     return 0;
 }
 
@@ -176,7 +194,7 @@ static int inet_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
             } else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
                 uint32_t total;
                 memcpy(&total, CMSG_DATA(cm), sizeof total);
-                account_drops(c, total);
+                pktd__cap_inet_account_drops(c, total);
             }
         }
         size_t got = (size_t)n < c->rxbuf_len ? (size_t)n : c->rxbuf_len;
@@ -204,6 +222,6 @@ const struct pktd__cap_ops pktd__cap_inet_ops = {
     .counts_received = 1,
     .activate = inet_activate,
     .next = inet_next,
-    .stats = inet_stats,
-    .close = inet_close,
+    .stats = pktd__cap_inet_stats,
+    .close = pktd__cap_inet_close,
 };

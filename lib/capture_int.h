@@ -1,8 +1,8 @@
 /* Live capture: the handle's private layout and the backend interface,
  * shared by capture.c (generic handle: life cycle, options, errors, waiting,
- * statistics), the backends capture_ring.c (AF_PACKET TPACKET_V3/V2 ring)
- * and capture_inet.c (AF_INET raw socket), and capture_filter.c (kernel
- * filter attachment).  Not installed.  doc/design.md, "Capture backends",
+ * statistics), the backends capture_ring.c (AF_PACKET TPACKET_V3/V2 ring),
+ * capture_inet.c (AF_INET raw socket) and capture_inet6.c (AF_INET6, 1.1),
+ * and capture_filter.c (kernel filter attachment).  Not installed.  doc/design.md, "Capture backends",
  * says how to add a backend. */
 #ifndef PKTD_CAPTURE_INT_H
 #define PKTD_CAPTURE_INT_H
@@ -49,6 +49,7 @@ struct pktd_capture {
     char device[IF_NAMESIZE]; /* "" = all interfaces */
     uint32_t ip_proto;        /* 0 = link layer, else AF_INET raw for this protocol */
     uint32_t linktype_req;    /* link layer: 0 = Ethernet, else LINKTYPE_LINUX_SLL2 */
+    uint32_t ip_family;       /* IP layer: 4 (AF_INET, the default) or 6 (AF_INET6, 1.1) */
     uint32_t snaplen;
     int promisc;
     size_t buffer_size;
@@ -102,6 +103,8 @@ struct pktd_capture {
     uint8_t *rxbuf;           /* one datagram */
     size_t rxbuf_len;
     uint32_t inet_drops_seen; /* last cumulative socket drop count read */
+    /* AF_INET6 (capture_inet6.c) uses the same three: rxbuf holds the
+     * synthesized 40-byte IPv6 header, then the datagram's payload. */
 
     /* ---- the current packet ---- */
     uint64_t ts_ns;
@@ -170,6 +173,15 @@ extern const struct pktd__cap_ops pktd__cap_ring_ops; /* capture_ring.c */
  * cooked v2 header (capture_ring.c). */
 extern const struct pktd__cap_ops pktd__cap_ring_sll2_ops;
 extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
+/* AF_INET6 raw socket behind a synthesized IPv6 header (capture_inet6.c). */
+extern const struct pktd__cap_ops pktd__cap_inet6_ops;
+
+/* Parts of the AF_INET backend the AF_INET6 one shares (capture_inet.c). */
+int pktd__cap_inet_bind_device(pktd_capture *c);
+int pktd__cap_inet_finish(pktd_capture *c, size_t rxbuf_len);
+void pktd__cap_inet_account_drops(pktd_capture *c, uint32_t total);
+int pktd__cap_inet_stats(pktd_capture *c, uint64_t *pending);
+void pktd__cap_inet_close(pktd_capture *c);
 
 /* The backend the handle's options select (capture.c): the only place that
  * knows every backend. */

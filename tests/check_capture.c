@@ -496,6 +496,57 @@ START_TEST(test_setters)
 }
 END_TEST
 
+/* pktd_capture_set_ip_family() (1.1): its argument checks, the backend it
+ * selects (seen through the link type), and its exclusion of cooked SLL2. */
+START_TEST(test_set_ip_family)
+{
+    ck_assert_int_eq(pktd_capture_set_ip_family(NULL, 6), PKTD_E_INVALID_ARGUMENT);
+    pktd_capture *c;
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    static const uint32_t bad[] = {0, 1, 5, 7, 10, 41, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(pktd_capture_set_ip_family(c, bad[i]), PKTD_E_INVALID_ARGUMENT);
+        ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "must be 4 (AF_INET) or 6 (AF_INET6)"));
+    }
+    /* A refused call changes nothing. */
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_ETHERNET);
+    /* 4 alone keeps the link layer (1.0's default). */
+    ck_assert_int_eq(pktd_capture_set_ip_family(c, 4), 0);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_ETHERNET);
+    /* 6 alone: IPv6 raw socket, ICMPv6 by default, synthesized headers. */
+    ck_assert_int_eq(pktd_capture_set_ip_family(c, 6), 0);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_IPV6);
+    ck_assert_int_eq(pktd_capture_set_linktype(c, PKTD_LINKTYPE_LINUX_SLL2), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_int_eq(pktd_capture_set_ip_protocol(c, 17), 0);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_IPV6);
+    /* Back to 4 with a protocol: the 1.0 AF_INET capture. */
+    ck_assert_int_eq(pktd_capture_set_ip_family(c, 4), 0);
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_RAW);
+    pktd_capture_close(c);
+
+    /* A handle set to cooked SLL2 refuses IPv6 (and keeps SLL2). */
+    ck_assert_int_eq(pktd_capture_create(&c, NULL, NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_linktype(c, PKTD_LINKTYPE_LINUX_SLL2), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_family(c, 6), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "SLL2"));
+    ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_LINUX_SLL2);
+    pktd_capture_close(c);
+
+    /* After activation (needs CAP_NET_RAW: the namespace test sniff6.sh
+     * covers the capture itself) the option is fixed. */
+    ck_assert_int_eq(pktd_capture_create(&c, "lo", NULL), 0);
+    ck_assert_int_eq(pktd_capture_set_ip_family(c, 6), 0);
+    int rc = pktd_capture_activate(c);
+    if (rc >= 0) {
+        ck_assert_int_eq(pktd_capture_set_ip_family(c, 4), PKTD_E_BAD_STATE);
+        ck_assert_uint_eq(pktd_capture_linktype(c), PKTD_LINKTYPE_IPV6);
+    } else {
+        ck_assert_ptr_nonnull(strstr(pktd_capture_errmsg(c), "socket(AF_INET6, SOCK_RAW, 58)"));
+    }
+    pktd_capture_close(c);
+}
+END_TEST
+
 #ifdef HAVE_LIBPCAP
 /* The interpreter against libpcap's own, on real frames: every Ethernet
  * frame of the tcpdump corpus through a set of expressions. */
@@ -605,6 +656,7 @@ static Suite *capture_suite(void)
     tc = tcase_create("handle");
     tcase_add_test(tc, test_ring_geometry);
     tcase_add_test(tc, test_setters);
+    tcase_add_test(tc, test_set_ip_family);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -19,6 +19,12 @@
  * - **IP layer** (pktd_capture_set_ip_protocol()): an AF_INET SOCK_RAW socket
  *   for one IP protocol; packets are IPv4 datagrams with their header
  *   (#PKTD_LINKTYPE_RAW), after reassembly, incoming only.
+ * - **IPv6 layer** (1.1, pktd_capture_set_ip_family() with 6): an AF_INET6
+ *   SOCK_RAW socket for one protocol (ICMPv6 by default).  The kernel hands
+ *   such a socket only the upper-layer payload, so the library *synthesizes*
+ *   a fixed IPv6 header in front of it and the packets are
+ *   #PKTD_LINKTYPE_IPV6: see pktd_capture_set_ip_family() for which fields
+ *   are real.
  *
  * Setup order (link layer): the socket is opened with protocol 0, so it
  * receives nothing; the ring is set up, the kernel filter attached, and only
@@ -445,7 +451,7 @@ PKTD_API uint32_t pktd_capture_wire_len(const pktd_capture *c);
 PKTD_API uint32_t pktd_capture_ifindex(const pktd_capture *c);
 /** @brief Packet type of the current packet. @param c the handle. @return a PKTD_CAPTURE_PKT_ value (IP mode: #PKTD_CAPTURE_PKT_HOST). @since 1.0 */
 PKTD_API uint32_t pktd_capture_pkttype(const pktd_capture *c);
-/** @brief Link type of the packets. @param c the handle. @return #PKTD_LINKTYPE_ETHERNET (1) or #PKTD_LINKTYPE_RAW (101). @since 1.0 */
+/** @brief Link type of the packets. @param c the handle. @return #PKTD_LINKTYPE_ETHERNET (1) or #PKTD_LINKTYPE_RAW (101); since 1.1 also #PKTD_LINKTYPE_LINUX_SLL2 (276) or #PKTD_LINKTYPE_IPV6 (229). @since 1.0 */
 PKTD_API uint32_t pktd_capture_linktype(const pktd_capture *c);
 /** @brief The snap length in effect. @param c the handle. @return bytes. @since 1.0 */
 PKTD_API uint32_t pktd_capture_snaplen(const pktd_capture *c);
@@ -512,6 +518,39 @@ PKTD_API const char *pktd_capture_errmsg(const pktd_capture *c);
  * @since 1.1
  */
 PKTD_API int pktd_capture_set_linktype(pktd_capture *c, uint32_t linktype) PKTD_WUR;
+
+/**
+ * @brief Capture at the IP layer of IPv4 or IPv6.
+ *
+ * 4 (the default) keeps 1.0's behaviour: an IP-layer capture
+ * (pktd_capture_set_ip_protocol()) uses an AF_INET raw socket.  6 makes the
+ * handle an IPv6 IP-layer capture: an AF_INET6 SOCK_RAW socket for the
+ * protocol set with pktd_capture_set_ip_protocol(), or ICMPv6 (58) when none
+ * was set, incoming packets only.
+ *
+ * Such a socket never receives the IPv6 header (the kernel removes it and
+ * any extension headers), so each packet handed out is a **synthesized**
+ * fixed IPv6 header followed by the upper-layer payload, link type
+ * #PKTD_LINKTYPE_IPV6 (pktd_capture_linktype()), which pktd_decode() reads:
+ * - version 6; payload length = the payload's length; next header = the
+ *   socket's protocol (extension headers the packet had are not shown);
+ * - hop limit from IPV6_HOPLIMIT, source address from the sender's
+ *   sockaddr_in6, destination address (and the interface) from
+ *   IPV6_PKTINFO;
+ * - traffic class from IPV6_TCLASS when the kernel reports it, else 0;
+ *   flow label always 0 (not reported to raw sockets).
+ * The wire length counts the 40-byte built header.  A filter
+ * (pktd_capture_set_filter_expr(), compiled for #PKTD_LINKTYPE_IPV6) runs in
+ * user space on the built packet.
+ *
+ * @param c      an inactive handle not set to #PKTD_LINKTYPE_LINUX_SLL2.
+ * @param family 4 or 6.
+ * @return 0; PKTD_E_INVALID_ARGUMENT for NULL, another family or a handle
+ *         set to hand out Linux cooked packets; PKTD_E_BAD_STATE after
+ *         activation.
+ * @since 1.1
+ */
+PKTD_API int pktd_capture_set_ip_family(pktd_capture *c, uint32_t family) PKTD_WUR;
 
 PKTD_END_DECLS
 

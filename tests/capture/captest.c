@@ -6,8 +6,10 @@
  *           [-d in|out|both] [-V 2|3] [-M] [-T BLOCK_MS] [-F hash|lb|cpu:GROUP]
  *           [-e EXPR] [-f DDDFILE] [-A "code jt jf k;..."] [-G EXPR@N]
  *           [-D DELAY_MS] [-r READYFILE] [-w FILE [-W pcap|pcapng] [-n]]
- *           [-C] [-N] [-q] [-L sll2]
+ *           [-C] [-N] [-q] [-L sll2] [-6]
  *
+ * -6 captures IPv6 at the IP layer (pktd_capture_set_ip_family): per packet
+ *    ip6=SRC>DST next=N hlim=N plen=N tclass=N flow=N of the synthesized header.
  * -L sll2 asks for Linux cooked v2 headers (pktd_capture_set_linktype).
  * Per packet:  pkt n=1 caplen=60 len=60 ifindex=3 type=0 eth=0800 ...
  *              (cooked: ... type=0 sll2=IFINDEX/HATYPE/PKTTYPE proto=0800 ...)
@@ -120,6 +122,16 @@ static void print_packet(struct ctx *x, const uint8_t *data, size_t caplen, uint
         ip4(b, sizeof b, pktd_ipv4_dst(&p));
         printf(" ip=%s>%s proto=%u ttl=%u", a, b, pktd_ipv4_proto(&p), pktd_ipv4_ttl(&p));
     }
+    if (pktd_packet_has(&p, PKTD_LAYER_IPV6)) {
+        char s6[PKTD_IPV6_STRLEN], d6[PKTD_IPV6_STRLEN];
+        (void)pktd_ipv6_format(pktd_ipv6_src(&p), s6, sizeof s6);
+        (void)pktd_ipv6_format(pktd_ipv6_dst(&p), d6, sizeof d6);
+        printf(" ip6=%s>%s next=%u hlim=%u plen=%u tclass=%u flow=%u", s6, d6, pktd_ipv6_next(&p),
+               pktd_ipv6_hlim(&p), pktd_ipv6_plen(&p), pktd_ipv6_tclass(&p), pktd_ipv6_flow(&p));
+    }
+    if (pktd_packet_has(&p, PKTD_LAYER_ICMPV6))
+        printf(" icmp6=%u/%u csum_ok=%d", pktd_icmpv6_type(&p), pktd_icmpv6_code(&p),
+               pktd_icmpv6_checksum_ok(&p));
     if (pktd_packet_has(&p, PKTD_LAYER_UDP))
         printf(" udp=%u>%u", pktd_udp_sport(&p), pktd_udp_dport(&p));
     if (pktd_packet_has(&p, PKTD_LAYER_TCP))
@@ -182,11 +194,12 @@ int main(int argc, char **argv)
     const char *wfile = NULL, *wformat = "pcap", *change = NULL;
     long count = -1, idle = 1500, delay = 0, proto = 0;
     int promisc = 0, immediate = 0, use_dispatch = 0, nonblock = 0, nano = 0, quiet = 0, cooked = 0;
+    int inet6 = 0;
     uint32_t dir = PKTD_CAPTURE_DIR_BOTH, version = 0, snap = 0, btmo = 0;
     size_t bufsize = 0;
     const char *fanout = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "i:P:c:I:B:s:pd:V:MT:F:e:f:A:G:D:r:w:W:nCNqL:")) != -1) {
+    while ((opt = getopt(argc, argv, "i:P:c:I:B:s:pd:V:MT:F:e:f:A:G:D:r:w:W:nCNqL:6")) != -1) {
         switch (opt) {
         case 'i': dev = optarg; break;
         case 'P': proto = strtol(optarg, NULL, 0); break;
@@ -217,6 +230,7 @@ int main(int argc, char **argv)
         case 'N': nonblock = 1; break;
         case 'q': quiet = 1; break;
         case 'L': cooked = strcmp(optarg, "sll2") == 0; break;
+        case '6': inet6 = 1; break;
         default: return 2;
         }
     }
@@ -225,6 +239,8 @@ int main(int argc, char **argv)
         die("pktd_capture_create", rc);
     if (proto != 0 && (rc = pktd_capture_set_ip_protocol(g_cap, (uint32_t)proto)) != 0)
         die("set_ip_protocol", rc);
+    if (inet6 && (rc = pktd_capture_set_ip_family(g_cap, 6)) != 0)
+        die("set_ip_family", rc);
     if (cooked && (rc = pktd_capture_set_linktype(g_cap, PKTD_LINKTYPE_LINUX_SLL2)) != 0)
         die("set_linktype", rc);
     if (snap != 0 && (rc = pktd_capture_set_snaplen(g_cap, snap)) != 0)

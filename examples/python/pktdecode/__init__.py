@@ -315,6 +315,7 @@ _PROTOTYPES = [
     ("pktd_capture_close", None, [_H]),
     ("pktd_capture_set_ip_protocol", c_int, [_H, c_uint32]),
     ("pktd_capture_set_linktype", c_int, [_H, c_uint32]),  # 1.1
+    ("pktd_capture_set_ip_family", c_int, [_H, c_uint32]),  # 1.1
     ("pktd_capture_set_snaplen", c_int, [_H, c_uint32]),
     ("pktd_capture_set_promisc", c_int, [_H, c_int]),
     ("pktd_capture_set_buffer_size", c_int, [_H, c_size_t]),
@@ -1472,6 +1473,11 @@ class Capture(_Handle):
     def set_linktype(self, linktype):
         """pktd_capture_set_linktype() (1.1): LINKTYPE_LINUX_SLL2 = cooked headers."""
         return self._call("pktd_capture_set_linktype", linktype)
+
+    def set_ip_family(self, family):
+        """pktd_capture_set_ip_family() (1.1): 6 = AF_INET6 raw socket, packets
+        behind a synthesized IPv6 header (LINKTYPE_IPV6)."""
+        return self._call("pktd_capture_set_ip_family", family)
 
     def set_snaplen(self, snaplen):
         """pktd_capture_set_snaplen()."""

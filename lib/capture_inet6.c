@@ -1,0 +1,188 @@
+/* IPv6 IP-layer capture (1.1): an AF_INET6 SOCK_RAW socket for one protocol
+ * (ICMPv6 unless another is set), the IPv6 twin of capture_inet.c.
+ *
+ * An AF_INET6 raw socket never hands out the IPv6 header (RFC 3542 3: the
+ * kernel strips it and any extension headers): only the upper-layer payload,
+ * the source in the sockaddr_in6 and the rest in control messages.  So the
+ * library writes a fixed IPv6 header in front of each payload and hands out
+ * LINKTYPE_IPV6 packets that pktd_decode() reads like captured ones:
+ *   version 6; traffic class from IPV6_TCLASS (0 if the kernel gave none);
+ *   flow label 0 (a raw socket does not report it); payload length = the
+ *   payload's length; next header = the socket's protocol (the extension
+ *   headers are gone); hop limit from IPV6_HOPLIMIT; source from the
+ *   sockaddr_in6; destination from IPV6_PKTINFO (which also gives the
+ *   interface).
+ * The kernel filter cannot see that header, so a user filter (compiled for
+ * LINKTYPE_IPV6) runs in user space on the built packet (builds_header). */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <pktdecode/capture.h>
+#include <pktdecode/error.h>
+
+#include "capture_int.h"
+#include "common.h"
+
+#define INET6_HLEN 40u
+#define INET6_MAX_PAYLOAD 65535u /* no jumbograms on a raw socket */
+
+/* The protocol the socket receives: the one set, else ICMPv6. */
+static uint32_t inet6_proto(const pktd_capture *c)
+{
+    return c->ip_proto != 0 ? c->ip_proto : 58u; /* IPPROTO_ICMPV6 */
+}
+
+static int inet6_activate(pktd_capture *c)
+{
+    uint32_t proto = inet6_proto(c);
+    c->fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, (int)proto);
+    if (c->fd < 0)
+        return pktd__cap_fail_sys(c, -errno, "socket(AF_INET6, SOCK_RAW, %u)", proto);
+    /* As for AF_INET: reject everything until the real filter is attached. */
+    int rc = pktd__cap_filter_reject_all(c);
+    if (rc == 0)
+        rc = pktd__cap_inet_bind_device(c);
+    if (rc != 0)
+        return rc;
+    int one = 1;
+    if (setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_TIMESTAMPNS)");
+    if (setsockopt(c->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(IPV6_RECVPKTINFO)");
+    if (setsockopt(c->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) != 0)
+        return pktd__cap_fail_sys(c, -errno, "setsockopt(IPV6_RECVHOPLIMIT)");
+    /* Without it the traffic class is written as 0, as documented. */
+    (void)setsockopt(c->fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof one);
+    return pktd__cap_inet_finish(c, INET6_HLEN + INET6_MAX_PAYLOAD);
+}
+
+/* Write the fixed IPv6 header in front of a payload of @p plen bytes. */
+static void build_header(uint8_t *h, uint32_t tclass, size_t plen, uint32_t nh, uint32_t hops,
+                         const struct in6_addr *src, const struct in6_addr *dst)
+{
+    uint32_t w = (6u << 28) | ((tclass & 0xffu) << 20); /* flow label 0 */
+    h[0] = (uint8_t)(w >> 24);
+    h[1] = (uint8_t)(w >> 16);
+    h[2] = (uint8_t)(w >> 8);
+    h[3] = (uint8_t)w;
+    h[4] = (uint8_t)(plen >> 8);
+    h[5] = (uint8_t)plen;
+    h[6] = (uint8_t)nh;
+    h[7] = (uint8_t)hops;
+    memcpy(h + 8, src, 16);
+    memcpy(h + 24, dst, 16);
+}
+
+static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
+{
+    union {
+        struct cmsghdr align;
+        uint8_t buf[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+                    2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(uint32_t))];
+    } ctl;
+    for (;;) {
+        struct sockaddr_in6 from;
+        struct iovec iov = {c->rxbuf + INET6_HLEN, c->rxbuf_len - INET6_HLEN};
+        struct msghdr msg;
+        memset(&msg, 0, sizeof msg);
+        memset(&from, 0, sizeof from);
+        msg.msg_name = &from;
+        msg.msg_namelen = sizeof from;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof ctl.buf;
+        ssize_t n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return pktd__cap_fail_sys(c, -errno, "recvmsg");
+            int rc = pktd__cap_wait(c);
+            if (rc <= 0)
+                return rc;
+            continue;
+        }
+        c->st_received++;
+        uint64_t ts = 0;
+        uint32_t tclass = 0, hops = 0;
+        struct in6_addr dst;
+        memset(&dst, 0, sizeof dst);
+        c->ifidx = (uint32_t)c->ifindex;
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec t;
+                memcpy(&t, CMSG_DATA(cm), sizeof t);
+                ts = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+            } else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+                struct in6_pktinfo pi;
+                memcpy(&pi, CMSG_DATA(cm), sizeof pi);
+                dst = pi.ipi6_addr;
+                c->ifidx = (uint32_t)pi.ipi6_ifindex;
+            } else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT) {
+                int v;
+                memcpy(&v, CMSG_DATA(cm), sizeof v);
+                hops = (uint32_t)v;
+            } else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_TCLASS) {
+                int v;
+                memcpy(&v, CMSG_DATA(cm), sizeof v);
+                tclass = (uint32_t)v;
+            } else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
+                uint32_t total;
+                memcpy(&total, CMSG_DATA(cm), sizeof total);
+                pktd__cap_inet_account_drops(c, total);
+            }
+        }
+        size_t room = c->rxbuf_len - INET6_HLEN;
+        size_t got = (size_t)n < room ? (size_t)n : room;
+        /* MSG_TRUNC reports the payload's full length (a filter cannot
+         * trim it: the kernel program only accepts or rejects here). */
+        build_header(c->rxbuf, tclass, (size_t)n, inet6_proto(c), hops, &from.sin6_addr, &dst);
+        size_t snap = INET6_HLEN + got;
+        uint32_t wire = (uint32_t)(INET6_HLEN + (size_t)n);
+        if (c->prog != NULL) {
+            struct pktd__bpf_aux aux = {
+                .len = wire,
+                .protocol = 0x86ddu,
+                .pkttype = 0, /* PACKET_HOST */
+                .ifindex = c->ifidx,
+                .hatype = 0,
+                .net_off = 0,
+            };
+            uint32_t keep = pktd__bpf_run(c->prog, c->prog_len, c->rxbuf, snap, &aux);
+            if (keep == 0) {
+                c->st_filtered++;
+                continue;
+            }
+            if (keep < snap)
+                snap = keep;
+        }
+        c->ts_ns = ts != 0 ? ts : pktd__cap_now_ns();
+        c->wire_len = wire;
+        c->pkttype = PKTD_CAPTURE_PKT_HOST;
+        *data = c->rxbuf;
+        *caplen = snap < c->snaplen ? snap : c->snaplen;
+        return 1;
+    }
+}
+
+const struct pktd__cap_ops pktd__cap_inet6_ops = {
+    .name = "IPv6 layer (AF_INET6 raw socket)",
+    .linktype = 229, /* LINKTYPE_IPV6 */
+    .link_layer = 0,   /* raw(7): incoming packets of one protocol only */
+    .kernel_snap = 0,
+    .vlan_offload = 0,
+    .counts_received = 1,
+    /* The IPv6 header is built here: the user program runs in user space. */
+    .builds_header = 1,
+    .activate = inet6_activate,
+    .next = inet6_next,
+    .stats = pktd__cap_inet_stats,
+    .close = pktd__cap_inet_close,
+};
