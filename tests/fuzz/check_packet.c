@@ -328,6 +328,9 @@ static int stack_rank(uint32_t layer)
     case PKTD_LAYER_SLL:
     case PKTD_LAYER_SLL2:
     case PKTD_LAYER_ETH:
+    case PKTD_LAYER_LOOPBACK:
+    case PKTD_LAYER_PPP:
+    case PKTD_LAYER_CHDLC:
         return 1;
     case PKTD_LAYER_VLAN:
         return 2;
