@@ -45,9 +45,10 @@ int privs_become(const char *prog, const struct privs_user *u);
  * output file is open):
  * privs_drop_setid(), then clear every capability set (effective,
  * permitted, inheritable, ambient) and set no_new_privs, so that packets are
- * parsed with no privilege whether the program was started by root,
- * set-user-ID root or with file or ambient capabilities.  Prints why and
- * returns -1 on failure. */
+ * parsed with no capability whether the program was started by root,
+ * set-user-ID root or with file or ambient capabilities.  A process started
+ * by root keeps uid 0 (and with it the owner's access to root's files): -Z
+ * is what gives that up.  Prints why and returns -1 on failure. */
 int privs_give_up_all(const char *prog);
 
 /* Open @p path to write a capture to: created with mode 0644 (less the

@@ -14,7 +14,7 @@
  *
  * Only the selected fields are computed: a batch of the 5-tuple costs the
  * decode plus a handful of loads and stores per frame, where
- * pktd_packet_fields() would fill all 75 fields and the per-field accessors
+ * pktd_packet_fields() would fill every field and the per-field accessors
  * would cost one out-of-line call each (doc/performance.md).
  *
  * Values: each field column holds, for each row, exactly the value

@@ -300,7 +300,8 @@ print(os.path.realpath(lib[0]) if lib else "?", len(P.MISSING))
     # The README's Python example, run as printed (from the source tree,
     # whose tests/data it names) with the installed package: the script's
     # own directory, not the current one, is on sys.path.
-    sed -n '/^    import pktdecode/,/^$/p' "$top_srcdir/README" | sed 's/^    //' >"$tmp/readme.py"
+    # (the first such block: a second one shows the columns.)
+    sed -n '/^    import pktdecode/,/^$/{p;/^$/q;}' "$top_srcdir/README" | sed 's/^    //' >"$tmp/readme.py"
     # shellcheck disable=SC2086
     out=$(cd "$top_srcdir" && $pyenv "$PYTHON" "$tmp/readme.py" 2>&1)
     if [ -s "$tmp/readme.py" ] && [ "$(echo "$out" | head -n 1)" = "10.0.0.1 40000 -> 10.0.0.2 80" ] &&
