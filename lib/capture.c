@@ -425,6 +425,24 @@ static int interface_gone(const pktd_capture *c)
     return c->ifindex > 0 && if_indextoname((unsigned)c->ifindex, name) == NULL && errno == ENXIO;
 }
 
+/* Deleting an interface first takes it down, which is when ENETDOWN reaches
+ * the socket, and unregisters it a moment later: give the removal up to
+ * REMOVED_SETTLE_MS before calling the interface merely down (a cold path;
+ * the test saw the index still present once, on a loaded machine). */
+#define REMOVED_SETTLE_MS 500u
+static int interface_gone_after_down(const pktd_capture *c)
+{
+    if (c->ifindex <= 0)
+        return 0;
+    for (unsigned waited = 0; waited < REMOVED_SETTLE_MS; waited += 10u) {
+        if (interface_gone(c))
+            return 1;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return interface_gone(c);
+}
+
 /* The bound interface was deleted: nothing more can arrive, so the capture
  * ends (pktd_capture_next() and pktd_capture_dispatch() return this from now
  * on, after the packets already in the buffer).  The code stays the
@@ -483,7 +501,7 @@ int pktd__cap_wait(pktd_capture *c)
             int err = 0;
             socklen_t len = sizeof err;
             if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
-                if (err == ENETDOWN && interface_gone(c)) {
+                if (err == ENETDOWN && interface_gone_after_down(c)) {
                     /* Packets may still be on their way to user space (a
                      * TPACKET_V3 block is handed over when its timeout
                      * retires it): read them, then end. */
