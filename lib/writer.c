@@ -282,28 +282,11 @@ static int check_open_args(const char *call, uint32_t format, uint32_t linktype,
     return 0;
 }
 
-int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
-                        uint32_t snaplen, uint32_t flags, char *errbuf)
+/* Both descriptor openers: the same checks, messages naming the caller. */
+static int open_fd(const char *call, pktd_writer **out, int fd, uint32_t format,
+                   uint32_t linktype, uint32_t snaplen, uint32_t flags, const char *if_name,
+                   char *errbuf)
 {
-    static const char call[] = "pktd_writer_open_fd";
-    if (out == NULL)
-        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
-    *out = NULL;
-    int rc = check_open_args(call, format, linktype, snaplen, flags, errbuf);
-    if (rc < 0)
-        return rc;
-    if (fd < 0)
-        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: descriptor %d is negative", call,
-                             fd);
-    char what[32];
-    snprintf(what, sizeof what, "descriptor %d", fd);
-    return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, NULL, errbuf);
-}
-
-int pktd_writer_open_fd_iface(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
-                              uint32_t snaplen, uint32_t flags, const char *if_name, char *errbuf)
-{
-    static const char call[] = "pktd_writer_open_fd_iface";
     if (out == NULL)
         return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT, "%s: out is NULL", call);
     *out = NULL;
@@ -320,6 +303,19 @@ int pktd_writer_open_fd_iface(pktd_writer **out, int fd, uint32_t format, uint32
     char what[32];
     snprintf(what, sizeof what, "descriptor %d", fd);
     return writer_open(out, fd, 0, what, format, linktype, snaplen, flags, if_name, errbuf);
+}
+
+int pktd_writer_open_fd(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
+                        uint32_t snaplen, uint32_t flags, char *errbuf)
+{
+    return open_fd("pktd_writer_open_fd", out, fd, format, linktype, snaplen, flags, NULL, errbuf);
+}
+
+int pktd_writer_open_fd_iface(pktd_writer **out, int fd, uint32_t format, uint32_t linktype,
+                              uint32_t snaplen, uint32_t flags, const char *if_name, char *errbuf)
+{
+    return open_fd("pktd_writer_open_fd_iface", out, fd, format, linktype, snaplen, flags, if_name,
+                   errbuf);
 }
 
 int pktd_writer_open_path(pktd_writer **out, const char *path, uint32_t format, uint32_t linktype,
