@@ -463,8 +463,12 @@ int pktd_flow_table_update(pktd_flow_table *t, const pktd_packet *p, uint64_t ts
     uint32_t d = (uint32_t)sender_is_lo == f->src_is_lo ? PKTD_FLOW_FWD : PKTD_FLOW_REV;
     f->pkts[d]++;
     f->bytes[d] += wire_len;
+    /* Capture time can go backwards (clock steps, merged files): the
+     * flow's times are the earliest and latest seen, as tshark's are. */
     if (ts_ns > f->last_ns)
         f->last_ns = ts_ns;
+    if (ts_ns < f->first_ns)
+        f->first_ns = ts_ns;
     if (is_tcp)
         tcp_track(f, flags, d, created);
     if (!created) {

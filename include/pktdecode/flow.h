@@ -35,7 +35,8 @@
  * Time is capture time (the @p ts_ns given to pktd_flow_table_update()),
  * never the clock: timeouts are checked on every update and by
  * pktd_flow_table_expire().  A timestamp earlier than a flow's last one
- * expires nothing and does not move the flow's times backwards.
+ * expires nothing; a flow's first and last times are the earliest and latest
+ * of its packets.
  *
  * Memory: pktd_flow_table_create() allocates everything; nothing is
  * allocated afterwards.  The hash is keyed with a random key drawn per table
@@ -331,9 +332,10 @@ PKTD_API uint32_t pktd_flow_vlan_count(const pktd_flow *f);
 PKTD_API uint16_t pktd_flow_vlan_vid(const pktd_flow *f, uint32_t i);
 /** @brief The zone given to pktd_flow_table_update(). @since 1.1 */
 PKTD_API uint64_t pktd_flow_zone(const pktd_flow *f);
-/** @brief Capture time of the first packet (ns). @since 1.1 */
+/** @brief Earliest capture time of the flow's packets (ns): the first packet's,
+ *  unless capture time went backwards. @since 1.1 */
 PKTD_API uint64_t pktd_flow_first_ns(const pktd_flow *f);
-/** @brief Capture time of the latest packet (ns). @since 1.1 */
+/** @brief Latest capture time of the flow's packets (ns). @since 1.1 */
 PKTD_API uint64_t pktd_flow_last_ns(const pktd_flow *f);
 /** @brief Packets sent in direction @p dir (#PKTD_FLOW_FWD, #PKTD_FLOW_REV; 0 otherwise). @since 1.1 */
 PKTD_API uint64_t pktd_flow_packets(const pktd_flow *f, uint32_t dir);

@@ -16,6 +16,7 @@ library under test) and writes DIR/<target>/<sha1 of content>:
   pcap      pcap files, cut to whole records within 16 KiB
   pcapng    pcapng files, cut to whole blocks within 16 KiB
   writer    capture descriptions for the round trip  (fuzz_writer.c)
+  flow      control byte + frames with time steps     (fuzz_flow.c)
 
 At most PER_FILE packets of each kind are taken from one capture, so no
 single large capture dominates; identical inputs are written once.
@@ -125,6 +126,21 @@ def writer_seed(packets, mode, linktype):
     return bytes(out)
 
 
+def flow_seed(records, ctl):
+    """Encodes up to 32 Ethernet or raw-IP frames the way fuzz_flow.c reads them."""
+    out = bytearray([ctl])
+    prev = None
+    for i, (linktype, f, _) in enumerate(records[:32]):
+        if linktype not in (1, 101):
+            continue
+        f = f[:2048]
+        step = 1 if prev is None else (i * 37) % 256  # some steps are negative
+        how = (0x80 if linktype == 101 else 0) | (i % 5 == 4)
+        out += struct.pack(">HBB", len(f), step, how) + f
+        prev = f
+    return bytes(out) if len(out) > 1 else None
+
+
 def seed_file(seeds, path):
     with open(path, "rb") as fh:
         buf = fh.read()
@@ -175,6 +191,10 @@ def seed_file(seeds, path):
             take("udp_icmp", bytes([0, shape]) + seg)
         elif ip[9] == 1:
             take("udp_icmp", bytes([1, shape]) + seg)
+
+    fs = flow_seed(records, len(seeds.count) * 29 % 256)
+    if fs is not None:
+        seeds.add("flow", fs)
 
     frames = [f for _, f, _ in records[:8]]
     if frames:

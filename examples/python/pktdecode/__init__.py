@@ -62,7 +62,7 @@ from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_
 __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
-           "read_dataframe", "ipv4_text", "ipv6_text"]
+           "read_dataframe", "ipv4_text", "ipv6_text", "FlowTable", "Flow", "read_flows"]
 
 
 class LibraryNotFoundError(OSError):
@@ -128,6 +128,8 @@ _U8P, _U16P, _U32P, _U64P = POINTER(c_uint8), POINTER(c_uint16), POINTER(c_uint3
 
 #: C callback type of pktd_capture_dispatch().
 CAPTURE_HANDLER = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_uint32, c_uint64)
+#: C callback type of pktd_flow_table_set_export() (since 1.1).
+FLOW_EXPORT = CFUNCTYPE(None, c_void_p, c_void_p)
 
 # One line per C function: name, return type, argument types.  Functions that
 # take only `const pktd_packet *` are also made Packet methods (below).
@@ -387,6 +389,38 @@ _PROTOTYPES = [
     ("pktd_batch_read", c_int, [_H, _H, c_uint32, _U32P]),
     ("pktd_batch_decode_frames", c_int, [_H, c_uint32, POINTER(c_void_p), _OUTSIZE, _U64P, c_uint32]),
     ("pktd_batch_capture", c_int, [_H, _H, c_uint32, _U32P]),
+    # flow table (flow.h, since 1.1)
+    ("pktd_flow_table_create", c_int, [POINTER(_H), c_uint32, c_uint64, c_uint64, c_char_p]),
+    ("pktd_flow_table_close", None, [_H]),
+    ("pktd_flow_table_set_export", c_int, [_H, FLOW_EXPORT, c_void_p]),
+    ("pktd_flow_table_update", c_int, [_H, _STATE, c_uint64, c_size_t, c_uint64, _U32P, _U32P]),
+    ("pktd_flow_table_expire", c_int, [_H, c_uint64]),
+    ("pktd_flow_table_flush", c_int, [_H]),
+    ("pktd_flow_table_get", c_void_p, [_H, c_uint32]),
+    ("pktd_flow_table_capacity", c_uint32, [_H]),
+    ("pktd_flow_table_count", c_uint32, [_H]),
+    ("pktd_flow_table_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_flow_table_errmsg", c_char_p, [_H]),
+    ("pktd_flow_id", c_uint32, [c_void_p]),
+    ("pktd_flow_ip_version", c_uint32, [c_void_p]),
+    ("pktd_flow_proto", c_uint8, [c_void_p]),
+    ("pktd_flow_ipv4_src", c_uint32, [c_void_p]),
+    ("pktd_flow_ipv4_dst", c_uint32, [c_void_p]),
+    ("pktd_flow_ipv6_src", c_void_p, [c_void_p]),
+    ("pktd_flow_ipv6_dst", c_void_p, [c_void_p]),
+    ("pktd_flow_sport", c_uint16, [c_void_p]),
+    ("pktd_flow_dport", c_uint16, [c_void_p]),
+    ("pktd_flow_vlan_count", c_uint32, [c_void_p]),
+    ("pktd_flow_vlan_vid", c_uint16, [c_void_p, c_uint32]),
+    ("pktd_flow_zone", c_uint64, [c_void_p]),
+    ("pktd_flow_first_ns", c_uint64, [c_void_p]),
+    ("pktd_flow_last_ns", c_uint64, [c_void_p]),
+    ("pktd_flow_packets", c_uint64, [c_void_p, c_uint32]),
+    ("pktd_flow_bytes", c_uint64, [c_void_p, c_uint32]),
+    ("pktd_flow_tcp_flags", c_uint8, [c_void_p, c_uint32]),
+    ("pktd_flow_tcp_state", c_uint32, [c_void_p]),
+    ("pktd_flow_end", c_uint32, [c_void_p]),
+    ("pktd_flow_end_name", c_char_p, [c_uint32]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -2089,3 +2123,174 @@ def ipv6_text(c0, c1, c2, c3):
     ntop = socket.inet_ntop
     return [ntop(socket.AF_INET6, parts[0][i:i + 4] + parts[1][i:i + 4] + parts[2][i:i + 4] + parts[3][i:i + 4])
             for i in range(0, len(parts[0]), 4)]
+
+
+# ---------------------------------------------------------------- flow table (1.1)
+FLOW_FWD, FLOW_REV = 0, 1
+FLOW_END_NONE, FLOW_END_FIN, FLOW_END_RST, FLOW_END_IDLE, FLOW_END_ACTIVE, FLOW_END_EVICTED, \
+    FLOW_END_EOF = range(7)
+FLOW_TCP_SYN_FWD, FLOW_TCP_SYN_REV, FLOW_TCP_FIN_FWD, FLOW_TCP_FIN_REV = 0x01, 0x02, 0x04, 0x08
+FLOW_TCP_RST_FWD, FLOW_TCP_RST_REV, FLOW_TCP_MIDSTREAM, FLOW_TCP_CLOSED = 0x10, 0x20, 0x40, 0x80
+FLOW_END_COUNT = 7
+FLOW_STAT_PACKETS, FLOW_STAT_KEYED, FLOW_STAT_NOT_IP, FLOW_STAT_NO_TRANSPORT, \
+    FLOW_STAT_LATER_FRAGMENT, FLOW_STAT_CREATED, FLOW_STAT_END_FIN, FLOW_STAT_END_RST, \
+    FLOW_STAT_END_IDLE, FLOW_STAT_END_ACTIVE, FLOW_STAT_END_EVICTED, FLOW_STAT_END_EOF, \
+    FLOW_STAT_MAX_CHAIN = range(13)
+FLOW_STAT_COUNT = 13
+#: Names of the PKTD_FLOW_STAT_* counters, by index (FlowTable.stats() keys).
+FLOW_STATS = ("packets", "keyed", "not_ip", "no_transport", "later_fragment", "created",
+              "end_fin", "end_rst", "end_idle", "end_active", "end_evicted", "end_eof", "max_chain")
+
+
+class Flow:
+    """A copy of one flow record (pktd_flow): the fields of pktd-flows' JSON
+    (proto, src, sport, dst, dport, vlan, zone, first_ns, last_ns, pkts_fwd,
+    bytes_fwd, pkts_rev, bytes_rev, tcp_flags_fwd, tcp_flags_rev, end as its
+    name) plus id, ip_version and tcp_state.  Addresses are strings."""
+
+    __slots__ = ("id", "ip_version", "proto", "src", "sport", "dst", "dport", "vlan", "zone",
+                 "first_ns", "last_ns", "pkts_fwd", "bytes_fwd", "pkts_rev", "bytes_rev",
+                 "tcp_flags_fwd", "tcp_flags_rev", "tcp_state", "end")
+
+    def __init__(self, f):
+        self.id = lib.pktd_flow_id(f)
+        self.ip_version = lib.pktd_flow_ip_version(f)
+        self.proto = lib.pktd_flow_proto(f)
+        if self.ip_version == 6:
+            self.src = ipv6_format(_at(lib.pktd_flow_ipv6_src(f), 16))
+            self.dst = ipv6_format(_at(lib.pktd_flow_ipv6_dst(f), 16))
+        else:
+            self.src = ipv4_format(lib.pktd_flow_ipv4_src(f))
+            self.dst = ipv4_format(lib.pktd_flow_ipv4_dst(f))
+        self.sport, self.dport = lib.pktd_flow_sport(f), lib.pktd_flow_dport(f)
+        self.vlan = tuple(lib.pktd_flow_vlan_vid(f, i) for i in range(lib.pktd_flow_vlan_count(f)))
+        self.zone = lib.pktd_flow_zone(f)
+        self.first_ns, self.last_ns = lib.pktd_flow_first_ns(f), lib.pktd_flow_last_ns(f)
+        self.pkts_fwd, self.pkts_rev = lib.pktd_flow_packets(f, 0), lib.pktd_flow_packets(f, 1)
+        self.bytes_fwd, self.bytes_rev = lib.pktd_flow_bytes(f, 0), lib.pktd_flow_bytes(f, 1)
+        self.tcp_flags_fwd, self.tcp_flags_rev = lib.pktd_flow_tcp_flags(f, 0), lib.pktd_flow_tcp_flags(f, 1)
+        self.tcp_state = lib.pktd_flow_tcp_state(f)
+        self.end = _s(lib.pktd_flow_end_name(lib.pktd_flow_end(f)))
+
+    def as_dict(self):
+        """The record as pktd-flows -j writes it (encap: the zone, None when 0)."""
+        return {"proto": self.proto, "src": self.src, "sport": self.sport, "dst": self.dst,
+                "dport": self.dport, "vlan": list(self.vlan), "encap": self.zone or None,
+                "first_ns": self.first_ns, "last_ns": self.last_ns, "pkts_fwd": self.pkts_fwd,
+                "bytes_fwd": self.bytes_fwd, "pkts_rev": self.pkts_rev, "bytes_rev": self.bytes_rev,
+                "tcp_flags_fwd": self.tcp_flags_fwd, "tcp_flags_rev": self.tcp_flags_rev,
+                "end": self.end}
+
+    def __repr__(self):
+        return "Flow(%r)" % self.as_dict()
+
+
+class FlowTable(_Handle):
+    """pktd_flow_table: FlowTable(capacity, idle_timeout_ns=0,
+    active_timeout_ns=0, on_export=None).  Each flow that ends is passed, as
+    a Flow, to on_export(flow), or appended to the list `ended` when
+    on_export is None.  An exception raised by on_export is raised again by
+    the call that ended the flow (update, expire or flush)."""
+
+    _close = staticmethod(lib.pktd_flow_table_close)
+
+    def __init__(self, capacity, idle_timeout_ns=0, active_timeout_ns=0, on_export=None):
+        super().__init__()
+        self.ended = []
+        self._on_export = on_export if on_export is not None else self.ended.append
+        self._pending = None
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_flow_table_create(byref(self._h), capacity, idle_timeout_ns,
+                                          active_timeout_ns, eb),
+               "pktd_flow_table_create", lambda: _s(eb.value))
+        self._cb = FLOW_EXPORT(self._export)  # kept referenced while the table lives
+        _check(lib.pktd_flow_table_set_export(self._h, self._cb, None),
+               "pktd_flow_table_set_export", self._errmsg)
+
+    def _export(self, f, _user):
+        try:
+            self._on_export(Flow(f))
+        except BaseException as e:  # noqa: B036 - re-raised after the C call
+            if self._pending is None:
+                self._pending = e
+
+    def _raise_pending(self):
+        if self._pending is not None:
+            e, self._pending = self._pending, None
+            raise e
+
+    def _errmsg(self):
+        return _s(lib.pktd_flow_table_errmsg(self._h)) if self._h else ""
+
+    def update(self, packet, ts_ns, wire_len, zone=0):
+        """pktd_flow_table_update(): count a decoded Packet.  Returns None
+        when it has no flow key, else (flow_id, direction, new) with new True
+        when the packet started the flow."""
+        fid, d = c_uint32(), c_uint32()
+        rc = lib.pktd_flow_table_update(self._need(), packet._state, ts_ns, wire_len, zone,
+                                        byref(fid), byref(d))
+        self._raise_pending()
+        _check(rc, "pktd_flow_table_update", self._errmsg)
+        return None if rc == 0 else (fid.value, d.value, rc == 2)
+
+    def expire(self, now_ns):
+        """pktd_flow_table_expire(): end the flows whose timeouts passed; returns how many."""
+        rc = lib.pktd_flow_table_expire(self._need(), now_ns)
+        self._raise_pending()
+        return _check(rc, "pktd_flow_table_expire", self._errmsg)
+
+    def flush(self):
+        """pktd_flow_table_flush(): end every flow (first-packet order); returns how many."""
+        rc = lib.pktd_flow_table_flush(self._need())
+        self._raise_pending()
+        return _check(rc, "pktd_flow_table_flush", self._errmsg)
+
+    def get(self, flow_id):
+        """pktd_flow_table_get(): a Flow copy of a live flow, or None."""
+        f = lib.pktd_flow_table_get(self._need(), flow_id)
+        return Flow(f) if f else None
+
+    def capacity(self):
+        """pktd_flow_table_capacity()."""
+        return lib.pktd_flow_table_capacity(self._need())
+
+    def count(self):
+        """pktd_flow_table_count(): live flows."""
+        return lib.pktd_flow_table_count(self._need())
+
+    def stats(self):
+        """pktd_flow_table_stats() as a dict (FLOW_STATS names; counters a newer
+        library adds appear as "stat_N")."""
+        n = lib.pktd_flow_table_stats(self._need(), None, 0)
+        _check(n, "pktd_flow_table_stats")
+        a = (c_uint64 * n)()
+        _check(lib.pktd_flow_table_stats(self._h, a, n), "pktd_flow_table_stats")
+        return {(FLOW_STATS[i] if i < len(FLOW_STATS) else "stat_%d" % i): a[i] for i in range(n)}
+
+    def errmsg(self):
+        """pktd_flow_table_errmsg()."""
+        return self._errmsg()
+
+
+def read_flows(paths, capacity=1 << 18, idle_timeout_ns=300 * 10**9,
+               active_timeout_ns=3600 * 10**9):
+    """The flows of capture files read as one input, as pktd-flows computes
+    them (same defaults): a list of Flow in order of each flow's first packet."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    seq_of = {}
+    order = []
+    with FlowTable(capacity, idle_timeout_ns, active_timeout_ns,
+                   on_export=lambda f: order.append((seq_of.pop(f.id), f))) as t:
+        p = Packet()
+        n = 0
+        for path in paths:
+            with Reader(path) as r:
+                while r.next_into(p):
+                    u = t.update(p, r.ts_ns(), r.wire_len())
+                    if u is not None and u[2]:
+                        seq_of[u[0]] = n
+                        n += 1
+        t.flush()
+    order.sort(key=lambda x: x[0])
+    return [f for _, f in order]
