@@ -7,9 +7,15 @@
  * is the flow idle longest, which idle expiry and eviction take) and one in
  * order of creation (the age list: its head is the oldest flow, which the
  * active timeout takes, and flush walks it to export in first-packet order).
- * So every operation is O(1) besides the hash chain walk, whose length the
- * keyed hash keeps short: at most 0.5 flows per bucket on average, and a
- * chain longer than a few flows needs an attacker who knows the key. */
+ * The LRU order is kept lazily ("second chance"): an update only sets the
+ * flow's `touched` flag, in the record it already reads, instead of
+ * unlinking it and linking it at the tail (which touched two or three other
+ * records, each a likely cache miss in a large table); a touched flow found
+ * at the head is moved to the tail then.  Each move pays for an update, so
+ * every operation is amortized O(1) besides the hash chain walk, whose
+ * length the keyed hash keeps short: at most 0.5 flows per bucket on
+ * average, and a chain longer than a few flows needs an attacker who knows
+ * the key. */
 #include "config.h"
 
 #include <errno.h>
@@ -67,6 +73,7 @@ struct pktd_flow {
     uint8_t closed_by; /* PKTD_FLOW_END_FIN/RST once the connection closed */
     uint8_t end;
     uint8_t live;
+    uint8_t touched; /* updated since it was last placed at the LRU tail */
 };
 
 struct list {
@@ -251,6 +258,19 @@ static int active_passed(const pktd_flow_table *t, const struct pktd_flow *f, ui
     return t->active_ns != 0 && now > f->first_ns && now - f->first_ns > t->active_ns;
 }
 
+/* The least recently updated flow: touched flows at the head go to the
+ * tail first (second chance).  NIL when the table is empty. */
+static uint32_t lru_head(pktd_flow_table *t)
+{
+    uint32_t h;
+    while ((h = t->lru.head) != NIL && t->flows[h].touched) {
+        t->flows[h].touched = 0;
+        list_remove(t, &t->lru, LRU, h);
+        list_append(t, &t->lru, LRU, h);
+    }
+    return h;
+}
+
 /* Ends the flows at the heads of the two lists while their timeout has
  * passed.  Capture time that goes backwards can leave a flow that has
  * expired behind one that has not; it ends when it reaches the head, or at
@@ -258,8 +278,9 @@ static int active_passed(const pktd_flow_table *t, const struct pktd_flow *f, ui
 static int expire(pktd_flow_table *t, uint64_t now)
 {
     int n = 0;
-    while (t->lru.head != NIL && idle_passed(t, &t->flows[t->lru.head], now)) {
-        end_flow(t, t->lru.head, PKTD_FLOW_END_IDLE);
+    uint32_t h;
+    while (t->idle_ns != 0 && (h = lru_head(t)) != NIL && idle_passed(t, &t->flows[h], now)) {
+        end_flow(t, h, PKTD_FLOW_END_IDLE);
         n++;
     }
     while (t->age.head != NIL && active_passed(t, &t->flows[t->age.head], now)) {
@@ -378,7 +399,7 @@ static uint32_t create(pktd_flow_table *t, const struct flow_key *k, uint64_t h,
                        uint64_t ts)
 {
     if (t->free_head == NIL)
-        end_flow(t, t->lru.head, PKTD_FLOW_END_EVICTED);
+        end_flow(t, lru_head(t), PKTD_FLOW_END_EVICTED);
     uint32_t i = t->free_head;
     struct pktd_flow *f = &t->flows[i];
     t->free_head = f->hnext;
@@ -471,10 +492,8 @@ int pktd_flow_table_update(pktd_flow_table *t, const pktd_packet *p, uint64_t ts
         f->first_ns = ts_ns;
     if (is_tcp)
         tcp_track(f, flags, d, created);
-    if (!created) {
-        list_remove(t, &t->lru, LRU, i);
-        list_append(t, &t->lru, LRU, i);
-    }
+    if (!created)
+        f->touched = 1;
     if (flow_id != NULL)
         *flow_id = i;
     if (dir != NULL)

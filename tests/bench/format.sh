@@ -64,6 +64,16 @@ done
 [ $? -eq 1 ] || bad "an unreadable file must exit 1"
 "$bench" parse >/dev/null 2>&1
 [ $? -eq 2 ] || bad "a missing FILE must exit 2"
+# flows (1.1): the same last-line format, every packet of the sample.
+if "$bench" flows -r 2 "$sample" >"$tmp"; then
+    last=$(tail -n 1 "$tmp")
+    echo "flows: $last"
+    echo "$last" | grep -Eq "^flows pkts=$want ns_per_pkt=[0-9]+\.[0-9]+ mpps=[0-9]+\.[0-9]+\$" ||
+        bad "flows: last line '$last' is not 'flows pkts=$want ns_per_pkt=X mpps=Y'"
+else
+    bad "pktd-bench flows exited $?"
+fi
+
 "$bench" parse -m nosuchmode "$sample" >/dev/null 2>&1
 [ $? -eq 2 ] || bad "an unknown -m must exit 2"
 "$bench" frobnicate >/dev/null 2>&1
