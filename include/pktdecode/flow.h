@@ -58,7 +58,8 @@
 
 PKTD_BEGIN_DECLS
 
-/** @brief Opaque flow table (pktd_flow_table_create()). @since 1.1 */
+/**
+ * @brief Opaque flow table (pktd_flow_table_create()). @since 1.1 */
 typedef struct pktd_flow_table pktd_flow_table;
 
 /** @brief Opaque flow record, read with the pktd_flow_* accessors. @since 1.1 */
@@ -152,7 +153,7 @@ typedef struct pktd_flow pktd_flow;
  * @p f is valid only during the call; its id is handed to no other flow
  * before the call returns.  The callback may read any flow of the table
  * (pktd_flow_table_get()) but must not update, expire, flush or close it
- * (those calls return #PKTD_E_BAD_STATE from inside the callback).
+ * (those calls return PKTD_E_BAD_STATE from inside the callback).
  * @param f    the ended flow (pktd_flow_end() says why).
  * @param user the pointer given to pktd_flow_table_set_export().
  * @since 1.1
@@ -172,7 +173,7 @@ typedef void (*pktd_flow_export_fn)(const pktd_flow *f, void *user);
  *                           (#PKTD_FLOW_END_ACTIVE); 0: never.
  * @param errbuf             receives the reason on failure (may be NULL; at
  *                           least #PKTD_ERRBUF_SIZE bytes).
- * @return 0; #PKTD_E_INVALID_ARGUMENT for a NULL @p out or a capacity out of
+ * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL @p out or a capacity out of
  *         range; -ENOMEM; the getrandom() error.
  * @since 1.1
  */
@@ -194,7 +195,7 @@ PKTD_API void pktd_flow_table_close(pktd_flow_table *t);
  * @param t    the table.
  * @param fn   the callback, or NULL for none.
  * @param user passed to every call of @p fn.
- * @return 0; #PKTD_E_INVALID_ARGUMENT for a NULL @p t; #PKTD_E_BAD_STATE
+ * @return 0; PKTD_E_INVALID_ARGUMENT for a NULL @p t; PKTD_E_BAD_STATE
  *         from inside the callback.
  * @since 1.1
  */
@@ -225,8 +226,8 @@ PKTD_API int pktd_flow_table_set_export(pktd_flow_table *t, pktd_flow_export_fn 
  * @param dir      receives #PKTD_FLOW_FWD or #PKTD_FLOW_REV (may be NULL;
  *                 written only when the result is 1 or 2).
  * @return 2 when the packet started a new flow, 1 when it was counted in an
- *         existing flow, 0 when it has no flow key; #PKTD_E_INVALID_ARGUMENT
- *         for a NULL @p t or @p p; #PKTD_E_BAD_STATE from inside the
+ *         existing flow, 0 when it has no flow key; PKTD_E_INVALID_ARGUMENT
+ *         for a NULL @p t or @p p; PKTD_E_BAD_STATE from inside the
  *         export callback.
  * @since 1.1
  */
@@ -239,8 +240,8 @@ PKTD_API int pktd_flow_table_update(pktd_flow_table *t, const pktd_packet *p, ui
  *        @p now_ns (capture time); call it when no packet came for a while.
  * @param t      the table.
  * @param now_ns the current capture time (ns).
- * @return the number of flows exported; #PKTD_E_INVALID_ARGUMENT for a NULL
- *         @p t; #PKTD_E_BAD_STATE from inside the export callback.
+ * @return the number of flows exported; PKTD_E_INVALID_ARGUMENT for a NULL
+ *         @p t; PKTD_E_BAD_STATE from inside the export callback.
  * @since 1.1
  */
 PKTD_API int pktd_flow_table_expire(pktd_flow_table *t, uint64_t now_ns) PKTD_WUR;
@@ -250,8 +251,8 @@ PKTD_API int pktd_flow_table_expire(pktd_flow_table *t, uint64_t now_ns) PKTD_WU
  *        packets: #PKTD_FLOW_END_EOF, or FIN/RST for a closed TCP flow.
  *        The table is empty afterwards and can be used again.
  * @param t the table.
- * @return the number of flows exported; #PKTD_E_INVALID_ARGUMENT for a NULL
- *         @p t; #PKTD_E_BAD_STATE from inside the export callback.
+ * @return the number of flows exported; PKTD_E_INVALID_ARGUMENT for a NULL
+ *         @p t; PKTD_E_BAD_STATE from inside the export callback.
  * @since 1.1
  */
 PKTD_API int pktd_flow_table_flush(pktd_flow_table *t) PKTD_WUR;
@@ -289,7 +290,7 @@ PKTD_API uint32_t pktd_flow_table_count(const pktd_flow_table *t);
  *              when @p n is 0).
  * @param n     the array's length.
  * @return the number of counters the library knows (#PKTD_FLOW_STAT_COUNT
- *         in this release); #PKTD_E_INVALID_ARGUMENT for a NULL @p t, or a
+ *         in this release); PKTD_E_INVALID_ARGUMENT for a NULL @p t, or a
  *         NULL @p stats with @p n > 0.
  * @since 1.1
  */
@@ -308,44 +309,142 @@ PKTD_API const char *pktd_flow_table_errmsg(const pktd_flow_table *t);
  * pktd_flow_table_get(), and returns 0 (NULL for pointers) for a NULL flow.
  * "src" is the sender of the flow's first packet.
  * @{ */
-/** @brief The flow's id (below the table's capacity). @since 1.1 */
+/** @brief The flow's id (below the table's capacity).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_id(const pktd_flow *f);
-/** @brief 4 or 6. @since 1.1 */
+/**
+ * @brief 4 or 6.
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_ip_version(const pktd_flow *f);
-/** @brief The IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...). @since 1.1 */
+/**
+ * @brief The IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint8_t pktd_flow_proto(const pktd_flow *f);
-/** @brief src's IPv4 address, host order; 0 for an IPv6 flow. @since 1.1 */
+/**
+ * @brief src's IPv4 address, host order; 0 for an IPv6 flow.
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_ipv4_src(const pktd_flow *f);
-/** @brief dst's IPv4 address, host order; 0 for an IPv6 flow. @since 1.1 */
+/**
+ * @brief dst's IPv4 address, host order; 0 for an IPv6 flow.
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_ipv4_dst(const pktd_flow *f);
-/** @brief src's 16-byte IPv6 address; NULL for an IPv4 flow. @since 1.1 */
+/**
+ * @brief src's 16-byte IPv6 address; NULL for an IPv4 flow.
+ * @param f the flow (may be NULL).
+ * @return the value described; NULL for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API const uint8_t *pktd_flow_ipv6_src(const pktd_flow *f);
-/** @brief dst's 16-byte IPv6 address; NULL for an IPv4 flow. @since 1.1 */
+/**
+ * @brief dst's 16-byte IPv6 address; NULL for an IPv4 flow.
+ * @param f the flow (may be NULL).
+ * @return the value described; NULL for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API const uint8_t *pktd_flow_ipv6_dst(const pktd_flow *f);
-/** @brief src's port (TCP, UDP; 0 otherwise). @since 1.1 */
+/**
+ * @brief src's port (TCP, UDP; 0 otherwise).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint16_t pktd_flow_sport(const pktd_flow *f);
-/** @brief dst's port (TCP, UDP; 0 otherwise). @since 1.1 */
+/**
+ * @brief dst's port (TCP, UDP; 0 otherwise).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint16_t pktd_flow_dport(const pktd_flow *f);
-/** @brief Number of VLAN ids in the key (0 ... #PKTD_VLAN_MAX_DEPTH). @since 1.1 */
+/**
+ * @brief Number of VLAN ids in the key (0 ... #PKTD_VLAN_MAX_DEPTH).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_vlan_count(const pktd_flow *f);
-/** @brief VLAN id @p i (0: outermost); 0 when @p i is out of range. @since 1.1 */
+/**
+ * @brief VLAN id @p i (0: outermost); 0 when @p i is out of range.
+ * @param f the flow (may be NULL).
+ * @param i the index, 0 for the outermost tag.
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint16_t pktd_flow_vlan_vid(const pktd_flow *f, uint32_t i);
-/** @brief The zone given to pktd_flow_table_update(). @since 1.1 */
+/**
+ * @brief The zone given to pktd_flow_table_update().
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint64_t pktd_flow_zone(const pktd_flow *f);
-/** @brief Earliest capture time of the flow's packets (ns): the first packet's,
- *  unless capture time went backwards. @since 1.1 */
+/**
+ * @brief Earliest capture time of the flow's packets (ns): the first packet's,
+ *  unless capture time went backwards.
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint64_t pktd_flow_first_ns(const pktd_flow *f);
-/** @brief Latest capture time of the flow's packets (ns). @since 1.1 */
+/**
+ * @brief Latest capture time of the flow's packets (ns).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint64_t pktd_flow_last_ns(const pktd_flow *f);
-/** @brief Packets sent in direction @p dir (#PKTD_FLOW_FWD, #PKTD_FLOW_REV; 0 otherwise). @since 1.1 */
+/**
+ * @brief Packets sent in direction @p dir (#PKTD_FLOW_FWD, #PKTD_FLOW_REV; 0 otherwise).
+ * @param f the flow (may be NULL).
+ * @param dir #PKTD_FLOW_FWD or #PKTD_FLOW_REV.
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint64_t pktd_flow_packets(const pktd_flow *f, uint32_t dir);
-/** @brief Wire bytes (whole frames) sent in direction @p dir. @since 1.1 */
+/**
+ * @brief Wire bytes (whole frames) sent in direction @p dir.
+ * @param f the flow (may be NULL).
+ * @param dir #PKTD_FLOW_FWD or #PKTD_FLOW_REV.
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint64_t pktd_flow_bytes(const pktd_flow *f, uint32_t dir);
-/** @brief OR of the TCP flag bytes (pktd_tcp_flags()) sent in direction @p dir. @since 1.1 */
+/**
+ * @brief OR of the TCP flag bytes (pktd_tcp_flags()) sent in direction @p dir.
+ * @param f the flow (may be NULL).
+ * @param dir #PKTD_FLOW_FWD or #PKTD_FLOW_REV.
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint8_t pktd_flow_tcp_flags(const pktd_flow *f, uint32_t dir);
-/** @brief TCP state bits (PKTD_FLOW_TCP_*); 0 for other protocols. @since 1.1 */
+/**
+ * @brief TCP state bits (PKTD_FLOW_TCP_*); 0 for other protocols.
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_tcp_state(const pktd_flow *f);
-/** @brief How the flow ended (PKTD_FLOW_END_*; #PKTD_FLOW_END_NONE while live). @since 1.1 */
+/**
+ * @brief How the flow ended (PKTD_FLOW_END_*; #PKTD_FLOW_END_NONE while live).
+ * @param f the flow (may be NULL).
+ * @return the value described; 0 for a NULL flow.
+ * @since 1.1
+ */
 PKTD_API uint32_t pktd_flow_end(const pktd_flow *f);
 /** @} */
 
