@@ -270,7 +270,7 @@ int pktd_ipv4_checksum_bad(const pktd_packet *p)
 int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_IPV4))
+    if (s == NULL || !pktd__has(s, PKTD_LAYER_IPV4))
         return 0;
     if (data != NULL)
         *data = pktd__l3(s) + PKTD__IPV4_MIN_HLEN;

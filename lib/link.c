@@ -144,7 +144,7 @@ uint16_t pktd_ppp_protocol(const pktd_packet *p)
 int pktd_ppp_has_address(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    return pktd__has(s, PKTD_LAYER_PPP) && ppp_addr_len(s->data, s->caplen) != 0;
+    return s != NULL && pktd__has(s, PKTD_LAYER_PPP) && ppp_addr_len(s->data, s->caplen) != 0;
 }
 
 uint8_t pktd_ppp_control(const pktd_packet *p)

@@ -91,7 +91,7 @@ uint32_t pktd_packet_layers(const pktd_packet *p)
 
 int pktd_packet_has(const pktd_packet *p, uint32_t layer)
 {
-    return layer < PKTD_LAYER_COUNT_ && pktd__has(pktd__cpkt(p), layer);
+    return p != NULL && layer < PKTD_LAYER_COUNT_ && pktd__has(pktd__cpkt(p), layer);
 }
 
 uint32_t pktd_packet_flags(const pktd_packet *p)
@@ -107,7 +107,7 @@ uint32_t pktd_packet_linktype(const pktd_packet *p)
 int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (layer >= PKTD_LAYER_COUNT_ || !pktd__has(s, layer))
+    if (s == NULL || layer >= PKTD_LAYER_COUNT_ || !pktd__has(s, layer))
         return 0;
     uint32_t off;
     uint32_t n;
@@ -157,7 +157,7 @@ int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len)
     const struct pktd__packet *s = pktd__cpkt(p);
     /* Nothing decoded because the first layer failed (or the arguments were
      * refused): there is no "after the last header". */
-    if (s->layers == 0 && s->error != 0)
+    if (s == NULL || (s->layers == 0 && s->error != 0))
         return 0;
     if (data != NULL)
         *data = s->data + s->payload_off;
