@@ -245,6 +245,8 @@ static inline int pktd__tunnel_at(struct pktd__packet *s, uint32_t type, uint32_
     return 0;
 }
 
+/* pktd_packet_tunnel_id() of the state. */
+uint32_t pktd__tunnel_id(const struct pktd__packet *s);
 /* The whole-frame decode of pktd_decode() after the argument check. */
 int pktd__decode_link(struct pktd__packet *s);
 /* Whether EtherType @p type at @p off is a tunnel (MPLS, PPPoE): 1 when it

@@ -217,7 +217,11 @@ uint32_t pktd_packet_tunnel(const pktd_packet *p)
 
 uint32_t pktd_packet_tunnel_id(const pktd_packet *p)
 {
-    const struct pktd__packet *s = pktd__cpkt(p);
+    return pktd__tunnel_id(pktd__cpkt(p));
+}
+
+uint32_t pktd__tunnel_id(const struct pktd__packet *s)
+{
     if (s->tun_type == PKTD_TUNNEL_NONE)
         return 0;
     const uint8_t *h = s->data + s->tun_off;
