@@ -126,7 +126,7 @@ uint32_t pktd__gre_id(const uint8_t *h, uint32_t avail)
     return pktd__be32(h + at);
 }
 
-int pktd__gre_field(const uint8_t *h, uint32_t hlen, uint32_t field, uint32_t *v)
+int pktd__gre_field(const uint8_t *h, int erspan, uint32_t field, uint32_t *v)
 {
     uint32_t flags = pktd__be16(h);
     uint32_t gl = gre_hlen(flags);
@@ -160,12 +160,12 @@ int pktd__gre_field(const uint8_t *h, uint32_t hlen, uint32_t field, uint32_t *v
         *v = pktd__be32(h + at);
         return 1;
     case PKTD_TF_ERSPAN_VERSION:
-        if (hlen == gl)
+        if (!erspan)
             return 0;
         *v = e[0] >> 4;
         return 1;
     case PKTD_TF_SESSION: /* ERSPAN II and III: 10 bits in bytes 2-3 */
-        if (hlen == gl)
+        if (!erspan)
             return 0;
         *v = pktd__be16(e + 2) & 0x3ffu;
         return 1;

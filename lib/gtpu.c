@@ -31,7 +31,6 @@ int pktd__gtpu_parse(struct pktd__packet *s, const uint8_t *h, uint32_t avail,
     uint32_t hl = PKTD__GTPU_HLEN;
     if (h[0] & (GTP_E | GTP_S | GTP_PN)) {
         hl += PKTD__GTPU_OPT_LEN;
-        uint32_t next = (h[0] & GTP_E) ? h[hl - 1] : 0;
         for (;;) {
             if (pktd__unlikely(hl - PKTD__GTPU_HLEN > len))
                 return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_GTPU, PKTD_R_GTPU_LENGTH,
@@ -39,6 +38,11 @@ int pktd__gtpu_parse(struct pktd__packet *s, const uint8_t *h, uint32_t avail,
             if (pktd__unlikely(avail < hl))
                 return pktd__fail(s, PKTD_E_TRUNCATED, PKTD_LAYER_GTPU, PKTD_R_GTPU_SHORT, hl,
                                   avail);
+            /* The next extension type ends the optional part and each
+             * extension header; without E the optional part has none. */
+            uint32_t next = (hl == PKTD__GTPU_HLEN + PKTD__GTPU_OPT_LEN && !(h[0] & GTP_E))
+                                ? 0
+                                : h[hl - 1];
             if (next == 0)
                 break;
             /* An extension header: its length byte must be captured to
@@ -51,8 +55,6 @@ int pktd__gtpu_parse(struct pktd__packet *s, const uint8_t *h, uint32_t avail,
                 return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_GTPU, PKTD_R_GTPU_EXT_LEN,
                                   next, 0);
             hl += elen;
-            if (hl - PKTD__GTPU_HLEN <= len && hl <= avail)
-                next = h[hl - 1];
         }
     }
     uint32_t rest = avail - hl;

@@ -27,6 +27,8 @@
 #define PKTD__PPP_ADDRESS 0xffu    /* all-stations address of HDLC-like framing */
 #define PKTD__PPP_IPV4 0x0021u
 #define PKTD__PPP_IPV6 0x0057u
+#define PKTD__PPP_MPLS_UC 0x0281u /* RFC 3032 */
+#define PKTD__PPP_MPLS_MC 0x0283u
 #define PKTD__CHDLC_HLEN 4u        /* address, control, EtherType */
 #define PKTD__CHDLC_UNICAST 0x0fu
 #define PKTD__CHDLC_BROADCAST 0x8fu

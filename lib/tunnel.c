@@ -236,7 +236,7 @@ uint32_t pktd__tunnel_id(const struct pktd__packet *s)
         return pktd__gre_id(h, avail);
     case PKTD_TUNNEL_VXLAN:
     case PKTD_TUNNEL_GENEVE:
-        return avail >= 7 ? pktd__be32(h + 4) >> 8 : 0;
+        return avail >= 7 ? (uint32_t)h[4] << 16 | (uint32_t)h[5] << 8 | h[6] : 0;
     case PKTD_TUNNEL_GTPU:
         return avail >= 8 ? pktd__be32(h + 4) : 0;
     default:
@@ -301,7 +301,7 @@ int pktd_tunnel_field(const pktd_packet *p, uint32_t field, uint32_t *value)
             ok = 0;
         break;
     case PKTD_TUNNEL_GRE:
-        ok = pktd__gre_field(h, s->enc_back, field, &v);
+        ok = pktd__gre_field(h, pktd__has(s, PKTD_LAYER_ERSPAN), field, &v);
         break;
     case PKTD_TUNNEL_VXLAN:
         if (field == PKTD_TF_FLAGS) {

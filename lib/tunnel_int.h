@@ -52,9 +52,9 @@ int pktd__gtpu_parse(struct pktd__packet *s, const uint8_t *h, uint32_t avail,
  * @p h (pktd_packet_tunnel_id()), 0 when not captured. */
 uint32_t pktd__gre_id(const uint8_t *h, uint32_t avail);
 
-/* pktd_tunnel_field() of a header that decoded (@p h, @p hlen: the whole
- * tunnel header, ERSPAN included). */
-int pktd__gre_field(const uint8_t *h, uint32_t hlen, uint32_t field, uint32_t *v);
+/* pktd_tunnel_field() of a header that decoded (@p erspan: an ERSPAN
+ * header with its fields follows the GRE header). */
+int pktd__gre_field(const uint8_t *h, int erspan, uint32_t field, uint32_t *v);
 int pktd__gtpu_field(const uint8_t *h, uint32_t hlen, uint32_t field, uint32_t *v);
 int pktd__geneve_field(const uint8_t *h, uint32_t field, uint32_t *v);
 
