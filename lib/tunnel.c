@@ -152,6 +152,7 @@ int pktd_decode_inner(const pktd_packet *outer, pktd_packet *inner)
     s->enc_back = 0;
     s->enc_hlen = 0;
     s->enc_count = 0;
+    s->enc_info = 0;
     if (type == PKTD_TUNNEL_NONE)
         return pktd__fail(s, PKTD_E_NOT_FOUND, PKTD_LAYER_NONE, PKTD_R_TUNNEL_NONE, 0, 0);
     if (pktd__unlikely(depth > PKTD_TUNNEL_MAX_DEPTH))
