@@ -211,6 +211,10 @@ START_TEST(test_presence_null_state)
     ck_assert_int_eq(pktd_icmpv6_nd_option_next(NULL, &cur, &v8, &d, &n), 0);
     ck_assert_int_eq(pktd_icmpv6_nd_lladdr(NULL, 1, &d, &n), 0);
     ck_assert_int_eq(pktd_ppp_has_address(NULL), 0);
+    uint32_t t32, u32, w32;
+    ck_assert_int_eq(pktd_tunnel_field(NULL, PKTD_TF_VNI, &t32), 0);
+    ck_assert_int_eq(pktd_mpls_entry(NULL, 0, &t32, &u32, &w32, &a), 0);
+    ck_assert_int_eq(pktd_tunnel_option_next(NULL, &cur, &t32, &d, &n), 0);
     ck_assert_uint_eq(cur, 0);
 }
 END_TEST
