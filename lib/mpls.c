@@ -43,7 +43,7 @@ int pktd_mpls_entry(const pktd_packet *p, uint32_t i, uint32_t *label, uint32_t 
                     uint32_t *bos, uint32_t *ttl)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_MPLS) || i >= s->enc_count)
+    if (s == NULL || !pktd__has(s, PKTD_LAYER_MPLS) || i >= s->enc_count)
         return 0;
     uint32_t lse = pktd__be32(s->data - s->enc_back + i * PKTD__MPLS_LSE_LEN);
     if (label != NULL)

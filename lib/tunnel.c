@@ -268,6 +268,8 @@ const char *pktd_tunnel_name(uint32_t tunnel)
 /* The tunnel header of a state whose tunnel layer decoded, or NULL. */
 static const uint8_t *enc_header(const struct pktd__packet *s)
 {
+    if (s == NULL)
+        return NULL;
     uint32_t layer = tunnel_layer(s->enc_type);
     if (layer == PKTD_LAYER_NONE || !pktd__has(s, layer))
         return NULL;
