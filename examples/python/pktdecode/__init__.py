@@ -62,7 +62,8 @@ from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_
 __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
-           "read_dataframe", "ipv4_text", "ipv6_text"]
+           "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk",
+           "count_packets"]
 
 
 class LibraryNotFoundError(OSError):
@@ -387,6 +388,10 @@ _PROTOTYPES = [
     ("pktd_batch_read", c_int, [_H, _H, c_uint32, _U32P]),
     ("pktd_batch_decode_frames", c_int, [_H, c_uint32, POINTER(c_void_p), _OUTSIZE, _U64P, c_uint32]),
     ("pktd_batch_capture", c_int, [_H, _H, c_uint32, _U32P]),
+    # capture files: record-aligned chunks (reader.h, since 1.1)
+    ("pktd_reader_skip", c_int, [_H, c_uint64, _U64P]),
+    ("pktd_reader_position", c_uint64, [_H]),
+    ("pktd_reader_header_ranges", c_uint32, [_H, _U64P, _OUTSIZE, c_uint32]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -455,6 +460,11 @@ class PktdError(Exception):
         if call:
             msg = call + ": " + msg
         super().__init__(msg)
+
+    def __reduce__(self):
+        # Picklable with its attributes (.columns too), so that an error
+        # raised in a dask or multiprocessing worker reaches the caller.
+        return (type(self), (self.code, self.detail, self.call), self.__dict__)
 
 
 class UnavailableError(PktdError):
@@ -2089,3 +2099,176 @@ def ipv6_text(c0, c1, c2, c3):
     ntop = socket.inet_ntop
     return [ntop(socket.AF_INET6, parts[0][i:i + 4] + parts[1][i:i + 4] + parts[2][i:i + 4] + parts[3][i:i + 4])
             for i in range(0, len(parts[0]), 4)]
+
+
+# --------------------------------------------- chunks of one capture (1.1)
+# A large capture is cut into record-aligned chunks that each decode on
+# their own, in another process or on another machine (pktdecode.dask uses
+# this): one reader walks the file with pktd_reader_skip() to each boundary
+# (one foreign call per chunk, the reader's own checks), and
+# pktd_reader_header_ranges() says which bytes of the file a chunk needs in
+# front of it (the pcap file header; pcapng: its section header and every
+# interface description block so far).  A Chunk is plain data (picklable);
+# read_chunk() reads those bytes and the chunk's with os.pread() into one
+# buffer, a capture file in its own right, and decodes it in one batch.
+class Chunk(tuple):
+    """A record-aligned piece of a capture file (plan_chunks()): a tuple
+    (path, start, end, header, packets, first): the file's bytes [start,
+    end), the (offset, length) ranges of the file to put in front of them,
+    the number of packets in it and the index (from 0) of its first packet
+    in the file."""
+
+    __slots__ = ()
+
+    def __new__(cls, path, start, end, header, packets, first):
+        return tuple.__new__(cls, (path, start, end, tuple(header), packets, first))
+
+    path = property(lambda self: self[0], doc="the capture file")
+    start = property(lambda self: self[1], doc="offset of the chunk's first record")
+    end = property(lambda self: self[2], doc="offset after its last record")
+    header = property(lambda self: self[3], doc="((offset, length), ...) to read in front of it")
+    packets = property(lambda self: self[4], doc="packets in the chunk")
+    first = property(lambda self: self[5], doc="index of its first packet in the file, from 0")
+
+    def __reduce__(self):
+        return (Chunk, tuple(self))
+
+    def __repr__(self):
+        return "Chunk(%r, start=%d, end=%d, packets=%d, first=%d)" % (self.path, self.start, self.end,
+                                                                       self.packets, self.first)
+
+
+def _header_ranges(reader):
+    h = reader._need()
+    n = lib.pktd_reader_header_ranges(h, None, None, 0)
+    offs, lens = (c_uint64 * n)(), (c_size_t * n)()
+    lib.pktd_reader_header_ranges(h, offs, lens, n)
+    return tuple(zip(offs, lens))
+
+
+def _skip(reader, offset, path):
+    """pktd_reader_skip(): (return code, packets skipped); raises PktdError
+    with the reader's message when the file is bad."""
+    n = c_uint64()
+    rc = lib.pktd_reader_skip(reader._need(), offset, byref(n))
+    if rc < 0:
+        _raise(rc, reader._errmsg(), "pktd_reader_skip %s" % path)
+    return rc, n.value
+
+
+def count_packets(path):
+    """The number of packet records of a pcap or pcapng file, without
+    decoding them (one pktd_reader_skip() call).  Raises PktdError with the
+    reader's message for a file the reader refuses."""
+    with Reader(path) as r:
+        return _skip(r, 2 ** 64 - 1, path)[1]
+
+
+def plan_chunks(path, chunk_bytes=64 * 1024 * 1024):
+    """Cut a pcap or pcapng file into record-aligned chunks of about
+    chunk_bytes (each ends at the first record boundary at or after that
+    many bytes; a record is never split).  Returns a list of Chunk, at least
+    one (a file without packets gives one chunk of 0 packets).  The whole
+    file is read once (the record headers are checked as the reader checks
+    them: a bad file raises PktdError here with the reader's message).
+    read_chunk() decodes a chunk on its own, anywhere the file can be read
+    at the same path."""
+    if chunk_bytes < 1:
+        raise ValueError("chunk_bytes must be at least 1, not %r" % (chunk_bytes,))
+    chunks = []
+    first = 0
+    with Reader(path) as r:
+        h = r._need()
+        while True:
+            start = lib.pktd_reader_position(h)
+            header = _header_ranges(r)
+            rc, n = _skip(r, start + chunk_bytes, path)
+            end = lib.pktd_reader_position(h)
+            if n or not chunks:
+                chunks.append(Chunk(path, start, end, header, n, first))
+            elif end > start:
+                # trailing blocks without packets: part of the last chunk
+                last = chunks[-1]
+                chunks[-1] = Chunk(path, last.start, end, last.header, last.packets, last.first)
+            first += n
+            if rc == 0:
+                return chunks
+
+
+def _pread_ranges(fd, ranges, into):
+    """Read each (offset, length) range of fd, one after the other, into
+    the buffer into."""
+    view = memoryview(into)
+    pos = 0
+    for off, n in ranges:
+        got = 0
+        while got < n:
+            data = os.pread(fd, n - got, off + got)
+            if not data:
+                raise PktdError(E_TRUNCATED,
+                                "the file ends at offset %d, inside a range planned to end at %d "
+                                "(did it change since plan_chunks()?)" % (off + got, off + n))
+            view[pos + got:pos + got + len(data)] = data
+            got += len(data)
+        pos += n
+
+
+def _merge_ranges(ranges):
+    out = []
+    for off, n in ranges:
+        if out and out[-1][0] + out[-1][1] == off:
+            out[-1] = (out[-1][0], out[-1][1] + n)
+        elif n:
+            out.append((off, n))
+    return out
+
+
+def chunk_image(chunk):
+    """The bytes of a chunk as a capture file of its own (a bytearray): the
+    header ranges of the file, then the chunk's records."""
+    ranges = _merge_ranges(list(chunk.header) + [(chunk.start, chunk.end - chunk.start)])
+    buf = bytearray(sum(n for _, n in ranges))
+    fd = os.open(chunk.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _pread_ranges(fd, ranges, buf)
+    finally:
+        os.close(fd)
+    return buf
+
+
+def _fill_columns(reader, count, rows, sel, order, what):
+    """Decode the reader's records into columns of exactly count rows, in
+    one pktd_batch_read() (count known beforehand: no concatenation)."""
+    if count == 0:
+        return _empty_columns(order)
+    if count > 0x7fffffff:
+        raise ValueError("%s: %d packets, more than one batch holds (2**31-1): cut it into "
+                         "smaller chunks" % (what, count))
+    b = _Batch(count, rows, sel, order)
+    try:
+        rc, cols = b.read(reader)
+    finally:
+        b.close()
+    if rc < 0:
+        e = PktdError(rc, reader._errmsg(), "pktd_batch_read %s" % what)
+        e.columns = cols
+        raise e
+    n = len(cols[order[0]]) if order else count
+    # Full at the capacity, pktd_batch_read() cannot know whether more
+    # follow: a skip to the end must find nothing more.
+    more = _skip(reader, 2 ** 64 - 1, what)[1] if rc == 1 else 0
+    if n != count or more:
+        raise PktdError(E_MALFORMED, "%s: %d packets where %d were counted (did the file change?)"
+                        % (what, n + more, count))
+    return cols
+
+
+def read_chunk(chunk, fields=None):
+    """Decode one Chunk (plan_chunks()) into columns: a dict of column name
+    -> numpy array (array.array without numpy), exactly the rows
+    read_columns() gives for the chunk's records of the whole file.
+    fields as in read_columns()."""
+    rows, sel, order = _column_selection(fields)
+    with Reader.from_bytes(chunk_image(chunk)) as r:
+        return _fill_columns(r, chunk.packets, rows, sel, order,
+                             "%s [%d, %d)" % (chunk.path, chunk.start, chunk.end))
