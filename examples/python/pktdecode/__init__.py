@@ -424,6 +424,37 @@ for _name, _res, _args in _PROTOTYPES:
 del _name, _res, _args, _fn
 
 
+# The per-packet hot path (Packet accessors, Reader.next_into()) calls these
+# copies of a few functions, declared with plain addresses (c_void_p, an
+# int) instead of typed pointers: ctypes then converts each argument
+# without a type check, a third cheaper per call (doc/python.md, "Speed").
+# They are the same C functions, from a second handle on the same loaded
+# library, so the typed declarations of `lib` stay as the C headers say.
+try:
+    _fastlib = ctypes.CDLL(lib._name, handle=lib._handle)
+except (AttributeError, OSError):
+    _fastlib = None
+
+
+def _fast(name, res, args):
+    """name from _fastlib with the given types, or lib's own declaration."""
+    if _fastlib is None or name in MISSING:
+        return getattr(lib, name)
+    fn = getattr(_fastlib, name)
+    fn.restype, fn.argtypes = res, args
+    return fn
+
+
+_f_decode = _fast("pktd_decode", c_int, [c_void_p, c_uint32, c_void_p, c_size_t])
+_f_has = _fast("pktd_packet_has", c_int, [c_void_p, c_uint32])
+_f_fields = _fast("pktd_packet_fields", c_uint32, [c_void_p, c_void_p, c_size_t])
+_f_reader_next = _fast("pktd_reader_next", c_int, [c_void_p, c_void_p, c_void_p])
+_f_reader_linktype = _fast("pktd_reader_linktype", c_uint32, [c_void_p])
+_f_reader_record = tuple(_fast("pktd_reader_" + _n, _t, [c_void_p]) for _n, _t in (
+    ("wire_len", c_uint32), ("ts_ns", c_uint64), ("linktype", c_uint32), ("packet_index", c_uint64),
+    ("interface", c_uint32)))
+
+
 def _s(b):
     return b.decode("utf-8", "replace") if b is not None else ""
 
@@ -644,6 +675,10 @@ FIELDS = {_n: _i for _i, _n in enumerate(FIELD_NAMES)}
 for _i, _n in enumerate(FIELD_NAMES):
     globals()["FIELD_" + _n.upper().replace(".", "_")] = _i
 FIELD_COUNT_ = len(FIELD_NAMES)
+# For Packet.five_tuple(): layer bits and the first IPv6 address words.
+_BIT_IPV4, _BIT_IPV6, _BIT_TCP = (1 << LAYERS.get("ipv4", 63), 1 << LAYERS.get("ipv6", 63),
+                                  1 << LAYERS.get("tcp", 63))
+_V6S, _V6D = FIELDS.get("ipv6.src0", 0), FIELDS.get("ipv6.dst0", 0)
 if FIELD_NAMES:
     del _i, _n
 
@@ -670,12 +705,14 @@ class Packet:
     one foreign call (see doc/python.md).
     """
 
-    __slots__ = ("_state", "_keep", "_caplen", "rc")
+    __slots__ = ("_state", "_keep", "_caplen", "rc", "_addr", "_fa")
 
     _STATE_TYPE = c_uint64 * (lib.pktd_packet_size() // 8)
 
     def __init__(self, data=None, linktype=LINKTYPE_ETHERNET):
         self._state = self._STATE_TYPE()
+        self._addr = ctypes.addressof(self._state)  # for the c_void_p fast calls
+        self._fa = None  # five_tuple()'s field array, made once
         self._keep = None
         self._caplen = 0
         self.rc = 0
@@ -686,6 +723,10 @@ class Packet:
         """pktd_decode(): every layer of a frame.  Returns 0 or the negative
         code that stopped decoding (see error()); never raises for a bad
         packet, only for a bad argument."""
+        if type(data) is bytes:  # the common case, without _buffer()
+            self._keep, self._caplen = data, len(data)
+            self.rc = lib.pktd_decode(self._state, linktype, data, len(data))
+            return self.rc
         keep, arg, n = _buffer(data)
         self._keep, self._caplen = keep, n
         self.rc = lib.pktd_decode(self._state, linktype, arg, n)
@@ -696,7 +737,7 @@ class Packet:
     def _decode_at(self, linktype, addr, n, keep):
         # Zero-copy decode of library-owned memory (reader, capture ring).
         self._keep, self._caplen = keep, n
-        self.rc = lib.pktd_decode(self._state, linktype, addr, n)
+        self.rc = _f_decode(self._addr, linktype, addr, n)
         return self.rc
 
     def _parse(self, fn, data):
@@ -744,9 +785,9 @@ class Packet:
     # -- state and errors
     def has(self, layer):
         """pktd_packet_has(): whether a layer (LAYER_TCP, ... or "tcp") was decoded."""
-        if isinstance(layer, str):
-            layer = LAYERS[layer]
-        return bool(lib.pktd_packet_has(self._state, layer))
+        if type(layer) is not int:
+            layer = LAYERS[layer] if isinstance(layer, str) else int(layer)
+        return _f_has(self._addr, layer) == 1
 
     def field_array(self):
         """pktd_packet_fields(): every field in one foreign call, as the
@@ -758,6 +799,33 @@ class Packet:
         arr = (c_uint32 * len(FIELD_NAMES))()
         lib.pktd_packet_fields(self._state, arr, len(arr))
         return arr
+
+    def five_tuple(self):
+        """(src, dst, proto, sport, dport) of an IPv4 or IPv6 packet, in one
+        foreign call, or None without IP.
+
+        Addresses are ints (IPv4: 32 bits, as ipv4_src(); IPv6: 128 bits,
+        the 16 bytes big-endian; ipaddress.ip_address() or ipv4_format()
+        give text, has(LAYER_IPV6) tells which); proto is the IPv4 protocol
+        or the IPv6 upper-layer protocol after the extension headers; the
+        ports are TCP's or UDP's, 0 for other protocols.  For the outer IP
+        header of a tunnel."""
+        f = self._fa
+        if f is None:
+            f = self._fa = (c_uint32 * FIELD_COUNT_)()
+        _f_fields(self._addr, f, FIELD_COUNT_)
+        layers = f[0]
+        if layers & _BIT_IPV4:
+            src, dst, proto = f[FIELD_IPV4_SRC], f[FIELD_IPV4_DST], f[FIELD_IPV4_PROTO]
+        elif layers & _BIT_IPV6:
+            src = f[_V6S] << 96 | f[_V6S + 1] << 64 | f[_V6S + 2] << 32 | f[_V6S + 3]
+            dst = f[_V6D] << 96 | f[_V6D + 1] << 64 | f[_V6D + 2] << 32 | f[_V6D + 3]
+            proto = f[FIELD_IPV6_UPPER]
+        else:
+            return None
+        if layers & _BIT_TCP:
+            return src, dst, proto, f[FIELD_TCP_SPORT], f[FIELD_TCP_DPORT]
+        return src, dst, proto, f[FIELD_UDP_SPORT], f[FIELD_UDP_DPORT]
 
     def fields(self):
         """Every field as a dict from the names of FIELD_NAMES ("ipv4.src",
@@ -1191,15 +1259,15 @@ _ACCESSOR_DOCS = {
 
 
 def _state_method(cname, res):
-    fn = getattr(lib, cname)
+    fn = _fast(cname, res, [c_void_p])  # takes Packet._addr
     name = cname[5:]
     predicate = res is c_int and cname != "pktd_packet_error"
     if predicate:
         def method(self):
-            return fn(self._state) == 1
+            return fn(self._addr) == 1
     else:
         def method(self):
-            return fn(self._state)
+            return fn(self._addr)
     method.__name__ = method.__qualname__ = name
     what = _ACCESSOR_DOCS.get(name, "The value %s() returns." % cname)
     layer = next((label for prefix, label in _LAYER_OF_PREFIX if name.startswith(prefix)), None)
@@ -1324,21 +1392,41 @@ class Reader(_Handle):
     def next_into(self, packet):
         """Read the next packet and decode it into packet in place, without a
         copy (valid until the next read).  Returns False at the end."""
-        rc, addr, n = self._next()
-        if rc == 0:
-            return False
-        packet._decode_at(lib.pktd_reader_linktype(self._h), addr, n, self)
+        # The per-packet hot path: two foreign calls (one more for pcapng,
+        # whose link type may change per interface), out-parameters made
+        # once per reader, no helper calls.
+        try:
+            out = self._out
+        except AttributeError:
+            out = self._out = self._outputs()
+        ptr, n, ptr_addr, n_addr, lt = out
+        rc = _f_reader_next(self._h, ptr_addr, n_addr)
+        if rc != 1:
+            if rc == 0:
+                return False
+            if not self._h:
+                self._need()  # ValueError: closed
+            _check(rc, "pktd_reader_next", self._errmsg)
+        caplen = n.value
+        packet._keep, packet._caplen = self, caplen
+        packet.rc = _f_decode(packet._addr, lt if lt is not None else _f_reader_linktype(self._h),
+                              ptr.value, caplen)
         return True
 
+    def _outputs(self):
+        ptr, n = c_void_p(), c_size_t()
+        # A pcap file has one link type: asked once.
+        lt = lib.pktd_reader_linktype(self._need()) if lib.pktd_reader_format(self._h) == FORMAT_PCAP else None
+        return ptr, n, ctypes.addressof(ptr), ctypes.addressof(n), lt
+
     def __iter__(self):
+        wire, ts, lt, index, iface = _f_reader_record
         while True:
             rc, addr, n = self._next()
             if rc == 0:
                 return
             h = self._h
-            yield Record(_at(addr, n), lib.pktd_reader_wire_len(h), lib.pktd_reader_ts_ns(h),
-                         lib.pktd_reader_linktype(h), lib.pktd_reader_packet_index(h),
-                         lib.pktd_reader_interface(h))
+            yield Record(ctypes.string_at(addr, n) if n else b"", wire(h), ts(h), lt(h), index(h), iface(h))
 
     def ts_ns(self):
         """pktd_reader_ts_ns() of the current packet."""
