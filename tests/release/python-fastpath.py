@@ -10,8 +10,12 @@ at most 2 us from Python).
   decodes exactly what Packet(record.data, record.linktype) decodes, for
   pcap and pcapng files with several link types; a closed reader raises
   ValueError; a truncated file raises PktdError with the reader's message.
-- Reader iteration gives the same records as before (ts, lengths, link
-  type, index, interface).
+- read_columns() fills its arrays in place (no concatenation) and grows
+  them when the file has more records than its estimate: on a built file of
+  200,000 records, large then small (so the estimate from the first 65536
+  is short), it equals iter_batches() row for row, with numpy columns when
+  numpy is importable and array.array columns (PKTDECODE_NO_NUMPY=1); the
+  rows before a truncated record come with the error.
 Standard library only.
 
 Environment: top_srcdir, top_builddir (set by `make check`).
@@ -126,6 +130,55 @@ with tempfile.NamedTemporaryFile(suffix=".pcap") as tmp:
             msgs.append((e.code, e.detail))
     check(msgs[0] is not None and msgs[0] == msgs[1] and msgs[0][0] == P.E_TRUNCATED,
           "a truncated file: next_into and iteration raise the same PktdError (%s)" % (msgs[0],))
+
+
+# read_columns() past its first estimate (a child per column type).
+GROW = r"""
+import array, os, struct, sys, tempfile
+import pktdecode as P
+frame = bytes.fromhex("ffffffffffff020000000001080045000028000140004006000"
+                      "00a0000010a000002d4310050000000010000000050021000"
+                      "00000000")
+with tempfile.NamedTemporaryFile(suffix=".pcap") as f:
+    recs = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+    for i in range(200000):
+        pad = 400 if i < 70000 else 0
+        data = frame[:34] + struct.pack(">HH", 1000 + i % 60000, 80) + frame[38:] + bytes(pad)
+        recs.append(struct.pack("<IIII", i, i % 1000000, len(data), len(data)) + data)
+    f.write(b"".join(recs))
+    f.flush()
+    cols = ["ts_ns", "caplen", "tcp_sport", "ipv4_src", "status"]
+    whole = P.read_columns(f.name, cols)
+    want = {k: [] for k in cols}
+    for b in P.iter_batches(f.name, batch_rows=7777, fields=cols):
+        for k in cols:
+            want[k].extend(b[k])
+    ok = all(list(whole[k]) == want[k] for k in cols) and len(whole["ts_ns"]) == 200000
+    ok &= list(whole["tcp_sport"][:3]) == [1000, 1001, 1002]
+    ok &= whole["caplen"][0] == len(frame) + 400 and whole["caplen"][-1] == len(frame)
+    f.truncate(os.path.getsize(f.name) - 7)
+    try:
+        P.read_columns(f.name, cols)
+        ok = False
+    except P.PktdError as e:
+        ok &= e.code == P.E_TRUNCATED and len(e.columns["ts_ns"]) == 199999
+        ok &= list(e.columns["tcp_sport"]) == want["tcp_sport"][:199999]
+    print("# columns: %s" % type(whole["ts_ns"]).__name__)
+    sys.exit(0 if ok else 1)
+"""
+import subprocess  # noqa: E402
+kinds = [("array.array", dict(os.environ, PKTDECODE_NO_NUMPY="1"))]
+if subprocess.call([sys.executable, "-c", "import numpy"], stderr=subprocess.DEVNULL) == 0:
+    kinds.append(("numpy", dict(os.environ)))
+else:
+    print("# numpy is not importable by %s: the numpy columns are tested by python-columns.py"
+          % sys.executable)
+for kind, env in kinds:
+    env["PYTHONPATH"] = os.path.join(srcdir, "examples", "python")
+    env["PKTDECODE_LIB"] = os.path.abspath(env["PKTDECODE_LIB"])
+    check(subprocess.call([sys.executable, "-c", GROW], env=env) == 0,
+          "read_columns (%s) of 200,000 records, past its first estimate, = iter_batches(); "
+          "a truncated record raises with the rows before it" % kind)
 
 print("# %d failure(s)" % failures)
 sys.exit(1 if failures else 0)

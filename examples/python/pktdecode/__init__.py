@@ -2051,13 +2051,18 @@ class _Batch(_Handle):
 
     _close = staticmethod(lib.pktd_batch_close)
 
-    def __init__(self, capacity, rows, sel, order):
+    def __init__(self, capacity, rows, sel, order, into=None, offset=0):
+        # into: columns (of order's names) to fill from row offset on, instead
+        # of new ones (read_columns() fills its final arrays in place).
         super().__init__()
         self.capacity = capacity
         self.cols = {}
         addrs = (c_void_p * max(len(sel), 1))()
         for i, (name, _) in enumerate(sel):
-            self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+            if into is None:
+                self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+            else:
+                self.cols[name], addrs[i] = into[name], _address(into[name]) + 4 * offset
         idx = (c_uint32 * max(len(sel), 1))(*[f for _, f in sel])
         eb = ctypes.create_string_buffer(ERRBUF_SIZE)
         _check(lib.pktd_batch_create(byref(self._h), capacity, idx, len(sel), addrs, eb),
@@ -2065,7 +2070,11 @@ class _Batch(_Handle):
         self.order = order
         for name in rows:
             column, code, dtype = ROW_COLUMNS[name]
-            self.cols[name], addr = _new_column(code, dtype, capacity)
+            if into is None:
+                self.cols[name], addr = _new_column(code, dtype, capacity)
+            else:
+                self.cols[name] = into[name]
+                addr = _address(into[name]) + (8 if code == "Q" else 4) * offset
             _check(lib.pktd_batch_bind(self._h, column, addr), "pktd_batch_bind")
 
     def read(self, reader):
@@ -2073,6 +2082,28 @@ class _Batch(_Handle):
         n = c_uint32()
         rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
         return rc, {name: _shrink(self.cols[name], n.value) for name in self.order}
+
+    def fill(self, reader):
+        """pktd_batch_read() into the columns given as into: (return code, rows)."""
+        n = c_uint32()
+        rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
+        return rc, n.value
+
+
+def _address(a):
+    """Address of a column's first element."""
+    return a.ctypes.data if numpy is not None and isinstance(a, numpy.ndarray) else a.buffer_info()[0]
+
+
+def _grow(a, keep, n):
+    """A column of n rows whose first keep rows are a's."""
+    if numpy is not None and isinstance(a, numpy.ndarray):
+        b = numpy.empty(n, dtype=a.dtype)
+        b[:keep] = a[:keep]
+        return b
+    if n > len(a):
+        a.extend(array.array(a.typecode, [0]) * (n - len(a)))
+    return a
 
 
 def iter_batches(path, batch_rows=65536, fields=None):
@@ -2104,18 +2135,6 @@ def iter_batches(path, batch_rows=65536, fields=None):
                 return
 
 
-def _concatenate(batches, order):
-    if len(batches) == 1:
-        return batches[0]
-    if numpy is not None:
-        return {name: numpy.concatenate([b[name] for b in batches]) for name in order}
-    out = batches[0]
-    for b in batches[1:]:
-        for name in order:
-            out[name].extend(b[name])
-    return out
-
-
 def read_columns(path, fields=None):
     """Read a whole pcap or pcapng file into columns.
 
@@ -2127,21 +2146,41 @@ def read_columns(path, fields=None):
     and status (int32, what decode() returned).  fields: a list of those
     names ("ipv4.src" spelling accepted); None means all of them.
 
-    Decodes in batches of 65536 rows (iter_batches()); a file of more than
-    one batch is concatenated at the end, one copy of every column (so
-    twice the columns' memory at the peak).  A reader error raises PktdError
-    with the reader's message; its .columns attribute holds the rows read
-    before it.
+    Decodes straight into the arrays it returns, without a copy: sized for
+    65536 rows at first, then for the file's size at the bytes per record
+    read so far (plus 2%), grown if that was short; the arrays returned are
+    views of the first rows (numpy) or cut in place (array.array).  A
+    reader error raises PktdError with the reader's message; its .columns
+    attribute holds the rows read before it.
     """
     rows, sel, order = _column_selection(fields)
-    batches = []
     try:
-        for b in iter_batches(path, fields=fields):
-            batches.append(b)
-    except PktdError as e:
-        e.columns = _concatenate(batches, order) if batches else _empty_columns(order)
-        raise
-    return _concatenate(batches, order) if batches else _empty_columns(order)
+        size = os.stat(path).st_size
+    except (OSError, TypeError, ValueError):
+        size = 0  # the reader says what is wrong with the path
+    with Reader(path) as r:
+        cap = 65536
+        cols = {name: _new_column(*(ROW_COLUMNS.get(name, (0, "I", "uint32"))[1:]), cap)[0] for name in order}
+        n = 0
+        while True:
+            b = _Batch(min(cap - n, 0x7fffffff), rows, sel, order, into=cols, offset=n)
+            try:
+                rc, k = b.fill(r)
+            finally:
+                b.close()
+            n += k
+            if rc < 0:
+                e = PktdError(rc, r._errmsg(), "pktd_batch_read %s" % path)
+                e.columns = {name: _shrink(cols[name], n) for name in order}
+                raise e
+            if rc == 0:
+                return {name: _shrink(cols[name], n) for name in order}
+            # Full: size the columns for the whole file, from the bytes
+            # per record so far (one more copy of the rows read, once).
+            pos = lib.pktd_reader_position(r._h)
+            est = int(size / pos * n * 1.02) + 1024 if 0 < pos < size else 0
+            cap = max(est, n + n // 4 + 65536)
+            cols = {name: _grow(cols[name], n, cap) for name in order}
 
 
 def _empty_columns(order):
