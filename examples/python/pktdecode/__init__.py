@@ -22,6 +22,12 @@ arrays, or array.array without numpy; a pandas DataFrame):
     cols = pktdecode.read_columns("trace.pcap", fields=["ipv4_src", "tcp_dport"])
     df = pktdecode.read_dataframe("trace.pcap")
 
+Many files, or one large file cut into record-aligned chunks (plan_chunks(),
+read_chunk()), as one dask DataFrame decoded on many cores or machines:
+
+    import pktdecode.dask
+    ddf = pktdecode.dask.read_pcaps("captures/*.pcap", fields=["ts_ns", "tcp_dport"])
+
 doc/python.md documents this module (help(pktdecode) shows the same).
 
 Loading the library: PKTDECODE_LIB, when set, names the file to load (the
@@ -62,7 +68,7 @@ from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_
 __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
-           "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk",
+           "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk", "chunk_image",
            "count_packets"]
 
 

@@ -62,7 +62,8 @@ def partitions(paths, chunk_bytes=CHUNK_BYTES):
     read here), else the record-aligned chunks of pktdecode.plan_chunks()
     (the file is read once, here, to find the record boundaries; a file the
     reader refuses raises PktdError now).  chunk_bytes=None: one partition
-    per file, whatever its size."""
+    per file, whatever its size.  A whole-file partition is a Chunk with
+    end -1 and packets -1 (not counted, read to its end)."""
     parts = []
     for path in _expand(paths):
         size = os.stat(path).st_size  # FileNotFoundError now rather than in a worker
