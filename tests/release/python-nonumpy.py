@@ -46,6 +46,17 @@ for name in ("pim-packet-assortment.pcap", "OSPFv2_Capture_FINAL.pcapng", "LINKT
         ok = got == whole
         bad += not ok
         print(("ok - " if ok else "not ok - ") + "%s in chunks of %d bytes = read_columns (array.array)" % (name, cb))
+    # chunk_image(): each chunk as a capture file of its own (what read_chunk
+    # reads when the file cannot be mapped) reads to the same rows
+    import tempfile
+    ok = True
+    for c in P.plan_chunks(path, 700):
+        with tempfile.NamedTemporaryFile(suffix=".cap") as t:
+            t.write(P.chunk_image(c))
+            t.flush()
+            ok &= P.read_columns(t.name) == P.read_chunk(c)
+    bad += not ok
+    print(("ok - " if ok else "not ok - ") + "%s: every chunk_image() file reads as read_chunk()" % name)
 import pktdecode.dask as PD
 try:
     PD.read_pcaps(path)

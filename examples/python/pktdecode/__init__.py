@@ -2402,6 +2402,58 @@ def read_chunk(chunk, fields=None):
     read_columns() gives for the chunk's records of the whole file.
     fields as in read_columns()."""
     rows, sel, order = _column_selection(fields)
-    with Reader.from_bytes(chunk_image(chunk)) as r:
-        return _fill_columns(r, chunk.packets, rows, sel, order,
-                             "%s [%d, %d)" % (chunk.path, chunk.start, chunk.end))
+    what = "%s [%d, %d)" % (chunk.path, chunk.start, chunk.end)
+    mapped = _map_chunk(chunk)
+    if mapped is None:
+        with Reader.from_bytes(chunk_image(chunk)) as r:
+            return _fill_columns(r, chunk.packets, rows, sel, order, what)
+    m, view = mapped
+    r = Reader.from_bytes(view)
+    try:
+        return _fill_columns(r, chunk.packets, rows, sel, order, what)
+    finally:
+        r.close()
+        r._keep = None
+        del r
+        view.release()
+        try:
+            m.close()
+        except BufferError:  # still exported somewhere: the GC unmaps it
+            pass
+
+
+def _map_chunk(chunk):
+    """The chunk as a capture file without copying it: a private
+    copy-on-write mapping of the file from its start, with the header
+    ranges written over the bytes just before it (the end of the previous
+    chunk, in this process's copy only: one or two pages are copied).
+    (mmap, memoryview of the image), or None where the file cannot be
+    mapped (then chunk_image() reads it)."""
+    import mmap
+    hlen = sum(n for _, n in chunk.header)
+    first = chunk.start - hlen
+    if first < 0 or chunk.end <= chunk.start:
+        return None
+    base = first - first % mmap.ALLOCATIONGRANULARITY
+    try:
+        fd = os.open(chunk.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        # The header ranges may lie before the mapping: read them apart.
+        header = bytearray(hlen)
+        _pread_ranges(fd, chunk.header, header)
+        m = mmap.mmap(fd, chunk.end - base, access=mmap.ACCESS_COPY, offset=base)
+    except (OSError, ValueError, PktdError):
+        return None
+    finally:
+        os.close(fd)
+    if len(m) < chunk.end - base:  # the file shrank since plan_chunks()
+        m.close()
+        return None
+    try:
+        m.madvise(mmap.MADV_SEQUENTIAL)
+    except (AttributeError, OSError):
+        pass
+    m[first - base:chunk.start - base] = header
+    return m, memoryview(m)[first - base:]
