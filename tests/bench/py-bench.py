@@ -210,7 +210,8 @@ def dask_part(a, P, nfiles):
         df = PD.read_pcaps(paths, fields=["caplen", "tcp_dport"])
         return int(df["caplen"].sum().compute())
 
-    print("dask: %d files of %d packets, read_pcaps(...)['caplen'].sum(), one partition per file:" % (nfiles, per))
+    print("dask: %d files of %d packets, read_pcaps(...)['caplen'].sum(), %d partitions "
+          "(64 MiB chunks):" % (nfiles, per, len(PD.partitions(files))))
     with dask.config.set(scheduler="sync"):
         w, c, _ = best(lambda: reduce(files), a.k)
     one = row("  one process (sync scheduler)", total, w, c)
