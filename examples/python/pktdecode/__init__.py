@@ -730,10 +730,9 @@ class Packet:
         code that stopped decoding (see error()); never raises for a bad
         packet, only for a bad argument."""
         if type(data) is bytes:  # the common case, without _buffer()
-            self._keep, self._caplen = data, len(data)
-            self.rc = lib.pktd_decode(self._state, linktype, data, len(data))
-            return self.rc
-        keep, arg, n = _buffer(data)
+            keep, arg, n = data, data, len(data)
+        else:
+            keep, arg, n = _buffer(data)
         self._keep, self._caplen = keep, n
         self.rc = lib.pktd_decode(self._state, linktype, arg, n)
         if self.rc == E_INVALID_ARGUMENT:
@@ -814,8 +813,9 @@ class Packet:
         the 16 bytes big-endian; ipaddress.ip_address() or ipv4_format()
         give text, has(LAYER_IPV6) tells which); proto is the IPv4 protocol
         or the IPv6 upper-layer protocol after the extension headers; the
-        ports are TCP's or UDP's, 0 for other protocols.  For the outer IP
-        header of a tunnel."""
+        ports are TCP's or UDP's, 0 for other protocols.  A packet with
+        both IPv4 and IPv6 headers (a tunnel) gives IPv4's, as the fields
+        of field_array() hold one header of each."""
         f = self._fa
         if f is None:
             f = self._fa = (c_uint32 * FIELD_COUNT_)()
