@@ -22,6 +22,12 @@ arrays, or array.array without numpy; a pandas DataFrame):
     cols = pktdecode.read_columns("trace.pcap", fields=["ipv4_src", "tcp_dport"])
     df = pktdecode.read_dataframe("trace.pcap")
 
+Many files, or one large file cut into record-aligned chunks (plan_chunks(),
+read_chunk()), as one dask DataFrame decoded on many cores or machines:
+
+    import pktdecode.dask
+    ddf = pktdecode.dask.read_pcaps("captures/*.pcap", fields=["ts_ns", "tcp_dport"])
+
 doc/python.md documents this module (help(pktdecode) shows the same).
 
 Loading the library: PKTDECODE_LIB, when set, names the file to load (the
@@ -62,7 +68,8 @@ from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_
 __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
-           "read_dataframe", "ipv4_text", "ipv6_text"]
+           "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk", "chunk_image",
+           "count_packets"]
 
 
 class LibraryNotFoundError(OSError):
@@ -404,6 +411,10 @@ _PROTOTYPES = [
     ("pktd_tunnel_option_next", c_int, [_STATE, _U32P, _U32P, _OUTPTR, _OUTSIZE]),
     ("pktd_gre_checksum_ok", c_int, [_STATE]),
     ("pktd_gre_checksum_bad", c_int, [_STATE]),
+    # capture files: record-aligned chunks (reader.h, since 1.1)
+    ("pktd_reader_skip", c_int, [_H, c_uint64, _U64P]),
+    ("pktd_reader_position", c_uint64, [_H]),
+    ("pktd_reader_header_ranges", c_uint32, [_H, _U64P, _OUTSIZE, c_uint32]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -434,6 +445,37 @@ for _name, _res, _args in _PROTOTYPES:
     _fn.restype = _res
     _fn.argtypes = _args
 del _name, _res, _args, _fn
+
+
+# The per-packet hot path (Packet accessors, Reader.next_into()) calls these
+# copies of a few functions, declared with plain addresses (c_void_p, an
+# int) instead of typed pointers: ctypes then converts each argument
+# without a type check, a third cheaper per call (doc/python.md, "Speed").
+# They are the same C functions, from a second handle on the same loaded
+# library, so the typed declarations of `lib` stay as the C headers say.
+try:
+    _fastlib = ctypes.CDLL(lib._name, handle=lib._handle)
+except (AttributeError, OSError):
+    _fastlib = None
+
+
+def _fast(name, res, args):
+    """name from _fastlib with the given types, or lib's own declaration."""
+    if _fastlib is None or name in MISSING:
+        return getattr(lib, name)
+    fn = getattr(_fastlib, name)
+    fn.restype, fn.argtypes = res, args
+    return fn
+
+
+_f_decode = _fast("pktd_decode", c_int, [c_void_p, c_uint32, c_void_p, c_size_t])
+_f_has = _fast("pktd_packet_has", c_int, [c_void_p, c_uint32])
+_f_fields = _fast("pktd_packet_fields", c_uint32, [c_void_p, c_void_p, c_size_t])
+_f_reader_next = _fast("pktd_reader_next", c_int, [c_void_p, c_void_p, c_void_p])
+_f_reader_linktype = _fast("pktd_reader_linktype", c_uint32, [c_void_p])
+_f_reader_record = tuple(_fast("pktd_reader_" + _n, _t, [c_void_p]) for _n, _t in (
+    ("wire_len", c_uint32), ("ts_ns", c_uint64), ("linktype", c_uint32), ("packet_index", c_uint64),
+    ("interface", c_uint32)))
 
 
 def _s(b):
@@ -472,6 +514,11 @@ class PktdError(Exception):
         if call:
             msg = call + ": " + msg
         super().__init__(msg)
+
+    def __reduce__(self):
+        # Picklable with its attributes (.columns too), so that an error
+        # raised in a dask or multiprocessing worker reaches the caller.
+        return (type(self), (self.code, self.detail, self.call), self.__dict__)
 
 
 class UnavailableError(PktdError):
@@ -676,6 +723,10 @@ FIELDS = {_n: _i for _i, _n in enumerate(FIELD_NAMES)}
 for _i, _n in enumerate(FIELD_NAMES):
     globals()["FIELD_" + _n.upper().replace(".", "_")] = _i
 FIELD_COUNT_ = len(FIELD_NAMES)
+# For Packet.five_tuple(): layer bits and the first IPv6 address words.
+_BIT_IPV4, _BIT_IPV6, _BIT_TCP = (1 << LAYERS.get("ipv4", 63), 1 << LAYERS.get("ipv6", 63),
+                                  1 << LAYERS.get("tcp", 63))
+_V6S, _V6D = FIELDS.get("ipv6.src0", 0), FIELDS.get("ipv6.dst0", 0)
 if FIELD_NAMES:
     del _i, _n
 
@@ -729,12 +780,14 @@ class Packet:
     one foreign call (see doc/python.md).
     """
 
-    __slots__ = ("_state", "_keep", "_caplen", "rc")
+    __slots__ = ("_state", "_keep", "_caplen", "rc", "_addr", "_fa")
 
     _STATE_TYPE = c_uint64 * (lib.pktd_packet_size() // 8)
 
     def __init__(self, data=None, linktype=LINKTYPE_ETHERNET):
         self._state = self._STATE_TYPE()
+        self._addr = ctypes.addressof(self._state)  # for the c_void_p fast calls
+        self._fa = None  # five_tuple()'s field array, made once
         self._keep = None
         self._caplen = 0
         self.rc = 0
@@ -745,7 +798,10 @@ class Packet:
         """pktd_decode(): every layer of a frame.  Returns 0 or the negative
         code that stopped decoding (see error()); never raises for a bad
         packet, only for a bad argument."""
-        keep, arg, n = _buffer(data)
+        if type(data) is bytes:  # the common case, without _buffer()
+            keep, arg, n = data, data, len(data)
+        else:
+            keep, arg, n = _buffer(data)
         self._keep, self._caplen = keep, n
         self.rc = lib.pktd_decode(self._state, linktype, arg, n)
         if self.rc == E_INVALID_ARGUMENT:
@@ -837,7 +893,7 @@ class Packet:
     def _decode_at(self, linktype, addr, n, keep):
         # Zero-copy decode of library-owned memory (reader, capture ring).
         self._keep, self._caplen = keep, n
-        self.rc = lib.pktd_decode(self._state, linktype, addr, n)
+        self.rc = _f_decode(self._addr, linktype, addr, n)
         return self.rc
 
     def _parse(self, fn, data):
@@ -885,9 +941,9 @@ class Packet:
     # -- state and errors
     def has(self, layer):
         """pktd_packet_has(): whether a layer (LAYER_TCP, ... or "tcp") was decoded."""
-        if isinstance(layer, str):
-            layer = LAYERS[layer]
-        return bool(lib.pktd_packet_has(self._state, layer))
+        if type(layer) is not int:
+            layer = LAYERS[layer] if isinstance(layer, str) else int(layer)
+        return _f_has(self._addr, layer) == 1
 
     def field_array(self):
         """pktd_packet_fields(): every field in one foreign call, as the
@@ -899,6 +955,34 @@ class Packet:
         arr = (c_uint32 * len(FIELD_NAMES))()
         lib.pktd_packet_fields(self._state, arr, len(arr))
         return arr
+
+    def five_tuple(self):
+        """(src, dst, proto, sport, dport) of an IPv4 or IPv6 packet, in one
+        foreign call, or None without IP.
+
+        Addresses are ints (IPv4: 32 bits, as ipv4_src(); IPv6: 128 bits,
+        the 16 bytes big-endian; ipaddress.ip_address() or ipv4_format()
+        give text, has(LAYER_IPV6) tells which); proto is the IPv4 protocol
+        or the IPv6 upper-layer protocol after the extension headers; the
+        ports are TCP's or UDP's, 0 for other protocols.  A packet with
+        both IPv4 and IPv6 headers (a tunnel) gives IPv4's, as the fields
+        of field_array() hold one header of each."""
+        f = self._fa
+        if f is None:
+            f = self._fa = (c_uint32 * FIELD_COUNT_)()
+        _f_fields(self._addr, f, FIELD_COUNT_)
+        layers = f[0]
+        if layers & _BIT_IPV4:
+            src, dst, proto = f[FIELD_IPV4_SRC], f[FIELD_IPV4_DST], f[FIELD_IPV4_PROTO]
+        elif layers & _BIT_IPV6:
+            src = f[_V6S] << 96 | f[_V6S + 1] << 64 | f[_V6S + 2] << 32 | f[_V6S + 3]
+            dst = f[_V6D] << 96 | f[_V6D + 1] << 64 | f[_V6D + 2] << 32 | f[_V6D + 3]
+            proto = f[FIELD_IPV6_UPPER]
+        else:
+            return None
+        if layers & _BIT_TCP:
+            return src, dst, proto, f[FIELD_TCP_SPORT], f[FIELD_TCP_DPORT]
+        return src, dst, proto, f[FIELD_UDP_SPORT], f[FIELD_UDP_DPORT]
 
     def fields(self):
         """Every field as a dict from the names of FIELD_NAMES ("ipv4.src",
@@ -1365,15 +1449,15 @@ _ACCESSOR_DOCS = {
 
 
 def _state_method(cname, res):
-    fn = getattr(lib, cname)
+    fn = _fast(cname, res, [c_void_p])  # takes Packet._addr
     name = cname[5:]
     predicate = res is c_int and cname != "pktd_packet_error"
     if predicate:
         def method(self):
-            return fn(self._state) == 1
+            return fn(self._addr) == 1
     else:
         def method(self):
-            return fn(self._state)
+            return fn(self._addr)
     method.__name__ = method.__qualname__ = name
     what = _ACCESSOR_DOCS.get(name, "The value %s() returns." % cname)
     layer = next((label for prefix, label in _LAYER_OF_PREFIX if name.startswith(prefix)), None)
@@ -1498,21 +1582,41 @@ class Reader(_Handle):
     def next_into(self, packet):
         """Read the next packet and decode it into packet in place, without a
         copy (valid until the next read).  Returns False at the end."""
-        rc, addr, n = self._next()
-        if rc == 0:
-            return False
-        packet._decode_at(lib.pktd_reader_linktype(self._h), addr, n, self)
+        # The per-packet hot path: two foreign calls (one more for pcapng,
+        # whose link type may change per interface), out-parameters made
+        # once per reader, no helper calls.
+        try:
+            out = self._out
+        except AttributeError:
+            out = self._out = self._outputs()
+        ptr, n, ptr_addr, n_addr, lt = out
+        rc = _f_reader_next(self._h, ptr_addr, n_addr)
+        if rc != 1:
+            if rc == 0:
+                return False
+            if not self._h:
+                self._need()  # ValueError: closed
+            _check(rc, "pktd_reader_next", self._errmsg)
+        caplen = n.value
+        packet._keep, packet._caplen = self, caplen
+        packet.rc = _f_decode(packet._addr, lt if lt is not None else _f_reader_linktype(self._h),
+                              ptr.value, caplen)
         return True
 
+    def _outputs(self):
+        ptr, n = c_void_p(), c_size_t()
+        # A pcap file has one link type: asked once.
+        lt = lib.pktd_reader_linktype(self._need()) if lib.pktd_reader_format(self._h) == FORMAT_PCAP else None
+        return ptr, n, ctypes.addressof(ptr), ctypes.addressof(n), lt
+
     def __iter__(self):
+        wire, ts, lt, index, iface = _f_reader_record
         while True:
             rc, addr, n = self._next()
             if rc == 0:
                 return
             h = self._h
-            yield Record(_at(addr, n), lib.pktd_reader_wire_len(h), lib.pktd_reader_ts_ns(h),
-                         lib.pktd_reader_linktype(h), lib.pktd_reader_packet_index(h),
-                         lib.pktd_reader_interface(h))
+            yield Record(ctypes.string_at(addr, n) if n else b"", wire(h), ts(h), lt(h), index(h), iface(h))
 
     def ts_ns(self):
         """pktd_reader_ts_ns() of the current packet."""
@@ -2137,13 +2241,18 @@ class _Batch(_Handle):
 
     _close = staticmethod(lib.pktd_batch_close)
 
-    def __init__(self, capacity, rows, sel, order):
+    def __init__(self, capacity, rows, sel, order, into=None, offset=0):
+        # into: columns (of order's names) to fill from row offset on, instead
+        # of new ones (read_columns() fills its final arrays in place).
         super().__init__()
         self.capacity = capacity
         self.cols = {}
         addrs = (c_void_p * max(len(sel), 1))()
         for i, (name, _) in enumerate(sel):
-            self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+            if into is None:
+                self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+            else:
+                self.cols[name], addrs[i] = into[name], _address(into[name]) + 4 * offset
         idx = (c_uint32 * max(len(sel), 1))(*[f for _, f in sel])
         eb = ctypes.create_string_buffer(ERRBUF_SIZE)
         _check(lib.pktd_batch_create(byref(self._h), capacity, idx, len(sel), addrs, eb),
@@ -2151,7 +2260,11 @@ class _Batch(_Handle):
         self.order = order
         for name in rows:
             column, code, dtype = ROW_COLUMNS[name]
-            self.cols[name], addr = _new_column(code, dtype, capacity)
+            if into is None:
+                self.cols[name], addr = _new_column(code, dtype, capacity)
+            else:
+                self.cols[name] = into[name]
+                addr = _address(into[name]) + (8 if code == "Q" else 4) * offset
             _check(lib.pktd_batch_bind(self._h, column, addr), "pktd_batch_bind")
 
     def read(self, reader):
@@ -2159,6 +2272,28 @@ class _Batch(_Handle):
         n = c_uint32()
         rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
         return rc, {name: _shrink(self.cols[name], n.value) for name in self.order}
+
+    def fill(self, reader):
+        """pktd_batch_read() into the columns given as into: (return code, rows)."""
+        n = c_uint32()
+        rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
+        return rc, n.value
+
+
+def _address(a):
+    """Address of a column's first element."""
+    return a.ctypes.data if numpy is not None and isinstance(a, numpy.ndarray) else a.buffer_info()[0]
+
+
+def _grow(a, keep, n):
+    """A column of n rows whose first keep rows are a's."""
+    if numpy is not None and isinstance(a, numpy.ndarray):
+        b = numpy.empty(n, dtype=a.dtype)
+        b[:keep] = a[:keep]
+        return b
+    if n > len(a):
+        a.extend(array.array(a.typecode, [0]) * (n - len(a)))
+    return a
 
 
 def iter_batches(path, batch_rows=65536, fields=None):
@@ -2190,18 +2325,6 @@ def iter_batches(path, batch_rows=65536, fields=None):
                 return
 
 
-def _concatenate(batches, order):
-    if len(batches) == 1:
-        return batches[0]
-    if numpy is not None:
-        return {name: numpy.concatenate([b[name] for b in batches]) for name in order}
-    out = batches[0]
-    for b in batches[1:]:
-        for name in order:
-            out[name].extend(b[name])
-    return out
-
-
 def read_columns(path, fields=None):
     """Read a whole pcap or pcapng file into columns.
 
@@ -2213,21 +2336,41 @@ def read_columns(path, fields=None):
     and status (int32, what decode() returned).  fields: a list of those
     names ("ipv4.src" spelling accepted); None means all of them.
 
-    Decodes in batches of 65536 rows (iter_batches()); a file of more than
-    one batch is concatenated at the end, one copy of every column (so
-    twice the columns' memory at the peak).  A reader error raises PktdError
-    with the reader's message; its .columns attribute holds the rows read
-    before it.
+    Decodes straight into the arrays it returns, without a copy: sized for
+    65536 rows at first, then for the file's size at the bytes per record
+    read so far (plus 2%), grown if that was short; the arrays returned are
+    views of the first rows (numpy) or cut in place (array.array).  A
+    reader error raises PktdError with the reader's message; its .columns
+    attribute holds the rows read before it.
     """
     rows, sel, order = _column_selection(fields)
-    batches = []
     try:
-        for b in iter_batches(path, fields=fields):
-            batches.append(b)
-    except PktdError as e:
-        e.columns = _concatenate(batches, order) if batches else _empty_columns(order)
-        raise
-    return _concatenate(batches, order) if batches else _empty_columns(order)
+        size = os.stat(path).st_size
+    except (OSError, TypeError, ValueError):
+        size = 0  # the reader says what is wrong with the path
+    with Reader(path) as r:
+        cap = 65536
+        cols = {name: _new_column(*(ROW_COLUMNS.get(name, (0, "I", "uint32"))[1:]), cap)[0] for name in order}
+        n = 0
+        while True:
+            b = _Batch(min(cap - n, 0x7fffffff), rows, sel, order, into=cols, offset=n)
+            try:
+                rc, k = b.fill(r)
+            finally:
+                b.close()
+            n += k
+            if rc < 0:
+                e = PktdError(rc, r._errmsg(), "pktd_batch_read %s" % path)
+                e.columns = {name: _shrink(cols[name], n) for name in order}
+                raise e
+            if rc == 0:
+                return {name: _shrink(cols[name], n) for name in order}
+            # Full: size the columns for the whole file, from the bytes
+            # per record so far (one more copy of the rows read, once).
+            pos = lib.pktd_reader_position(r._h)
+            est = int(size / pos * n * 1.02) + 1024 if 0 < pos < size else 0
+            cap = max(est, n + n // 4 + 65536)
+            cols = {name: _grow(cols[name], n, cap) for name in order}
 
 
 def _empty_columns(order):
@@ -2273,3 +2416,228 @@ def ipv6_text(c0, c1, c2, c3):
     ntop = socket.inet_ntop
     return [ntop(socket.AF_INET6, parts[0][i:i + 4] + parts[1][i:i + 4] + parts[2][i:i + 4] + parts[3][i:i + 4])
             for i in range(0, len(parts[0]), 4)]
+
+
+# --------------------------------------------- chunks of one capture (1.1)
+# A large capture is cut into record-aligned chunks that each decode on
+# their own, in another process or on another machine (pktdecode.dask uses
+# this): one reader walks the file with pktd_reader_skip() to each boundary
+# (one foreign call per chunk, the reader's own checks), and
+# pktd_reader_header_ranges() says which bytes of the file a chunk needs in
+# front of it (the pcap file header; pcapng: its section header and every
+# interface description block so far).  A Chunk is plain data (picklable);
+# read_chunk() reads those bytes and the chunk's with os.pread() into one
+# buffer, a capture file in its own right, and decodes it in one batch.
+class Chunk(tuple):
+    """A record-aligned piece of a capture file (plan_chunks()): a tuple
+    (path, start, end, header, packets, first): the file's bytes [start,
+    end), the (offset, length) ranges of the file to put in front of them,
+    the number of packets in it and the index (from 0) of its first packet
+    in the file."""
+
+    __slots__ = ()
+
+    def __new__(cls, path, start, end, header, packets, first):
+        return tuple.__new__(cls, (path, start, end, tuple(header), packets, first))
+
+    path = property(lambda self: self[0], doc="the capture file")
+    start = property(lambda self: self[1], doc="offset of the chunk's first record")
+    end = property(lambda self: self[2], doc="offset after its last record")
+    header = property(lambda self: self[3], doc="((offset, length), ...) to read in front of it")
+    packets = property(lambda self: self[4], doc="packets in the chunk")
+    first = property(lambda self: self[5], doc="index of its first packet in the file, from 0")
+
+    def __reduce__(self):
+        return (Chunk, tuple(self))
+
+    def __repr__(self):
+        return "Chunk(%r, start=%d, end=%d, packets=%d, first=%d)" % (self.path, self.start, self.end,
+                                                                       self.packets, self.first)
+
+
+def _header_ranges(reader):
+    h = reader._need()
+    n = lib.pktd_reader_header_ranges(h, None, None, 0)
+    offs, lens = (c_uint64 * n)(), (c_size_t * n)()
+    lib.pktd_reader_header_ranges(h, offs, lens, n)
+    return tuple(zip(offs, lens))
+
+
+def _skip(reader, offset, path):
+    """pktd_reader_skip(): (return code, packets skipped); raises PktdError
+    with the reader's message when the file is bad."""
+    n = c_uint64()
+    rc = lib.pktd_reader_skip(reader._need(), offset, byref(n))
+    if rc < 0:
+        _raise(rc, reader._errmsg(), "pktd_reader_skip %s" % path)
+    return rc, n.value
+
+
+def count_packets(path):
+    """The number of packet records of a pcap or pcapng file, without
+    decoding them (one pktd_reader_skip() call).  Raises PktdError with the
+    reader's message for a file the reader refuses."""
+    with Reader(path) as r:
+        return _skip(r, 2 ** 64 - 1, path)[1]
+
+
+def plan_chunks(path, chunk_bytes=64 * 1024 * 1024):
+    """Cut a pcap or pcapng file into record-aligned chunks of about
+    chunk_bytes (each ends at the first record boundary at or after that
+    many bytes; a record is never split).  Returns a list of Chunk, at least
+    one (a file without packets gives one chunk of 0 packets).  The whole
+    file is read once (the record headers are checked as the reader checks
+    them: a bad file raises PktdError here with the reader's message).
+    read_chunk() decodes a chunk on its own, anywhere the file can be read
+    at the same path."""
+    if chunk_bytes < 1:
+        raise ValueError("chunk_bytes must be at least 1, not %r" % (chunk_bytes,))
+    chunks = []
+    first = 0
+    with Reader(path) as r:
+        h = r._need()
+        while True:
+            start = lib.pktd_reader_position(h)
+            header = _header_ranges(r)
+            rc, n = _skip(r, start + chunk_bytes, path)
+            end = lib.pktd_reader_position(h)
+            if n or not chunks:
+                chunks.append(Chunk(path, start, end, header, n, first))
+            elif end > start:
+                # trailing blocks without packets: part of the last chunk
+                last = chunks[-1]
+                chunks[-1] = Chunk(path, last.start, end, last.header, last.packets, last.first)
+            first += n
+            if rc == 0:
+                return chunks
+
+
+def _pread_ranges(fd, ranges, into):
+    """Read each (offset, length) range of fd, one after the other, into
+    the buffer into."""
+    view = memoryview(into)
+    pos = 0
+    for off, n in ranges:
+        got = 0
+        while got < n:
+            data = os.pread(fd, n - got, off + got)
+            if not data:
+                raise PktdError(E_TRUNCATED,
+                                "the file ends at offset %d, inside a range planned to end at %d "
+                                "(did it change since plan_chunks()?)" % (off + got, off + n))
+            view[pos + got:pos + got + len(data)] = data
+            got += len(data)
+        pos += n
+
+
+def _merge_ranges(ranges):
+    out = []
+    for off, n in ranges:
+        if out and out[-1][0] + out[-1][1] == off:
+            out[-1] = (out[-1][0], out[-1][1] + n)
+        elif n:
+            out.append((off, n))
+    return out
+
+
+def chunk_image(chunk):
+    """The bytes of a chunk as a capture file of its own (a bytearray): the
+    header ranges of the file, then the chunk's records."""
+    ranges = _merge_ranges(list(chunk.header) + [(chunk.start, chunk.end - chunk.start)])
+    buf = bytearray(sum(n for _, n in ranges))
+    fd = os.open(chunk.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _pread_ranges(fd, ranges, buf)
+    finally:
+        os.close(fd)
+    return buf
+
+
+def _fill_columns(reader, count, rows, sel, order, what):
+    """Decode the reader's records into columns of exactly count rows, in
+    one pktd_batch_read() (count known beforehand: no concatenation)."""
+    if count == 0:
+        return _empty_columns(order)
+    if count > 0x7fffffff:
+        raise ValueError("%s: %d packets, more than one batch holds (2**31-1): cut it into "
+                         "smaller chunks" % (what, count))
+    b = _Batch(count, rows, sel, order)
+    try:
+        rc, cols = b.read(reader)
+    finally:
+        b.close()
+    if rc < 0:
+        e = PktdError(rc, reader._errmsg(), "pktd_batch_read %s" % what)
+        e.columns = cols
+        raise e
+    n = len(cols[order[0]]) if order else count
+    # Full at the capacity, pktd_batch_read() cannot know whether more
+    # follow: a skip to the end must find nothing more.
+    more = _skip(reader, 2 ** 64 - 1, what)[1] if rc == 1 else 0
+    if n != count or more:
+        raise PktdError(E_MALFORMED, "%s: %d packets where %d were counted (did the file change?)"
+                        % (what, n + more, count))
+    return cols
+
+
+def read_chunk(chunk, fields=None):
+    """Decode one Chunk (plan_chunks()) into columns: a dict of column name
+    -> numpy array (array.array without numpy), exactly the rows
+    read_columns() gives for the chunk's records of the whole file.
+    fields as in read_columns()."""
+    rows, sel, order = _column_selection(fields)
+    what = "%s [%d, %d)" % (chunk.path, chunk.start, chunk.end)
+    mapped = _map_chunk(chunk)
+    if mapped is None:
+        with Reader.from_bytes(chunk_image(chunk)) as r:
+            return _fill_columns(r, chunk.packets, rows, sel, order, what)
+    m, view = mapped
+    r = Reader.from_bytes(view)
+    try:
+        return _fill_columns(r, chunk.packets, rows, sel, order, what)
+    finally:
+        r.close()
+        r._keep = None
+        del r
+        view.release()
+        try:
+            m.close()
+        except BufferError:  # still exported somewhere: the GC unmaps it
+            pass
+
+
+def _map_chunk(chunk):
+    """The chunk as a capture file without copying it: a private
+    copy-on-write mapping of the file from its start, with the header
+    ranges written over the bytes just before it (the end of the previous
+    chunk, in this process's copy only: one or two pages are copied).
+    (mmap, memoryview of the image), or None where the file cannot be
+    mapped (then chunk_image() reads it)."""
+    import mmap
+    hlen = sum(n for _, n in chunk.header)
+    first = chunk.start - hlen
+    if first < 0 or chunk.end <= chunk.start:
+        return None
+    base = first - first % mmap.ALLOCATIONGRANULARITY
+    try:
+        fd = os.open(chunk.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        # The header ranges may lie before the mapping: read them apart.
+        header = bytearray(hlen)
+        _pread_ranges(fd, chunk.header, header)
+        m = mmap.mmap(fd, chunk.end - base, access=mmap.ACCESS_COPY, offset=base)
+    except (OSError, ValueError, PktdError):
+        return None
+    finally:
+        os.close(fd)
+    if len(m) < chunk.end - base:  # the file shrank since plan_chunks()
+        m.close()
+        return None
+    try:
+        m.madvise(mmap.MADV_SEQUENTIAL)
+    except (AttributeError, OSError):
+        pass
+    m[first - base:chunk.start - base] = header
+    return m, memoryview(m)[first - base:]
