@@ -430,6 +430,16 @@ static uint32_t upper_min(uint32_t proto)
     }
 }
 
+/* An IPv6 extension header's length (RFC 8200 4; AH: RFC 4302 2.2). */
+static uint32_t ext_len(uint32_t nh, const uint8_t *e)
+{
+    if (nh == PKTD__IPPROTO_FRAGMENT)
+        return PKTD__IPV6_FRAG_HLEN;
+    if (nh == PKTD__IPPROTO_AH)
+        return (e[1] + 2u) * 4u;
+    return (e[1] + 1u) * 8u;
+}
+
 enum read_result { READ_FRAGMENT, READ_WHOLE, READ_ATOMIC, READ_TRUNCATED, READ_INVALID };
 
 static enum read_result read_ipv4(const struct pktd__packet *s, uint64_t zone, struct frag *f)
@@ -484,18 +494,25 @@ static enum read_result read_ipv6(const struct pktd__packet *s, uint64_t zone, s
     f->frag_nh = fh[0];
     f->tcp = s->ip6_upper == PKTD__IPPROTO_TCP;
     /* The byte that names the fragment header: the fixed header's next
-     * header, or the first byte of the extension header before it. */
+     * header, or the first byte of the extension header before it.  The
+     * decode validated the chain; it is walked again to find that byte
+     * and a second fragment header (nested fragmentation: never valid,
+     * and its datagram would still be a fragment). */
     f->patch_off = 6;
     uint32_t nh = h[6];
     uint32_t pos = PKTD__IPV6_HLEN;
-    while (pos < f->hdr_len) {
-        /* The decode validated this chain up to the fragment header. */
+    uint32_t nfrag = 0;
+    for (uint32_t k = 0; k < s->ip6_ext_count; k++) {
         const uint8_t *e = h + pos;
-        uint32_t hlen = nh == PKTD__IPPROTO_AH ? (e[1] + 2u) * 4u : (e[1] + 1u) * 8u;
-        f->patch_off = (uint16_t)pos;
+        if (nh == PKTD__IPPROTO_FRAGMENT)
+            nfrag++;
+        if (pos < f->hdr_len)
+            f->patch_off = (uint16_t)pos;
+        pos += ext_len(nh, e);
         nh = e[0];
-        pos += hlen;
     }
+    if (nfrag > 1)
+        return READ_INVALID;
     if ((s->ip_info & PKTD__IP_PAY_KNOWN) == 0)
         return READ_INVALID;
     uint64_t wire_end = (uint64_t)s->ip6_upper_off + s->ip_pay_len;

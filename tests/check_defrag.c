@@ -599,6 +599,123 @@ START_TEST(test_keyhash_vector)
 }
 END_TEST
 
+
+/* ---- the tcpdump corpus against tshark ---- */
+
+#define MAX_ROWS 4096
+struct row {
+    char file[128];
+    uint32_t frame;
+    uint32_t len; /* reassembled payload */
+    int seen;
+};
+static struct row rows[MAX_ROWS];
+static unsigned nrows;
+
+static void load_rows(void)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/defrag_tshark.tsv", top != NULL ? top : ".");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char line[1024];
+    while (fgets(line, sizeof line, f) != NULL) {
+        ck_assert_uint_lt(nrows, MAX_ROWS);
+        struct row *r = &rows[nrows];
+        char v4[64] = "", v6[64] = "";
+        int n = sscanf(line, "%127[^\t]\t%u\t%63[^\t\n]\t%63[^\t\n]", r->file, &r->frame, v4, v6);
+        if (n < 3) /* IPv4 column empty: IPv6 only */
+            n = sscanf(line, "%127[^\t]\t%u\t\t%63[^\t\n]", r->file, &r->frame, v6);
+        ck_assert_int_ge(n, 3);
+        /* One reassembly per frame in this corpus (no comma lists). */
+        ck_assert_ptr_null(strchr(v4, ','));
+        ck_assert_ptr_null(strchr(v6, ','));
+        r->len = (uint32_t)strtoul(v4[0] != '\0' ? v4 : v6, NULL, 10);
+        nrows++;
+    }
+    fclose(f);
+}
+
+struct corpus_state {
+    char file[128];
+    pktd_defrag *d;
+    uint64_t datagrams;
+    unsigned agree, extra;
+};
+
+static void corpus_frame(const char *name, uint32_t linktype, uint32_t index, const uint8_t *data,
+                         size_t len, void *ctx)
+{
+    struct corpus_state *st = ctx;
+    if (strcmp(st->file, name) != 0) {
+        pktd_defrag_close(st->d);
+        /* tshark has no timeout: neither here. */
+        st->d = create(0, 0, 0, UINT64_MAX);
+        snprintf(st->file, sizeof st->file, "%s", name);
+        st->datagrams = 0;
+    }
+    pktd_packet p;
+    (void)pktd_decode(&p, linktype, data, len);
+    if (!pktd_packet_has(&p, PKTD_LAYER_IPV4) && !pktd_packet_has(&p, PKTD_LAYER_IPV6))
+        return;
+    const uint8_t *odata;
+    size_t olen;
+    int rc = pktd_defrag_add(st->d, &p, 0, 0, &odata, &olen);
+    ck_assert_int_ge(rc, 0);
+    check_invariant(st->d);
+    uint64_t n = stat(st->d, PKTD_DEFRAG_STAT_DATAGRAMS);
+    if (n == st->datagrams)
+        return;
+    st->datagrams = n;
+    /* The payload tshark reports: after the IPv4 header, or after the
+     * IPv6 headers that preceded the fragment header. */
+    size_t hdr;
+    if (pktd_packet_has(&p, PKTD_LAYER_IPV4)) {
+        hdr = (size_t)pktd_ipv4_ihl(&p) * 4;
+    } else {
+        const uint8_t *ip = NULL, *e = NULL;
+        size_t iplen = 0;
+        uint32_t cur = 0;
+        uint8_t type = 0;
+        ck_assert_int_eq(pktd_packet_header(&p, PKTD_LAYER_IPV6, &ip, &iplen), 1);
+        while (pktd_ipv6_ext_next(&p, &cur, &type, &e, NULL) && type != 44)
+            ;
+        ck_assert_uint_eq(type, 44);
+        hdr = (size_t)(e - ip);
+    }
+    pktd_packet q;
+    ck_assert_int_ge(pktd_decode(&q, PKTD_LINKTYPE_RAW, odata, olen), 0);
+    for (unsigned i = 0; i < nrows; i++) {
+        if (rows[i].frame == index + 1 && strcmp(rows[i].file, name) == 0) {
+            ck_assert_msg(rows[i].len == olen - hdr, "%s frame %u: tshark %u bytes, pktd %zu",
+                          name, index + 1, rows[i].len, olen - hdr);
+            rows[i].seen = 1;
+            st->agree++;
+            return;
+        }
+    }
+    fprintf(stderr, "%s frame %u: reassembled %zu bytes, tshark did not\n", name, index + 1,
+            olen - hdr);
+    st->extra++;
+}
+
+START_TEST(test_corpus_tshark)
+{
+    load_rows();
+    ck_assert_uint_gt(nrows, 40);
+    struct corpus_state st = {.d = NULL};
+    ck_assert_int_gt(fr_corpus_each(corpus_frame, &st), 800);
+    pktd_defrag_close(st.d);
+    for (unsigned i = 0; i < nrows; i++)
+        ck_assert_msg(rows[i].seen, "%s frame %u: tshark reassembled %u bytes, pktd did not",
+                      rows[i].file, rows[i].frame, rows[i].len);
+    fprintf(stderr, "defrag vs tshark: %u datagrams agree, %u only here\n", st.agree, st.extra);
+    ck_assert_uint_eq(st.agree, nrows);
+    ck_assert_uint_eq(st.extra, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("defrag");
@@ -620,5 +737,9 @@ int main(void)
     tcase_add_test(tc, test_arguments);
     tcase_add_test(tc, test_keyhash_vector);
     suite_add_tcase(s, tc);
+    TCase *tc2 = tcase_create("corpus");
+    tcase_set_timeout(tc2, 600);
+    tcase_add_test(tc2, test_corpus_tshark);
+    suite_add_tcase(s, tc2);
     return run_suite(s);
 }
