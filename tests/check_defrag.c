@@ -415,6 +415,35 @@ START_TEST(test_teardrop_and_invalid)
 }
 END_TEST
 
+/* A second fragment header (nested fragmentation) and an IPv4 fragment
+ * with total length 0 (the length is not on the wire) are invalid. */
+START_TEST(test_nested_and_len_zero)
+{
+    pktd_defrag *d = create(0, 0, 0, 0);
+    uint8_t buf[2100];
+    make_v6(0, 600);
+    size_t n = frag_v6(buf, 0, 200, 0, 7); /* an atomic fragment header ... */
+    /* ... followed by a later fragment's header: 40 + 8 + 8 + data. */
+    memmove(buf + 56, buf + 48, n - 48);
+    buf[40] = 44;
+    buf[48] = 17, buf[49] = 0, buf[50] = 0, buf[51] = 8 | 1; /* offset 8, M */
+    buf[52] = buf[53] = buf[54] = 0, buf[55] = 9;
+    put16(buf + 4, (uint32_t)(n + 8 - 40));
+    ck_assert_int_eq(feed(d, buf, n + 8, 0, 0), 0);
+    ck_assert_int_ne(pktd_packet_flags(&pkt) & PKTD_F_FRAGMENT, 0);
+    ck_assert_uint_eq(stat(d, PKTD_DEFRAG_STAT_DROP_INVALID), 1);
+    ck_assert_uint_eq(stat(d, PKTD_DEFRAG_STAT_ATOMIC), 0);
+    make_v4(20, 17, 16, 1000);
+    n = frag_v4(buf, 0, 400, 1);
+    put16(buf + 2, 0);
+    ipv4_csum(buf, 20);
+    ck_assert_int_eq(feed(d, buf, n, 0, 0), 0);
+    ck_assert_uint_eq(stat(d, PKTD_DEFRAG_STAT_DROP_INVALID), 2);
+    ck_assert_uint_eq(stat(d, PKTD_DEFRAG_STAT_HELD_FRAGMENTS), 0);
+    pktd_defrag_close(d);
+}
+END_TEST
+
 START_TEST(test_expiry)
 {
     pktd_defrag *d = create(0, 0, 0, 5 * SEC);
@@ -728,6 +757,7 @@ int main(void)
     tcase_add_test(tc, test_tiny);
     tcase_add_test(tc, test_too_big);
     tcase_add_test(tc, test_teardrop_and_invalid);
+    tcase_add_test(tc, test_nested_and_len_zero);
     tcase_add_test(tc, test_expiry);
     tcase_add_test(tc, test_budget_pressure);
     tcase_add_test(tc, test_capacity);
