@@ -4,6 +4,7 @@
  *   pktd-bench hash COUNT SIZE
  *   pktd-bench cipher COUNT SIZE
  *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
+ *   pktd-bench defrag [-r ROUNDS] FILE
  *
  * parse: loads every frame of FILE (pcap or pcapng) into one contiguous
  * buffer, then times ROUNDS rounds (default 9) of full decodes of all of them
@@ -31,6 +32,12 @@
  * packets delivered, their rate, the kernel's received and dropped counters,
  * and the process's user + system CPU time (getrusage) per delivered packet.
  *
+ * defrag: like parse -m decode, and every IP packet also goes through one
+ * IP defragmenter (defrag.h, default limits, zone 0, no expiry); prints,
+ * last, `defrag pkts=N ns_per_pkt=X mpps=Y` and, before it, the decode-only
+ * figure of the same frames and how many fragments and datagrams one pass
+ * gave, so the defragmenter's own cost is the difference.
+ *
  * Exit status: 0 on success, 1 when the file cannot be read or the
  * operation fails or is unavailable, 2 on a usage error.  The method is described in doc/performance.md. */
 #include "config.h"
@@ -54,6 +61,7 @@ static void usage(FILE *out)
                  "       pktd-bench hash COUNT SIZE\n"
                  "       pktd-bench cipher COUNT SIZE\n"
                  "       pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS\n"
+                 "       pktd-bench defrag [-r ROUNDS] FILE\n"
                  "       pktd-bench -V\n"
                  "  parse   time full decodes of every frame of FILE (pcap or pcapng),\n"
                  "          loaded into memory first; prints the best round\n"
@@ -68,7 +76,8 @@ static void usage(FILE *out)
                  "          (128-bit key; SIZE a multiple of 16)\n"
                  "  capture capture on IFACE for SECONDS (from the first packet); -w writes\n"
                  "          pcap to FILE, -B sets the ring size; prints packets/s, drops and\n"
-                 "          CPU time per packet\n");
+                 "          CPU time per packet\n"
+                 "  defrag  time decodes plus the IP defragmenter over every frame of FILE\n");
 }
 
 /* Every frame of @p path into @p f through the library's reader. */
@@ -245,6 +254,73 @@ static int cmd_alg(const char *mode, int argc, char **argv)
     return status;
 }
 
+/* decode + pktd_defrag_add() on every IP packet; ctx is the handle. */
+static uint64_t walk_defrag(const struct bench_frames *f, void *ctx)
+{
+    pktd_defrag *d = ctx;
+    uint64_t s = 0;
+    pktd_packet p;
+    for (uint32_t i = 0; i < f->n; i++) {
+        const struct bench_frame *fr = &f->v[i];
+        (void)pktd_decode(&p, fr->linktype, fr->data, fr->len);
+        if ((pktd_packet_layers(&p) & (1u << PKTD_LAYER_IPV4 | 1u << PKTD_LAYER_IPV6)) == 0)
+            continue;
+        const uint8_t *out;
+        size_t len;
+        if (pktd_defrag_add(d, &p, 0, 0, &out, &len) == 1)
+            s += len;
+    }
+    return s;
+}
+
+static int cmd_defrag(int argc, char **argv)
+{
+    uint32_t rounds = 9;
+    int c;
+    while ((c = getopt(argc, argv, "r:")) != -1) {
+        if (c == 'r' && bench_parse_u32(optarg, &rounds) == 0 && rounds > 0 && rounds <= 256)
+            continue;
+        usage(stderr);
+        return 2;
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return 2;
+    }
+    struct bench_frames f;
+    if (load(argv[optind], &f) != 0)
+        return 1;
+    char err[PKTD_ERRBUF_SIZE];
+    pktd_defrag *d;
+    /* No expiry: the frames are replayed over and over. */
+    int rc = pktd_defrag_create(&d, 0, 0, 0, UINT64_MAX, err);
+    if (rc < 0) {
+        fprintf(stderr, "pktd-bench: %s\n", err);
+        bench_frames_free(&f);
+        return 1;
+    }
+    uint64_t st[PKTD_DEFRAG_STAT_COUNT];
+    (void)walk_defrag(&f, d);
+    if (pktd_defrag_stats(d, st, PKTD_DEFRAG_STAT_COUNT) < 0) {
+        fprintf(stderr, "pktd-bench: pktd_defrag_stats failed\n");
+        pktd_defrag_close(d);
+        bench_frames_free(&f);
+        return 1;
+    }
+    struct bench_result base, res;
+    bench_run(&f, walk_pktd_decode, NULL, rounds, &base);
+    bench_run(&f, walk_defrag, d, rounds, &res);
+    printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes; one pass: %" PRIu64
+           " fragments, %" PRIu64 " datagrams\n",
+           pktd_version_string(), f.n, f.bytes, st[PKTD_DEFRAG_STAT_FRAGMENTS],
+           st[PKTD_DEFRAG_STAT_DATAGRAMS]);
+    bench_print("decode", f.n, &base);
+    bench_print("defrag", f.n, &res);
+    pktd_defrag_close(d);
+    bench_frames_free(&f);
+    return 0;
+}
+
 struct capture_ctx {
     pktd_writer *w;
     uint64_t pkts;
@@ -397,6 +473,8 @@ int main(int argc, char **argv)
         return cmd_alg(mode, argc, argv);
     if (strcmp(mode, "capture") == 0)
         return cmd_capture(argc, argv);
+    if (strcmp(mode, "defrag") == 0)
+        return cmd_defrag(argc, argv);
     fprintf(stderr, "pktd-bench: unknown mode '%s'\n", mode);
     usage(stderr);
     return 2;

@@ -30,6 +30,7 @@
 /* live capture */
 #include <pktdecode/capture.h>
 #include <pktdecode/batch.h>
+#include <pktdecode/defrag.h>
 /* AF_ALG */
 #include <pktdecode/alg.h>
 #include <pktdecode/hash.h>

@@ -69,7 +69,7 @@ __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "R
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
            "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk", "chunk_image",
-           "count_packets"]
+           "count_packets", "Defrag"]
 
 
 class LibraryNotFoundError(OSError):
@@ -415,6 +415,13 @@ _PROTOTYPES = [
     ("pktd_reader_skip", c_int, [_H, c_uint64, _U64P]),
     ("pktd_reader_position", c_uint64, [_H]),
     ("pktd_reader_header_ranges", c_uint32, [_H, _U64P, _OUTSIZE, c_uint32]),
+    # IP defragmentation (defrag.h, since 1.1)
+    ("pktd_defrag_create", c_int, [POINTER(_H), c_size_t, c_uint32, c_uint32, c_uint64, c_char_p]),
+    ("pktd_defrag_close", None, [_H]),
+    ("pktd_defrag_add", c_int, [_H, _STATE, c_uint64, c_uint64, _OUTPTR, _OUTSIZE]),
+    ("pktd_defrag_expire", c_int, [_H, c_uint64]),
+    ("pktd_defrag_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_defrag_errmsg", c_char_p, [_H]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -2294,6 +2301,74 @@ def _grow(a, keep, n):
     if n > len(a):
         a.extend(array.array(a.typecode, [0]) * (n - len(a)))
     return a
+
+
+# ------------------------------------------------ IP defragmentation (1.1)
+#: Statistics of pktd_defrag_stats(), in index order (defrag.h).
+DEFRAG_STAT_NAMES = (
+    "fragments", "datagrams", "reassembled", "atomic", "whole", "drop_duplicate", "drop_overlap",
+    "drop_tiny", "drop_too_big", "drop_invalid", "drop_truncated", "drop_too_many", "drop_timeout",
+    "drop_evicted", "datagrams_dropped", "datagrams_timeout", "datagrams_evicted",
+    "held_fragments", "held_datagrams", "bytes_in_use", "bytes_high", "bytes_pool",
+    "bytes_allocated")
+for _i, _n in enumerate(DEFRAG_STAT_NAMES):
+    globals()["DEFRAG_STAT_" + _n.upper()] = _i
+DEFRAG_STAT_COUNT = len(DEFRAG_STAT_NAMES)
+del _i, _n
+DEFRAG_DEFAULT_BUDGET = 4 << 20
+DEFRAG_DEFAULT_DATAGRAMS = 1024
+DEFRAG_DEFAULT_FRAGMENTS = 64
+DEFRAG_DEFAULT_TIMEOUT_NS = 30000000000
+DEFRAG_MAX_FRAGMENTS = 8192
+
+
+class Defrag(_Handle):
+    """An IP defragmenter (defrag.h, since 1.1), all its memory allocated
+    here: Defrag(budget=0, max_datagrams=0, max_fragments=0, timeout_ns=0)
+    (0: the library's default for each).
+
+    add(packet, ts_ns, zone=0) takes a decoded Packet with an IPv4 or IPv6
+    layer and returns the reassembled datagram (bytes, from the IP header
+    on: decode it with LINKTYPE_RAW), the packet's own IP bytes when it was
+    not a fragment, or None when the fragment was held or dropped.
+    stats() gives the counters by name (DEFRAG_STAT_NAMES)."""
+
+    _close = staticmethod(lib.pktd_defrag_close)
+
+    def __init__(self, budget=0, max_datagrams=0, max_fragments=0, timeout_ns=0):
+        super().__init__()
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_defrag_create(byref(self._h), budget, max_datagrams, max_fragments,
+                                      timeout_ns, eb),
+               "pktd_defrag_create", lambda: _s(eb.value))
+
+    def _errmsg(self):
+        return _s(lib.pktd_defrag_errmsg(self._h)) if self._h else ""
+
+    def add(self, packet, ts_ns, zone=0):
+        """pktd_defrag_add(): the datagram as bytes, or None."""
+        out = c_void_p()
+        n = c_size_t()
+        rc = lib.pktd_defrag_add(self._need(), packet._state, zone, ts_ns, byref(out), byref(n))
+        if rc < 0:
+            _raise(rc, self._errmsg(), "pktd_defrag_add")
+        return ctypes.string_at(out.value, n.value) if rc == 1 else None
+
+    def expire(self, now_ns=2 ** 64 - 1):
+        """pktd_defrag_expire(): drop the datagrams past their timeout at
+        now_ns (all of them by default); returns how many."""
+        rc = lib.pktd_defrag_expire(self._need(), now_ns)
+        if rc < 0:
+            _raise(rc, self._errmsg(), "pktd_defrag_expire")
+        return rc
+
+    def stats(self):
+        """pktd_defrag_stats() as a dict name -> value."""
+        arr = (c_uint64 * DEFRAG_STAT_COUNT)()
+        n = lib.pktd_defrag_stats(self._need(), arr, DEFRAG_STAT_COUNT)
+        if n < 0:
+            _raise(n, "", "pktd_defrag_stats")
+        return dict(zip(DEFRAG_STAT_NAMES, arr[:min(n, DEFRAG_STAT_COUNT)]))
 
 
 def iter_batches(path, batch_rows=65536, fields=None):
