@@ -29,6 +29,7 @@
 /* live capture */
 #include <pktdecode/capture.h>
 #include <pktdecode/batch.h>
+#include <pktdecode/flow.h>
 #include <pktdecode/tcp_reasm.h>
 /* AF_ALG */
 #include <pktdecode/alg.h>
