@@ -103,6 +103,16 @@ static void on_stream(void *user, uint32_t event, uint32_t flow_id, uint32_t dir
             failed = 1;
         }
     } else if (event == PKTD_TCP_REASM_END) {
+        /* No more bytes this way: close now, so that finished connections
+         * do not hold descriptors (and libc's list of open files stays
+         * short) until the flow table lets them go. */
+        if (c->out[dir] != NULL) {
+            if (fclose(c->out[dir]) != 0) {
+                fprintf(stderr, "pktd-follow: %s/%s: %s\n", outdir, c->name[dir], strerror(errno));
+                failed = 1;
+            }
+            c->out[dir] = NULL;
+        }
         c->end[dir] = (uint32_t)len + 1;
         if (pktd_tcp_reasm_flow_stats(reasm, flow_id, dir, c->st[dir],
                                       PKTD_TCP_REASM_FLOW_COUNT) < 0)
