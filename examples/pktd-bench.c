@@ -5,6 +5,7 @@
  *   pktd-bench cipher COUNT SIZE
  *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
  *   pktd-bench defrag [-r ROUNDS] FILE
+ *   pktd-bench follow [-r ROUNDS] FILE
  *
  * parse: loads every frame of FILE (pcap or pcapng) into one contiguous
  * buffer, then times ROUNDS rounds (default 9) of full decodes of all of them
@@ -37,6 +38,12 @@
  * last, `defrag pkts=N ns_per_pkt=X mpps=Y` and, before it, the decode-only
  * figure of the same frames and how many fragments and datagrams one pass
  * gave, so the defragmenter's own cost is the difference.
+ * follow (1.1): like parse, but each round decodes every frame, counts it in
+ * a flow table (flow.h, 65536 flows, no timeouts) and gives every TCP
+ * segment to a reassembler (tcp_reasm.h, 64 MiB budget) whose callback
+ * reads the first and last byte of each range, then flushes both; prints
+ * `follow pkts=N ns_per_pkt=X mpps=Y` (what pktd-follow does, minus the
+ * files).
  *
  * Exit status: 0 on success, 1 when the file cannot be read or the
  * operation fails or is unavailable, 2 on a usage error.  The method is described in doc/performance.md. */
@@ -74,6 +81,7 @@ static void usage(FILE *out)
                  "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
                  "  cipher  COUNT one-shot AF_ALG cbc(aes) encryptions of SIZE bytes\n"
                  "          (128-bit key; SIZE a multiple of 16)\n"
+                 "  follow  decode + flow table + TCP reassembly of FILE, -r rounds\n"
                  "  capture capture on IFACE for SECONDS (from the first packet); -w writes\n"
                  "          pcap to FILE, -B sets the ring size; prints packets/s, drops and\n"
                  "          CPU time per packet\n"
@@ -167,6 +175,84 @@ static int cmd_parse(int argc, char **argv)
 bad:
     usage(stderr);
     return 2;
+}
+
+/* follow: the flow table and the reassembler, made once, emptied after each round. */
+struct follow_ctx {
+    pktd_flow_table *t;
+    pktd_tcp_reasm *r;
+    uint64_t sum;
+};
+
+static void follow_data(void *user, uint32_t event, uint32_t flow_id, uint32_t dir,
+                        uint64_t offset, const uint8_t *data, size_t len)
+{
+    struct follow_ctx *c = user;
+    (void)flow_id, (void)dir, (void)offset;
+    if (event == PKTD_TCP_REASM_DATA)
+        c->sum += (uint64_t)data[0] + data[len - 1] + len;
+}
+
+static void follow_export(const pktd_flow *f, void *user)
+{
+    struct follow_ctx *c = user;
+    if (pktd_tcp_reasm_flush(c->r, pktd_flow_id(f), PKTD_TCP_REASM_END_FLUSHED) != 0)
+        abort(); /* ids come from the table: cannot be out of range */
+}
+
+static uint64_t follow_pass(const struct bench_frames *f, void *ctx)
+{
+    struct follow_ctx *c = ctx;
+    pktd_packet p;
+    for (uint32_t i = 0; i < f->n; i++) {
+        const struct bench_frame *fr = &f->v[i];
+        (void)pktd_decode(&p, fr->linktype, fr->data, fr->len);
+        uint32_t id, dir;
+        if (pktd_flow_table_update(c->t, &p, 0, fr->len, 0, &id, &dir) > 0 &&
+            pktd_packet_has(&p, PKTD_LAYER_TCP) && pktd_tcp_reasm_add(c->r, id, dir, &p, 0) != 0)
+            abort();
+    }
+    if (pktd_flow_table_flush(c->t) < 0)
+        abort();
+    return c->sum;
+}
+
+static int cmd_follow(int argc, char **argv)
+{
+    uint32_t rounds = 9;
+    int opt;
+    while ((opt = getopt(argc, argv, "r:")) != -1) {
+        if (opt != 'r' || bench_parse_u32(optarg, &rounds) != 0 || rounds == 0 || rounds > 256) {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return 2;
+    }
+    struct bench_frames f;
+    if (load(argv[optind], &f) != 0)
+        return 1;
+    struct follow_ctx c = {0};
+    char err[PKTD_ERRBUF_SIZE];
+    if (pktd_flow_table_create(&c.t, 65536, 0, 0, err) != 0 ||
+        pktd_flow_table_set_export(c.t, follow_export, &c) != 0 ||
+        pktd_tcp_reasm_create(&c.r, 65536, 64u << 20, follow_data, &c, err) != 0) {
+        fprintf(stderr, "pktd-bench: %s\n", err);
+        pktd_flow_table_close(c.t);
+        bench_frames_free(&f);
+        return 1;
+    }
+    struct bench_result res;
+    bench_run(&f, follow_pass, &c, rounds, &res);
+    printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
+           f.n, f.bytes);
+    bench_print("follow", f.n, &res);
+    pktd_tcp_reasm_close(c.r);
+    pktd_flow_table_close(c.t);
+    bench_frames_free(&f);
+    return 0;
 }
 
 /* An AF_ALG failure: "unavailable" on stdout when the kernel cannot do it. */
@@ -475,6 +561,8 @@ int main(int argc, char **argv)
         return cmd_capture(argc, argv);
     if (strcmp(mode, "defrag") == 0)
         return cmd_defrag(argc, argv);
+    if (strcmp(mode, "follow") == 0)
+        return cmd_follow(argc, argv);
     fprintf(stderr, "pktd-bench: unknown mode '%s'\n", mode);
     usage(stderr);
     return 2;

@@ -31,6 +31,9 @@
 #include <pktdecode/capture.h>
 #include <pktdecode/batch.h>
 #include <pktdecode/defrag.h>
+#include <pktdecode/flow.h>
+#include <pktdecode/tcp_reasm.h>
+#include <pktdecode/filter.h>
 /* AF_ALG */
 #include <pktdecode/alg.h>
 #include <pktdecode/hash.h>

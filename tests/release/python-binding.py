@@ -85,6 +85,8 @@ def expected_ctype(ctype, is_return):
         return ctypes.c_char_p
     if t == "pktd_capture_handler":
         return P.CAPTURE_HANDLER
+    if t == "pktd_tcp_reasm_fn":
+        return P.TCP_REASM_FN
     if t == "pktd_packet *":
         return ctypes.POINTER(ctypes.c_uint64)
     stars = t.count("*")

@@ -69,7 +69,7 @@ __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "R
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
            "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk", "chunk_image",
-           "count_packets", "Defrag"]
+           "count_packets", "Defrag", "TcpReasm", "Filter"]
 
 
 class LibraryNotFoundError(OSError):
@@ -135,6 +135,9 @@ _U8P, _U16P, _U32P, _U64P = POINTER(c_uint8), POINTER(c_uint16), POINTER(c_uint3
 
 #: C callback type of pktd_capture_dispatch().
 CAPTURE_HANDLER = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_uint32, c_uint64)
+#: C callback type of the TCP reassembler (pktd_tcp_reasm_fn, since 1.1):
+#: user, event, flow_id, dir, offset, data, len.
+TCP_REASM_FN = CFUNCTYPE(None, c_void_p, c_uint32, c_uint32, c_uint32, c_uint64, c_void_p, c_size_t)
 
 # One line per C function: name, return type, argument types.  Functions that
 # take only `const pktd_packet *` are also made Packet methods (below).
@@ -422,6 +425,18 @@ _PROTOTYPES = [
     ("pktd_defrag_expire", c_int, [_H, c_uint64]),
     ("pktd_defrag_stats", c_int, [_H, _U64P, c_size_t]),
     ("pktd_defrag_errmsg", c_char_p, [_H]),
+    # TCP stream reassembly (tcp_reasm.h, since 1.1)
+    ("pktd_tcp_reasm_create", c_int, [POINTER(_H), c_uint32, c_size_t, TCP_REASM_FN, c_void_p, c_char_p]),
+    ("pktd_tcp_reasm_close", None, [_H]),
+    ("pktd_tcp_reasm_add", c_int, [_H, c_uint32, c_uint32, _STATE, c_uint64]),
+    ("pktd_tcp_reasm_flush", c_int, [_H, c_uint32, c_uint32]),
+    ("pktd_tcp_reasm_flow_stats", c_int, [_H, c_uint32, c_uint32, _U64P, c_size_t]),
+    ("pktd_tcp_reasm_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_tcp_reasm_errmsg", c_char_p, [_H]),
+    # filter expressions on frames in memory (filter.h, since 1.1)
+    ("pktd_filter_create", c_int, [POINTER(_H), c_char_p, c_uint32, c_char_p]),
+    ("pktd_filter_match", c_int, [_H, _BUF, c_size_t, c_size_t]),
+    ("pktd_filter_close", None, [_H]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -2716,3 +2731,101 @@ def _map_chunk(chunk):
         pass
     m[first - base:chunk.start - base] = header
     return m, memoryview(m)[first - base:]
+# ------------------------------------------------- TCP stream reassembly
+# tcp_reasm.h (since 1.1): events, END reasons, counters.
+TCP_REASM_DATA, TCP_REASM_GAP, TCP_REASM_END = 0, 1, 2
+TCP_REASM_END_FIN, TCP_REASM_END_RST, TCP_REASM_END_FLUSHED, TCP_REASM_END_EVICTED = 0, 1, 2, 3
+TCP_REASM_STAT_SEGMENTS, TCP_REASM_STAT_DELIVERED, TCP_REASM_STAT_GAP_BYTES = 0, 1, 2
+TCP_REASM_STAT_OVERLAP_BYTES, TCP_REASM_STAT_OVERLAP_DIFFS, TCP_REASM_STAT_HELD_BYTES = 3, 4, 5
+TCP_REASM_STAT_MEM_USED, TCP_REASM_STAT_MEM_PEAK, TCP_REASM_STAT_BUDGET_SKIPS = 6, 7, 8
+TCP_REASM_STAT_LATE, TCP_REASM_STAT_OLD_BYTES, TCP_REASM_STAT_COUNT = 9, 10, 11
+TCP_REASM_FLOW_DELIVERED, TCP_REASM_FLOW_GAP_BYTES, TCP_REASM_FLOW_OVERLAP_BYTES = 0, 1, 2
+TCP_REASM_FLOW_OVERLAP_DIFFS, TCP_REASM_FLOW_MIDSTREAM, TCP_REASM_FLOW_SEGMENTS = 3, 4, 5
+TCP_REASM_FLOW_HELD_BYTES, TCP_REASM_FLOW_COUNT = 6, 7
+TCP_REASM_CHUNK = 512
+
+
+class TcpReasm(_Handle):
+    """TCP stream reassembly (pktd_tcp_reasm_*): TcpReasm(capacity, budget,
+    callback).  callback(event, flow_id, dir, offset, data, length) gets
+    TCP_REASM_DATA with the bytes (data), TCP_REASM_GAP with data None and
+    length the bytes never seen, TCP_REASM_END with data None and length the
+    reason (TCP_REASM_END_FIN ...).  add(flow_id, dir, packet) gives it a
+    decoded Packet; the connection ids (below capacity) and directions are
+    the caller's, normally a flow table's.  An exception raised by the
+    callback is raised again by the add() or flush() that ran it."""
+
+    _close = staticmethod(lib.pktd_tcp_reasm_close)
+
+    def __init__(self, capacity, budget, callback):
+        super().__init__()
+        self._user = callback
+        self._error = None
+
+        def trampoline(user, event, flow_id, direction, offset, data, length):
+            if self._error is not None:
+                return
+            try:
+                if event == TCP_REASM_DATA:
+                    self._user(event, flow_id, direction, offset, ctypes.string_at(data, length), length)
+                else:
+                    self._user(event, flow_id, direction, offset, None, length)
+            except BaseException as e:  # re-raised by the calling method
+                self._error = e
+
+        self._fn = TCP_REASM_FN(trampoline)
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_tcp_reasm_create(byref(self._h), capacity, budget, self._fn, None, eb),
+               "pktd_tcp_reasm_create", lambda: _s(eb.value))
+
+    def _errmsg(self):
+        return _s(lib.pktd_tcp_reasm_errmsg(self._h)) if self._h else ""
+
+    def _rethrow(self):
+        if self._error is not None:
+            e, self._error = self._error, None
+            raise e
+
+    def add(self, flow_id, direction, packet, ts_ns=0):
+        """pktd_tcp_reasm_add(): one decoded TCP segment (a Packet)."""
+        rc = lib.pktd_tcp_reasm_add(self._need(), flow_id, direction, packet._state, ts_ns)
+        self._rethrow()
+        return _check(rc, "pktd_tcp_reasm_add", self._errmsg)
+
+    def flush(self, flow_id, reason=TCP_REASM_END_FLUSHED):
+        """pktd_tcp_reasm_flush(): end a connection, free its id."""
+        rc = lib.pktd_tcp_reasm_flush(self._need(), flow_id, reason)
+        self._rethrow()
+        return _check(rc, "pktd_tcp_reasm_flush", self._errmsg)
+
+    def stats(self):
+        """pktd_tcp_reasm_stats(): the TCP_REASM_STAT_* counters, as a list."""
+        a = (c_uint64 * TCP_REASM_STAT_COUNT)()
+        _check(lib.pktd_tcp_reasm_stats(self._need(), a, TCP_REASM_STAT_COUNT), "pktd_tcp_reasm_stats")
+        return list(a)
+
+    def flow_stats(self, flow_id, direction):
+        """pktd_tcp_reasm_flow_stats(): one direction's TCP_REASM_FLOW_* counters."""
+        a = (c_uint64 * TCP_REASM_FLOW_COUNT)()
+        _check(lib.pktd_tcp_reasm_flow_stats(self._need(), flow_id, direction, a, TCP_REASM_FLOW_COUNT),
+               "pktd_tcp_reasm_flow_stats")
+        return list(a)
+
+
+class Filter(_Handle):
+    """A tcpdump filter expression run on frames in memory (pktd_filter_*,
+    since 1.1): Filter(expr, linktype); match(data, wire_len=None) -> bool."""
+
+    _close = staticmethod(lib.pktd_filter_close)
+
+    def __init__(self, expr, linktype=LINKTYPE_ETHERNET):
+        super().__init__()
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_filter_create(byref(self._h), expr.encode(), linktype, eb),
+               "pktd_filter_create", lambda: _s(eb.value))
+
+    def match(self, data, wire_len=None):
+        """pktd_filter_match(): whether the frame matches (wire length
+        defaults to the captured length)."""
+        keep, arg, n = _buffer(data)
+        return lib.pktd_filter_match(self._need(), arg, n, n if wire_len is None else wire_len) == 1
