@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""pktd-decode -j's tunnels must agree with tshark's, frame by frame.
+
+For every frame of the captures in tests/data/tunnel_tshark.tsv (tshark's
+fields, written by tests/parse/tunnel_tshark_gen.sh, so make check needs no
+tshark), or of the captures named with --live (tshark run now), the chain of
+encapsulations pktd-decode -j prints (the nested "encap" objects of
+../shared/CONTRACT.md) is compared level by level with the one tshark's
+frame.protocols shows:
+  - the same number of levels, and at each level the same tunnel type;
+  - the tunnel's identifiers: VXLAN and Geneve VNI, GRE protocol, key and
+    sequence number, MPLS labels, PPPoE session, GTP-U TEID;
+  - the level's network header (IPv4/IPv6 source, destination; IPv4
+    protocol) and transport ports: the inner 5-tuple at each level;
+  - the inner Ethernet addresses (VXLAN, Geneve, GRE transparent bridging).
+A frame whose decoding stopped with an error is compared up to the layer
+that failed.  Known, intended differences are listed in EXPECTED below with
+the reason; each must still occur (a stale entry fails too), every other
+difference fails the test.  Exit 0 when all agree, 1 otherwise, 77 when
+--live is asked for without tshark.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+SRC = os.environ.get("top_srcdir", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BUILD = os.environ.get("top_builddir", SRC)
+DECODE = os.path.join(BUILD, "examples", "pktd-decode")
+GEN = os.path.join(SRC, "tests", "parse", "tunnel_tshark_gen.sh")
+TSV = os.path.join(SRC, "tests", "data", "tunnel_tshark.tsv")
+
+COLUMNS = """file frame.number frame.protocols eth.src eth.dst ip.src ip.dst ip.proto
+ipv6.src ipv6.dst ipv6.nxt tcp.srcport tcp.dstport udp.srcport udp.dstport
+vxlan.vni geneve.vni geneve.proto_type gre.flags_and_version gre.proto gre.key
+gre.sequence_number erspan.version erspan.spanid mpls.label mpls.bottom
+pppoe.session_id gtp.teid icmp.type icmpv6.type""".split()
+
+# tshark's protocol name that starts an encapsulation -> CONTRACT's type.
+TUNNEL_TYPES = {"vxlan": "vxlan", "geneve": "geneve", "gre": "gre", "mpls": "mpls",
+                "pppoes": "pppoe", "pppoed": "pppoe", "gtp": "gtpu"}
+
+# Intended differences: (file name, frame numbers or None for all, the start
+# of the message, why).  Each must match at least one difference.
+EXPECTED = [
+]
+
+
+def num(s):
+    return int(s, 16) if s.startswith("0x") else int(s)
+
+
+def parse_row(vals):
+    vals = vals + [""] * (len(COLUMNS) - len(vals))
+    row = {k: (v.split(",") if v else []) for k, v in zip(COLUMNS, vals)}
+    row["file"] = vals[0]
+    row["frame"] = int(vals[1])
+    row["protos"] = vals[2].split(":") if vals[2] else []
+    return row
+
+
+def is_ip(tok):
+    return tok in ("ip", "ipv6")
+
+
+def tshark_levels(row):
+    """The encapsulation levels of one tshark row: a list of dicts with
+    type (None for the outermost), ids, net (ver, src, dst, proto), l4
+    (name, sport, dport), eth (src, dst)."""
+    seen = {}      # protocol name -> occurrences so far
+    levels = [{"type": None, "ids": {}, "net": None, "l4": None, "eth": None}]
+    prev = None    # previous protocol, IPv6 extension headers skipped
+    after_net = False  # the token right after the level's network header
+    mpls_labels = row["mpls.label"]
+    mpls_bottom = row["mpls.bottom"]
+    mpls_pos = 0
+    gre_key_pos = gre_seq_pos = 0
+
+    def occ(field, tok):
+        vals = row[field]
+        i = seen.get(tok, 0)
+        return vals[i] if i < len(vals) else None
+
+    for tok in row["protos"]:
+        if tok.startswith("ipv6.") or tok == "ethertype":
+            continue
+        lvl = levels[-1]
+        newtype = TUNNEL_TYPES.get(tok)
+        if newtype is None and is_ip(tok) and is_ip(prev or ""):
+            newtype = "ipip"
+        if newtype is not None:
+            ids = {}
+            if tok == "vxlan":
+                ids["vni"] = num(occ("vxlan.vni", tok))
+            elif tok == "geneve":
+                ids["vni"] = num(occ("geneve.vni", tok))
+            elif tok == "gre":
+                fl = occ("gre.flags_and_version", tok)
+                flags = num(fl) if fl else 0
+                ids["proto"] = num(occ("gre.proto", tok))
+                ids["key"] = None
+                ids["seq"] = None
+                if flags & 0x2000 and gre_key_pos < len(row["gre.key"]):
+                    ids["key"] = num(row["gre.key"][gre_key_pos])
+                    gre_key_pos += 1
+                if flags & 0x1000 and gre_seq_pos < len(row["gre.sequence_number"]):
+                    ids["seq"] = num(row["gre.sequence_number"][gre_seq_pos])
+                    gre_seq_pos += 1
+            elif tok == "mpls":
+                labels = []
+                while mpls_pos < len(mpls_labels):
+                    labels.append(num(mpls_labels[mpls_pos]))
+                    bottom = mpls_pos < len(mpls_bottom) and num(mpls_bottom[mpls_pos])
+                    mpls_pos += 1
+                    if bottom:
+                        break
+                ids["labels"] = labels
+            elif tok in ("pppoes", "pppoed"):
+                # tshark names both pppoe.session_id; count them together.
+                v = row["pppoe.session_id"]
+                i = seen.get("pppoe", 0)
+                ids["session"] = num(v[i]) if i < len(v) else None
+                seen["pppoe"] = i + 1
+            elif tok == "gtp":
+                ids["teid"] = num(occ("gtp.teid", tok))
+            levels.append({"type": newtype, "ids": ids, "net": None, "l4": None, "eth": None})
+            lvl = levels[-1]
+            after_net = False
+        if tok == "eth" and lvl["eth"] is None and lvl["net"] is None:
+            lvl["eth"] = (occ("eth.src", tok), occ("eth.dst", tok))
+        if is_ip(tok) and lvl["net"] is None:
+            if tok == "ip":
+                lvl["net"] = (4, occ("ip.src", tok), occ("ip.dst", tok), occ("ip.proto", tok))
+            else:
+                lvl["net"] = (6, occ("ipv6.src", tok), occ("ipv6.dst", tok), None)
+            after_net = True
+        elif after_net:
+            after_net = False
+            if tok in ("tcp", "udp") and lvl["l4"] is None:
+                sp, dp = occ(tok + ".srcport", tok), occ(tok + ".dstport", tok)
+                if sp is not None and dp is not None:
+                    lvl["l4"] = (tok, int(sp), int(dp))
+        seen[tok] = seen.get(tok, 0) + 1
+        prev = tok
+    return levels
+
+
+def our_levels(rec):
+    """The same from one pktd-decode -j record, plus the layer an error
+    stopped at (and at which level)."""
+    levels = []
+    obj = rec
+    err = None
+    while obj is not None:
+        lvl = {"type": obj.get("type") if levels else None, "ids": {}, "net": None,
+               "l4": None, "eth": None, "obj": obj}
+        if levels:
+            lvl["ids"] = {k: v for k, v in obj.items()
+                          if k not in ("type", "eth", "ipv4", "ipv6", "tcp", "udp", "icmp",
+                                       "icmpv6", "arp", "link", "encap", "error")}
+        if "eth" in obj:
+            lvl["eth"] = (obj["eth"]["src"], obj["eth"]["dst"])
+        if "ipv4" in obj:
+            ip = obj["ipv4"]
+            lvl["net"] = (4, ip["src"], ip["dst"], str(ip["proto"]))
+        elif "ipv6" in obj:
+            ip = obj["ipv6"]
+            lvl["net"] = (6, ip["src"], ip["dst"], None)
+        for l4 in ("tcp", "udp"):
+            if l4 in obj:
+                lvl["l4"] = (l4, obj[l4]["sport"], obj[l4]["dport"])
+        if "error" in obj and err is None:
+            err = (len(levels), obj["error"].get("layer"))
+        levels.append(lvl)
+        obj = obj.get("encap")
+    return levels, err
+
+
+def labels_of(ids):
+    labels = ids.get("labels")
+    if labels is None:
+        return None
+    return [e["label"] if isinstance(e, dict) else e for e in labels]
+
+
+def compare_ids(typ, ours, theirs, diff):
+    if typ in ("vxlan", "geneve"):
+        diff("vni", ours.get("vni"), theirs.get("vni"))
+    elif typ == "gre":
+        diff("gre proto", ours.get("proto"), theirs.get("proto"))
+        diff("gre key", ours.get("key"), theirs.get("key"))
+        diff("gre seq", ours.get("seq"), theirs.get("seq"))
+    elif typ == "mpls":
+        diff("mpls labels", labels_of(ours), theirs.get("labels"))
+    elif typ == "pppoe":
+        diff("pppoe session", ours.get("session"), theirs.get("session"))
+    elif typ == "gtpu":
+        diff("gtpu teid", ours.get("teid"), theirs.get("teid"))
+
+
+def compare_frame(name, rec, row, out):
+    """Append (frame, message) for every difference of one frame."""
+    theirs = tshark_levels(row)
+    ours, err = our_levels(rec)
+    frame = row["frame"]
+    stats = {"levels": 0, "fields": 0}
+
+    for k in range(max(len(ours), len(theirs))):
+        o = ours[k] if k < len(ours) else None
+        t = theirs[k] if k < len(theirs) else None
+        stopped = err is not None and err[0] <= k  # our decoding ended at or before this level
+        where = f"level {k}" + (f" ({t['type']})" if t and t["type"] else "")
+
+        def diff(what, a, b):
+            stats["fields"] += 1
+            if a != b:
+                out.append((frame, f"{where} {what}: pktd-decode {a!r} != tshark {b!r}"))
+
+        if o is None:
+            if err is not None and err[0] == k - 1:
+                continue  # stopped by an error on the level above (counted there)
+            out.append((frame, f"{where}: tshark decodes a {t['type']} tunnel, pktd-decode does not"
+                               + (f" (error in {err[1]})" if err else "")))
+            continue
+        if t is None:
+            out.append((frame, f"level {k}: pktd-decode decodes a {o['type']} tunnel, tshark does not"))
+            continue
+        stats["levels"] += 1
+        if k > 0:
+            diff("type", o["type"], t["type"])
+            if o["type"] != t["type"]:
+                continue
+            compare_ids(t["type"], o["ids"], t["ids"], diff)
+        if t["eth"] is not None and o["eth"] is not None:
+            diff("eth src/dst", o["eth"], t["eth"])
+        elif t["eth"] is not None and k > 0 and not stopped:
+            out.append((frame, f"{where}: tshark decodes the inner Ethernet header, pktd-decode does not"))
+        if t["net"] is not None and o["net"] is not None:
+            diff("network src/dst/proto", o["net"], t["net"])
+        elif t["net"] is not None and not stopped:
+            out.append((frame, f"{where}: tshark decodes IPv{t['net'][0]} {t['net'][1]} > {t['net'][2]},"
+                               " pktd-decode does not"))
+        elif o["net"] is not None and t["net"] is None:
+            out.append((frame, f"{where}: pktd-decode decodes {o['net']}, tshark does not"))
+        if t["l4"] is not None and o["l4"] is not None:
+            diff("transport ports", o["l4"], t["l4"])
+        elif t["l4"] is not None and not stopped:
+            out.append((frame, f"{where}: tshark decodes {t['l4']}, pktd-decode does not"))
+        elif o["l4"] is not None and t["l4"] is None:
+            out.append((frame, f"{where}: pktd-decode decodes {o['l4']}, tshark does not"))
+    return stats
+
+
+def decode(path):
+    proc = subprocess.run([DECODE, "-j", path], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pktd-decode -j {path} exited {proc.returncode}: {proc.stderr.strip()}")
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def load_rows(lines):
+    files = {}
+    for line in lines:
+        if line.strip():
+            row = parse_row(line.rstrip("\n").split("\t"))
+            files.setdefault(row["file"], []).append(row)
+    return files
+
+
+def main(argv):
+    live = argv[:1] == ["--live"]
+    if live:
+        if shutil.which("tshark") is None:
+            print("SKIP: tshark is not installed (Debian: apt-get install tshark)")
+            return 77
+        out = subprocess.run(["sh", GEN, "/"] + [os.path.abspath(f) for f in argv[1:]],
+                             capture_output=True, text=True, check=True).stdout
+        files = load_rows(out.splitlines())
+        base = "/"
+        expected = []
+    else:
+        with open(TSV) as f:
+            files = load_rows(f)
+        base = SRC
+        expected = EXPECTED
+    used = [0] * len(expected)
+    failures, intended = [], []
+    total_frames = total_levels = total_fields = 0
+    for fname, rows in files.items():
+        recs = decode(os.path.join(base, fname))
+        name = os.path.basename(fname)
+        diffs = []
+        if len(recs) != len(rows):
+            diffs.append((0, f"{len(recs)} records, tshark {len(rows)} frames"))
+        levels = fields = 0
+        for rec, row in zip(recs, rows):
+            st = compare_frame(name, rec, row, diffs)
+            levels += st["levels"]
+            fields += st["fields"]
+        total_frames += len(rows)
+        total_levels += levels
+        total_fields += fields
+        bad = 0
+        for frame, msg in diffs:
+            for i, (ef, frames, start, _why) in enumerate(expected):
+                if ef == name and (frames is None or frame in frames) and msg.startswith(start):
+                    used[i] += 1
+                    intended.append(f"{name} #{frame} {msg}")
+                    break
+            else:
+                failures.append(f"{name} #{frame} {msg}")
+                bad += 1
+        print(f"{name}: {len(rows)} frames, {levels} levels, {fields} fields compared, "
+              f"{bad} disagreements, {len(diffs) - bad} intended differences")
+    for i, (ef, frames, start, why) in enumerate(expected):
+        if used[i] == 0:
+            failures.append(f"stale EXPECTED entry (it no longer occurs): {ef} {frames} {start!r}: {why}")
+        else:
+            print(f"intended: {ef} {start!r} x{used[i]}: {why}")
+    for f in failures:
+        print("MISMATCH", f)
+    print(f"{total_frames} frames of {len(files)} captures, {total_levels} levels, "
+          f"{total_fields} fields compared; {len(intended)} intended differences, "
+          f"{len(failures)} disagreements")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
