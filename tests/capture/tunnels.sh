@@ -245,7 +245,7 @@ urun() {
     run "user-$kind" "$2" "$3" tu 0 "10.89.$4" "fd89:$4"
 }
 TRIED="$TRIED user-gre user-ipip user-geneve user-gtpu user-pppoe user-mpls"
-urun gre gre '{"key": 4660, "proto": 2048}' 1
+urun gre gre '{"key": 4660}' 1
 urun ipip ipip '{}' 2
 urun geneve geneve '{"vni": 4660}' 3
 urun gtpu gtpu '{"teid": 287454020}' 4
