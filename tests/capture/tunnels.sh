@@ -1,7 +1,9 @@
 #!/bin/bash
 # Real tunnels between the test namespaces, made by the kernel with iproute2
 # (VXLAN over IPv4 and IPv6, Geneve, GRE, GRE-tap, IP-in-IP, SIT, ip6tnl,
-# ip6gre, MPLS), over the veth pair A-B.  Through each one: ping, a UDP
+# ip6gre, MPLS), over the veth pair A-B; GRE, IP-in-IP, Geneve, GTP-U, PPPoE
+# and MPLS wrapped in user space around a TUN device (usertunnel.py), whatever
+# the kernel has; and VXLAN inside that GRE (two levels).  Through each: ping, a UDP
 # datagram to a closed port (and its ICMP port unreachable), a TCP SYN to a
 # closed port (and its RST), over IPv4 and, where the tunnel carries it,
 # IPv6.  The underlay is captured on B by our own pktd-sniff -w, then:
@@ -225,8 +227,8 @@ try ip6gre t6gre type ip6gre $U6A key 47 -- type ip6gre $U6B key 47 &&
 # The same traffic through encapsulations made in user space
 # (tests/capture/usertunnel.py) for the kinds iproute2 cannot make (GTP-U,
 # PPPoE) or this kernel may lack: the inner packets are still the kernel's.
-# urun KIND TYPE IDS NET
-urun() {
+# user_start KIND: the two user-space endpoints, TUN device "tu" in each.
+user_start() {
     kind=$1
     USER_PIDS=
     for s in A:1:2 B:2:1; do
@@ -234,6 +236,7 @@ urun() {
         [ "${s%%:*}" = B ] && ns=$NSB
         me=$(echo "$s" | cut -d: -f2) peer=${s##*:}
         rdy="$WORK/user-$kind.${s%%:*}"
+        rm -f "$rdy"
         ip netns exec "$ns" python3 "$top_srcdir/tests/capture/usertunnel.py" "$kind" tu \
             "v${s%%:*}" "10.77.0.$me" "10.77.0.$peer" "02:00:00:00:00:0$peer" "$rdy" \
             2>"$rdy.err" &
@@ -242,7 +245,11 @@ urun() {
         wait_file "$rdy" || { cat "$rdy.err"; fail "usertunnel.py $kind did not start"; }
         ip -n "$ns" link set tu mtu 1400
     done
-    run "user-$kind" "$2" "$3" tu 0 "10.89.$4" "fd89:$4"
+}
+# urun KIND TYPE IDS NET
+urun() {
+    user_start "$1"
+    run "user-$1" "$2" "$3" tu 0 "10.89.$4" "fd89:$4"
 }
 TRIED="$TRIED user-gre user-ipip user-geneve user-gtpu user-pppoe user-mpls"
 urun gre gre '{"key": 4660}' 1
@@ -251,6 +258,24 @@ urun geneve geneve '{"vni": 4660}' 3
 urun gtpu gtpu '{"teid": 287454020}' 4
 urun pppoe pppoe '{"session": 66}' 5
 urun mpls mpls '{"labels": [1000, 2000]}' 6
+
+# Nesting: the kernel's VXLAN over the user-space GRE, two tunnel levels.
+user_start gre
+inner tu 0 10.89.7 ""
+TRIED="$TRIED vxlan-in-gre"
+if mk tvxn type vxlan id 48 dstport 4789 local 10.89.7.1 remote 10.89.7.2 -- \
+    type vxlan id 48 dstport 4789 local 10.89.7.2 remote 10.89.7.1; then
+    ip -n "$NSA" link set tvxn mtu 1300
+    ip -n "$NSB" link set tvxn mtu 1300
+    run vxlan-in-gre vxlan '{"vni": 48}' tvxn 1 10.88.11 fd88:11
+    ip -n "$NSA" link del tvxn
+    ip -n "$NSB" link del tvxn
+else
+    kill $USER_PIDS
+    wait $USER_PIDS 2>/dev/null
+    SKIPPED="$SKIPPED vxlan-in-gre"
+    note "vxlan-in-gre: skipped, this kernel cannot make VXLAN: $(tr '\n' ' ' <"$WORK/mk.err")"
+fi
 
 # MPLS: A pushes label 100 on its way to B's 10.88.10.2, B pops it and
 # delivers locally; B answers with label 101 the same way.

@@ -11,8 +11,9 @@ frame.protocols shows:
   - the tunnel's identifiers: VXLAN and Geneve VNI, GRE protocol, key and
     sequence number, ERSPAN version and session, MPLS labels, PPPoE
     session, GTP-U TEID;
-  - the level's network header (IPv4/IPv6 source, destination; IPv4
-    protocol) and transport ports: the inner 5-tuple at each level;
+  - the level's network header (IPv4/IPv6 source, destination, IPv4
+    protocol or IPv6 next header) and transport (TCP/UDP ports, ICMP/ICMPv6
+    type): the inner 5-tuple at each level;
   - the inner Ethernet addresses (VXLAN, Geneve, GRE transparent bridging).
 A frame whose decoding stopped with an error is compared up to the layer
 that failed.  Known, intended differences are listed in EXPECTED below with
@@ -168,7 +169,7 @@ def tshark_levels(row):
             if tok == "ip":
                 lvl["net"] = (4, occ("ip.src", tok), occ("ip.dst", tok), occ("ip.proto", tok))
             else:
-                lvl["net"] = (6, occ("ipv6.src", tok), occ("ipv6.dst", tok), None)
+                lvl["net"] = (6, occ("ipv6.src", tok), occ("ipv6.dst", tok), occ("ipv6.nxt", tok))
             after_net = True
         elif after_net:
             after_net = False
@@ -176,6 +177,10 @@ def tshark_levels(row):
                 sp, dp = occ(tok + ".srcport", tok), occ(tok + ".dstport", tok)
                 if sp is not None and dp is not None:
                     lvl["l4"] = (tok, int(sp), int(dp))
+            elif tok in ("icmp", "icmpv6") and lvl["l4"] is None:
+                ty = occ(tok + ".type", tok)
+                if ty is not None:
+                    lvl["l4"] = (tok, int(ty), None)
         seen[tok] = seen.get(tok, 0) + 1
         prev = tok
     return levels
@@ -201,10 +206,13 @@ def our_levels(rec):
             lvl["net"] = (4, ip["src"], ip["dst"], str(ip["proto"]))
         elif "ipv6" in obj:
             ip = obj["ipv6"]
-            lvl["net"] = (6, ip["src"], ip["dst"], None)
+            lvl["net"] = (6, ip["src"], ip["dst"], str(ip["nxt"]))
         for l4 in ("tcp", "udp"):
             if l4 in obj:
                 lvl["l4"] = (l4, obj[l4]["sport"], obj[l4]["dport"])
+        for l4 in ("icmp", "icmpv6"):
+            if l4 in obj:
+                lvl["l4"] = (l4, obj[l4]["type"], None)
         if "error" in obj and err is None:
             err = (len(levels), obj["error"].get("layer"))
         levels.append(lvl)
@@ -290,8 +298,9 @@ def compare_frame(name, rec, row, out):
         elif o["net"] is not None and t["net"] is None:
             out.append((frame, f"{where}: pktd-decode decodes {o['net']}, tshark does not"))
         if t["l4"] is not None and o["l4"] is not None:
-            diff("transport ports", o["l4"], t["l4"])
-        elif t["l4"] is not None and not stopped:
+            diff("transport", o["l4"], t["l4"])
+        elif t["l4"] is not None and not stopped and o["net"] is not None:
+            # (without the network header, already reported, no transport)
             out.append((frame, f"{where}: tshark decodes {t['l4']}, pktd-decode does not"))
         elif o["l4"] is not None and t["l4"] is None:
             out.append((frame, f"{where}: pktd-decode decodes {o['l4']}, tshark does not"))
