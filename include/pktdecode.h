@@ -22,6 +22,7 @@
 #include <pktdecode/udp.h>
 #include <pktdecode/icmp.h>
 #include <pktdecode/icmpv6.h>
+#include <pktdecode/tunnel.h>
 #include <pktdecode/fields.h>
 /* capture files */
 #include <pktdecode/reader.h>

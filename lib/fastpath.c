@@ -73,11 +73,11 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *ip, uint32_t l3
         s->udp_len = seg;
         pktd__set_l4(s, PKTD_LAYER_UDP, l4, PKTD__UDP_HLEN);
         pktd__set_payload(s, l4 + PKTD__UDP_HLEN, end);
-        return 0;
+        return pktd__udp_tunnel(s, l4, end); /* VXLAN, Geneve, GTP-U ports */
     case PKTD__IPPROTO_ICMP:
         return pktd__icmp_decode(s, l4, end);
     default:
-        return 0;
+        return pktd__ip_tunnel(s, ip[9], l4, end); /* GRE, IP in IP */
     }
 }
 

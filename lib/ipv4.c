@@ -141,7 +141,7 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
     case PKTD__IPPROTO_ICMP:
         return pktd__icmp_decode(s, pay_off, end);
     default:
-        return 0;
+        return pktd__ip_tunnel(s, h[9], pay_off, end);
     }
 }
 

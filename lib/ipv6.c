@@ -238,7 +238,7 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
     case PKTD__IPPROTO_ICMPV6:
         return pktd__icmpv6_decode(s, pos, end);
     default:
-        return 0;
+        return pktd__ip_tunnel(s, nh, pos, end);
     }
 }
 

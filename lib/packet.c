@@ -58,6 +58,12 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
     int rc = pktd__decode_begin(p, linktype, data, len, &s);
     if (pktd__unlikely(rc != 0))
         return rc;
+    return pktd__decode_link(s);
+}
+
+int pktd__decode_link(struct pktd__packet *s)
+{
+    uint32_t linktype = s->linktype;
     switch (linktype) {
     case PKTD_LINKTYPE_ETHERNET:
         return pktd__eth_fast_decode(s);
@@ -140,6 +146,24 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
         off = s->l3_off;
         n = s->l3_hlen;
         break;
+    case PKTD_LAYER_MPLS:
+    case PKTD_LAYER_PPPOE:
+    case PKTD_LAYER_GRE:
+    case PKTD_LAYER_VXLAN:
+    case PKTD_LAYER_GENEVE:
+    case PKTD_LAYER_GTPU:
+        /* The tunnel header in front of an inner state's bytes. */
+        if (hdr != NULL)
+            *hdr = s->data - s->enc_back;
+        if (len != NULL)
+            *len = s->enc_hlen;
+        return 1;
+    case PKTD_LAYER_ERSPAN: /* between the GRE header and the inner bytes */
+        if (hdr != NULL)
+            *hdr = s->data - s->enc_back + s->enc_hlen;
+        if (len != NULL)
+            *len = s->enc_back - s->enc_hlen;
+        return 1;
     default: /* TCP, UDP, ICMP, ICMPv6: the only other bits ever set */
         off = s->l4_off;
         n = s->l4_hlen;
