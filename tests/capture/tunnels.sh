@@ -2,7 +2,7 @@
 # Real tunnels between the test namespaces, made by the kernel with iproute2
 # (VXLAN over IPv4 and IPv6, Geneve, GRE, GRE-tap, IP-in-IP, SIT, ip6tnl,
 # ip6gre, MPLS), over the veth pair A-B; GRE, IP-in-IP, Geneve, GTP-U, PPPoE
-# and MPLS wrapped in user space around a TUN device (usertunnel.py), whatever
+# and MPLS (and MPLS in GRE) wrapped in user space around a TUN device (usertunnel.py), whatever
 # the kernel has; and VXLAN inside that GRE (two levels).  Through each: ping, a UDP
 # datagram to a closed port (and its ICMP port unreachable), a TCP SYN to a
 # closed port (and its RST), over IPv4 and, where the tunnel carries it,
@@ -251,13 +251,14 @@ urun() {
     user_start "$1"
     run "user-$1" "$2" "$3" tu 0 "10.89.$4" "fd89:$4"
 }
-TRIED="$TRIED user-gre user-ipip user-geneve user-gtpu user-pppoe user-mpls"
+TRIED="$TRIED user-gre user-ipip user-geneve user-gtpu user-pppoe user-mpls user-gremp"
 urun gre gre '{"key": 4660}' 1
 urun ipip ipip '{}' 2
 urun geneve geneve '{"vni": 4660}' 3
 urun gtpu gtpu '{"teid": 287454020}' 4
 urun pppoe pppoe '{"session": 66}' 5
 urun mpls mpls '{"labels": [1000, 2000]}' 6
+urun gremp mpls '{"labels": [3000]}' 8
 
 # Nesting: the kernel's VXLAN over the user-space GRE, two tunnel levels.
 user_start gre

@@ -12,7 +12,9 @@ iproute2, or at all (GTP-U, PPPoE):
   gre     GRE with checksum, key 4660 and sequence numbers, over IPv4
   ipip    IPv4 (protocol 4) and IPv6 (protocol 41) in IPv4
   geneve  Geneve, VNI 4660, one 8-byte option, carrying IP (UDP 6081)
-  gtpu    GTPv1-U G-PDU, TEID 0x11223344, with a sequence number (UDP 2152)
+  gtpu    GTPv1-U G-PDU, TEID 0x11223344 (UDP 2152), alternately with a
+          sequence number and with a PDU session container extension header
+  gremp   GRE (key 4661) carrying MPLS (label 3000) carrying IP
   pppoe   PPPoE session 0x42, PPP protocol 0x0021/0x0057 (Ethernet on IFACE)
   mpls    two labels, 1000 then 2000 (bottom of stack), on Ethernet on IFACE
 Writes READYFILE once it receives; runs until killed.
@@ -51,7 +53,7 @@ class Tunnel:
     def __init__(self, kind, iface, local, peer, peermac):
         self.kind, self.peer, self.seq = kind, peer, 0
         self.socks = []
-        if kind == "gre":
+        if kind in ("gre", "gremp"):
             self.socks = [socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)]
         elif kind == "ipip":
             self.socks = [socket.socket(socket.AF_INET, socket.SOCK_RAW, 4),
@@ -81,15 +83,25 @@ class Tunnel:
             csum = checksum(hdr + pkt)
             hdr = hdr[:4] + struct.pack("!H", csum) + hdr[6:]
             self.socks[0].sendto(hdr + pkt, (self.peer, 0))
+        elif k == "gremp":
+            mpls = struct.pack("!I", (3000 << 12) | (1 << 8) | 64)
+            hdr = struct.pack("!HHI", 0x2000, 0x8847, 4661)
+            self.socks[0].sendto(hdr + mpls + pkt, (self.peer, 0))
         elif k == "ipip":
             self.socks[1 if ip_version(pkt) == 6 else 0].sendto(pkt, (self.peer, 0))
         elif k == "geneve":
             hdr = struct.pack("!BBHI", len(GENEVE_OPTION) // 4, 0, ethertype_of(pkt), 4660 << 8)
             self.socks[0].sendto(hdr + GENEVE_OPTION + pkt, (self.peer, self.port))
         elif k == "gtpu":
-            # Flags 0x32: version 1, GTP, S (sequence number present).
-            opt = struct.pack("!HBB", self.seq & 0xFFFF, 0, 0)
-            hdr = struct.pack("!BBHI", 0x32, 255, len(opt) + len(pkt), 0x11223344)
+            if self.seq % 2:
+                # Flags 0x32: version 1, GTP, S (sequence number present).
+                flags, opt = 0x32, struct.pack("!HBB", self.seq & 0xFFFF, 0, 0)
+            else:
+                # Flags 0x34: E, then a PDU session container (type 0x85,
+                # 4 bytes: uplink, QFI 9) ending the extension chain.
+                flags = 0x34
+                opt = struct.pack("!HBB", 0, 0, 0x85) + bytes([1, 0x10, 0x09, 0])
+            hdr = struct.pack("!BBHI", flags, 255, len(opt) + len(pkt), 0x11223344)
             self.socks[0].sendto(hdr + opt + pkt, (self.peer, self.port))
         elif k == "pppoe":
             ppp = struct.pack("!H", 0x0057 if ip_version(pkt) == 6 else 0x0021) + pkt
@@ -118,8 +130,10 @@ class Tunnel:
         data, addr = s.recvfrom(65535)
         if addr[0] != self.peer:
             return None
-        if k in ("gre", "ipip"):
+        if k in ("gre", "gremp", "ipip"):
             data = data[(data[0] & 0xF) * 4:]  # raw sockets see the IPv4 header
+        if k == "gremp":
+            return data[12:]  # GRE with a key, one label
         if k == "gre":
             (flags,) = struct.unpack("!H", data[:2])
             off = 4 + 4 * (bool(flags & 0x8000) + bool(flags & 0x2000) + bool(flags & 0x1000))
@@ -127,7 +141,14 @@ class Tunnel:
         if k == "geneve":
             return data[8 + (data[0] & 0x3F) * 4:]
         if k == "gtpu":
-            return data[12:] if data[0] & 0x07 else data[8:]
+            if not data[0] & 0x07:
+                return data[8:]
+            off, nxt = 12, data[11] if data[0] & 0x04 else 0
+            while nxt:  # extension headers: length in 4-byte units, next type last
+                n = data[off] * 4
+                nxt = data[off + n - 1]
+                off += n
+            return data[off:]
         return data
 
 
