@@ -51,7 +51,7 @@ v6_underlay() {
 mk() {
     _name=$1
     shift
-    _a= _b= _side=a
+    _a='' _b='' _side=a
     for w in "$@"; do
         if [ "$w" = "--" ]; then _side=b; continue; fi
         if [ $_side = a ]; then _a="$_a $w"; else _b="$_b $w"; fi
@@ -104,7 +104,7 @@ traffic() {
     done
 }
 
-TRIED= MADE= SKIPPED=
+TRIED='' MADE='' SKIPPED=''
 # run KIND TYPE IDS DEV L2 V4NET V6NET: capture the traffic through the
 # tunnel DEV made just before, check it, remove DEV.
 run() {

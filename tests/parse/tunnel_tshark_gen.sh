@@ -41,7 +41,7 @@ if [ $# -eq 0 ]; then
         $c/pppoes.pcap $c/pppoe.pcap \
         $c/kday1.pcap $c/kday3.pcap $c/LINKTYPE_IPV4_invalid.pcap \
         $c/bad-ipv4-version-pgm-heapoverflow.pcap \
-        $(ls tests/data/tunnels/*.pcap 2>/dev/null)
+        tests/data/tunnels/*.pcap
 fi
 args=
 for f in $FIELDS; do args="$args -e $f"; done
