@@ -117,7 +117,9 @@ run() {
     wait_listening "$pcap.err"
     traffic "$v4" "$v6"
     kill -INT "$pid"
-    wait "$pid" || { cat "$pcap.err"; fail "$kind: pktd-sniff exited with status $?"; }
+    wait "$pid"
+    rc=$?
+    [ $rc = 0 ] || { cat "$pcap.err"; fail "$kind: pktd-sniff exited with status $rc"; }
     if [ -n "${TUNNEL_PCAP_DIR:-}" ]; then
         cp "$pcap" "$TUNNEL_PCAP_DIR/" || fail "cannot copy $pcap to $TUNNEL_PCAP_DIR"
     fi
