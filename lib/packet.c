@@ -52,16 +52,9 @@ static int decode_raw(struct pktd__packet *s)
     return pktd__ip_by_version(s, version, 0);
 }
 
-int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len)
-{
-    struct pktd__packet *s;
-    int rc = pktd__decode_begin(p, linktype, data, len, &s);
-    if (pktd__unlikely(rc != 0))
-        return rc;
-    return pktd__decode_link(s);
-}
-
-int pktd__decode_link(struct pktd__packet *s)
+/* The whole-frame decode after the argument check (pktd_decode() and
+ * pktd_decode_with(): inlined in both, no extra call on the hot path). */
+static inline int decode_link(struct pktd__packet *s)
 {
     uint32_t linktype = s->linktype;
     switch (linktype) {
@@ -88,6 +81,30 @@ int pktd__decode_link(struct pktd__packet *s)
     default:
         return pktd__fail(s, PKTD_E_UNSUPPORTED, PKTD_LAYER_LINK, PKTD_R_LINKTYPE, linktype, 0);
     }
+}
+
+int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len)
+{
+    struct pktd__packet *s;
+    int rc = pktd__decode_begin(p, linktype, data, len, &s);
+    if (pktd__unlikely(rc != 0))
+        return rc;
+    return decode_link(s);
+}
+
+int pktd_decode_with(pktd_packet *p, const pktd_decode_opts *opts, uint32_t linktype,
+                     const uint8_t *data, size_t len)
+{
+    struct pktd__packet *s;
+    int rc = pktd__decode_begin(p, linktype, data, len, &s);
+    if (pktd__unlikely(rc != 0))
+        return rc;
+    if (opts != NULL) {
+        const struct pktd__opts *d = (const struct pktd__opts *)(const void *)opts;
+        memcpy(s->tun_ports, d->ports, sizeof s->tun_ports);
+        s->tun_ports[3] = 0;
+    }
+    return decode_link(s);
 }
 
 uint32_t pktd_packet_layers(const pktd_packet *p)

@@ -247,8 +247,11 @@ static inline int pktd__tunnel_at(struct pktd__packet *s, uint32_t type, uint32_
 
 /* pktd_packet_tunnel_id() of the state. */
 uint32_t pktd__tunnel_id(const struct pktd__packet *s);
-/* The whole-frame decode of pktd_decode() after the argument check. */
-int pktd__decode_link(struct pktd__packet *s);
+/* The private view of pktd_decode_opts: the three UDP tunnel ports, as
+ * stored in pktd__packet.tun_ports (tunnel.c, packet.c). */
+struct pktd__opts {
+    uint16_t ports[4];
+};
 /* Whether EtherType @p type at @p off is a tunnel (MPLS, PPPoE): 1 when it
  * is (and noted), else 0. */
 int pktd__ethertype_tunnel(struct pktd__packet *s, uint32_t type, uint32_t off);

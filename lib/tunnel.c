@@ -18,10 +18,6 @@
 
 PKTD__STATIC_ASSERT(PKTD_LAYER_COUNT_ <= 32, "layers must fit the 32-bit layer mask");
 
-/* The options: the three ports, as stored in pktd__packet.tun_ports. */
-struct pktd__opts {
-    uint16_t ports[4];
-};
 PKTD__STATIC_ASSERT(sizeof(struct pktd__opts) <= sizeof(pktd_decode_opts),
                     "pktd__opts must fit in pktd_decode_opts");
 
@@ -382,19 +378,4 @@ uint32_t pktd_decode_opts_port(const pktd_decode_opts *o, uint32_t tunnel)
     if (o == NULL || i < 0)
         return 0;
     return ((const struct pktd__opts *)(const void *)o)->ports[i];
-}
-
-int pktd_decode_with(pktd_packet *p, const pktd_decode_opts *opts, uint32_t linktype,
-                     const uint8_t *data, size_t len)
-{
-    struct pktd__packet *s;
-    int rc = pktd__decode_begin(p, linktype, data, len, &s);
-    if (pktd__unlikely(rc != 0))
-        return rc;
-    if (opts != NULL) {
-        const struct pktd__opts *d = (const struct pktd__opts *)(const void *)opts;
-        memcpy(s->tun_ports, d->ports, sizeof s->tun_ports);
-        s->tun_ports[3] = 0;
-    }
-    return pktd__decode_link(s);
 }

@@ -57,11 +57,11 @@ PKTD_BEGIN_DECLS
 #define PKTD_LINKTYPE_MPLS 219
 
 /** Most nested tunnels decoded: pktd_decode_inner() fills levels 1 to 4; a fifth is
- *  PKTD_E_MALFORMED (reason #PKTD_R_TUNNEL_DEPTH).  @since 1.1 */
+ *  PKTD_E_MALFORMED (reason PKTD_R_TUNNEL_DEPTH).  @since 1.1 */
 #define PKTD_TUNNEL_MAX_DEPTH 4
 
 /** Most MPLS label stack entries decoded; a deeper stack is PKTD_E_MALFORMED
- *  (reason #PKTD_R_MPLS_DEPTH).  @since 1.1 */
+ *  (reason PKTD_R_MPLS_DEPTH).  @since 1.1 */
 #define PKTD_MPLS_MAX_DEPTH 16
 
 /** @name Default UDP destination ports of the UDP tunnels
@@ -192,8 +192,8 @@ PKTD_API int pktd_decode_with(pktd_packet *p, const pktd_decode_opts *opts, uint
  * @param inner state to fill; must not be @p outer.
  * @return 0 when the tunnel header and every recognised inner layer
  *         decoded; PKTD_E_NOT_FOUND when @p outer continues into no tunnel
- *         (reason #PKTD_R_TUNNEL_NONE); PKTD_E_MALFORMED past
- *         #PKTD_TUNNEL_MAX_DEPTH levels (#PKTD_R_TUNNEL_DEPTH); the tunnel
+ *         (reason PKTD_R_TUNNEL_NONE); PKTD_E_MALFORMED past
+ *         #PKTD_TUNNEL_MAX_DEPTH levels (PKTD_R_TUNNEL_DEPTH); the tunnel
  *         header's error (PKTD_E_TRUNCATED, PKTD_E_MALFORMED,
  *         PKTD_E_UNSUPPORTED, with its layer and reason), or the inner
  *         packet's, as pktd_decode(); PKTD_E_INVALID_ARGUMENT for NULL or

@@ -387,6 +387,23 @@ _PROTOTYPES = [
     ("pktd_batch_read", c_int, [_H, _H, c_uint32, _U32P]),
     ("pktd_batch_decode_frames", c_int, [_H, c_uint32, POINTER(c_void_p), _OUTSIZE, _U64P, c_uint32]),
     ("pktd_batch_capture", c_int, [_H, _H, c_uint32, _U32P]),
+    # tunnels (tunnel.h, since 1.1)
+    ("pktd_decode_opts_init", None, [c_void_p]),
+    ("pktd_decode_opts_set_port", c_int, [c_void_p, c_uint32, c_uint32]),
+    ("pktd_decode_opts_port", c_uint32, [c_void_p, c_uint32]),
+    ("pktd_decode_with", c_int, [_STATE, c_void_p, c_uint32, _BUF, c_size_t]),
+    ("pktd_decode_inner", c_int, [_STATE, _STATE]),
+    ("pktd_packet_tunnel", c_uint32, [_STATE]),
+    ("pktd_packet_tunnel_id", c_uint32, [_STATE]),
+    ("pktd_packet_encap", c_uint32, [_STATE]),
+    ("pktd_packet_depth", c_uint32, [_STATE]),
+    ("pktd_tunnel_name", c_char_p, [c_uint32]),
+    ("pktd_tunnel_field", c_int, [_STATE, c_uint32, _U32P]),
+    ("pktd_mpls_depth", c_uint32, [_STATE]),
+    ("pktd_mpls_entry", c_int, [_STATE, c_uint32, _U32P, _U32P, _U32P, _U32P]),
+    ("pktd_tunnel_option_next", c_int, [_STATE, _U32P, _U32P, _OUTPTR, _OUTSIZE]),
+    ("pktd_gre_checksum_ok", c_int, [_STATE]),
+    ("pktd_gre_checksum_bad", c_int, [_STATE]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -492,6 +509,18 @@ for _i in range(0, 64):
     globals()["LAYER_" + _n.upper()] = _i
 del _i, _n
 
+# Tunnel types (tunnel.h, since 1.1), likewise: TUNNEL_VXLAN = 6, ...;
+# TUNNELS maps the names ("vxlan", the JSON encap.type) to them.
+TUNNELS = {}
+if "pktd_tunnel_name" not in MISSING:
+    for _i in range(0, 64):
+        _n = _s(lib.pktd_tunnel_name(_i))
+        if _n == "unknown":
+            break
+        TUNNELS[_n] = _i
+        globals()["TUNNEL_" + _n.upper()] = _i
+    del _i, _n
+
 # ------------------------------------------------------------ constants
 # Macros of the public headers (values, not functionality); the test suite
 # compares every one with the headers.
@@ -499,6 +528,19 @@ PACKET_SIZE = 256
 ERRBUF_SIZE = 256
 LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL2 = 1, 101, 113, 228, 276
 LINKTYPE_NULL, LINKTYPE_PPP, LINKTYPE_PPP_HDLC, LINKTYPE_C_HDLC, LINKTYPE_LOOP, LINKTYPE_IPV6 = 0, 9, 50, 104, 108, 229
+# Tunnels (tunnel.h, since 1.1): the inner link type of GRE carrying MPLS,
+# the limits, the default UDP ports, the tunnel header fields (TF_*).
+LINKTYPE_MPLS = 219
+TUNNEL_MAX_DEPTH, MPLS_MAX_DEPTH = 4, 16
+VXLAN_PORT, GENEVE_PORT, GTPU_PORT = 4789, 6081, 2152
+TF_VNI, TF_FLAGS, TF_VERSION, TF_PROTOCOL, TF_CHECKSUM, TF_KEY, TF_SEQ, TF_TEID = range(8)
+TF_MSG_TYPE, TF_LENGTH, TF_NPDU, TF_SESSION, TF_CODE, TF_OPT_LEN, TF_ERSPAN_VERSION = range(8, 15)
+#: The TF_* constants by the name pktd-decode -j uses for them.
+TUNNEL_FIELDS = {"vni": TF_VNI, "flags": TF_FLAGS, "version": TF_VERSION, "proto": TF_PROTOCOL,
+                 "checksum": TF_CHECKSUM, "key": TF_KEY, "seq": TF_SEQ, "teid": TF_TEID,
+                 "msg_type": TF_MSG_TYPE, "length": TF_LENGTH, "npdu": TF_NPDU,
+                 "session": TF_SESSION, "code": TF_CODE, "opt_len": TF_OPT_LEN,
+                 "erspan_ver": TF_ERSPAN_VERSION}
 F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0x8
 F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
 F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
@@ -638,6 +680,33 @@ if FIELD_NAMES:
     del _i, _n
 
 
+class DecodeOpts:
+    """pktd_decode_opts: which UDP destination ports are VXLAN, Geneve and
+    GTP-U (the defaults 4789, 6081, 2152); DecodeOpts(vxlan=8472) changes
+    one, 0 turns one off.  Pass it to Packet.decode_with()."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, vxlan=None, geneve=None, gtpu=None):
+        self._raw = ctypes.create_string_buffer(32)
+        lib.pktd_decode_opts_init(self._raw)
+        for name, port in (("vxlan", vxlan), ("geneve", geneve), ("gtpu", gtpu)):
+            if port is not None:
+                self.set_port(name, port)
+
+    def set_port(self, tunnel, port):
+        """pktd_decode_opts_set_port(): the port of "vxlan", "geneve" or "gtpu" (or TUNNEL_*)."""
+        if isinstance(tunnel, str):
+            tunnel = TUNNELS[tunnel]
+        _check(lib.pktd_decode_opts_set_port(self._raw, tunnel, port), "pktd_decode_opts_set_port")
+
+    def port(self, tunnel):
+        """pktd_decode_opts_port(): the port of a UDP tunnel type, 0 when off."""
+        if isinstance(tunnel, str):
+            tunnel = TUNNELS[tunnel]
+        return lib.pktd_decode_opts_port(self._raw, tunnel)
+
+
 class Packet:
     """The decoded-packet state (pktd_packet: c_uint64 * (pktd_packet_size() / 8)).
 
@@ -682,6 +751,88 @@ class Packet:
         if self.rc == E_INVALID_ARGUMENT:
             _raise(self.rc, call="pktd_decode")
         return self.rc
+
+    def decode_with(self, data, linktype=LINKTYPE_ETHERNET, ports=None):
+        """pktd_decode_with(): decode() with the UDP tunnel ports of a
+        DecodeOpts (or a dict such as {"vxlan": 8472}; None: the defaults).
+        Returns 0 or the negative code."""
+        if ports is not None and not isinstance(ports, DecodeOpts):
+            ports = DecodeOpts(**ports)
+        keep, arg, n = _buffer(data)
+        self._keep, self._caplen = keep, n
+        self.rc = lib.pktd_decode_with(self._state, None if ports is None else ports._raw,
+                                       linktype, arg, n)
+        if self.rc == E_INVALID_ARGUMENT:
+            _raise(self.rc, call="pktd_decode_with")
+        return self.rc
+
+    # -- tunnels (tunnel.h, since 1.1)
+    def inner(self):
+        """pktd_decode_inner(): the packet inside the tunnel this one
+        continues into, as a new Packet (its rc the result), or None when
+        there is no tunnel (packet_tunnel() == TUNNEL_NONE).  Call inner()
+        on the result for the next level."""
+        if lib.pktd_packet_tunnel(self._state) == 0:
+            return None
+        p = Packet()
+        p._keep = self._keep  # the inner bytes are in this packet's buffer
+        p.rc = lib.pktd_decode_inner(self._state, p._state)
+        # The inner packet's captured bytes: to the end of this packet's
+        # payload (what _ipv4_len() needs for a total length of 0).
+        ptr, n, first = c_void_p(), c_size_t(), c_void_p()
+        if lib.pktd_packet_payload(self._state, byref(ptr), byref(n)) == 1:
+            for layer in (LAYER_ETH, LAYER_PPP, LAYER_IPV4, LAYER_IPV6):
+                if lib.pktd_packet_header(p._state, layer, byref(first), None) == 1:
+                    p._caplen = ptr.value + n.value - first.value
+                    break
+        return p
+
+    def tunnel_name(self):
+        """The name of the tunnel this packet continues into ("vxlan",
+        "gre", ...), None when there is none."""
+        t = lib.pktd_packet_tunnel(self._state)
+        return _s(lib.pktd_tunnel_name(t)) if t else None
+
+    def encap_name(self):
+        """The name of the tunnel this (inner) packet was decoded from, None
+        for an outer packet."""
+        t = lib.pktd_packet_encap(self._state)
+        return _s(lib.pktd_tunnel_name(t)) if t else None
+
+    def tunnel_field(self, field):
+        """pktd_tunnel_field(): a field (TF_VNI, ... or "vni") of the tunnel
+        header this inner packet was decoded from, or None when absent."""
+        if isinstance(field, str):
+            field = TUNNEL_FIELDS[field]
+        v = c_uint32()
+        if lib.pktd_tunnel_field(self._state, field, byref(v)) != 1:
+            return None
+        return v.value
+
+    def tunnel_fields(self):
+        """Every field of the tunnel header present, by its TUNNEL_FIELDS name."""
+        return {n: v for n, v in ((n, self.tunnel_field(f)) for n, f in TUNNEL_FIELDS.items())
+                if v is not None}
+
+    def mpls_entry(self, i):
+        """pktd_mpls_entry(): (label, tc, bos, ttl) of stack entry i, or None."""
+        v = [c_uint32() for _ in range(4)]
+        if lib.pktd_mpls_entry(self._state, i, *[byref(x) for x in v]) != 1:
+            return None
+        return tuple(x.value for x in v)
+
+    def mpls_entries(self):
+        """Every MPLS label stack entry, top first, as mpls_entry() tuples."""
+        return [self.mpls_entry(i) for i in range(lib.pktd_mpls_depth(self._state))]
+
+    def tunnel_option_list(self):
+        """pktd_tunnel_option_next(): the Geneve options or GTP-U extension
+        headers as (type, data) pairs (Geneve type = class << 8 | type)."""
+        out, cur, t, ptr, n = [], c_uint32(0), c_uint32(), c_void_p(), c_size_t()
+        while lib.pktd_tunnel_option_next(self._state, byref(cur), byref(t), byref(ptr),
+                                          byref(n)) == 1:
+            out.append((t.value, _at(ptr.value, n.value)))
+        return out
 
     def _decode_at(self, linktype, addr, n, keep):
         # Zero-copy decode of library-owned memory (reader, capture ring).
@@ -1099,7 +1250,31 @@ class Packet:
         err = self.error()
         if err is not None:
             d["error"] = {"layer": err[0], "code": err[1], "msg": err[2]}
+        if lib.pktd_packet_tunnel(self._state) != 0:
+            d["encap"] = self._encap_dict()
         return d
+
+    # The JSON keys of each tunnel's identifiers (CONTRACT.md).
+    _ENCAP_KEYS = {"vxlan": ("vni",), "geneve": ("vni",), "gtpu": ("teid",),
+                   "gre": ("proto", "key", "seq", "erspan_ver"), "pppoe": ("session",),
+                   "pppoed": ("session",), "mpls": (), "ipip": ()}
+
+    def _encap_dict(self):
+        inner = self.inner()
+        name = self.tunnel_name()
+        e = {"type": name}
+        for key in self._ENCAP_KEYS.get(name, ()):
+            v = inner.tunnel_field(key)
+            if v is not None:
+                e[key] = v
+        if name == "gre":
+            session = inner.tunnel_field(TF_SESSION)
+            if session is not None:
+                e["erspan_session"] = session
+        if name == "mpls":
+            e["labels"] = [entry[0] for entry in inner.mpls_entries()]
+        e.update(inner.to_dict())
+        return e
 
 
 # What each generated accessor returns, for its docstring (help(Packet)).
@@ -1115,6 +1290,15 @@ _ACCESSOR_DOCS = {
     "packet_error_reason": "Why decoding stopped: a pktd_reason value, 0 if it did not.",
     "packet_error_value": "The first value quoted by the error message, or 0.",
     "packet_error_value2": "The second value quoted by the error message, or 0.",
+    "packet_tunnel": "The tunnel (TUNNEL_*) this packet continues into, recognised by the decode; 0 if none.",
+    "packet_tunnel_id": ("The main id of that tunnel: MPLS top label, PPPoE session, GRE key, "
+                         "VXLAN/Geneve VNI, GTP-U TEID; 0 if none or not captured."),
+    "packet_encap": "The tunnel (TUNNEL_*) an inner packet was decoded from; 0 for an outer packet.",
+    "packet_depth": "The nesting level: 0 for an outer packet, n for the n-th inner()."
+                    ,
+    "mpls_depth": "The number of MPLS label stack entries of a packet decoded from MPLS.",
+    "gre_checksum_ok": "Whether the GRE checksum was verified and is correct.",
+    "gre_checksum_bad": "Whether the GRE checksum was verified and is wrong.",
     "eth_type": "The EtherType after every VLAN tag (or the cooked header's protocol).",
     "vlan_count": "The number of VLAN tags decoded (0 ... VLAN_MAX_DEPTH).",
     "sll_pkttype": "Cooked header packet type (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).",
@@ -1207,7 +1391,7 @@ _LAYER_OF_PREFIX = (("eth_", "a link layer"), ("vlan_", "VLAN tags"), ("sll2_", 
                     ("sll_", "a cooked header"), ("loopback_", "a loopback header"),
                     ("ppp_", "a PPP header"), ("chdlc_", "a Cisco HDLC header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
                     ("tcp_", "TCP"), ("udp_", "UDP"), ("icmpv6_", "ICMPv6"), ("icmp_", "ICMP"),
-                    ("ipv6_", "IPv6"))
+                    ("ipv6_", "IPv6"), ("mpls_", "MPLS"), ("gre_", "GRE"))
 
 
 # Every accessor that takes only the state becomes a method, unless the class
