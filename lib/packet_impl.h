@@ -266,8 +266,10 @@ static inline int pktd__udp_tunnel(struct pktd__packet *s, uint32_t off, uint32_
     uint32_t type;
     if (pktd__likely(dp != s->tun_ports[0] && dp != s->tun_ports[1] && dp != s->tun_ports[2]))
         return 0;
-    if (dp == 0)
-        return 0; /* an unused slot, not port 0 */
+    /* An unused slot is not port 0; a first fragment holds only part of
+     * the inner packet (as for IP protocols 4, 41, 47: no tunnel). */
+    if (dp == 0 || (s->flags & PKTD_F_FRAGMENT) != 0)
+        return 0;
     type = dp == s->tun_ports[0]   ? PKTD_TUNNEL_VXLAN
            : dp == s->tun_ports[1] ? PKTD_TUNNEL_GENEVE
                                    : PKTD_TUNNEL_GTPU;

@@ -188,6 +188,17 @@ START_TEST(test_vxlan_broken)
         ck_assert_int_eq(pktd_tunnel_field(&in, PKTD_TF_VNI, NULL), 0);
         free_copies();
     }
+    /* A first fragment (MF) is no tunnel: only part of the inner packet is there. */
+    {
+        struct fr g = f;
+        fr_put_be16(&g, 14 + 6, 0x2000);
+        fr_ip4_checksum(&g, 14);
+        const uint8_t *fb = exact(&g, g.len);
+        ASSERT_OK(&p, decode_eth(&p, fb, g.len));
+        ck_assert_uint_eq(pktd_packet_flags(&p) & PKTD_F_FRAGMENT, PKTD_F_FRAGMENT);
+        ck_assert(pktd_packet_has(&p, PKTD_LAYER_UDP));
+        ck_assert_uint_eq(pktd_packet_tunnel(&p), PKTD_TUNNEL_NONE);
+    }
     /* A malformed inner IPv4 header: the inner state stops at IPv4, every
      * outer layer stays readable and error-free. */
     f.b[udpo + 16 + 14] = 0x44; /* IHL 4 */
