@@ -56,7 +56,9 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t pro
 {
     uint32_t seg = end - l4;
     uint32_t hl;
-    switch (proto) {
+    /* TCP first: three frames in four (callgrind: -1.5 instructions per
+     * frame on every mix; the compiler tested UDP and ICMPv6 first). */
+    switch (__builtin_expect(proto, PKTD__IPPROTO_TCP)) {
     case PKTD__IPPROTO_TCP:
         if (pktd__unlikely(seg < PKTD__TCP_MIN_HLEN))
             return pktd__tcp_decode(s, l4, end);
