@@ -92,12 +92,17 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t pro
     case PKTD__IPPROTO_ICMP:
         /* Each ICMP is handed over, over its own IP only (fast_ipv6() lets
          * no other protocol through). */
-        return ipv6 ? 0 : pktd__icmp_decode(s, l4, end);
+        if (!ipv6)
+            return pktd__icmp_decode(s, l4, end);
+        break;
     case PKTD__IPPROTO_ICMPV6:
-        return ipv6 ? pktd__icmpv6_decode(s, l4, end) : 0;
+        if (ipv6)
+            return pktd__icmpv6_decode(s, l4, end);
+        break;
     default:
-        return pktd__ip_tunnel(s, ip[9], l4, end); /* GRE, IP in IP */
+        break;
     }
+    return pktd__ip_tunnel(s, proto, l4, end); /* GRE, IP in IP */
 }
 
 /* Short, extension headers, a jumbogram or offload length, a length past
