@@ -5,6 +5,8 @@
  *   pktd-bench cipher COUNT SIZE
  *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
  *   pktd-bench flows [-r ROUNDS] FILE
+ *   pktd-bench defrag [-r ROUNDS] FILE
+ *   pktd-bench follow [-r ROUNDS] FILE
  *
  * parse: loads every frame of FILE (pcap or pcapng) into one contiguous
  * buffer, then times ROUNDS rounds (default 9) of full decodes of all of them
@@ -37,6 +39,17 @@
  * capture time and wire length), then flushes the table; prints, last,
  * `flows pkts=N ns_per_pkt=X mpps=Y`, and the flows of one pass on a `#`
  * line.
+ * defrag: like parse -m decode, and every IP packet also goes through one
+ * IP defragmenter (defrag.h, default limits, zone 0, no expiry); prints,
+ * last, `defrag pkts=N ns_per_pkt=X mpps=Y` and, before it, the decode-only
+ * figure of the same frames and how many fragments and datagrams one pass
+ * gave, so the defragmenter's own cost is the difference.
+ * follow (1.1): like parse, but each round decodes every frame, counts it in
+ * a flow table (flow.h, 65536 flows, no timeouts) and gives every TCP
+ * segment to a reassembler (tcp_reasm.h, 64 MiB budget) whose callback
+ * reads the first and last byte of each range, then flushes both; prints
+ * `follow pkts=N ns_per_pkt=X mpps=Y` (what pktd-follow does, minus the
+ * files).
  *
  * Exit status: 0 on success, 1 when the file cannot be read or the
  * operation fails or is unavailable, 2 on a usage error.  The method is described in doc/performance.md. */
@@ -62,6 +75,7 @@ static void usage(FILE *out)
                  "       pktd-bench cipher COUNT SIZE\n"
                  "       pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS\n"
                  "       pktd-bench flows [-r ROUNDS] FILE\n"
+                 "       pktd-bench defrag [-r ROUNDS] FILE\n"
                  "       pktd-bench -V\n"
                  "  parse   time full decodes of every frame of FILE (pcap or pcapng),\n"
                  "          loaded into memory first; prints the best round\n"
@@ -74,11 +88,13 @@ static void usage(FILE *out)
                  "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
                  "  cipher  COUNT one-shot AF_ALG cbc(aes) encryptions of SIZE bytes\n"
                  "          (128-bit key; SIZE a multiple of 16)\n"
+                 "  follow  decode + flow table + TCP reassembly of FILE, -r rounds\n"
                  "  capture capture on IFACE for SECONDS (from the first packet); -w writes\n"
                  "          pcap to FILE, -B sets the ring size; prints packets/s, drops and\n"
                  "          CPU time per packet\n"
                  "  flows   time decoding every frame of FILE and counting it in a flow\n"
-                 "          table (pktd-flows' settings), then flushing it; best round\n");
+                 "          table (pktd-flows' settings), then flushing it; best round\n"
+                 "  defrag  time decodes plus the IP defragmenter over every frame of FILE\n");
 }
 
 /* Every frame of @p path into @p f through the library's reader. */
@@ -250,6 +266,84 @@ bad:
     return 2;
 }
 
+/* follow: the flow table and the reassembler, made once, emptied after each round. */
+struct follow_ctx {
+    pktd_flow_table *t;
+    pktd_tcp_reasm *r;
+    uint64_t sum;
+};
+
+static void follow_data(void *user, uint32_t event, uint32_t flow_id, uint32_t dir,
+                        uint64_t offset, const uint8_t *data, size_t len)
+{
+    struct follow_ctx *c = user;
+    (void)flow_id, (void)dir, (void)offset;
+    if (event == PKTD_TCP_REASM_DATA)
+        c->sum += (uint64_t)data[0] + data[len - 1] + len;
+}
+
+static void follow_export(const pktd_flow *f, void *user)
+{
+    struct follow_ctx *c = user;
+    if (pktd_tcp_reasm_flush(c->r, pktd_flow_id(f), PKTD_TCP_REASM_END_FLUSHED) != 0)
+        abort(); /* ids come from the table: cannot be out of range */
+}
+
+static uint64_t follow_pass(const struct bench_frames *f, void *ctx)
+{
+    struct follow_ctx *c = ctx;
+    pktd_packet p;
+    for (uint32_t i = 0; i < f->n; i++) {
+        const struct bench_frame *fr = &f->v[i];
+        (void)pktd_decode(&p, fr->linktype, fr->data, fr->len);
+        uint32_t id, dir;
+        if (pktd_flow_table_update(c->t, &p, 0, fr->len, 0, &id, &dir) > 0 &&
+            pktd_packet_has(&p, PKTD_LAYER_TCP) && pktd_tcp_reasm_add(c->r, id, dir, &p, 0) != 0)
+            abort();
+    }
+    if (pktd_flow_table_flush(c->t) < 0)
+        abort();
+    return c->sum;
+}
+
+static int cmd_follow(int argc, char **argv)
+{
+    uint32_t rounds = 9;
+    int opt;
+    while ((opt = getopt(argc, argv, "r:")) != -1) {
+        if (opt != 'r' || bench_parse_u32(optarg, &rounds) != 0 || rounds == 0 || rounds > 256) {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return 2;
+    }
+    struct bench_frames f;
+    if (load(argv[optind], &f) != 0)
+        return 1;
+    struct follow_ctx c = {0};
+    char err[PKTD_ERRBUF_SIZE];
+    if (pktd_flow_table_create(&c.t, 65536, 0, 0, err) != 0 ||
+        pktd_flow_table_set_export(c.t, follow_export, &c) != 0 ||
+        pktd_tcp_reasm_create(&c.r, 65536, 64u << 20, follow_data, &c, err) != 0) {
+        fprintf(stderr, "pktd-bench: %s\n", err);
+        pktd_flow_table_close(c.t);
+        bench_frames_free(&f);
+        return 1;
+    }
+    struct bench_result res;
+    bench_run(&f, follow_pass, &c, rounds, &res);
+    printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
+           f.n, f.bytes);
+    bench_print("follow", f.n, &res);
+    pktd_tcp_reasm_close(c.r);
+    pktd_flow_table_close(c.t);
+    bench_frames_free(&f);
+    return 0;
+}
+
 /* An AF_ALG failure: "unavailable" on stdout when the kernel cannot do it. */
 static int alg_failed(const char *mode, const char *what, int rc, const char *detail)
 {
@@ -333,6 +427,73 @@ static int cmd_alg(const char *mode, int argc, char **argv)
     free(in);
     free(out);
     return status;
+}
+
+/* decode + pktd_defrag_add() on every IP packet; ctx is the handle. */
+static uint64_t walk_defrag(const struct bench_frames *f, void *ctx)
+{
+    pktd_defrag *d = ctx;
+    uint64_t s = 0;
+    pktd_packet p;
+    for (uint32_t i = 0; i < f->n; i++) {
+        const struct bench_frame *fr = &f->v[i];
+        (void)pktd_decode(&p, fr->linktype, fr->data, fr->len);
+        if ((pktd_packet_layers(&p) & (1u << PKTD_LAYER_IPV4 | 1u << PKTD_LAYER_IPV6)) == 0)
+            continue;
+        const uint8_t *out;
+        size_t len;
+        if (pktd_defrag_add(d, &p, 0, 0, &out, &len) == 1)
+            s += len;
+    }
+    return s;
+}
+
+static int cmd_defrag(int argc, char **argv)
+{
+    uint32_t rounds = 9;
+    int c;
+    while ((c = getopt(argc, argv, "r:")) != -1) {
+        if (c == 'r' && bench_parse_u32(optarg, &rounds) == 0 && rounds > 0 && rounds <= 256)
+            continue;
+        usage(stderr);
+        return 2;
+    }
+    if (optind + 1 != argc) {
+        usage(stderr);
+        return 2;
+    }
+    struct bench_frames f;
+    if (load(argv[optind], &f) != 0)
+        return 1;
+    char err[PKTD_ERRBUF_SIZE];
+    pktd_defrag *d;
+    /* No expiry: the frames are replayed over and over. */
+    int rc = pktd_defrag_create(&d, 0, 0, 0, UINT64_MAX, err);
+    if (rc < 0) {
+        fprintf(stderr, "pktd-bench: %s\n", err);
+        bench_frames_free(&f);
+        return 1;
+    }
+    uint64_t st[PKTD_DEFRAG_STAT_COUNT];
+    (void)walk_defrag(&f, d);
+    if (pktd_defrag_stats(d, st, PKTD_DEFRAG_STAT_COUNT) < 0) {
+        fprintf(stderr, "pktd-bench: pktd_defrag_stats failed\n");
+        pktd_defrag_close(d);
+        bench_frames_free(&f);
+        return 1;
+    }
+    struct bench_result base, res;
+    bench_run(&f, walk_pktd_decode, NULL, rounds, &base);
+    bench_run(&f, walk_defrag, d, rounds, &res);
+    printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes; one pass: %" PRIu64
+           " fragments, %" PRIu64 " datagrams\n",
+           pktd_version_string(), f.n, f.bytes, st[PKTD_DEFRAG_STAT_FRAGMENTS],
+           st[PKTD_DEFRAG_STAT_DATAGRAMS]);
+    bench_print("decode", f.n, &base);
+    bench_print("defrag", f.n, &res);
+    pktd_defrag_close(d);
+    bench_frames_free(&f);
+    return 0;
 }
 
 struct capture_ctx {
@@ -489,6 +650,10 @@ int main(int argc, char **argv)
         return cmd_capture(argc, argv);
     if (strcmp(mode, "flows") == 0)
         return cmd_flows(argc, argv);
+    if (strcmp(mode, "defrag") == 0)
+        return cmd_defrag(argc, argv);
+    if (strcmp(mode, "follow") == 0)
+        return cmd_follow(argc, argv);
     fprintf(stderr, "pktd-bench: unknown mode '%s'\n", mode);
     usage(stderr);
     return 2;

@@ -304,10 +304,91 @@ static void json_icmpv6(FILE *out, const pktd_packet *p)
     fputc('}', out);
 }
 
-void pktd_print_json(FILE *out, const struct print_record *r, const pktd_packet *p)
+static void json_packet(FILE *out, const struct print_record *r, const pktd_packet *p);
+
+/* The captured bytes of a tunnel's inner packet: from its first header to
+ * the end of the outer packet's payload (what ipv4_effective_len() needs
+ * as the record's caplen). */
+static struct print_record inner_record(const struct print_record *r, const pktd_packet *outer,
+                                        const pktd_packet *inner)
 {
-    fprintf(out, "{\"n\":%" PRIu64 ",\"ts_ns\":%" PRIu64 ",\"caplen\":%" PRIu32 ",\"len\":%" PRIu32,
-            r->n, r->ts_ns, r->caplen, r->wire_len);
+    struct print_record ir = *r;
+    const uint8_t *pay = NULL, *first = NULL;
+    size_t len = 0;
+    static const uint32_t firsts[] = {PKTD_LAYER_ETH, PKTD_LAYER_PPP, PKTD_LAYER_IPV4,
+                                      PKTD_LAYER_IPV6};
+    for (size_t i = 0; i < sizeof firsts / sizeof firsts[0] && first == NULL; i++)
+        pktd_packet_header(inner, firsts[i], &first, NULL);
+    if (pktd_packet_payload(outer, &pay, &len) && first != NULL && first >= pay &&
+        first <= pay + len)
+        ir.caplen = ir.wire_len = (uint32_t)(pay + len - first);
+    return ir;
+}
+
+/* The identifiers of the tunnel an inner state came through, as the
+ * "encap" object's keys (doc: CONTRACT.md). */
+static void json_tunnel_ids(FILE *out, const pktd_packet *in)
+{
+    uint32_t v;
+    switch (pktd_packet_encap(in)) {
+    case PKTD_TUNNEL_VXLAN:
+    case PKTD_TUNNEL_GENEVE:
+        if (pktd_tunnel_field(in, PKTD_TF_VNI, &v))
+            fprintf(out, ",\"vni\":%" PRIu32, v);
+        break;
+    case PKTD_TUNNEL_GRE:
+        if (pktd_tunnel_field(in, PKTD_TF_PROTOCOL, &v))
+            fprintf(out, ",\"proto\":%" PRIu32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_KEY, &v))
+            fprintf(out, ",\"key\":%" PRIu32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_SEQ, &v))
+            fprintf(out, ",\"seq\":%" PRIu32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_ERSPAN_VERSION, &v))
+            fprintf(out, ",\"erspan_ver\":%" PRIu32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_SESSION, &v))
+            fprintf(out, ",\"erspan_session\":%" PRIu32, v);
+        break;
+    case PKTD_TUNNEL_MPLS: {
+        uint32_t n = pktd_mpls_depth(in);
+        fputs(",\"labels\":[", out);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t label = 0;
+            pktd_mpls_entry(in, i, &label, NULL, NULL, NULL);
+            fprintf(out, i ? ",%" PRIu32 : "%" PRIu32, label);
+        }
+        fputc(']', out);
+        break;
+    }
+    case PKTD_TUNNEL_GTPU:
+        if (pktd_tunnel_field(in, PKTD_TF_TEID, &v))
+            fprintf(out, ",\"teid\":%" PRIu32, v);
+        break;
+    case PKTD_TUNNEL_PPPOE:
+    case PKTD_TUNNEL_PPPOED:
+        if (pktd_tunnel_field(in, PKTD_TF_SESSION, &v))
+            fprintf(out, ",\"session\":%" PRIu32, v);
+        break;
+    default: /* IP in IP: nothing of its own */
+        break;
+    }
+}
+
+/* The "encap" object of a packet that continues into a tunnel: the
+ * tunnel's type and identifiers, then the inner packet's keys, recursively. */
+static void json_encap(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
+    pktd_packet in;
+    (void)pktd_decode_inner(p, &in);
+    struct print_record ir = inner_record(r, p, &in);
+    fprintf(out, ",\"encap\":{\"type\":\"%s\"", pktd_tunnel_name(pktd_packet_tunnel(p)));
+    json_tunnel_ids(out, &in);
+    json_packet(out, &ir, &in);
+    fputc('}', out);
+}
+
+/* The keys of one packet's layers, its error and its tunnel. */
+static void json_packet(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
     if (pktd_packet_has(p, PKTD_LAYER_SLL) || pktd_packet_has(p, PKTD_LAYER_SLL2))
         json_sll(out, p);
     if (pktd_packet_has(p, PKTD_LAYER_ETH))
@@ -335,10 +416,22 @@ void pktd_print_json(FILE *out, const struct print_record *r, const pktd_packet 
         put_error_msg(out, p, 1);
         fputs("\"}", out);
     }
+    if (pktd_packet_tunnel(p) != PKTD_TUNNEL_NONE)
+        json_encap(out, r, p);
+}
+
+void pktd_print_json(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
+    fprintf(out, "{\"n\":%" PRIu64 ",\"ts_ns\":%" PRIu64 ",\"caplen\":%" PRIu32 ",\"len\":%" PRIu32,
+            r->n, r->ts_ns, r->caplen, r->wire_len);
+    json_packet(out, r, p);
     fputs("}\n", out);
 }
 
 /* ------------------------------------------------------------------ text */
+
+static struct print_record inner_record(const struct print_record *r, const pktd_packet *outer,
+                                        const pktd_packet *inner);
 
 static void text_time(FILE *out, uint64_t ts_ns)
 {
@@ -427,8 +520,10 @@ static void text_arp(FILE *out, const pktd_packet *p)
     }
 }
 
+static void text_tunnel(FILE *out, const struct print_record *r, const pktd_packet *p);
+
 /* The TCP or UDP part of an IPv4 or IPv6 line, after the addresses. */
-static void text_tcp_udp(FILE *out, const pktd_packet *p)
+static void text_tcp_udp(FILE *out, const struct print_record *r, const pktd_packet *p)
 {
     if (pktd_packet_has(p, PKTD_LAYER_TCP)) {
         text_tcp_flags(out, pktd_tcp_flags(p));
@@ -438,12 +533,14 @@ static void text_tcp_udp(FILE *out, const pktd_packet *p)
         fprintf(out, ", win %u", pktd_tcp_window(p));
         text_tcp_opts(out, p);
         fprintf(out, ", length %zu", payload_len(p));
+    } else if (pktd_packet_tunnel(p) != PKTD_TUNNEL_NONE) {
+        text_tunnel(out, r, p); /* VXLAN, Geneve, GTP-U instead of "UDP" */
     } else {
         fprintf(out, "UDP, length %zu", payload_len(p));
     }
 }
 
-static void text_ipv4(FILE *out, const pktd_packet *p)
+static void text_ipv4(FILE *out, const struct print_record *r, const pktd_packet *p)
 {
     uint32_t src = pktd_ipv4_src(p), dst = pktd_ipv4_dst(p);
     int tcp = pktd_packet_has(p, PKTD_LAYER_TCP), udp = pktd_packet_has(p, PKTD_LAYER_UDP);
@@ -457,7 +554,7 @@ static void text_ipv4(FILE *out, const pktd_packet *p)
         fprintf(out, ".%u", tcp ? pktd_tcp_dport(p) : pktd_udp_dport(p));
     fputs(": ", out);
     if (tcp || udp) {
-        text_tcp_udp(out, p);
+        text_tcp_udp(out, r, p);
     } else if (pktd_packet_has(p, PKTD_LAYER_ICMP)) {
         uint16_t id, seq;
         uint8_t type = pktd_icmp_type(p);
@@ -466,6 +563,8 @@ static void text_ipv4(FILE *out, const pktd_packet *p)
         else
             fprintf(out, "ICMP type %u code %u", type, pktd_icmp_code(p));
         fprintf(out, ", length %zu", payload_len(p) + PKTD__ICMP_HLEN);
+    } else if (pktd_packet_tunnel(p) != PKTD_TUNNEL_NONE) {
+        text_tunnel(out, r, p); /* GRE, IP in IP */
     } else {
         fprintf(out, "proto %u", pktd_ipv4_proto(p));
         if (pktd_packet_flags(p) & PKTD_F_FRAGMENT)
@@ -520,7 +619,7 @@ static void text_icmpv6(FILE *out, const pktd_packet *p)
     fprintf(out, ", length %zu", icmpv6_length(p));
 }
 
-static void text_ipv6(FILE *out, const pktd_packet *p)
+static void text_ipv6(FILE *out, const struct print_record *r, const pktd_packet *p)
 {
     int tcp = pktd_packet_has(p, PKTD_LAYER_TCP), udp = pktd_packet_has(p, PKTD_LAYER_UDP);
     fputs("IP6 ", out);
@@ -533,9 +632,11 @@ static void text_ipv6(FILE *out, const pktd_packet *p)
         fprintf(out, ".%u", tcp ? pktd_tcp_dport(p) : pktd_udp_dport(p));
     fputs(": ", out);
     if (tcp || udp) {
-        text_tcp_udp(out, p);
+        text_tcp_udp(out, r, p);
     } else if (pktd_packet_has(p, PKTD_LAYER_ICMPV6)) {
         text_icmpv6(out, p);
+    } else if (pktd_packet_tunnel(p) != PKTD_TUNNEL_NONE) {
+        text_tunnel(out, r, p); /* GRE, IP in IP */
     } else {
         uint8_t proto = 0, more = 0;
         uint16_t off = 0;
@@ -548,20 +649,21 @@ static void text_ipv6(FILE *out, const pktd_packet *p)
     }
 }
 
-void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet *p)
+/* One packet's text after the number and time: its layers, its error, and
+ * the tunnel it continues into. */
+static void text_packet(FILE *out, const struct print_record *r, const pktd_packet *p)
 {
-    fprintf(out, "%" PRIu64 " ", r->n);
-    text_time(out, r->ts_ns);
-    fputc(' ', out);
     uint32_t nv = pktd_vlan_count(p);
     for (uint32_t i = 0; i < nv; i++)
         fprintf(out, "vlan %u, ", pktd_vlan_vid(p, i));
     if (pktd_packet_has(p, PKTD_LAYER_ARP))
         text_arp(out, p);
     else if (pktd_packet_has(p, PKTD_LAYER_IPV4))
-        text_ipv4(out, p);
+        text_ipv4(out, r, p);
     else if (pktd_packet_has(p, PKTD_LAYER_IPV6))
-        text_ipv6(out, p);
+        text_ipv6(out, r, p);
+    else if (pktd_packet_tunnel(p) != PKTD_TUNNEL_NONE) /* MPLS, PPPoE */
+        text_tunnel(out, r, p);
     else if (pktd_packet_has(p, PKTD_LAYER_ETH) || pktd_packet_has(p, PKTD_LAYER_SLL) ||
              pktd_packet_has(p, PKTD_LAYER_SLL2))
         fprintf(out, "ethertype 0x%04x, length %" PRIu32, pktd_eth_type(p), r->wire_len);
@@ -573,13 +675,105 @@ void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet 
     else if (pktd_packet_has(p, PKTD_LAYER_CHDLC))
         fprintf(out, "Cisco HDLC protocol 0x%04x, length %" PRIu32, pktd_chdlc_protocol(p),
                 r->wire_len);
-    else
+    else if (pktd_packet_encap(p) == PKTD_TUNNEL_NONE)
         fprintf(out, "length %" PRIu32, r->wire_len);
+    else if (pktd_packet_error(p) == 0) /* a tunnel's payload not decoded */
+        fprintf(out, "length %zu", payload_len(p));
     int err = pktd_packet_error(p);
     if (err < 0) {
         fprintf(out, " [%s %s: ", pktd_err_name(err), pktd_layer_name(pktd_packet_error_layer(p)));
         put_error_msg(out, p, 0);
         fputc(']', out);
     }
+}
+
+/* The tunnel header in tcpdump's words (print-vxlan.c, print-gre.c,
+ * print-mpls.c, print-pppoe.c, print-gtp.c), from the inner state. */
+static void text_tunnel_header(FILE *out, const pktd_packet *outer, const pktd_packet *in)
+{
+    uint32_t v, w;
+    switch (pktd_packet_tunnel(outer)) {
+    case PKTD_TUNNEL_VXLAN:
+        if (pktd_tunnel_field(in, PKTD_TF_FLAGS, &v)) {
+            fprintf(out, "VXLAN, flags [%s] (0x%02" PRIx32 ")", (v & 0x08u) ? "I" : ".", v);
+            if (pktd_tunnel_field(in, PKTD_TF_VNI, &w))
+                fprintf(out, ", vni %" PRIu32, w);
+        } else {
+            fputs("VXLAN", out);
+        }
+        break;
+    case PKTD_TUNNEL_GENEVE:
+        fputs("Geneve", out);
+        if (pktd_tunnel_field(in, PKTD_TF_VNI, &v))
+            fprintf(out, ", vni 0x%" PRIx32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_PROTOCOL, &v))
+            fprintf(out, ", proto 0x%04" PRIx32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_OPT_LEN, &v) && v != 0)
+            fprintf(out, ", options [%" PRIu32 " bytes]", v);
+        break;
+    case PKTD_TUNNEL_GTPU:
+        fputs("GTPv1-U", out);
+        if (pktd_tunnel_field(in, PKTD_TF_TEID, &v) && pktd_tunnel_field(in, PKTD_TF_LENGTH, &w))
+            fprintf(out, " (teid %" PRIu32 ", len %" PRIu32 ")", v, w);
+        break;
+    case PKTD_TUNNEL_GRE:
+        fputs("GREv0", out);
+        if (pktd_tunnel_field(in, PKTD_TF_KEY, &v))
+            fprintf(out, ", key=0x%" PRIx32, v);
+        if (pktd_tunnel_field(in, PKTD_TF_SEQ, &v))
+            fprintf(out, ", seq %" PRIu32, v);
+        fprintf(out, ", length %zu", payload_len(outer));
+        if (pktd_tunnel_field(in, PKTD_TF_ERSPAN_VERSION, &v) &&
+            pktd_tunnel_field(in, PKTD_TF_SESSION, &w))
+            fprintf(out, ": ERSPAN v%" PRIu32 ", session %" PRIu32, v, w);
+        break;
+    case PKTD_TUNNEL_MPLS: {
+        uint32_t n = pktd_mpls_depth(in);
+        fputs("MPLS", out);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t label = 0, tc = 0, bos = 0, ttl = 0;
+            pktd_mpls_entry(in, i, &label, &tc, &bos, &ttl);
+            fprintf(out, "%s(label %" PRIu32 ", tc %" PRIu32 "%s, ttl %" PRIu32 ")",
+                    i ? ", " : " ", label, tc, bos ? ", [S]" : "", ttl);
+        }
+        break;
+    }
+    case PKTD_TUNNEL_PPPOE:
+    case PKTD_TUNNEL_PPPOED:
+        fputs("PPPoE", out);
+        if (pktd_tunnel_field(in, PKTD_TF_CODE, &v) && v != 0)
+            fprintf(out, " [code 0x%02" PRIx32 "]", v);
+        if (pktd_tunnel_field(in, PKTD_TF_SESSION, &v))
+            fprintf(out, " [ses 0x%" PRIx32 "]", v);
+        break;
+    default: /* IP in IP: the inner line alone, as tcpdump */
+        break;
+    }
+}
+
+/* A tunnel: its header, then the inner packet's text (or the error that
+ * stopped it). */
+static void text_tunnel(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
+    pktd_packet in;
+    (void)pktd_decode_inner(p, &in);
+    struct print_record ir = inner_record(r, p, &in);
+    uint32_t t = pktd_packet_tunnel(p);
+    text_tunnel_header(out, p, &in);
+    if (pktd_packet_error(&in) != 0 && pktd_packet_payload(&in, NULL, NULL) == 0)
+        ; /* the tunnel header failed: its error follows */
+    else if (t == PKTD_TUNNEL_MPLS || t == PKTD_TUNNEL_PPPOE || t == PKTD_TUNNEL_PPPOED)
+        fputc(' ', out);
+    else if (t != PKTD_TUNNEL_IPIP)
+        fputs(": ", out);
+    text_packet(out, &ir, &in);
+}
+
+void pktd_print_text(FILE *out, const struct print_record *r, const pktd_packet *p)
+{
+    fprintf(out, "%" PRIu64 " ", r->n);
+    text_time(out, r->ts_ns);
+    fputc(' ', out);
+    text_packet(out, r, p);
     fputc('\n', out);
 }

@@ -22,6 +22,7 @@
 #include <pktdecode/udp.h>
 #include <pktdecode/icmp.h>
 #include <pktdecode/icmpv6.h>
+#include <pktdecode/tunnel.h>
 #include <pktdecode/fields.h>
 /* capture files */
 #include <pktdecode/reader.h>
@@ -29,7 +30,10 @@
 /* live capture */
 #include <pktdecode/capture.h>
 #include <pktdecode/batch.h>
+#include <pktdecode/defrag.h>
 #include <pktdecode/flow.h>
+#include <pktdecode/tcp_reasm.h>
+#include <pktdecode/filter.h>
 /* AF_ALG */
 #include <pktdecode/alg.h>
 #include <pktdecode/hash.h>

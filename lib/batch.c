@@ -266,6 +266,8 @@ __attribute__((noinline)) static uint32_t field_value(const struct pktd__packet 
     case PKTD_FIELD_LINKTYPE: return s->linktype;
     case PKTD_FIELD_PAYLOAD_OFF: return layers != 0 || !failed ? s->payload_off : 0;
     case PKTD_FIELD_PAYLOAD_LEN: return layers != 0 || !failed ? s->payload_len : 0;
+    case PKTD_FIELD_TUNNEL_TYPE: return s->tun_type;
+    case PKTD_FIELD_TUNNEL_ID: return s->tun_type != 0 ? pktd__tunnel_id(s) : 0;
     case PKTD_FIELD_ETH_DST_HI: return HAS(layers, ETH) ? pktd__be16(s->data) : 0;
     case PKTD_FIELD_ETH_DST_LO: return HAS(layers, ETH) ? pktd__be32(s->data + 2) : 0;
     case PKTD_FIELD_ETH_SRC_HI: return HAS(layers, ETH) ? pktd__be16(s->data + 6) : 0;

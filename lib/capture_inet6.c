@@ -28,9 +28,15 @@
 
 #include "capture_int.h"
 #include "common.h"
+#include "errmsg.h"
 
 #define INET6_HLEN 40u
-#define INET6_MAX_PAYLOAD 65535u /* no jumbograms on a raw socket */
+#define INET6_JUMBO_HLEN 8u  /* a hop-by-hop header holding only the Jumbo Payload option */
+#define INET6_ROOM (INET6_HLEN + INET6_JUMBO_HLEN) /* reserved in front of the payload */
+/* The payload bytes kept per packet.  MSG_TRUNC still reports a longer
+ * one (a GRO "BIG TCP" packet can pass 64 KiB): its length is told in the
+ * header, and the capture is then shorter than the packet. */
+#define INET6_MAX_PAYLOAD 65535u
 
 /* The protocol the socket receives: the one set, else ICMPv6. */
 static uint32_t inet6_proto(const pktd_capture *c)
@@ -59,24 +65,46 @@ static int inet6_activate(pktd_capture *c)
         return pktd__cap_fail_sys(c, -errno, "setsockopt(IPV6_RECVHOPLIMIT)");
     /* Without it the traffic class is written as 0, as documented. */
     (void)setsockopt(c->fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof one);
-    return pktd__cap_inet_finish(c, INET6_HLEN + INET6_MAX_PAYLOAD);
+    return pktd__cap_inet_finish(c, INET6_ROOM + INET6_MAX_PAYLOAD);
 }
 
-/* Write the fixed IPv6 header in front of a payload of @p plen bytes. */
-static void build_header(uint8_t *h, uint32_t tclass, size_t plen, uint32_t nh, uint32_t hops,
-                         const struct in6_addr *src, const struct in6_addr *dst)
+/* Write the IPv6 header in front of the @p plen payload bytes at
+ * @p payload (INET6_ROOM bytes before it are the caller's) and return its
+ * length.  The payload length field has 16 bits: a longer payload is told
+ * the way RFC 2675 tells it, payload length 0 and a hop-by-hop header with
+ * a Jumbo Payload option (whose value counts that header too), so the
+ * decoder reads the true length instead of one wrapped modulo 65536. */
+size_t pktd__inet6_header(uint8_t *payload, uint32_t tclass, size_t plen, uint32_t nh,
+                          uint32_t hops, const struct in6_addr *src, const struct in6_addr *dst)
 {
+    int jumbo = plen > 0xffffu;
+    size_t hlen = jumbo ? INET6_ROOM : INET6_HLEN;
+    uint8_t *h = payload - hlen;
     uint32_t w = (6u << 28) | ((tclass & 0xffu) << 20); /* flow label 0 */
+    uint32_t pl = jumbo ? 0u : (uint32_t)plen;
     h[0] = (uint8_t)(w >> 24);
     h[1] = (uint8_t)(w >> 16);
     h[2] = (uint8_t)(w >> 8);
     h[3] = (uint8_t)w;
-    h[4] = (uint8_t)(plen >> 8);
-    h[5] = (uint8_t)plen;
-    h[6] = (uint8_t)nh;
+    h[4] = (uint8_t)(pl >> 8);
+    h[5] = (uint8_t)pl;
+    h[6] = (uint8_t)(jumbo ? 0u : nh); /* 0: hop-by-hop options */
     h[7] = (uint8_t)hops;
     memcpy(h + 8, src, 16);
     memcpy(h + 24, dst, 16);
+    if (jumbo) {
+        uint8_t *o = h + INET6_HLEN;
+        o[0] = (uint8_t)nh;
+        o[1] = 0;    /* header length: 8 bytes */
+        o[2] = 0xc2; /* Jumbo Payload */
+        o[3] = 4;
+        uint32_t j = (uint32_t)(plen + INET6_JUMBO_HLEN);
+        o[4] = (uint8_t)(j >> 24);
+        o[5] = (uint8_t)(j >> 16);
+        o[6] = (uint8_t)(j >> 8);
+        o[7] = (uint8_t)j;
+    }
+    return hlen;
 }
 
 static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
@@ -88,7 +116,7 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
     } ctl;
     for (;;) {
         struct sockaddr_in6 from;
-        struct iovec iov = {c->rxbuf + INET6_HLEN, c->rxbuf_len - INET6_HLEN};
+        struct iovec iov = {c->rxbuf + INET6_ROOM, c->rxbuf_len - INET6_ROOM};
         struct msghdr msg;
         memset(&msg, 0, sizeof msg);
         memset(&from, 0, sizeof from);
@@ -110,6 +138,14 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
             continue;
         }
         c->st_received++;
+        /* The control buffer has room for every message enabled above, so
+         * a cut one means the kernel sent something this code does not
+         * know: a timestamp or an address could be missing, and a packet
+         * with made-up metadata is worse than a stop that says why. */
+        if (msg.msg_flags & MSG_CTRUNC)
+            return pktd__errmsgf(c->errmsg, PKTD_E_UNSUPPORTED,
+                                  "recvmsg: control messages cut (MSG_CTRUNC, %zu bytes of room)",
+                                  sizeof ctl.buf);
         uint64_t ts = 0;
         uint32_t tclass = 0, hops = 0;
         struct in6_addr dst;
@@ -139,13 +175,16 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
                 pktd__cap_inet_account_drops(c, total);
             }
         }
-        size_t room = c->rxbuf_len - INET6_HLEN;
+        size_t room = c->rxbuf_len - INET6_ROOM;
         size_t got = (size_t)n < room ? (size_t)n : room;
         /* MSG_TRUNC reports the payload's full length (a filter cannot
          * trim it: the kernel program only accepts or rejects here). */
-        build_header(c->rxbuf, tclass, (size_t)n, inet6_proto(c), hops, &from.sin6_addr, &dst);
-        size_t snap = INET6_HLEN + got;
-        uint32_t wire = (uint32_t)(INET6_HLEN + (size_t)n);
+        uint8_t *payload = c->rxbuf + INET6_ROOM;
+        size_t hlen = pktd__inet6_header(payload, tclass, (size_t)n, inet6_proto(c), hops,
+                                         &from.sin6_addr, &dst);
+        uint8_t *pkt = payload - hlen;
+        size_t snap = hlen + got;
+        uint32_t wire = (uint32_t)(hlen + (size_t)n);
         if (c->prog != NULL) {
             struct pktd__bpf_aux aux = {
                 .len = wire,
@@ -155,7 +194,7 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
                 .hatype = 0,
                 .net_off = 0,
             };
-            uint32_t keep = pktd__bpf_run(c->prog, c->prog_len, c->rxbuf, snap, &aux);
+            uint32_t keep = pktd__bpf_run(c->prog, c->prog_len, pkt, snap, &aux);
             if (keep == 0) {
                 c->st_filtered++;
                 continue;
@@ -166,7 +205,7 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
         c->ts_ns = ts != 0 ? ts : pktd__cap_now_ns();
         c->wire_len = wire;
         c->pkttype = PKTD_CAPTURE_PKT_HOST;
-        *data = c->rxbuf;
+        *data = pkt;
         *caplen = snap < c->snaplen ? snap : c->snaplen;
         return 1;
     }

@@ -194,6 +194,14 @@ const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c);
 int pktd__cap_fail_sys(pktd_capture *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The IPv6 header (and, for a payload past 65 535 bytes, a hop-by-hop
+ * Jumbo Payload header) capture_inet6.c writes in front of @p payload,
+ * whose 48 preceding bytes are free; returns its length (exposed for the
+ * unit tests). */
+struct in6_addr;
+size_t pktd__inet6_header(uint8_t *payload, uint32_t tclass, size_t plen, uint32_t nh,
+                          uint32_t hops, const struct in6_addr *src, const struct in6_addr *dst);
+
 /* Nanoseconds since the epoch (CLOCK_REALTIME, as packet timestamps). */
 uint64_t pktd__cap_now_ns(void);
 

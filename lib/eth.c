@@ -29,7 +29,8 @@ int pktd__ethertype_decode(struct pktd__packet *s, uint16_t type, uint32_t type_
         return pktd__arp_decode(s, off);
     if (pktd__unlikely(is_vlan_tpid(type)))
         return pktd__vlan_decode(s, type_off, off);
-    return 0; /* unknown protocol: the rest is payload */
+    pktd__ethertype_tunnel(s, type, off); /* MPLS, PPPoE: noted for pktd_decode_inner() */
+    return 0; /* the rest is payload */
 }
 
 /* A tag stack starting at @p off; the first TPID is the 2 bytes at
@@ -63,6 +64,8 @@ int pktd__vlan_decode(struct pktd__packet *s, uint32_t tpid_off, uint32_t off)
         return pktd__ipv6_decode(s, pos);
     if (type == PKTD__ETHERTYPE_ARP)
         return pktd__arp_decode(s, pos);
+    if (pktd__ethertype_tunnel(s, type, pos))
+        return 0;
     /* Inside an Ethernet frame, a small inner type is an 802.3 length. */
     if (type < PKTD__ETHERTYPE_MIN && pktd__has(s, PKTD_LAYER_ETH))
         s->flags |= PKTD_F_ETH_8023;

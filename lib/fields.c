@@ -213,6 +213,8 @@ static void fill(const struct pktd__packet *s, uint32_t *o)
     int payload = layers != 0 || !failed;
     o[PKTD_FIELD_PAYLOAD_OFF] = payload ? s->payload_off : 0;
     o[PKTD_FIELD_PAYLOAD_LEN] = payload ? s->payload_len : 0;
+    o[PKTD_FIELD_TUNNEL_TYPE] = s->tun_type;
+    o[PKTD_FIELD_TUNNEL_ID] = s->tun_type != 0 ? pktd__tunnel_id(s) : 0;
     fill_link(s, o, layers);
     if (pktd__likely(layers & PKTD__BIT(PKTD_LAYER_IPV4))) {
         CLEAR(o, PKTD_FIELD_ARP_HTYPE, PKTD_FIELD_ARP_TPA);

@@ -31,7 +31,7 @@ int pktd_icmp_parse(pktd_packet *p, const uint8_t *data, size_t len)
 static const uint8_t *icmp_hdr(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    return pktd__has(s, PKTD_LAYER_ICMP) ? pktd__l4(s) : NULL;
+    return s != NULL && pktd__has(s, PKTD_LAYER_ICMP) ? pktd__l4(s) : NULL;
 }
 
 uint8_t pktd_icmp_type(const pktd_packet *p)

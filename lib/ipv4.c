@@ -141,7 +141,7 @@ int pktd__ipv4_decode(struct pktd__packet *s, uint32_t off)
     case PKTD__IPPROTO_ICMP:
         return pktd__icmp_decode(s, pay_off, end);
     default:
-        return 0;
+        return pktd__ip_tunnel(s, h[9], pay_off, end);
     }
 }
 
@@ -270,7 +270,7 @@ int pktd_ipv4_checksum_bad(const pktd_packet *p)
 int pktd_ipv4_options(const pktd_packet *p, const uint8_t **data, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_IPV4))
+    if (s == NULL || !pktd__has(s, PKTD_LAYER_IPV4))
         return 0;
     if (data != NULL)
         *data = pktd__l3(s) + PKTD__IPV4_MIN_HLEN;

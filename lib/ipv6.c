@@ -55,9 +55,10 @@ static uint32_t ext_header_len(uint32_t nh, const uint8_t *h)
 /* The options of a hop-by-hop or destination options header of @p hl bytes:
  * Pad1 is one byte, every other option a type, a length and that many
  * bytes, all inside the header.  A Jumbo Payload option (hop-by-hop only)
- * must have 4 bytes; its value goes to @p jumbo. */
+ * must have 4 bytes; its value goes to @p jumbo and @p has_jumbo is set
+ * (the value itself may be 0, which is invalid, not absent). */
 static int ipv6_check_options(struct pktd__packet *s, const uint8_t *h, uint32_t hl,
-                              int hop_by_hop, uint32_t *jumbo)
+                              int hop_by_hop, uint32_t *jumbo, int *has_jumbo)
 {
     uint32_t i = 2;
     while (i < hl) {
@@ -78,6 +79,7 @@ static int ipv6_check_options(struct pktd__packet *s, const uint8_t *h, uint32_t
                 return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV6, PKTD_R_IPV6_OPT_SIZE,
                                   type, olen);
             *jumbo = pktd__be32(h + i + 2);
+            *has_jumbo = 1;
         }
         i += 2 + olen;
     }
@@ -121,6 +123,7 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
     uint32_t pos = pay_off;
     uint32_t count = 0;
     uint32_t jumbo = 0;
+    int has_jumbo = 0;
     uint32_t frag_off = 0;
     uint32_t rt_off = 0;
     int later_fragment = 0;
@@ -132,29 +135,35 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
             return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV6, PKTD_R_IPV6_EXT_MANY,
                               PKTD_IPV6_MAX_EXT, 0);
         /* The length byte first, then the whole header: each against the
-         * announced end (malformed), then against the capture (truncated). */
+         * announced end (malformed), then against the capture (truncated).
+         * Without an announced end (payload length 0, no jumbo option yet)
+         * only the capture bounds the chain: a cut header is truncated. */
+        int announced = (info & PKTD__IP_PAY_KNOWN) != 0;
         uint32_t need = 2;
-        if (wire_end - pos < need)
+        if (announced && wire_end - pos < need)
             goto overrun;
         if (s->caplen - pos < need)
             goto truncated;
         const uint8_t *e = s->data + pos;
         need = ext_header_len(nh, e);
-        if (wire_end - pos < need)
+        if (announced && wire_end - pos < need)
             goto overrun;
         if (s->caplen - pos < need)
             goto truncated;
 
         if (nh == PKTD__IPPROTO_HOPOPTS || nh == PKTD__IPPROTO_DSTOPTS) {
-            int rc = ipv6_check_options(s, e, need, nh == PKTD__IPPROTO_HOPOPTS, &jumbo);
+            int rc = ipv6_check_options(s, e, need, nh == PKTD__IPPROTO_HOPOPTS, &jumbo,
+                                        &has_jumbo);
             if (rc != 0)
                 return rc;
             /* RFC 2675 3: payload length 0 announces a jumbogram when a
              * hop-by-hop header follows; it must then have the option. */
-            if (nh == PKTD__IPPROTO_HOPOPTS && plen == 0 && jumbo == 0)
+            if (nh == PKTD__IPPROTO_HOPOPTS && plen == 0 && !has_jumbo)
                 return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV6,
                                   PKTD_R_IPV6_JUMBO_MISSING, 0, 0);
-            if (jumbo != 0 && nh == PKTD__IPPROTO_HOPOPTS) {
+            /* RFC 2675 3: an option of 65535 or less (0 included) is
+             * invalid, whatever the payload length says. */
+            if (has_jumbo && nh == PKTD__IPPROTO_HOPOPTS) {
                 if (plen != 0)
                     return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV6,
                                       PKTD_R_IPV6_JUMBO_PLEN, plen, 0);
@@ -181,7 +190,7 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
                 frag_off = pos;
             if (IPV6_FRAG_OFFSET(f) != 0 || (f & IPV6_FRAG_M) != 0) {
                 /* RFC 2675 3: a jumbogram cannot be fragmented. */
-                if (jumbo != 0)
+                if (has_jumbo)
                     return pktd__fail(s, PKTD_E_MALFORMED, PKTD_LAYER_IPV6,
                                       PKTD_R_IPV6_JUMBO_FRAG, 0, 0);
                 flags |= PKTD_F_FRAGMENT;
@@ -238,7 +247,7 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
     case PKTD__IPPROTO_ICMPV6:
         return pktd__icmpv6_decode(s, pos, end);
     default:
-        return 0;
+        return pktd__ip_tunnel(s, nh, pos, end);
     }
 }
 

@@ -113,7 +113,9 @@ int pktd__ppp_decode(struct pktd__packet *s)
         return pktd__ip_by_version(s, 4, need);
     if (proto == PKTD__PPP_IPV6)
         return pktd__ip_by_version(s, 6, need);
-    return 0; /* LCP, IPCP, MPLS, ...: the rest is payload */
+    if (proto == PKTD__PPP_MPLS_UC || proto == PKTD__PPP_MPLS_MC)
+        return pktd__tunnel_at(s, PKTD_TUNNEL_MPLS, need, n); /* for pktd_decode_inner() */
+    return 0; /* LCP, IPCP, ...: the rest is payload */
 }
 
 uint32_t pktd__link_hlen(const struct pktd__packet *s, uint32_t layer)
@@ -144,7 +146,7 @@ uint16_t pktd_ppp_protocol(const pktd_packet *p)
 int pktd_ppp_has_address(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    return pktd__has(s, PKTD_LAYER_PPP) && ppp_addr_len(s->data, s->caplen) != 0;
+    return s != NULL && pktd__has(s, PKTD_LAYER_PPP) && ppp_addr_len(s->data, s->caplen) != 0;
 }
 
 uint8_t pktd_ppp_control(const pktd_packet *p)

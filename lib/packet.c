@@ -52,12 +52,11 @@ static int decode_raw(struct pktd__packet *s)
     return pktd__ip_by_version(s, version, 0);
 }
 
-int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len)
+/* The whole-frame decode after the argument check (pktd_decode() and
+ * pktd_decode_with(): inlined in both, no extra call on the hot path). */
+static inline int decode_link(struct pktd__packet *s)
 {
-    struct pktd__packet *s;
-    int rc = pktd__decode_begin(p, linktype, data, len, &s);
-    if (pktd__unlikely(rc != 0))
-        return rc;
+    uint32_t linktype = s->linktype;
     switch (linktype) {
     case PKTD_LINKTYPE_ETHERNET:
         return pktd__eth_fast_decode(s);
@@ -84,6 +83,30 @@ int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t l
     }
 }
 
+int pktd_decode(pktd_packet *p, uint32_t linktype, const uint8_t *data, size_t len)
+{
+    struct pktd__packet *s;
+    int rc = pktd__decode_begin(p, linktype, data, len, &s);
+    if (pktd__unlikely(rc != 0))
+        return rc;
+    return decode_link(s);
+}
+
+int pktd_decode_with(pktd_packet *p, const pktd_decode_opts *opts, uint32_t linktype,
+                     const uint8_t *data, size_t len)
+{
+    struct pktd__packet *s;
+    int rc = pktd__decode_begin(p, linktype, data, len, &s);
+    if (pktd__unlikely(rc != 0))
+        return rc;
+    if (opts != NULL) {
+        const struct pktd__opts *d = (const struct pktd__opts *)(const void *)opts;
+        memcpy(s->tun_ports, d->ports, sizeof s->tun_ports);
+        s->tun_ports[3] = 0;
+    }
+    return decode_link(s);
+}
+
 uint32_t pktd_packet_layers(const pktd_packet *p)
 {
     return pktd__cpkt(p)->layers;
@@ -91,7 +114,7 @@ uint32_t pktd_packet_layers(const pktd_packet *p)
 
 int pktd_packet_has(const pktd_packet *p, uint32_t layer)
 {
-    return layer < PKTD_LAYER_COUNT_ && pktd__has(pktd__cpkt(p), layer);
+    return p != NULL && layer < PKTD_LAYER_COUNT_ && pktd__has(pktd__cpkt(p), layer);
 }
 
 uint32_t pktd_packet_flags(const pktd_packet *p)
@@ -107,7 +130,7 @@ uint32_t pktd_packet_linktype(const pktd_packet *p)
 int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (layer >= PKTD_LAYER_COUNT_ || !pktd__has(s, layer))
+    if (s == NULL || layer >= PKTD_LAYER_COUNT_ || !pktd__has(s, layer))
         return 0;
     uint32_t off;
     uint32_t n;
@@ -140,6 +163,24 @@ int pktd_packet_header(const pktd_packet *p, uint32_t layer, const uint8_t **hdr
         off = s->l3_off;
         n = s->l3_hlen;
         break;
+    case PKTD_LAYER_MPLS:
+    case PKTD_LAYER_PPPOE:
+    case PKTD_LAYER_GRE:
+    case PKTD_LAYER_VXLAN:
+    case PKTD_LAYER_GENEVE:
+    case PKTD_LAYER_GTPU:
+        /* The tunnel header in front of an inner state's bytes. */
+        if (hdr != NULL)
+            *hdr = s->data - s->enc_back;
+        if (len != NULL)
+            *len = s->enc_hlen;
+        return 1;
+    case PKTD_LAYER_ERSPAN: /* between the GRE header and the inner bytes */
+        if (hdr != NULL)
+            *hdr = s->data - s->enc_back + s->enc_hlen;
+        if (len != NULL)
+            *len = s->enc_back - s->enc_hlen;
+        return 1;
     default: /* TCP, UDP, ICMP, ICMPv6: the only other bits ever set */
         off = s->l4_off;
         n = s->l4_hlen;
@@ -157,7 +198,7 @@ int pktd_packet_payload(const pktd_packet *p, const uint8_t **data, size_t *len)
     const struct pktd__packet *s = pktd__cpkt(p);
     /* Nothing decoded because the first layer failed (or the arguments were
      * refused): there is no "after the last header". */
-    if (s->layers == 0 && s->error != 0)
+    if (s == NULL || (s->layers == 0 && s->error != 0))
         return 0;
     if (data != NULL)
         *data = s->data + s->payload_off;

@@ -19,6 +19,7 @@
 
 #include <pktdecode/error.h>
 #include <pktdecode/packet.h>
+#include <pktdecode/tunnel.h>
 
 #include "common.h"
 
@@ -82,7 +83,28 @@ struct pktd__packet {
     uint8_t ip6_upper;      /* upper-layer protocol */
     uint8_t ip6_ext_count;  /* extension headers in the chain */
     uint8_t reserved6_[2];
+    /* Tunnels (tunnel.c).  The tunnel this packet continues into, noticed by
+     * the decode (valid when tun_type != 0): its header spans tun_off ..
+     * tun_end of this buffer.  tun_ports: the UDP ports of VXLAN, Geneve,
+     * GTP-U (0 = off), written by every decode (one 8-byte store). */
+    uint32_t tun_off;
+    uint32_t tun_end;
+    uint16_t tun_ports[4];
+    uint8_t tun_type;  /* PKTD_TUNNEL_*, 0 = none (reset by every decode) */
+    uint8_t tun_hint;  /* IP in IP: the inner IP version */
+    /* The tunnel header this state was decoded from (pktd_decode_inner):
+     * it starts enc_back bytes before data; its own layer is enc_hlen bytes
+     * (GRE without ERSPAN, the MPLS stack). */
+    uint8_t depth;     /* 0 outer, 1..PKTD_TUNNEL_MAX_DEPTH inner */
+    uint8_t enc_type;  /* PKTD_TUNNEL_*, 0 for an outer packet */
+    uint32_t enc_back;
+    uint16_t enc_hlen;
+    uint8_t enc_count; /* MPLS: label stack entries */
+    uint8_t enc_info;  /* PKTD__ENC_* */
 };
+
+/* Private bits in pktd__packet.enc_info. */
+#define PKTD__ENC_COMPLETE 0x01u /* every byte of the tunnel's packet was captured */
 
 PKTD__STATIC_ASSERT(sizeof(struct pktd__packet) <= PKTD_PACKET_SIZE,
                    "pktd__packet must fit in pktd_packet");
@@ -131,6 +153,13 @@ static inline void pktd__packet_reset(struct pktd__packet *s, uint32_t linktype,
     s->ip_info = 0;
     s->payload_off = 0;
     s->payload_len = len;
+    s->tun_type = 0;
+    s->tun_ports[0] = PKTD_VXLAN_PORT;
+    s->tun_ports[1] = PKTD_GENEVE_PORT;
+    s->tun_ports[2] = PKTD_GTPU_PORT;
+    s->tun_ports[3] = 0;
+    s->depth = 0;
+    s->enc_type = 0;
 }
 
 /* Record why decoding stopped; returns @p code for tail calls. */
@@ -204,6 +233,48 @@ int pktd__tcp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__icmp_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
 int pktd__icmpv6_decode(struct pktd__packet *s, uint32_t off, uint32_t end);
+
+/* Tunnels (tunnel.c).  Record that the packet continues into tunnel @p type
+ * whose header spans @p off .. @p end; decoding ends there without error. */
+static inline int pktd__tunnel_at(struct pktd__packet *s, uint32_t type, uint32_t off,
+                                  uint32_t end)
+{
+    s->tun_type = (uint8_t)type;
+    s->tun_off = off;
+    s->tun_end = end;
+    return 0;
+}
+
+/* pktd_packet_tunnel_id() of the state. */
+uint32_t pktd__tunnel_id(const struct pktd__packet *s);
+/* The private view of pktd_decode_opts: the three UDP tunnel ports, as
+ * stored in pktd__packet.tun_ports (tunnel.c, packet.c). */
+struct pktd__opts {
+    uint16_t ports[4];
+};
+/* Whether EtherType @p type at @p off is a tunnel (MPLS, PPPoE): 1 when it
+ * is (and noted), else 0. */
+int pktd__ethertype_tunnel(struct pktd__packet *s, uint32_t type, uint32_t off);
+/* IP protocol 4, 41 or 47 at @p off (IP packet end @p end), not in
+ * fragments: noted; returns 0 (the decode result) in every case. */
+int pktd__ip_tunnel(struct pktd__packet *s, uint32_t proto, uint32_t off, uint32_t end);
+/* A UDP datagram whose header is at @p off and payload ends at @p end:
+ * a tunnel when its destination port is one of tun_ports. */
+static inline int pktd__udp_tunnel(struct pktd__packet *s, uint32_t off, uint32_t end)
+{
+    uint16_t dp = (uint16_t)pktd__be16(s->data + off + 2);
+    uint32_t type;
+    if (pktd__likely(dp != s->tun_ports[0] && dp != s->tun_ports[1] && dp != s->tun_ports[2]))
+        return 0;
+    /* An unused slot is not port 0; a first fragment holds only part of
+     * the inner packet (as for IP protocols 4, 41, 47: no tunnel). */
+    if (dp == 0 || (s->flags & PKTD_F_FRAGMENT) != 0)
+        return 0;
+    type = dp == s->tun_ports[0]   ? PKTD_TUNNEL_VXLAN
+           : dp == s->tun_ports[1] ? PKTD_TUNNEL_GENEVE
+                                   : PKTD_TUNNEL_GTPU;
+    return pktd__tunnel_at(s, type, off + 8u, end);
+}
 
 /* IPv4 pseudo-header sum for a transport checksum (in the big-endian word
  * domain of checksum.h); requires the IPv4 layer. */

@@ -27,6 +27,8 @@
 #define PKTD__PPP_ADDRESS 0xffu    /* all-stations address of HDLC-like framing */
 #define PKTD__PPP_IPV4 0x0021u
 #define PKTD__PPP_IPV6 0x0057u
+#define PKTD__PPP_MPLS_UC 0x0281u /* RFC 3032 */
+#define PKTD__PPP_MPLS_MC 0x0283u
 #define PKTD__CHDLC_HLEN 4u        /* address, control, EtherType */
 #define PKTD__CHDLC_UNICAST 0x0fu
 #define PKTD__CHDLC_BROADCAST 0x8fu
@@ -39,6 +41,30 @@
 #define PKTD__TPID_8021AD 0x88a8u
 #define PKTD__TPID_QINQ1 0x9100u /* pre-standard QinQ */
 #define PKTD__TPID_QINQ2 0x9200u
+
+/* Tunnels of release 1.1 (tunnel.h): EtherTypes (also GRE and Geneve
+ * protocol types), IP protocols and fixed header sizes. */
+#define PKTD__ETHERTYPE_MPLS_UC 0x8847u
+#define PKTD__ETHERTYPE_MPLS_MC 0x8848u
+#define PKTD__ETHERTYPE_PPPOE_DISC 0x8863u
+#define PKTD__ETHERTYPE_PPPOE_SES 0x8864u
+#define PKTD__ETHERTYPE_TEB 0x6558u     /* transparent Ethernet bridging */
+#define PKTD__ETHERTYPE_ERSPAN2 0x88beu /* ERSPAN type I (no header) and II */
+#define PKTD__ETHERTYPE_ERSPAN3 0x22ebu
+#define PKTD__IPPROTO_IPIP 4u
+#define PKTD__IPPROTO_IPV6 41u
+#define PKTD__IPPROTO_GRE 47u
+#define PKTD__MPLS_LSE_LEN 4u
+#define PKTD__PPPOE_HLEN 6u
+#define PKTD__GRE_MIN_HLEN 4u
+#define PKTD__ERSPAN2_HLEN 8u
+#define PKTD__ERSPAN3_HLEN 12u
+#define PKTD__ERSPAN3_SUBHDR_LEN 8u /* platform-specific subheader (O bit) */
+#define PKTD__VXLAN_HLEN 8u
+#define PKTD__GENEVE_HLEN 8u
+#define PKTD__GTPU_HLEN 8u
+#define PKTD__GTPU_OPT_LEN 4u       /* sequence, N-PDU, next extension type */
+#define PKTD__GTPU_GPDU 255u
 
 /* ARP (RFC 826). */
 #define PKTD__ARP_FIXED_LEN 8u

@@ -286,3 +286,68 @@ const char *pktd_reader_errmsg(const pktd_reader *r)
 {
     return r ? r->errmsg : "";
 }
+
+/* ---- 1.1: splitting a capture into chunks that read on their own ---- */
+
+int pktd_reader_skip(pktd_reader *r, uint64_t offset, uint64_t *packets)
+{
+    uint64_t n = 0;
+    int rc = 1;
+    if (r == NULL) {
+        rc = PKTD_E_INVALID_ARGUMENT;
+    } else if (r->err) {
+        rc = r->err;
+    } else {
+        /* The format parsers themselves, so that a skipped record is
+         * checked exactly as a read one and pcapng section and interface
+         * blocks change the state as they would; only the per-call work of
+         * pktd_reader_next() and of returning each record is saved. */
+        int (*next)(struct pktd_reader *, const uint8_t **, size_t *) =
+            r->format == PKTD_FORMAT_PCAP ? pktd__pcap_next : pktd__pcapng_next;
+        const uint8_t *data;
+        size_t caplen;
+        r->errmsg[0] = '\0';
+        while (r->consumed < offset) {
+            rc = next(r, &data, &caplen);
+            if (rc <= 0)
+                break;
+            n++;
+        }
+    }
+    if (packets != NULL)
+        *packets = n;
+    return rc;
+}
+
+uint64_t pktd_reader_position(const pktd_reader *r)
+{
+    return r ? r->consumed : 0;
+}
+
+uint32_t pktd_reader_header_ranges(const pktd_reader *r, uint64_t *offsets, size_t *lengths,
+                                   uint32_t n)
+{
+    if (r == NULL)
+        return 0;
+    if (r->format == PKTD_FORMAT_PCAP) {
+        if (n > 0) {
+            if (offsets != NULL)
+                offsets[0] = 0;
+            if (lengths != NULL)
+                lengths[0] = PKTD__PCAP_FILE_HEADER_LEN;
+        }
+        return 1;
+    }
+    /* pcapng: the section header, then the section's interfaces in the
+     * order they were defined (their position is their interface id).
+     * n_ifs <= 65536, so the count fits. */
+    for (uint32_t i = 0; i <= r->n_ifs && i < n; i++) {
+        uint64_t off = i == 0 ? r->shb_offset : r->ifs[i - 1].idb_offset;
+        uint32_t len = i == 0 ? r->shb_len : r->ifs[i - 1].idb_len;
+        if (offsets != NULL)
+            offsets[i] = off;
+        if (lengths != NULL)
+            lengths[i] = len;
+    }
+    return r->n_ifs + 1u;
+}

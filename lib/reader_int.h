@@ -28,6 +28,10 @@ struct pktd__iface {
     uint8_t ts_pow2; /* 1: units of 2^-ts_exp s; 0: units of 10^-ts_exp s */
     uint8_t ts_exp;
     int64_t ts_offset_s; /* if_tsoffset: seconds added to every timestamp */
+    /* Where its interface description block lies in the file, for
+     * pktd_reader_header_ranges(). */
+    uint64_t idb_offset;
+    uint32_t idb_len;
 };
 
 struct pktd_reader {
@@ -50,6 +54,8 @@ struct pktd_reader {
     struct pktd__iface *ifs;
     uint32_t n_ifs, cap_ifs;
     uint64_t block_index; /* pcapng blocks read so far */
+    uint64_t shb_offset;  /* pcapng: the current section header block */
+    uint32_t shb_len;
 
     /* The current packet. */
     uint64_t packet_index;

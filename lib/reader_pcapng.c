@@ -124,6 +124,8 @@ static int parse_shb(struct pktd_reader *r, const struct block_ctx *c, const uin
                                  BLOCK_FMT "pcapng version %u.%u is not supported (1.x only)",
                                  BLOCK_ARGS(c), major, minor);
     r->n_ifs = 0; /* interface ids are per section */
+    r->shb_offset = c->off;
+    r->shb_len = len;
     return 0;
 }
 
@@ -165,6 +167,8 @@ static int parse_idb(struct pktd_reader *r, const struct block_ctx *c, const uin
         .ts_pow2 = 0,
         .ts_exp = 6, /* the default resolution: microseconds */
         .ts_offset_s = 0,
+        .idb_offset = c->off,
+        .idb_len = body_len + BLOCK_MIN_LEN,
     };
     const uint8_t *q = body + 8;
     uint32_t left = body_len - 8;

@@ -201,7 +201,7 @@ uint16_t pktd_tcp_urgent(const pktd_packet *p)
 static const uint8_t *tcp_opt(const pktd_packet *p, int slot)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_TCP) || s->tcp_opt[slot] == 0)
+    if (s == NULL || !pktd__has(s, PKTD_LAYER_TCP) || s->tcp_opt[slot] == 0)
         return NULL;
     return pktd__l4(s) + s->tcp_opt[slot];
 }
@@ -264,7 +264,7 @@ int pktd_tcp_opt_sack_block(const pktd_packet *p, uint32_t i, uint32_t *left, ui
 int pktd_tcp_options(const pktd_packet *p, const uint8_t **data, size_t *len)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_TCP))
+    if (s == NULL || !pktd__has(s, PKTD_LAYER_TCP))
         return 0;
     if (data != NULL)
         *data = pktd__l4(s) + PKTD__TCP_MIN_HLEN;

@@ -52,7 +52,7 @@ int pktd__udp_decode(struct pktd__packet *s, uint32_t off, uint32_t end)
         s->flags |= PKTD_F_UDP_ZERO_CSUM;
     pktd__set_l4(s, PKTD_LAYER_UDP, off, PKTD__UDP_HLEN);
     pktd__set_payload(s, off + PKTD__UDP_HLEN, pay_end);
-    return 0;
+    return pktd__udp_tunnel(s, off, pay_end);
 }
 
 int pktd_udp_parse(pktd_packet *p, const uint8_t *data, size_t len)

@@ -9,6 +9,7 @@
 #include <linux/if_packet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -639,6 +640,62 @@ START_TEST(test_bpf_vs_libpcap)
 END_TEST
 #endif
 
+/* The IPv6 header the AF_INET6 backend builds: the payload length field
+ * for an ordinary payload, and for one past 65 535 bytes (a GRO packet)
+ * the RFC 2675 form, so the decoder reads the true length; before, the
+ * field was written modulo 65536 (70 000 bytes read as 4 464). */
+START_TEST(test_inet6_header)
+{
+    static uint8_t buf[48 + 70000];
+    struct in6_addr src, dst;
+    memset(&src, 0, sizeof src);
+    memset(&dst, 0, sizeof dst);
+    src.s6_addr[15] = 1;
+    dst.s6_addr[15] = 2;
+    uint8_t *payload = buf + 48;
+    pktd_packet p;
+
+    /* An ordinary payload: 40 bytes, payload length = the payload. */
+    memset(payload, 0, 8);
+    payload[0] = 128; /* echo request */
+    size_t hl = pktd__inet6_header(payload, 0x2e, 8, 58, 64, &src, &dst);
+    ck_assert_uint_eq(hl, 40);
+    ck_assert_int_eq(pktd_decode(&p, 229, payload - hl, hl + 8), 0);
+    ck_assert_uint_eq(pktd_ipv6_plen(&p), 8);
+    ck_assert_uint_eq(pktd_ipv6_tclass(&p), 0x2e);
+    ck_assert_uint_eq(pktd_ipv6_hlim(&p), 64);
+    ck_assert_uint_eq(pktd_ipv6_next(&p), 58);
+    ck_assert_uint_eq(pktd_ipv6_jumbo_len(&p), 0);
+    ck_assert_mem_eq(pktd_ipv6_src(&p), src.s6_addr, 16);
+    ck_assert_mem_eq(pktd_ipv6_dst(&p), dst.s6_addr, 16);
+    ck_assert(pktd_packet_has(&p, PKTD_LAYER_ICMPV6));
+
+    /* 65 535 bytes still fit the field. */
+    hl = pktd__inet6_header(payload, 0, 65535, 17, 1, &src, &dst);
+    ck_assert_uint_eq(hl, 40);
+    ck_assert_uint_eq(((uint32_t)payload[-36] << 8) | payload[-35], 65535);
+
+    /* 70 000 bytes of UDP: a jumbogram whose length counts the 8-byte
+     * hop-by-hop header, and the upper layer found after it. */
+    memset(payload, 0, 70000);
+    payload[4] = 0; /* UDP length 0: RFC 2675 for a UDP jumbogram */
+    payload[5] = 0;
+    hl = pktd__inet6_header(payload, 0, 70000, 17, 9, &src, &dst);
+    ck_assert_uint_eq(hl, 48);
+    ck_assert_int_eq(pktd_decode(&p, 229, payload - hl, hl + 70000), 0);
+    ck_assert_uint_eq(pktd_ipv6_plen(&p), 0);
+    ck_assert_uint_eq(pktd_ipv6_next(&p), 0);
+    ck_assert_uint_eq(pktd_ipv6_jumbo_len(&p), 70008);
+    ck_assert_uint_eq(pktd_ipv6_ext_count(&p), 1);
+    uint8_t up = 0;
+    size_t off = 0;
+    ck_assert_int_eq(pktd_ipv6_upper(&p, &up, &off), 1);
+    ck_assert_uint_eq(up, 17);
+    ck_assert_uint_eq(off, 48);
+    ck_assert(pktd_packet_has(&p, PKTD_LAYER_UDP));
+}
+END_TEST
+
 static Suite *capture_suite(void)
 {
     Suite *s = suite_create("capture");
@@ -657,6 +714,7 @@ static Suite *capture_suite(void)
     tcase_add_test(tc, test_ring_geometry);
     tcase_add_test(tc, test_setters);
     tcase_add_test(tc, test_set_ip_family);
+    tcase_add_test(tc, test_inet6_header);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1750,6 +1750,192 @@ START_TEST(test_writer_pipe_to_reader)
 }
 END_TEST
 
+/* ---------------------------------------------- chunks (1.1) --- */
+
+/* Splits an image into record-aligned chunks of about chunk_bytes with
+ * pktd_reader_skip(), builds each chunk as pktd_reader_header_ranges() says
+ * (those ranges, then the chunk's bytes) and checks that the chunks read,
+ * one after the other, to exactly the whole image's packets and end. */
+static void check_chunks(const uint8_t *img, size_t len, uint64_t chunk_bytes, const char *what)
+{
+    struct result whole;
+    read_image(img, len, M_MEM, &whole);
+    ck_assert_int_eq(whole.open_rc, 0);
+
+    pktd_reader *r;
+    ck_assert_int_eq(pktd_reader_open_mem(&r, img, len, NULL), 0);
+    size_t k = 0; /* packets of the whole image matched so far */
+    int rc;
+    do {
+        uint64_t start = pktd_reader_position(r);
+        uint32_t nr = pktd_reader_header_ranges(r, NULL, NULL, 0);
+        ck_assert_uint_ge(nr, 1);
+        uint64_t *offs = calloc(nr, sizeof *offs);
+        size_t *lens = calloc(nr, sizeof *lens);
+        ck_assert(offs != NULL && lens != NULL);
+        ck_assert_uint_eq(pktd_reader_header_ranges(r, offs, lens, nr), nr);
+        uint64_t skipped = 99;
+        rc = pktd_reader_skip(r, start + chunk_bytes, &skipped);
+        uint64_t end = pktd_reader_position(r);
+        ck_assert_uint_ge(end, start);
+        if (rc == 1)
+            ck_assert_uint_ge(end, start + chunk_bytes);
+        /* the chunk image: the header ranges, then [start, end) */
+        size_t clen = (size_t)(end - start);
+        for (uint32_t i = 0; i < nr; i++) {
+            ck_assert_uint_le(offs[i] + lens[i], start);
+            clen += lens[i];
+        }
+        uint8_t *chunk = malloc(clen ? clen : 1), *q = chunk;
+        ck_assert_ptr_nonnull(chunk);
+        for (uint32_t i = 0; i < nr; i++) {
+            memcpy(q, img + offs[i], lens[i]);
+            q += lens[i];
+        }
+        memcpy(q, img + start, (size_t)(end - start));
+        struct result part;
+        read_image(chunk, clen, M_MEM, &part);
+        ck_assert_msg(part.open_rc == 0, "%s: chunk at %llu: %s", what, (unsigned long long)start,
+                      part.errmsg);
+        if (rc >= 0) /* a failing record is not in the chunk */
+            ck_assert_msg(part.end_rc == 0, "%s: chunk at %llu: %s", what,
+                          (unsigned long long)start, part.errmsg);
+        ck_assert_uint_eq(part.n, skipped);
+        ck_assert_uint_le(k + part.n, whole.n);
+        for (size_t i = 0; i < part.n; i++) {
+            const struct rec *x = &part.v[i], *y = &whole.v[k + i];
+            ck_assert_msg(x->ts == y->ts && x->wire == y->wire && x->lt == y->lt &&
+                              x->iface == y->iface && x->snap == y->snap && x->cap == y->cap &&
+                              memcmp(x->data, y->data, x->cap) == 0,
+                          "%s (chunks of %llu): packet %zu differs", what,
+                          (unsigned long long)chunk_bytes, k + i + 1);
+        }
+        k += part.n;
+        result_free(&part);
+        free(chunk);
+        free(offs);
+        free(lens);
+    } while (rc == 1);
+    /* The skips end as the reads do: the same count, code and message. */
+    ck_assert_msg(k == whole.n, "%s: %zu of %zu packets in the chunks", what, k, whole.n);
+    ck_assert_int_eq(rc, whole.end_rc);
+    ck_assert_str_eq(pktd_reader_errmsg(r), whole.errmsg);
+    /* Errors and the end stay: a further skip says the same. */
+    uint64_t more = 7;
+    ck_assert_int_eq(pktd_reader_skip(r, UINT64_MAX, &more), rc);
+    ck_assert_uint_eq(more, 0);
+    pktd_reader_close(r);
+
+    /* Skipping to the end counts the packets. */
+    ck_assert_int_eq(pktd_reader_open_mem(&r, img, len, NULL), 0);
+    uint64_t count = 0;
+    ck_assert_int_eq(pktd_reader_skip(r, UINT64_MAX, &count), whole.end_rc);
+    ck_assert_uint_eq(count, whole.n);
+    pktd_reader_close(r);
+    result_free(&whole);
+}
+
+START_TEST(test_chunks_built)
+{
+    static const uint64_t sizes[] = {1, 13, 64, 100, 200, 1000, 100000};
+    for (int be = 0; be <= 1; be++) {
+        struct bb b;
+        build_pcapng(&b, be);
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+            check_chunks(b.p, b.n, sizes[i], be ? "pcapng be" : "pcapng le");
+        bb_free(&b);
+        for (int nano = 0; nano <= 1; nano++) {
+            build_pcap(&b, be, nano);
+            for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+                check_chunks(b.p, b.n, sizes[i], "pcap");
+            /* cut inside the last record: the chunks end in its error */
+            b.n -= 10;
+            for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+                check_chunks(b.p, b.n, sizes[i], "truncated pcap");
+            bb_free(&b);
+        }
+    }
+}
+END_TEST
+
+/* The position starts after the file header; the header ranges follow the
+ * sections and interfaces; bad arguments. */
+START_TEST(test_chunk_ranges)
+{
+    struct bb b;
+    build_pcapng(&b, 0);
+    pktd_reader *r;
+    ck_assert_int_eq(pktd_reader_open_mem(&r, b.p, b.n, NULL), 0);
+    uint64_t shb_len = pktd_reader_position(r);
+    ck_assert_uint_gt(shb_len, 0);
+    uint64_t off[4];
+    size_t len[4];
+    ck_assert_uint_eq(pktd_reader_header_ranges(r, off, len, 4), 1); /* no interface yet */
+    ck_assert_uint_eq(off[0], 0);
+    ck_assert_uint_eq(len[0], shb_len);
+    uint64_t n = 9;
+    ck_assert_int_eq(pktd_reader_skip(r, shb_len + 1, &n), 1); /* the 3 IDBs, then one packet */
+    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(pktd_reader_header_ranges(r, off, len, 2), 4); /* SHB + 3 IDBs */
+    ck_assert_uint_eq(pktd_reader_header_ranges(r, off, len, 4), 4);
+    ck_assert_uint_eq(off[1], shb_len);
+    ck_assert(off[1] < off[2] && off[2] < off[3]);
+    /* a position already past the offset skips nothing */
+    ck_assert_int_eq(pktd_reader_skip(r, 1, &n), 1);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(pktd_reader_skip(r, UINT64_MAX, &n), 0);
+    ck_assert_uint_eq(n, 7);
+    /* the last section: its own SHB and one interface */
+    ck_assert_uint_eq(pktd_reader_header_ranges(r, off, len, 4), 2);
+    ck_assert_uint_gt(off[0], shb_len);
+    ck_assert_uint_eq(pktd_reader_position(r), b.n);
+    pktd_reader_close(r);
+    bb_free(&b);
+
+    build_pcap(&b, 1, 0);
+    ck_assert_int_eq(pktd_reader_open_mem(&r, b.p, b.n, NULL), 0);
+    ck_assert_uint_eq(pktd_reader_position(r), 24);
+    ck_assert_uint_eq(pktd_reader_header_ranges(r, off, len, 4), 1);
+    ck_assert_uint_eq(off[0], 0);
+    ck_assert_uint_eq(len[0], 24);
+    ck_assert_uint_eq(pktd_reader_header_ranges(r, NULL, NULL, 0), 1);
+    pktd_reader_close(r);
+    bb_free(&b);
+
+    ck_assert_int_eq(pktd_reader_skip(NULL, 1, &n), PKTD_E_INVALID_ARGUMENT);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_uint_eq(pktd_reader_position(NULL), 0);
+    ck_assert_uint_eq(pktd_reader_header_ranges(NULL, off, len, 4), 0);
+}
+END_TEST
+
+/* Every capture of the corpus, in chunks of one record each and of 4 KiB. */
+START_TEST(test_chunks_corpus)
+{
+    set_corpus_dir();
+    DIR *dir = opendir(corpus_dir);
+    ck_assert_msg(dir != NULL, "%s: %s", corpus_dir, strerror(errno));
+    struct dirent *de;
+    size_t files = 0;
+    while ((de = readdir(dir)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        if (!(nl > 5 && strcmp(de->d_name + nl - 5, ".pcap") == 0) &&
+            !(nl > 7 && strcmp(de->d_name + nl - 7, ".pcapng") == 0))
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", corpus_dir, de->d_name);
+        size_t len;
+        uint8_t *img = load(path, &len);
+        check_chunks(img, len, 1, de->d_name);
+        check_chunks(img, len, 4096, de->d_name);
+        free(img);
+        files++;
+    }
+    closedir(dir);
+    ck_assert_uint_ge(files, 800);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("file");
@@ -1768,6 +1954,8 @@ int main(void)
     tcase_add_test(tr, test_pcapng_interface_limit);
     tcase_add_test(tr, test_large_record_pipe);
     tcase_add_test(tr, test_nonblocking_eagain);
+    tcase_add_test(tr, test_chunks_built);
+    tcase_add_test(tr, test_chunk_ranges);
     suite_add_tcase(s, tr);
     TCase *tt = tcase_create("truncation");
     tcase_add_test(tt, test_truncation_pcap);
@@ -1777,6 +1965,7 @@ int main(void)
     TCase *tc = tcase_create("corpus");
     tcase_add_test(tc, test_corpus_all_modes);
     tcase_add_test(tc, test_corpus_known_files);
+    tcase_add_test(tc, test_chunks_corpus);
     suite_add_tcase(s, tc);
     TCase *tw = tcase_create("writer");
     tcase_add_test(tw, test_writer_round_trip);

@@ -595,7 +595,8 @@ START_TEST(test_names_and_reasons)
 {
     static const char *const names[] = {"none", "link", "sll",  "sll2", "eth", "vlan",
                                         "arp",  "ipv4", "tcp", "udp",  "icmp", "ipv6", "icmpv6",
-                                        "loopback", "ppp", "chdlc"};
+                                        "loopback", "ppp", "chdlc", "mpls", "pppoe", "gre",
+                                        "erspan", "vxlan", "geneve", "gtpu"};
     ck_assert_uint_eq(sizeof names / sizeof names[0], PKTD_LAYER_COUNT_);
     for (uint32_t l = 0; l < PKTD_LAYER_COUNT_; l++)
         ck_assert_str_eq(pktd_layer_name(l), names[l]);

@@ -153,6 +153,8 @@ static void expected(const pktd_packet *p, const uint8_t *base, uint32_t *e)
     e[PKTD_FIELD_ICMPV6_CODE] = pktd_icmpv6_code(p);
     e[PKTD_FIELD_ICMPV6_CHECKSUM] = pktd_icmpv6_checksum(p);
     e[PKTD_FIELD_ICMPV6_REST] = pktd_icmpv6_rest(p);
+    e[PKTD_FIELD_TUNNEL_TYPE] = pktd_packet_tunnel(p);
+    e[PKTD_FIELD_TUNNEL_ID] = pktd_packet_tunnel_id(p);
 }
 
 /* Layers seen with the fields checked, over all the frames compared. */

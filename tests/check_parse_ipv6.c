@@ -380,6 +380,19 @@ START_TEST(test_jumbogram)
     f.b[f.len - 17] = 0; /* keep the 8-byte header: option 3 bytes + Pad1 */
     rc = decode(&p, &f);
     ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV6, PKTD_R_IPV6_OPT_SIZE, 0xc2, 3);
+    /* RFC 2675 3: a Jumbo Payload of 0 is invalid, not absent (review
+     * finding: it was taken for a missing option with payload length 0 and
+     * accepted beside a non-zero one). */
+    jumbo_frame(&f, 0, 0, 4);
+    rc = decode(&p, &f);
+    ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV6, PKTD_R_IPV6_JUMBO_LEN, 0, 0);
+    ASSERT_MSG(&p, "jumbo payload length 0 <= 65535");
+    jumbo_frame(&f, 24, 0, 4);
+    rc = decode(&p, &f);
+    ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV6, PKTD_R_IPV6_JUMBO_PLEN, 24, 0);
+    jumbo_frame(&f, 0, 1, 4);
+    rc = decode(&p, &f);
+    ASSERT_STOP(&p, rc, PKTD_E_MALFORMED, PKTD_LAYER_IPV6, PKTD_R_IPV6_JUMBO_LEN, 1, 0);
     /* Payload length 0 and a hop-by-hop header without the option. */
     size_t ip = v6(&f, 0);
     ext(&f, 59, 0);
@@ -411,6 +424,22 @@ START_TEST(test_len_zero)
     ck_assert_uint_eq(pktd_packet_layers(&p), L(ETH) | L(IPV6) | L(UDP));
     ck_assert_uint_eq(pktd_packet_flags(&p) & PKTD_F_IPV6_LEN_ZERO, PKTD_F_IPV6_LEN_ZERO);
     ASSERT_CSUM(udp, &p, CSUM_WRONG); /* checksum 0 over IPv6 */
+    /* Without a length on the wire only the capture bounds the chain: an
+     * extension header it cuts is truncated, not malformed (review
+     * finding), whether its length byte or its body is missing, and also
+     * for a hop-by-hop header that would have announced a jumbogram. */
+    static const uint8_t first[] = {60, 43, 0};
+    for (size_t i = 0; i < sizeof first; i++) {
+        size_t ip = v6(&f, first[i]);
+        ext(&f, 17, 1); /* 16 bytes */
+        udp(&f, 4);
+        (void)ip;
+        for (size_t cut = ip + 40; cut < ip + 40 + 16; cut++) {
+            int rc = pktd_decode(&p, PKTD_LINKTYPE_ETHERNET, f.b, cut);
+            ASSERT_STOP(&p, rc, PKTD_E_TRUNCATED, PKTD_LAYER_IPV6, PKTD_R_IPV6_EXT_TRUNC,
+                        first[i], cut - ip - 40 < 2 ? 2 : 16);
+        }
+    }
 }
 END_TEST
 
@@ -555,6 +584,16 @@ START_TEST(test_icmpv6_echo)
     ck_assert_uint_eq(field, PKTD_FIELD_ICMPV6_TYPE);
     ck_assert_int_eq(pktd_field_lookup("ipv6.dst3", &field), 1);
     ck_assert_uint_eq(field, PKTD_FIELD_IPV6_DST3);
+    /* A type without a fixed part of its own (RFC 4443 2.1: 4 header
+     * bytes): the rest is the payload and pktd_icmpv6_rest() is 0, as its
+     * documentation says (review finding: it promised bytes 4-7). */
+    at = icmp6(&f, 200, body, sizeof body);
+    ASSERT_OK(&p, decode(&p, &f));
+    ASSERT_HEADER(&p, PKTD_LAYER_ICMPV6, f.b, at, 4);
+    ASSERT_PAYLOAD(&p, f.b, at + 4, sizeof body);
+    ck_assert_uint_eq(pktd_icmpv6_rest(&p), 0);
+    pktd_packet_fields(&p, o, PKTD_FIELD_COUNT_);
+    ck_assert_uint_eq(o[PKTD_FIELD_ICMPV6_REST], 0);
 }
 END_TEST
 

@@ -180,6 +180,45 @@ START_TEST(test_natural_conditions_on_udp)
 }
 END_TEST
 
+/* R1: every presence call answers 0 for a NULL state (1.0 and 1.1 calls),
+ * so a caller's `if`/`while` never needs its own check. */
+START_TEST(test_presence_null_state)
+{
+    const uint8_t *d;
+    size_t n;
+    uint32_t cur = 0, a, b;
+    uint16_t v16, w16;
+    uint8_t v8, w8;
+    ck_assert_int_eq(pktd_packet_has(NULL, PKTD_LAYER_ETH), 0);
+    ck_assert_int_eq(pktd_packet_header(NULL, PKTD_LAYER_ETH, &d, &n), 0);
+    ck_assert_int_eq(pktd_packet_payload(NULL, &d, &n), 0);
+    ck_assert_int_eq(pktd_ipv4_options(NULL, &d, &n), 0);
+    ck_assert_int_eq(pktd_ipv4_option_next(NULL, &cur, &v8, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_options(NULL, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_option_next(NULL, &cur, &v8, &d, &n), 0);
+    ck_assert_int_eq(pktd_tcp_opt_mss(NULL, &v16), 0);
+    ck_assert_int_eq(pktd_tcp_opt_wscale(NULL, &v8), 0);
+    ck_assert_int_eq(pktd_tcp_opt_sack_perm(NULL), 0);
+    ck_assert_int_eq(pktd_tcp_opt_timestamps(NULL, &a, &b), 0);
+    ck_assert_int_eq(pktd_tcp_opt_sack_block(NULL, 0, &a, &b), 0);
+    ck_assert_int_eq(pktd_icmp_echo(NULL, &v16, &w16), 0);
+    /* 1.1 */
+    ck_assert_int_eq(pktd_ipv6_upper(NULL, &v8, &n), 0);
+    ck_assert_int_eq(pktd_ipv6_frag(NULL, &v16, &v8, &a), 0);
+    ck_assert_int_eq(pktd_ipv6_routing(NULL, &v8, &w8), 0);
+    ck_assert_int_eq(pktd_ipv6_ext_next(NULL, &cur, &v8, &d, &n), 0);
+    ck_assert_int_eq(pktd_icmpv6_echo(NULL, &v16, &w16), 0);
+    ck_assert_int_eq(pktd_icmpv6_nd_option_next(NULL, &cur, &v8, &d, &n), 0);
+    ck_assert_int_eq(pktd_icmpv6_nd_lladdr(NULL, 1, &d, &n), 0);
+    ck_assert_int_eq(pktd_ppp_has_address(NULL), 0);
+    uint32_t t32, u32, w32;
+    ck_assert_int_eq(pktd_tunnel_field(NULL, PKTD_TF_VNI, &t32), 0);
+    ck_assert_int_eq(pktd_mpls_entry(NULL, 0, &t32, &u32, &w32, &a), 0);
+    ck_assert_int_eq(pktd_tunnel_option_next(NULL, &cur, &t32, &d, &n), 0);
+    ck_assert_uint_eq(cur, 0);
+}
+END_TEST
+
 /* Out-parameters are written only on 1, and every one may be NULL. */
 START_TEST(test_out_parameters)
 {
@@ -298,6 +337,7 @@ int main(void)
     tcase_add_test(tc, test_presence_everywhere);
     tcase_add_test(tc, test_natural_conditions_on_udp);
     tcase_add_test(tc, test_out_parameters);
+    tcase_add_test(tc, test_presence_null_state);
     tcase_add_test(tc, test_not_for_me_vs_broken);
     tcase_add_test(tc, test_arp_address_shape);
     tcase_add_test(tc, test_ipv4_format);

@@ -68,6 +68,26 @@ static inline uint64_t read_ipv4(const pktd_packet *p)
            pktd_ipv4_proto(p) + pktd_ipv4_checksum(p) + opts_len;
 }
 
+/* The IPv6 fields pktd_packet_fields() has (addresses as four words). */
+static inline uint64_t read_ipv6(const pktd_packet *p)
+{
+    const uint8_t *a = pktd_ipv6_src(p), *b = pktd_ipv6_dst(p);
+    uint64_t s = (uint64_t)pktd_ipv6_tclass(p) + pktd_ipv6_flow(p) + pktd_ipv6_plen(p) +
+                 pktd_ipv6_next(p) + pktd_ipv6_hlim(p) + pktd_ipv6_ext_count(p) +
+                 pktd_ipv6_jumbo_len(p);
+    for (int i = 0; i < 16; i += 4)
+        s += (uint64_t)be32(a + i) + be32(b + i);
+    uint8_t upper = 0;
+    if (pktd_ipv6_upper(p, &upper, NULL))
+        s += upper;
+    uint16_t off = 0;
+    uint8_t more = 0;
+    uint32_t id = 0;
+    if (pktd_ipv6_frag(p, &off, &more, &id))
+        s += (uint64_t)((uint32_t)off << 3 | more) + id;
+    return s;
+}
+
 static inline uint64_t read_tcp(const pktd_packet *p)
 {
     uint64_t s = pktd_tcp_sport(p) + pktd_tcp_dport(p) + (uint64_t)pktd_tcp_seq(p) +
@@ -103,6 +123,12 @@ static inline uint64_t read_icmp(const pktd_packet *p)
     return (uint64_t)pktd_icmp_type(p) + pktd_icmp_code(p) + pktd_icmp_checksum(p);
 }
 
+static inline uint64_t read_icmpv6(const pktd_packet *p)
+{
+    return (uint64_t)pktd_icmpv6_type(p) + pktd_icmpv6_code(p) + pktd_icmpv6_checksum(p) +
+           pktd_icmpv6_rest(p);
+}
+
 static inline uint64_t read_all(const pktd_packet *p, int rc)
 {
     uint32_t layers = pktd_packet_layers(p);
@@ -111,12 +137,16 @@ static inline uint64_t read_all(const pktd_packet *p, int rc)
         s += read_arp(p);
     if (layers & (1u << PKTD_LAYER_IPV4))
         s += read_ipv4(p);
+    else if (layers & (1u << PKTD_LAYER_IPV6))
+        s += read_ipv6(p);
     if (layers & (1u << PKTD_LAYER_TCP))
         s += read_tcp(p);
     else if (layers & (1u << PKTD_LAYER_UDP))
         s += read_udp(p);
     else if (layers & (1u << PKTD_LAYER_ICMP))
         s += read_icmp(p);
+    else if (layers & (1u << PKTD_LAYER_ICMPV6))
+        s += read_icmpv6(p);
     size_t plen = 0;
     (void)pktd_packet_payload(p, NULL, &plen);
     s += plen;
@@ -136,6 +166,8 @@ static inline uint64_t read_checksums(const pktd_packet *p, uint32_t layers)
         s += (uint64_t)(pktd_udp_checksum_ok(p) + 2) << 8;
     else if (layers & (1u << PKTD_LAYER_ICMP))
         s += (uint64_t)(pktd_icmp_checksum_ok(p) + 2) << 12;
+    else if (layers & (1u << PKTD_LAYER_ICMPV6))
+        s += (uint64_t)(pktd_icmpv6_checksum_ok(p) + 2) << 16;
     return s;
 }
 
@@ -202,6 +234,9 @@ static inline uint64_t read_fields(const uint32_t *v)
              v[PKTD_FIELD_IPV4_TOS] + v[PKTD_FIELD_IPV4_TOTAL_LEN] + v[PKTD_FIELD_IPV4_ID] +
              v[PKTD_FIELD_IPV4_FRAG] + v[PKTD_FIELD_IPV4_TTL] + v[PKTD_FIELD_IPV4_PROTO] +
              v[PKTD_FIELD_IPV4_CHECKSUM] + v[PKTD_FIELD_IPV4_OPTIONS_LEN];
+    else if (layers & (1u << PKTD_LAYER_IPV6))
+        for (uint32_t f = PKTD_FIELD_IPV6_TCLASS; f <= PKTD_FIELD_IPV6_FRAG_ID; f++)
+            s += v[f];
     if (layers & (1u << PKTD_LAYER_TCP)) {
         s += (uint64_t)v[PKTD_FIELD_TCP_SPORT] + v[PKTD_FIELD_TCP_DPORT] + v[PKTD_FIELD_TCP_SEQ] +
              v[PKTD_FIELD_TCP_ACK] + v[PKTD_FIELD_TCP_DOFF] + v[PKTD_FIELD_TCP_FLAGS] +
@@ -222,6 +257,9 @@ static inline uint64_t read_fields(const uint32_t *v)
     } else if (layers & (1u << PKTD_LAYER_ICMP)) {
         s += (uint64_t)v[PKTD_FIELD_ICMP_TYPE] + v[PKTD_FIELD_ICMP_CODE] +
              v[PKTD_FIELD_ICMP_CHECKSUM];
+    } else if (layers & (1u << PKTD_LAYER_ICMPV6)) {
+        s += (uint64_t)v[PKTD_FIELD_ICMPV6_TYPE] + v[PKTD_FIELD_ICMPV6_CODE] +
+             v[PKTD_FIELD_ICMPV6_CHECKSUM] + v[PKTD_FIELD_ICMPV6_REST];
     }
     s += v[PKTD_FIELD_PAYLOAD_LEN];
     if (v[PKTD_FIELD_ERROR] != 0)

@@ -171,7 +171,10 @@ PKTD_BEGIN_DECLS
     X(ICMPV6_TYPE, 93, "icmpv6.type") /**< pktd_icmpv6_type() (@since 1.1) */ \
     X(ICMPV6_CODE, 94, "icmpv6.code") /**< pktd_icmpv6_code() (@since 1.1) */ \
     X(ICMPV6_CHECKSUM, 95, "icmpv6.checksum") /**< pktd_icmpv6_checksum() (@since 1.1) */ \
-    X(ICMPV6_REST, 96, "icmpv6.rest") /**< pktd_icmpv6_rest() (@since 1.1) */
+    X(ICMPV6_REST, 96, "icmpv6.rest") /**< pktd_icmpv6_rest() (@since 1.1) */ \
+    /* Tunnels (@since 1.1, tunnel.h): the tunnel the packet continues into. */ \
+    X(TUNNEL_TYPE, 97, "tunnel.type") /**< pktd_packet_tunnel() (@since 1.1) */ \
+    X(TUNNEL_ID, 98, "tunnel.id") /**< pktd_packet_tunnel_id() (@since 1.1) */
 
 /** Indexes into the array pktd_packet_fields() fills (see #PKTD_FIELD_MAP).  Fixed for 1.x. */
 enum pktd_field {
@@ -179,7 +182,7 @@ enum pktd_field {
 #define PKTD_FIELD_ENUM_(name, value, str) PKTD_FIELD_##name = value,
     PKTD_FIELD_MAP(PKTD_FIELD_ENUM_)
 #undef PKTD_FIELD_ENUM_
-    PKTD_FIELD_COUNT_ = 97 /**< number of fields in this release; grows later */
+    PKTD_FIELD_COUNT_ = 99 /**< number of fields in this release; grows later */
 };
 
 /**

@@ -31,9 +31,12 @@ PKTD_API uint8_t pktd_icmpv6_type(const pktd_packet *p);
 PKTD_API uint8_t pktd_icmpv6_code(const pktd_packet *p);
 /** @brief Checksum field.  @param p a decoded state.  @return The field, 0 without ICMPv6.  @since 1.1 */
 PKTD_API uint16_t pktd_icmpv6_checksum(const pktd_packet *p);
-/** @brief Bytes 4-7 of the message (pointer, MTU, echo id and sequence, ND flags...).
- *  @param p a decoded state.  @return Them as a host-order value, 0 without ICMPv6 (or
- *  when the message has fewer than 8 bytes).  @since 1.1 */
+/** @brief Bytes 4-7 of the message (pointer, MTU, echo id and sequence, ND flags...) for
+ *  a type whose fixed part has them: the errors (1-4), echo (128, 129), MLD (130-132,
+ *  143) and ND (133-137).  For any other type only the first 4 bytes are a header
+ *  (RFC 4443 2.1), so this is 0 even when more bytes follow (they are the payload).
+ *  @param p a decoded state.  @return Them as a host-order value; 0 without ICMPv6 or
+ *  for another type.  @since 1.1 */
 PKTD_API uint32_t pktd_icmpv6_rest(const pktd_packet *p);
 
 /**

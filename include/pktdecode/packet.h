@@ -100,7 +100,14 @@ typedef struct pktd_packet {
     X(ICMPV6, 12, "icmpv6") /**< ICMPv6 (@since 1.1) */ \
     X(LOOPBACK, 13, "loopback") /**< BSD loopback header (NULL, LOOP); @since 1.1 */ \
     X(PPP, 14, "ppp")           /**< PPP header (PPP, PPP_HDLC); @since 1.1 */       \
-    X(CHDLC, 15, "chdlc")       /**< Cisco HDLC header (C_HDLC, PPP_HDLC); @since 1.1 */
+    X(CHDLC, 15, "chdlc")       /**< Cisco HDLC header (C_HDLC, PPP_HDLC); @since 1.1 */ \
+    X(MPLS, 16, "mpls")         /**< MPLS label stack of an inner state (tunnel.h); @since 1.1 */ \
+    X(PPPOE, 17, "pppoe")       /**< PPPoE header of an inner state (tunnel.h); @since 1.1 */ \
+    X(GRE, 18, "gre")           /**< GRE header of an inner state (tunnel.h); @since 1.1 */ \
+    X(ERSPAN, 19, "erspan")     /**< ERSPAN header after GRE (tunnel.h); @since 1.1 */ \
+    X(VXLAN, 20, "vxlan")       /**< VXLAN header of an inner state (tunnel.h); @since 1.1 */ \
+    X(GENEVE, 21, "geneve")     /**< Geneve header and options (tunnel.h); @since 1.1 */ \
+    X(GTPU, 22, "gtpu")         /**< GTP-U header and extension headers (tunnel.h); @since 1.1 */
 
 /** Layer identifiers (see #PKTD_LAYER_MAP), used by pktd_packet_has() and the error details. */
 enum pktd_layer {
@@ -108,7 +115,7 @@ enum pktd_layer {
 #define PKTD_LAYER_ENUM_(name, value, str) PKTD_LAYER_##name = value,
     PKTD_LAYER_MAP(PKTD_LAYER_ENUM_)
 #undef PKTD_LAYER_ENUM_
-    PKTD_LAYER_COUNT_ = 16 /**< number of identifiers; grows in later releases */
+    PKTD_LAYER_COUNT_ = 23 /**< number of identifiers; grows in later releases */
 };
 
 /** @name Packet flags (pktd_packet_flags()): conditions that are not errors
@@ -213,7 +220,28 @@ enum pktd_layer {
     X(IPV6_JUMBO_MISSING, 50, "payload length 0 and hop-by-hop header without jumbo payload option") \
     X(LOOPBACK_SHORT, 51, "loopback header needs 4 bytes, have %u")   /* @since 1.1 */ \
     X(PPP_SHORT, 52, "PPP header needs %u bytes, have %u")        /* @since 1.1 */ \
-    X(CHDLC_SHORT, 53, "Cisco HDLC header needs 4 bytes, have %u") /* @since 1.1 */
+    X(CHDLC_SHORT, 53, "Cisco HDLC header needs 4 bytes, have %u") /* @since 1.1 */ \
+    X(TUNNEL_NONE, 54, "no tunnel to decode")                      /* @since 1.1, tunnel.h */ \
+    X(TUNNEL_DEPTH, 55, "more than %u nested tunnels")             /* @since 1.1 */ \
+    X(MPLS_SHORT, 56, "MPLS label stack entry %u needs 4 bytes, have %u") /* @since 1.1 */ \
+    X(MPLS_DEPTH, 57, "more than %u MPLS labels")                  /* @since 1.1 */ \
+    X(PPPOE_SHORT, 58, "PPPoE header needs %u bytes, have %u")     /* @since 1.1 */ \
+    X(PPPOE_VERTYPE, 59, "PPPoE version %u type %u, not 1 and 1")  /* @since 1.1 */ \
+    X(PPPOE_CODE, 60, "PPPoE session code %u != 0")                /* @since 1.1 */ \
+    X(PPPOE_LEN, 61, "PPPoE length %u leaves no PPP protocol")     /* @since 1.1 */ \
+    X(GRE_SHORT, 62, "GRE header needs %u bytes, have %u")         /* @since 1.1 */ \
+    X(GRE_VERSION, 63, "GRE version %u not decoded")               /* @since 1.1 */ \
+    X(GRE_ROUTING, 64, "GRE routing (RFC 1701) not decoded")       /* @since 1.1 */ \
+    X(ERSPAN_SHORT, 65, "ERSPAN header needs %u bytes, have %u")   /* @since 1.1 */ \
+    X(ERSPAN_VERSION, 66, "ERSPAN version %u not decoded")         /* @since 1.1 */ \
+    X(VXLAN_SHORT, 67, "VXLAN header needs 8 bytes, have %u")      /* @since 1.1 */ \
+    X(GENEVE_SHORT, 68, "Geneve header needs %u bytes, have %u")   /* @since 1.1 */ \
+    X(GENEVE_VERSION, 69, "Geneve version %u not decoded")         /* @since 1.1 */ \
+    X(GENEVE_OPT_OVERRUN, 70, "Geneve option length %u overruns %u option bytes") /* @since 1.1 */ \
+    X(GTPU_SHORT, 71, "GTP-U header needs %u bytes, have %u")      /* @since 1.1 */ \
+    X(GTPU_VERSION, 72, "GTP version %u, protocol type %u: not GTPv1-U") /* @since 1.1 */ \
+    X(GTPU_LENGTH, 73, "GTP-U headers need %u bytes, length field says %u") /* @since 1.1 */ \
+    X(GTPU_EXT_LEN, 74, "GTP-U extension header %u has length 0")  /* @since 1.1 */
 
 /** Detailed decode error reasons (see #PKTD_REASON_MAP). */
 enum pktd_reason {
@@ -389,7 +417,8 @@ PKTD_API const char *pktd_reason_string(uint32_t reason);
 /**
  * @brief The short lower-case name of a layer: "eth", "vlan", "arp", "ipv4",
  *        "tcp", "udp", "icmp", "sll", "sll2", "link"; from 1.1 also
- *        "loopback", "ppp", "chdlc".
+ *        "loopback", "ppp", "chdlc", and the tunnel headers "mpls", "pppoe",
+ *        "gre", "erspan", "vxlan", "geneve", "gtpu".
  * @param layer a #pktd_layer value.
  * @return A static string; "none" for #PKTD_LAYER_NONE, "unknown" otherwise.
  * @since 1.0

@@ -142,6 +142,72 @@ PKTD_API uint64_t pktd_reader_packet_index(const pktd_reader *r);
 /** @brief Byte offset in the file of the current (or failing) record. @param r the reader. @return offset. @since 1.0 */
 PKTD_API uint64_t pktd_reader_offset(const pktd_reader *r);
 
+/** @name Splitting a capture into chunks (1.1)
+ * A large capture can be decoded in parallel, by several processes or
+ * machines, as record-aligned chunks that each read on their own: one
+ * reader walks the file with pktd_reader_skip() to chunk boundaries and, at
+ * each, notes pktd_reader_position() and the pktd_reader_header_ranges().
+ * A chunk is then the bytes of those ranges followed by the file's bytes
+ * from that position to the next boundary: a capture file in its own right
+ * (pktd_reader_open_mem() reads it), whose records are exactly the chunk's
+ * records of the whole file, with the same timestamps, lengths, link types
+ * and pcapng interface ids.
+ * @{ */
+
+/**
+ * @brief Skip whole records, without returning them, to a byte offset.
+ *
+ * Reads on as pktd_reader_next() does: every check it makes is made, and
+ * pcapng section header and interface description blocks change the
+ * reader's state as they would; but no record is returned.  Stops after the
+ * first record that ends at or after @p offset (so at a record boundary, at
+ * most one record beyond it), or at the end of the file.  A position
+ * already at or after @p offset skips nothing.
+ *
+ * @param r       the reader.
+ * @param offset  file offset to reach; UINT64_MAX skips to the end (so
+ *                @p packets counts the file's remaining packets).
+ * @param packets receives the number of packet records skipped, in every
+ *                case (may be NULL).
+ * @return 1 when stopped at or after @p offset (more records may follow);
+ *         0 at the end of the file; a negative code as pktd_reader_next()
+ *         (then the reader is failed as it would be);
+ *         PKTD_E_INVALID_ARGUMENT for a NULL @p r.
+ * @since 1.1
+ */
+PKTD_API int pktd_reader_skip(pktd_reader *r, uint64_t offset, uint64_t *packets) PKTD_WUR;
+
+/**
+ * @brief Byte offset of the next record: where the next pktd_reader_next()
+ *        or pktd_reader_skip() starts reading.
+ * @param r the reader.
+ * @return offset counted from the first byte the reader read (the start of
+ *         the file for pktd_reader_open_path()); 0 for NULL.
+ * @since 1.1
+ */
+PKTD_API uint64_t pktd_reader_position(const pktd_reader *r);
+
+/**
+ * @brief The byte ranges of the file that a chunk starting at
+ *        pktd_reader_position() needs in front of it to read on its own.
+ *
+ * pcap: one range, the 24-byte file header.  pcapng: the current section's
+ * header block, then each interface description block of the section read
+ * so far, in file order (their order is their interface id).  Offsets are
+ * counted as pktd_reader_position() counts them.
+ *
+ * @param r       the reader.
+ * @param offsets receives the first @p n range offsets (may be NULL).
+ * @param lengths receives their lengths in bytes (may be NULL).
+ * @param n       room in each array.
+ * @return the number of ranges, which may exceed @p n (call again with more
+ *         room; a pcapng section has at most 65537); 0 for NULL @p r.
+ * @since 1.1
+ */
+PKTD_API uint32_t pktd_reader_header_ranges(const pktd_reader *r, uint64_t *offsets, size_t *lengths,
+                                            uint32_t n);
+/** @} */
+
 /**
  * @brief Details of the last error, e.g. "record at offset 40: caplen 300000 > snaplen 65535".
  * @param r the reader.

@@ -3,7 +3,7 @@
  * always give the same bytes, so figures from different runs and machines
  * describe the same workload.
  *
- *   pktd-bench-gen [-n COUNT] [-m realistic|plain|options] [-s SEED]
+ *   pktd-bench-gen [-n COUNT] [-m realistic|plain|options|ipv6] [-s SEED]
  *                  [-S SNAPLEN] -o FILE
  *
  * The traffic is modelled, not sampled: up to 32 interleaved TCP
@@ -22,7 +22,12 @@
  *              UDP: the branch-light common path.
  *   options    everything as heavy as it gets: QinQ on every frame, 40 bytes
  *              of IPv4 options on every IPv4 packet, 40 bytes of TCP options
- *              (TS + 3 SACK blocks) on every TCP segment. */
+ *              (TS + 3 SACK blocks) on every TCP segment.
+ *   ipv6       realistic, over IPv6 (release 1.1): the same flows, tags and
+ *              weights; ~1% of packets with a hop-by-hop header (Router
+ *              Alert) where IPv4 had options, fragment headers where it
+ *              fragmented, ICMPv6 echo and port unreachable for ICMP, and
+ *              Neighbor Solicitation / Advertisement for ARP. */
 #include "config.h"
 
 #include <errno.h>
@@ -120,6 +125,7 @@ static uint16_t fold(uint32_t acc)
 struct host {
     uint8_t mac[6];
     uint32_t ip;
+    uint8_t ip6[16]; /* 2001:db8: + ip + a random interface id (ipv6 mix) */
     uint8_t ttl;    /* initial TTL of its OS, minus the hops to the tap */
     uint16_t ip_id; /* next IPv4 identification */
 };
@@ -159,12 +165,14 @@ struct mix {
     int max_tcp_opts;            /* 40 option bytes on every segment */
     int no_tcp_opts;             /* no TCP options at all */
     uint32_t w_tcp, w_dns, w_quic, w_small, w_frag, w_ping, w_unreach, w_arp;
+    int ipv6;                    /* IPv6 instead of IPv4 */
 };
 
 static const struct mix mixes[] = {
     {"realistic", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15},
     {"plain", 0, 0, 0, 0, 0, 1, 850, 50, 90, 10, 0, 0, 0, 0},
     {"options", 0, 1000, 1000, 1000, 1, 0, 820, 50, 60, 10, 6, 15, 3, 15},
+    {"ipv6", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15, 1},
 };
 
 static const struct mix *mix;
@@ -184,6 +192,11 @@ static void host_init(struct host *h, uint32_t ip, int windows, int remote)
     rnd_fill(h->mac, 6);
     h->mac[0] = (uint8_t)((h->mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
     h->ip = ip;
+    static const uint8_t prefix[4] = {0x20, 0x01, 0x0d, 0xb8};
+    memcpy(h->ip6, prefix, 4);
+    put32(h->ip6 + 4, ip);
+    if (mix->ipv6) /* the IPv4 mixes keep their bytes */
+        rnd_fill(h->ip6 + 8, 8);
     h->ttl = (uint8_t)((windows ? 128 : 64) - (remote ? rnd_range(5, 20) : 0));
     h->ip_id = (uint16_t)rnd64();
 }
@@ -257,8 +270,65 @@ static size_t put_ipv4(uint8_t *h, struct host *src, const struct host *dst, uin
     return hl;
 }
 
+/* IPv6 (ipv6 mix): the fixed header, a hop-by-hop header with Router
+ * Alert on ~1% of packets (where IPv4 has options), and a fragment header
+ * when @p frag (IPv4's MF << 13 | offset / 8) is not 0.  Returns the
+ * length of all of it. */
+static size_t put_ipv6(uint8_t *h, struct host *src, const struct host *dst, uint8_t proto,
+                       size_t payload, uint16_t frag)
+{
+    size_t hl = 40;
+    uint8_t *next = h + 6;
+    put32(h, 0x60000000u | (chance(100) ? 0xb8u << 20 : 0) | (src->ip_id * 2654435761u & 0xfffffu));
+    h[7] = src->ttl;
+    memcpy(h + 8, src->ip6, 16);
+    memcpy(h + 24, dst->ip6, 16);
+    if (chance(mix->ipopt_pm)) {
+        uint8_t *e = h + hl;
+        *next = 0;
+        next = e;
+        e[1] = 0;
+        e[2] = 5; /* Router Alert (RFC 2711), then PadN of 2 */
+        e[3] = 2;
+        e[4] = e[5] = 0;
+        e[6] = 1;
+        e[7] = 0;
+        hl += 8;
+    }
+    if (frag != 0) {
+        uint8_t *e = h + hl;
+        *next = 44;
+        next = e;
+        e[1] = 0;
+        put16(e + 2, (uint32_t)(frag & 0x1fffu) << 3 | (frag & 0x2000u ? 1 : 0));
+        put32(e + 4, src->ip_id);
+        hl += 8;
+    }
+    *next = proto;
+    src->ip_id++;
+    put16(h + 4, (uint32_t)(hl - 40 + payload));
+    return hl;
+}
+
+/* The network header of the mix's IP version; see put_ipv4, put_ipv6. */
+static size_t put_ip(uint8_t *h, struct host *src, const struct host *dst, uint8_t proto,
+                     size_t payload, uint16_t frag, int df)
+{
+    if (mix->ipv6)
+        return put_ipv6(h, src, dst, proto, payload, frag);
+    return put_ipv4(h, src, dst, proto, payload, frag, df);
+}
+
+static uint16_t ip_ethertype(void)
+{
+    return mix->ipv6 ? 0x86dd : 0x0800;
+}
+
+/* The pseudo-header sum of the IP header at @p ip (either version). */
 static uint32_t pseudo_sum(const uint8_t *ip, uint8_t proto, size_t len)
 {
+    if ((ip[0] >> 4) == 6)
+        return sum16(ip + 8, 32, 0) + proto + (uint32_t)len;
     return sum16(ip + 12, 8, 0) + proto + (uint32_t)len;
 }
 
@@ -300,6 +370,12 @@ static size_t put_ts(uint8_t *o, uint32_t val, uint32_t ecr)
     return 12;
 }
 
+/* The MSS of a 1500-byte MTU: 20 bytes less over IPv6's 40-byte header. */
+static uint32_t mss_base(void)
+{
+    return mix->ipv6 ? 1440 : 1460;
+}
+
 /* The options of one segment; returns their length (a multiple of 4). */
 static size_t tcp_options(uint8_t *o, const struct flow *fl, int from_client, uint8_t flags,
                           uint32_t sack_blocks, uint32_t ack)
@@ -311,7 +387,7 @@ static size_t tcp_options(uint8_t *o, const struct flow *fl, int from_client, ui
     if (flags & TH_SYN) {
         if (fl->ts) { /* Linux: MSS, SACK-permitted, TS, NOP, WS = 20 */
             o[0] = 2, o[1] = 4;
-            put16(o + 2, 1460);
+            put16(o + 2, mss_base());
             o[4] = 4, o[5] = 2;
             o[6] = 8, o[7] = 10;
             put32(o + 8, val);
@@ -322,7 +398,7 @@ static size_t tcp_options(uint8_t *o, const struct flow *fl, int from_client, ui
         }
         /* Windows: MSS, NOP, WS, NOP, NOP, SACK-permitted = 12 */
         o[0] = 2, o[1] = 4;
-        put16(o + 2, 1460);
+        put16(o + 2, mss_base());
         o[4] = 1;
         o[5] = 3, o[6] = 3, o[7] = 8;
         o[8] = 1, o[9] = 1;
@@ -359,10 +435,10 @@ static void tcp_segment(struct flow *fl, int from_client, uint8_t flags, size_t 
     uint8_t opts[40];
     size_t ol = tcp_options(opts, fl, from_client, flags, sack_blocks, ack);
     size_t l2 = put_eth(frame, from_client ? gateway.mac : dst->mac,
-                        from_client ? src->mac : gateway.mac, &fl->link, 0x0800);
+                        from_client ? src->mac : gateway.mac, &fl->link, ip_ethertype());
     size_t tl = 20 + ol;
     uint8_t *ip = frame + l2;
-    size_t hl = put_ipv4(ip, src, dst, 6, tl + payload, 0, 1);
+    size_t hl = put_ip(ip, src, dst, 6, tl + payload, 0, 1);
     uint8_t *t = ip + hl;
     put16(t, from_client ? fl->sport : fl->dport);
     put16(t + 2, from_client ? fl->dport : fl->sport);
@@ -449,7 +525,7 @@ static void flow_step(struct flow *fl)
                 tcp_segment(fl, 1, TH_ACK, 0, client_sack(fl));
                 fl->unacked = 0;
             } else {
-                size_t mss = fl->ts ? 1448 : 1460;
+                size_t mss = mss_base() - (fl->ts ? 12 : 0);
                 tcp_segment(fl, 0, fl->left == 1 ? TH_PSH | TH_ACK : TH_ACK, mss, heavy);
                 fl->unacked++;
                 fl->left--;
@@ -458,7 +534,7 @@ static void flow_step(struct flow *fl)
             tcp_segment(fl, 1, TH_PSH | TH_ACK, rnd_range(60, 800), heavy);
             fl->turn = 1;
         } else if (fl->turn == 1) {
-            tcp_segment(fl, 0, TH_PSH | TH_ACK, rnd_range(100, 1448), heavy);
+            tcp_segment(fl, 0, TH_PSH | TH_ACK, rnd_range(100, mss_base() - 12), heavy);
             fl->turn = 2;
             fl->left--;
         } else {
@@ -497,9 +573,9 @@ static void udp_datagram(struct host *src, struct host *dst, const struct link *
                          uint16_t sport, uint16_t dport, size_t payload)
 {
     size_t l2 = put_eth(frame, from_gw ? dst->mac : gateway.mac, from_gw ? gateway.mac : src->mac,
-                        l, 0x0800);
+                        l, ip_ethertype());
     uint8_t *ip = frame + l2;
-    size_t hl = put_ipv4(ip, src, dst, 17, 8 + payload, 0, 0);
+    size_t hl = put_ip(ip, src, dst, 17, 8 + payload, 0, 0);
     uint8_t *u = ip + hl;
     put16(u, sport);
     put16(u + 2, dport);
@@ -518,24 +594,32 @@ static void udp_fragmented(struct host *src, struct host *dst, const struct link
     static uint8_t dgram[8 + 8000];
     size_t payload = rnd_range(2000, 8000);
     size_t total = 8 + payload;
-    uint8_t ph[20];
+    uint8_t ph[40]; /* the addresses where pseudo_sum() reads them */
     put16(dgram, rnd_range(1024, 65535));
     put16(dgram + 2, 4500); /* IPsec NAT-T, a common fragmenter */
     put16(dgram + 4, (uint32_t)total);
     put16(dgram + 6, 0);
     rnd_fill(dgram + 8, payload);
-    put32(ph + 12, src->ip);
-    put32(ph + 16, dst->ip);
+    if (mix->ipv6) {
+        ph[0] = 0x60;
+        memcpy(ph + 8, src->ip6, 16);
+        memcpy(ph + 24, dst->ip6, 16);
+    } else {
+        ph[0] = 0x45;
+        put32(ph + 12, src->ip);
+        put32(ph + 16, dst->ip);
+    }
     put16(dgram + 6, fold(sum16(dgram, total, pseudo_sum(ph, 17, total))));
     uint16_t id = src->ip_id;
     for (size_t off = 0; off < total;) {
-        size_t l2 = put_eth(frame, gateway.mac, src->mac, l, 0x0800);
+        size_t l2 = put_eth(frame, gateway.mac, src->mac, l, ip_ethertype());
         uint8_t *ip = frame + l2;
-        size_t room = 1480 - (mix->max_tcp_opts ? 40 : 0);
+        /* IPv6: 1500 - 40 - 8 bytes of fragment header, a multiple of 8. */
+        size_t room = mix->ipv6 ? 1448 : 1480 - (mix->max_tcp_opts ? 40 : 0);
         size_t n = total - off > room ? room : total - off;
         int more = off + n < total;
         src->ip_id = id; /* every fragment keeps the datagram's id */
-        size_t hl = put_ipv4(ip, src, dst, 17, n, (uint16_t)((more ? 0x2000u : 0) | off / 8), 0);
+        size_t hl = put_ip(ip, src, dst, 17, n, (uint16_t)((more ? 0x2000u : 0) | off / 8), 0);
         memcpy(ip + hl, dgram + off, n);
         emit(l2 + hl + n);
         off += n;
@@ -547,16 +631,23 @@ static void icmp_message(struct host *src, struct host *dst, const struct link *
                          size_t blen)
 {
     size_t l2 = put_eth(frame, from_gw ? dst->mac : gateway.mac, from_gw ? gateway.mac : src->mac,
-                        l, 0x0800);
+                        l, ip_ethertype());
     uint8_t *ip = frame + l2;
-    size_t hl = put_ipv4(ip, src, dst, 1, 8 + blen, 0, 0);
+    /* ICMPv6 (RFC 4443): echo 128/129, port unreachable 1/4; its checksum
+     * covers the pseudo-header. */
+    uint8_t proto = mix->ipv6 ? 58 : 1;
+    if (mix->ipv6) {
+        type = type == 8 ? 128 : type == 0 ? 129 : type == 3 ? 1 : type;
+        code = type == 1 && code == 3 ? 4 : code;
+    }
+    size_t hl = put_ip(ip, src, dst, proto, 8 + blen, 0, 0);
     uint8_t *c = ip + hl;
     c[0] = type;
     c[1] = code;
     put16(c + 2, 0);
     put32(c + 4, rest);
     memcpy(c + 8, body, blen);
-    put16(c + 2, fold(sum16(c, 8 + blen, 0)));
+    put16(c + 2, fold(sum16(c, 8 + blen, mix->ipv6 ? pseudo_sum(ip, 58, 8 + blen) : 0)));
     emit(l2 + hl + 8 + blen);
 }
 
@@ -579,7 +670,22 @@ static void unreachable(void)
     struct host *a = &clients[rnd_range(0, NCLIENTS - 1)];
     struct host *b = &servers[rnd_range(0, NSERVERS - 1)];
     struct link l = {VLAN_NONE, 0, 0};
-    uint8_t quote[28];
+    uint8_t quote[48];
+    if (mix->ipv6) {
+        /* The offending IPv6 header and 8 UDP bytes. */
+        memset(quote, 0, sizeof quote);
+        quote[0] = 0x60;
+        put16(quote + 4, 32);
+        quote[6] = 17;
+        quote[7] = 64;
+        memcpy(quote + 8, a->ip6, 16);
+        memcpy(quote + 24, b->ip6, 16);
+        put16(quote + 40, rnd_range(32768, 60999));
+        put16(quote + 42, rnd_range(1, 1023));
+        put16(quote + 44, 32);
+        icmp_message(b, a, &l, 1, 3, 3, 0, quote, sizeof quote);
+        return;
+    }
     size_t hl = 20;
     memset(quote, 0, sizeof quote);
     quote[0] = 0x45;
@@ -592,7 +698,7 @@ static void unreachable(void)
     put16(quote + hl, rnd_range(32768, 60999));
     put16(quote + hl + 2, rnd_range(1, 1023));
     put16(quote + hl + 4, 40);
-    icmp_message(b, a, &l, 1, 3, 3, 0, quote, sizeof quote);
+    icmp_message(b, a, &l, 1, 3, 3, 0, quote, 28);
 }
 
 static void dns(void)
@@ -637,12 +743,49 @@ static void fragments(void)
 }
 
 /* ------------------------------------------------------------------- ARP -- */
+/* IPv6's ARP (RFC 4861): a Neighbor Solicitation to the solicited-node
+ * multicast address with the source link-layer address option, and the
+ * Advertisement with the target's, hop limit 255. */
+static void nd_pair(struct host *a, const struct link *l)
+{
+    for (int adv = 0; adv < 2; adv++) {
+        uint8_t dmac[6] = {0x33, 0x33, 0xff, gateway.ip6[13], gateway.ip6[14], gateway.ip6[15]};
+        size_t o = put_eth(frame, adv ? a->mac : dmac, adv ? gateway.mac : a->mac, l, 0x86dd);
+        uint8_t *ip = frame + o;
+        struct host *src = adv ? &gateway : a;
+        uint8_t ttl = src->ttl;
+        src->ttl = 255;
+        size_t hl = put_ipv6(ip, src, adv ? a : &gateway, 58, 32, 0);
+        src->ttl = ttl;
+        if (!adv) { /* ff02::1:ffXX:XXXX */
+            static const uint8_t sn[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff};
+            memcpy(ip + 24, sn, 13);
+            memcpy(ip + 37, gateway.ip6 + 13, 3);
+        }
+        uint8_t *c = ip + hl;
+        c[0] = adv ? 136 : 135;
+        c[1] = 0;
+        put16(c + 2, 0);
+        put32(c + 4, adv ? 0x60000000u : 0); /* Solicited, Override */
+        memcpy(c + 8, gateway.ip6, 16);
+        c[24] = adv ? 2 : 1; /* target / source link-layer address */
+        c[25] = 1;
+        memcpy(c + 26, adv ? gateway.mac : a->mac, 6);
+        put16(c + 2, fold(sum16(c, 32, pseudo_sum(ip, 58, 32))));
+        emit(o + hl + 32);
+    }
+}
+
 static void arp_pair(void)
 {
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     struct host *a = &clients[rnd_range(0, NCLIENTS - 1)];
     struct link l;
     link_init(&l);
+    if (mix->ipv6) {
+        nd_pair(a, &l);
+        return;
+    }
     for (int reply = 0; reply < 2; reply++) {
         size_t o = put_eth(frame, reply ? a->mac : bcast, reply ? gateway.mac : a->mac, &l, 0x0806);
         uint8_t *p = frame + o;
@@ -665,7 +808,7 @@ static void arp_pair(void)
 /* ------------------------------------------------------------------ main -- */
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: pktd-bench-gen [-n COUNT] [-m realistic|plain|options] [-s SEED]\n"
+    fprintf(f, "usage: pktd-bench-gen [-n COUNT] [-m realistic|plain|options|ipv6] [-s SEED]\n"
                "                      [-S SNAPLEN] -o FILE\n");
 }
 

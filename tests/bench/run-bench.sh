@@ -4,7 +4,7 @@
 #
 #   run-bench.sh -b BUILDDIR -s SRCDIR [-q] [-c] [-N NICE] [-R OUTER] [-r INNER] [-w LIST]
 #
-#   -q        quick: only the three 10k-packet mixes
+#   -q        quick: only the four 10k-packet mixes
 #   -c        count instructions per packet with callgrind instead of
 #             timing (repeatable on a busy machine; needs valgrind)
 #   -N NICE   run every program under `nice -n NICE` (e.g. -10 as root, so
@@ -12,6 +12,10 @@
 #   -R OUTER  interleaved repetitions of the whole program list (default 3)
 #   -r INNER  timed rounds inside each program run (default 5)
 #   -w LIST   workloads, e.g. "realistic:10000 plain:10000" (MIX:PACKETS)
+#
+# The ipv6 mix is the realistic one over IPv6; after the table, the pktd
+# rows of each ipv6 workload are printed next to those of the realistic
+# workload of the same size, with their ratio.
 #
 # Each program loads the trace into memory (untimed), then times INNER
 # rounds of >= 200000 frame decodes and reports its best round.  The program
@@ -33,7 +37,7 @@ while getopts b:s:qcN:R:r:w:h opt; do
     R) outer=$OPTARG ;;
     r) inner=$OPTARG ;;
     w) workloads=$OPTARG ;;
-    h) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    h) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) exit 2 ;;
     esac
 done
@@ -47,7 +51,7 @@ if [ "$count" = 1 ]; then
     outer=1 inner=1
 fi
 if [ -z "$workloads" ]; then
-    workloads="realistic:10000 plain:10000 options:10000"
+    workloads="realistic:10000 plain:10000 options:10000 ipv6:10000"
     [ "$quick" = 1 ] || workloads="$workloads realistic:1000 realistic:100000 realistic:1000000"
 fi
 
@@ -187,6 +191,30 @@ END {
         }
         printf "\n"
     }
+}' "$results"
+# IPv6 next to IPv4: the same traffic model, so the ratio is the cost of
+# the IP version (issue 13's target: within 10 %).
+awk -F'|' -v workloads="$workloads" -v unit="$unit" '
+{ if (!(($1, $2) in best) || $3 + 0 < best[$1, $2]) best[$1, $2] = $3 + 0; progs[$2] = 1 }
+END {
+    nw = split(workloads, ws, " ")
+    for (k = 1; k <= nw; k++) {
+        split(ws[k], mn, ":")
+        if (mn[1] != "ipv6" || !(("realistic:" mn[2], "pktd decode only") in best)) continue
+        v4 = "realistic:" mn[2]; v6 = ws[k]
+        if (!header++)
+            printf "IPv6 mix next to the realistic IPv4 mix (%s/pkt, best of the run):\n" \
+                "%-8s %-24s %9s %9s %8s\n", unit, "packets", "program", "IPv4", "IPv6", "v6/v4"
+        # (the 5-tuple passes read the IPv4 addresses only: not compared)
+        n = split("decode only|full|fields|full+csum", ps, "|")
+        for (j = 1; j <= n; j++) {
+            p = "pktd " ps[j]
+            if (!((v4, p) in best) || !((v6, p) in best)) continue
+            printf "%-8s %-24s %9.2f %9.2f %8.2f\n", mn[2], p, best[v4, p], best[v6, p],
+                best[v6, p] / best[v4, p]
+        }
+    }
+    if (header) printf "\n"
 }' "$results"
 if [ -s "$notes" ]; then
     echo "Notes:"

@@ -3,7 +3,7 @@
  * and v2, raw IPv4, or an unknown one); the rest is the frame.
  * Invariants: check_packet.c; for Ethernet also that the fast path
  * (lib/fastpath.c) and the general decoder give the same fields, error
- * values, checksum verdicts and header bounds. */
+ * values, checksum verdicts and header bounds, over IPv4 and IPv6. */
 #include "config.h"
 
 #include <string.h>
@@ -37,6 +37,8 @@ static void fast_equals_general(const uint8_t *data, size_t len)
     FUZZ_CHECK(pktd_tcp_checksum_bad(&fast) == pktd_tcp_checksum_bad(&gen));
     FUZZ_CHECK(pktd_udp_checksum_bad(&fast) == pktd_udp_checksum_bad(&gen));
     FUZZ_CHECK(pktd_icmp_checksum_bad(&fast) == pktd_icmp_checksum_bad(&gen));
+    FUZZ_CHECK(pktd_icmpv6_checksum_ok(&fast) == pktd_icmpv6_checksum_ok(&gen));
+    FUZZ_CHECK(pktd_icmpv6_checksum_bad(&fast) == pktd_icmpv6_checksum_bad(&gen));
     for (uint32_t layer = 0; layer < PKTD_LAYER_COUNT_; layer++) {
         const uint8_t *hf = NULL, *hg = NULL;
         size_t lf = 0, lg = 0;

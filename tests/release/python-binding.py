@@ -87,6 +87,8 @@ def expected_ctype(ctype, is_return):
         return P.CAPTURE_HANDLER
     if t == "pktd_flow_export_fn":
         return P.FLOW_EXPORT
+    if t == "pktd_tcp_reasm_fn":
+        return P.TCP_REASM_FN
     if t == "pktd_packet *":
         return ctypes.POINTER(ctypes.c_uint64)
     stars = t.count("*")
@@ -258,6 +260,70 @@ needed = {"sll", "eth", "vlan", "arp", "ipv4", "ipv6", "tcp", "udp", "icmp", "ic
           "tcp.mss", "tcp.ws", "tcp.sack_perm", "tcp.ts", "tcp.sack"}
 check(needed <= seen, "the comparison covered %s" % ", ".join(sorted(needed & seen))
       + ("" if needed <= seen else "; never seen: " + ", ".join(sorted(needed - seen))))
+
+encaps = set()
+for r in py_records:
+    e = r.get("encap")
+    while e:
+        encaps.add(e["type"])
+        e = e.get("encap")
+check({"vxlan", "geneve", "gre", "mpls", "pppoe", "pppoed", "ipip"} <= encaps,
+      "the comparison covered the encap objects of %s" % ", ".join(sorted(encaps)))
+
+# ------------------------------------------------------------- tunnels (1.1)
+corpus = os.path.join(srcdir, "tests", "corpus", "tcpdump")
+
+
+def first(name, ports=None):
+    with P.Reader(os.path.join(corpus, name)) as rd:
+        rec = next(iter(rd))
+        p = P.Packet()
+        p.decode_with(rec.data, rec.linktype, ports)
+        return p
+
+
+vx = first("vxlan.pcap")
+vi = vx.inner()
+gen = first("geneve.pcap").inner()
+mp = first("mpls-traceroute.pcap").inner()
+plain = first("vxlan_port_8472.pcap")
+custom = first("vxlan_port_8472.pcap", {"vxlan": 8472})
+opts = P.DecodeOpts(geneve=0)
+tunnel_shapes = [
+    ("outer tunnel_name()", vx.tunnel_name(), "vxlan"),
+    ("outer packet_tunnel()", vx.packet_tunnel(), P.TUNNEL_VXLAN),
+    ("outer packet_tunnel_id()", vx.packet_tunnel_id(), 100),
+    ("outer layers unchanged", vx.layers(), ["eth", "ipv4", "udp"]),
+    ("inner rc", vi.rc, 0),
+    ("inner layers", vi.layers(), ["eth", "ipv4", "icmp", "vxlan"]),
+    ("inner encap_name()", vi.encap_name(), "vxlan"),
+    ("inner packet_depth()", vi.packet_depth(), 1),
+    ("inner tunnel_field('vni')", vi.tunnel_field("vni"), 100),
+    ("inner tunnel_field(TF_KEY)", vi.tunnel_field(P.TF_KEY), None),
+    ("inner tunnel_fields()", vi.tunnel_fields(), {"vni": 100, "flags": 8}),
+    ("inner header('vxlan') length", len(vi.header("vxlan")), 8),
+    ("inner ipv4_src_str()", vi.ipv4_src_str(), "192.168.203.3"),
+    ("inner inner() without a tunnel", vi.inner(), None),
+    ("Geneve options", [t for t, _ in gen.tunnel_option_list()], [gen.tunnel_option_list()[0][0]]),
+    ("Geneve vni", gen.tunnel_field("vni"), 10),
+    ("MPLS entries", mp.mpls_entries(), [(100704, 0, 1, 1)]),
+    ("MPLS depth", mp.mpls_depth(), 1),
+    ("GRE checksum_ok() without GRE", mp.gre_checksum_ok(), False),
+    ("port 8472 is no tunnel by default", plain.tunnel_name(), None),
+    ("port 8472 with DecodeOpts", custom.tunnel_name(), "vxlan"),
+    ("custom port inner", custom.inner().has("eth"), True),
+    ("DecodeOpts ports", (opts.port("vxlan"), opts.port("geneve"), opts.port(P.TUNNEL_GTPU)),
+     (4789, 0, 2152)),
+]
+bad = ["%s = %r, want %r" % (w, got, want) for w, got, want in tunnel_shapes if got != want]
+try:
+    opts.set_port("gre", 1)
+    bad.append("set_port('gre') did not raise")
+except P.PktdError as e:
+    if e.code != P.E_INVALID_ARGUMENT:
+        bad.append("set_port('gre') raised %r" % e)
+check(not bad, "tunnels: inner(), tunnel accessors, MPLS entries, options, DecodeOpts%s"
+      % ("" if not bad else ": " + "; ".join(bad[:4])))
 
 # ---------------------------------------------- readers, writer, zero copy
 sample = files[0]

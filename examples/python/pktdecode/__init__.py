@@ -22,6 +22,12 @@ arrays, or array.array without numpy; a pandas DataFrame):
     cols = pktdecode.read_columns("trace.pcap", fields=["ipv4_src", "tcp_dport"])
     df = pktdecode.read_dataframe("trace.pcap")
 
+Many files, or one large file cut into record-aligned chunks (plan_chunks(),
+read_chunk()), as one dask DataFrame decoded on many cores or machines:
+
+    import pktdecode.dask
+    ddf = pktdecode.dask.read_pcaps("captures/*.pcap", fields=["ts_ns", "tcp_dport"])
+
 doc/python.md documents this module (help(pktdecode) shows the same).
 
 Loading the library: PKTDECODE_LIB, when set, names the file to load (the
@@ -62,7 +68,8 @@ from ctypes import (CFUNCTYPE, POINTER, byref, c_char_p, c_int, c_int32, c_size_
 __all__ = ["PktdError", "UnavailableError", "LibraryNotFoundError", "Packet", "Reader", "Record", "Writer",
            "Capture", "Hash", "Cipher", "alg_probe", "version", "version_string", "strerror",
            "err_name", "ipv4_format", "mac_format", "lib", "read_columns", "iter_batches",
-           "read_dataframe", "ipv4_text", "ipv6_text", "FlowTable", "Flow", "read_flows"]
+           "read_dataframe", "ipv4_text", "ipv6_text", "Chunk", "plan_chunks", "read_chunk", "chunk_image",
+           "count_packets", "Defrag", "TcpReasm", "Filter", "FlowTable", "Flow", "read_flows"]
 
 
 class LibraryNotFoundError(OSError):
@@ -130,6 +137,9 @@ _U8P, _U16P, _U32P, _U64P = POINTER(c_uint8), POINTER(c_uint16), POINTER(c_uint3
 CAPTURE_HANDLER = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, c_uint32, c_uint64)
 #: C callback type of pktd_flow_table_set_export() (since 1.1).
 FLOW_EXPORT = CFUNCTYPE(None, c_void_p, c_void_p)
+#: C callback type of the TCP reassembler (pktd_tcp_reasm_fn, since 1.1):
+#: user, event, flow_id, dir, offset, data, len.
+TCP_REASM_FN = CFUNCTYPE(None, c_void_p, c_uint32, c_uint32, c_uint32, c_uint64, c_void_p, c_size_t)
 
 # One line per C function: name, return type, argument types.  Functions that
 # take only `const pktd_packet *` are also made Packet methods (below).
@@ -421,6 +431,46 @@ _PROTOTYPES = [
     ("pktd_flow_tcp_state", c_uint32, [c_void_p]),
     ("pktd_flow_end", c_uint32, [c_void_p]),
     ("pktd_flow_end_name", c_char_p, [c_uint32]),
+    # tunnels (tunnel.h, since 1.1)
+    ("pktd_decode_opts_init", None, [c_void_p]),
+    ("pktd_decode_opts_set_port", c_int, [c_void_p, c_uint32, c_uint32]),
+    ("pktd_decode_opts_port", c_uint32, [c_void_p, c_uint32]),
+    ("pktd_decode_with", c_int, [_STATE, c_void_p, c_uint32, _BUF, c_size_t]),
+    ("pktd_decode_inner", c_int, [_STATE, _STATE]),
+    ("pktd_packet_tunnel", c_uint32, [_STATE]),
+    ("pktd_packet_tunnel_id", c_uint32, [_STATE]),
+    ("pktd_packet_encap", c_uint32, [_STATE]),
+    ("pktd_packet_depth", c_uint32, [_STATE]),
+    ("pktd_tunnel_name", c_char_p, [c_uint32]),
+    ("pktd_tunnel_field", c_int, [_STATE, c_uint32, _U32P]),
+    ("pktd_mpls_depth", c_uint32, [_STATE]),
+    ("pktd_mpls_entry", c_int, [_STATE, c_uint32, _U32P, _U32P, _U32P, _U32P]),
+    ("pktd_tunnel_option_next", c_int, [_STATE, _U32P, _U32P, _OUTPTR, _OUTSIZE]),
+    ("pktd_gre_checksum_ok", c_int, [_STATE]),
+    ("pktd_gre_checksum_bad", c_int, [_STATE]),
+    # capture files: record-aligned chunks (reader.h, since 1.1)
+    ("pktd_reader_skip", c_int, [_H, c_uint64, _U64P]),
+    ("pktd_reader_position", c_uint64, [_H]),
+    ("pktd_reader_header_ranges", c_uint32, [_H, _U64P, _OUTSIZE, c_uint32]),
+    # IP defragmentation (defrag.h, since 1.1)
+    ("pktd_defrag_create", c_int, [POINTER(_H), c_size_t, c_uint32, c_uint32, c_uint64, c_char_p]),
+    ("pktd_defrag_close", None, [_H]),
+    ("pktd_defrag_add", c_int, [_H, _STATE, c_uint64, c_uint64, _OUTPTR, _OUTSIZE]),
+    ("pktd_defrag_expire", c_int, [_H, c_uint64]),
+    ("pktd_defrag_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_defrag_errmsg", c_char_p, [_H]),
+    # TCP stream reassembly (tcp_reasm.h, since 1.1)
+    ("pktd_tcp_reasm_create", c_int, [POINTER(_H), c_uint32, c_size_t, TCP_REASM_FN, c_void_p, c_char_p]),
+    ("pktd_tcp_reasm_close", None, [_H]),
+    ("pktd_tcp_reasm_add", c_int, [_H, c_uint32, c_uint32, _STATE, c_uint64]),
+    ("pktd_tcp_reasm_flush", c_int, [_H, c_uint32, c_uint32]),
+    ("pktd_tcp_reasm_flow_stats", c_int, [_H, c_uint32, c_uint32, _U64P, c_size_t]),
+    ("pktd_tcp_reasm_stats", c_int, [_H, _U64P, c_size_t]),
+    ("pktd_tcp_reasm_errmsg", c_char_p, [_H]),
+    # filter expressions on frames in memory (filter.h, since 1.1)
+    ("pktd_filter_create", c_int, [POINTER(_H), c_char_p, c_uint32, c_char_p]),
+    ("pktd_filter_match", c_int, [_H, _BUF, c_size_t, c_size_t]),
+    ("pktd_filter_close", None, [_H]),
 ]
 
 #: Names of the C functions this module declares (tests compare it with the
@@ -451,6 +501,37 @@ for _name, _res, _args in _PROTOTYPES:
     _fn.restype = _res
     _fn.argtypes = _args
 del _name, _res, _args, _fn
+
+
+# The per-packet hot path (Packet accessors, Reader.next_into()) calls these
+# copies of a few functions, declared with plain addresses (c_void_p, an
+# int) instead of typed pointers: ctypes then converts each argument
+# without a type check, a third cheaper per call (doc/python.md, "Speed").
+# They are the same C functions, from a second handle on the same loaded
+# library, so the typed declarations of `lib` stay as the C headers say.
+try:
+    _fastlib = ctypes.CDLL(lib._name, handle=lib._handle)
+except (AttributeError, OSError):
+    _fastlib = None
+
+
+def _fast(name, res, args):
+    """name from _fastlib with the given types, or lib's own declaration."""
+    if _fastlib is None or name in MISSING:
+        return getattr(lib, name)
+    fn = getattr(_fastlib, name)
+    fn.restype, fn.argtypes = res, args
+    return fn
+
+
+_f_decode = _fast("pktd_decode", c_int, [c_void_p, c_uint32, c_void_p, c_size_t])
+_f_has = _fast("pktd_packet_has", c_int, [c_void_p, c_uint32])
+_f_fields = _fast("pktd_packet_fields", c_uint32, [c_void_p, c_void_p, c_size_t])
+_f_reader_next = _fast("pktd_reader_next", c_int, [c_void_p, c_void_p, c_void_p])
+_f_reader_linktype = _fast("pktd_reader_linktype", c_uint32, [c_void_p])
+_f_reader_record = tuple(_fast("pktd_reader_" + _n, _t, [c_void_p]) for _n, _t in (
+    ("wire_len", c_uint32), ("ts_ns", c_uint64), ("linktype", c_uint32), ("packet_index", c_uint64),
+    ("interface", c_uint32)))
 
 
 def _s(b):
@@ -490,6 +571,11 @@ class PktdError(Exception):
             msg = call + ": " + msg
         super().__init__(msg)
 
+    def __reduce__(self):
+        # Picklable with its attributes (.columns too), so that an error
+        # raised in a dask or multiprocessing worker reaches the caller.
+        return (type(self), (self.code, self.detail, self.call), self.__dict__)
+
 
 class UnavailableError(PktdError):
     """The kernel facility or algorithm is unavailable (PKTD_E_UNAVAILABLE)."""
@@ -526,6 +612,18 @@ for _i in range(0, 64):
     globals()["LAYER_" + _n.upper()] = _i
 del _i, _n
 
+# Tunnel types (tunnel.h, since 1.1), likewise: TUNNEL_VXLAN = 6, ...;
+# TUNNELS maps the names ("vxlan", the JSON encap.type) to them.
+TUNNELS = {}
+if "pktd_tunnel_name" not in MISSING:
+    for _i in range(0, 64):
+        _n = _s(lib.pktd_tunnel_name(_i))
+        if _n == "unknown":
+            break
+        TUNNELS[_n] = _i
+        globals()["TUNNEL_" + _n.upper()] = _i
+    del _i, _n
+
 # ------------------------------------------------------------ constants
 # Macros of the public headers (values, not functionality); the test suite
 # compares every one with the headers.
@@ -533,6 +631,19 @@ PACKET_SIZE = 256
 ERRBUF_SIZE = 256
 LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL2 = 1, 101, 113, 228, 276
 LINKTYPE_NULL, LINKTYPE_PPP, LINKTYPE_PPP_HDLC, LINKTYPE_C_HDLC, LINKTYPE_LOOP, LINKTYPE_IPV6 = 0, 9, 50, 104, 108, 229
+# Tunnels (tunnel.h, since 1.1): the inner link type of GRE carrying MPLS,
+# the limits, the default UDP ports, the tunnel header fields (TF_*).
+LINKTYPE_MPLS = 219
+TUNNEL_MAX_DEPTH, MPLS_MAX_DEPTH = 4, 16
+VXLAN_PORT, GENEVE_PORT, GTPU_PORT = 4789, 6081, 2152
+TF_VNI, TF_FLAGS, TF_VERSION, TF_PROTOCOL, TF_CHECKSUM, TF_KEY, TF_SEQ, TF_TEID = range(8)
+TF_MSG_TYPE, TF_LENGTH, TF_NPDU, TF_SESSION, TF_CODE, TF_OPT_LEN, TF_ERSPAN_VERSION = range(8, 15)
+#: The TF_* constants by the name pktd-decode -j uses for them.
+TUNNEL_FIELDS = {"vni": TF_VNI, "flags": TF_FLAGS, "version": TF_VERSION, "proto": TF_PROTOCOL,
+                 "checksum": TF_CHECKSUM, "key": TF_KEY, "seq": TF_SEQ, "teid": TF_TEID,
+                 "msg_type": TF_MSG_TYPE, "length": TF_LENGTH, "npdu": TF_NPDU,
+                 "session": TF_SESSION, "code": TF_CODE, "opt_len": TF_OPT_LEN,
+                 "erspan_ver": TF_ERSPAN_VERSION}
 F_IPV4_TRUNCATED, F_IPV4_LEN_ZERO, F_IPV4_PADDING, F_FRAGMENT = 0x1, 0x2, 0x4, 0x8
 F_LATER_FRAGMENT, F_UDP_TRUNCATED, F_UDP_LEN_ZERO, F_UDP_PADDING = 0x10, 0x20, 0x40, 0x80
 F_PAYLOAD_TRUNCATED, F_ETH_8023 = 0x100, 0x200
@@ -668,8 +779,39 @@ FIELDS = {_n: _i for _i, _n in enumerate(FIELD_NAMES)}
 for _i, _n in enumerate(FIELD_NAMES):
     globals()["FIELD_" + _n.upper().replace(".", "_")] = _i
 FIELD_COUNT_ = len(FIELD_NAMES)
+# For Packet.five_tuple(): layer bits and the first IPv6 address words.
+_BIT_IPV4, _BIT_IPV6, _BIT_TCP = (1 << LAYERS.get("ipv4", 63), 1 << LAYERS.get("ipv6", 63),
+                                  1 << LAYERS.get("tcp", 63))
+_V6S, _V6D = FIELDS.get("ipv6.src0", 0), FIELDS.get("ipv6.dst0", 0)
 if FIELD_NAMES:
     del _i, _n
+
+
+class DecodeOpts:
+    """pktd_decode_opts: which UDP destination ports are VXLAN, Geneve and
+    GTP-U (the defaults 4789, 6081, 2152); DecodeOpts(vxlan=8472) changes
+    one, 0 turns one off.  Pass it to Packet.decode_with()."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, vxlan=None, geneve=None, gtpu=None):
+        self._raw = ctypes.create_string_buffer(32)
+        lib.pktd_decode_opts_init(self._raw)
+        for name, port in (("vxlan", vxlan), ("geneve", geneve), ("gtpu", gtpu)):
+            if port is not None:
+                self.set_port(name, port)
+
+    def set_port(self, tunnel, port):
+        """pktd_decode_opts_set_port(): the port of "vxlan", "geneve" or "gtpu" (or TUNNEL_*)."""
+        if isinstance(tunnel, str):
+            tunnel = TUNNELS[tunnel]
+        _check(lib.pktd_decode_opts_set_port(self._raw, tunnel, port), "pktd_decode_opts_set_port")
+
+    def port(self, tunnel):
+        """pktd_decode_opts_port(): the port of a UDP tunnel type, 0 when off."""
+        if isinstance(tunnel, str):
+            tunnel = TUNNELS[tunnel]
+        return lib.pktd_decode_opts_port(self._raw, tunnel)
 
 
 class Packet:
@@ -694,12 +836,14 @@ class Packet:
     one foreign call (see doc/python.md).
     """
 
-    __slots__ = ("_state", "_keep", "_caplen", "rc")
+    __slots__ = ("_state", "_keep", "_caplen", "rc", "_addr", "_fa")
 
     _STATE_TYPE = c_uint64 * (lib.pktd_packet_size() // 8)
 
     def __init__(self, data=None, linktype=LINKTYPE_ETHERNET):
         self._state = self._STATE_TYPE()
+        self._addr = ctypes.addressof(self._state)  # for the c_void_p fast calls
+        self._fa = None  # five_tuple()'s field array, made once
         self._keep = None
         self._caplen = 0
         self.rc = 0
@@ -710,17 +854,102 @@ class Packet:
         """pktd_decode(): every layer of a frame.  Returns 0 or the negative
         code that stopped decoding (see error()); never raises for a bad
         packet, only for a bad argument."""
-        keep, arg, n = _buffer(data)
+        if type(data) is bytes:  # the common case, without _buffer()
+            keep, arg, n = data, data, len(data)
+        else:
+            keep, arg, n = _buffer(data)
         self._keep, self._caplen = keep, n
         self.rc = lib.pktd_decode(self._state, linktype, arg, n)
         if self.rc == E_INVALID_ARGUMENT:
             _raise(self.rc, call="pktd_decode")
         return self.rc
 
+    def decode_with(self, data, linktype=LINKTYPE_ETHERNET, ports=None):
+        """pktd_decode_with(): decode() with the UDP tunnel ports of a
+        DecodeOpts (or a dict such as {"vxlan": 8472}; None: the defaults).
+        Returns 0 or the negative code."""
+        if ports is not None and not isinstance(ports, DecodeOpts):
+            ports = DecodeOpts(**ports)
+        keep, arg, n = _buffer(data)
+        self._keep, self._caplen = keep, n
+        self.rc = lib.pktd_decode_with(self._state, None if ports is None else ports._raw,
+                                       linktype, arg, n)
+        if self.rc == E_INVALID_ARGUMENT:
+            _raise(self.rc, call="pktd_decode_with")
+        return self.rc
+
+    # -- tunnels (tunnel.h, since 1.1)
+    def inner(self):
+        """pktd_decode_inner(): the packet inside the tunnel this one
+        continues into, as a new Packet (its rc the result), or None when
+        there is no tunnel (packet_tunnel() == TUNNEL_NONE).  Call inner()
+        on the result for the next level."""
+        if lib.pktd_packet_tunnel(self._state) == 0:
+            return None
+        p = Packet()
+        p._keep = self._keep  # the inner bytes are in this packet's buffer
+        p.rc = lib.pktd_decode_inner(self._state, p._state)
+        # The inner packet's captured bytes: to the end of this packet's
+        # payload (what _ipv4_len() needs for a total length of 0).
+        ptr, n, first = c_void_p(), c_size_t(), c_void_p()
+        if lib.pktd_packet_payload(self._state, byref(ptr), byref(n)) == 1:
+            for layer in (LAYER_ETH, LAYER_PPP, LAYER_IPV4, LAYER_IPV6):
+                if lib.pktd_packet_header(p._state, layer, byref(first), None) == 1:
+                    p._caplen = ptr.value + n.value - first.value
+                    break
+        return p
+
+    def tunnel_name(self):
+        """The name of the tunnel this packet continues into ("vxlan",
+        "gre", ...), None when there is none."""
+        t = lib.pktd_packet_tunnel(self._state)
+        return _s(lib.pktd_tunnel_name(t)) if t else None
+
+    def encap_name(self):
+        """The name of the tunnel this (inner) packet was decoded from, None
+        for an outer packet."""
+        t = lib.pktd_packet_encap(self._state)
+        return _s(lib.pktd_tunnel_name(t)) if t else None
+
+    def tunnel_field(self, field):
+        """pktd_tunnel_field(): a field (TF_VNI, ... or "vni") of the tunnel
+        header this inner packet was decoded from, or None when absent."""
+        if isinstance(field, str):
+            field = TUNNEL_FIELDS[field]
+        v = c_uint32()
+        if lib.pktd_tunnel_field(self._state, field, byref(v)) != 1:
+            return None
+        return v.value
+
+    def tunnel_fields(self):
+        """Every field of the tunnel header present, by its TUNNEL_FIELDS name."""
+        return {n: v for n, v in ((n, self.tunnel_field(f)) for n, f in TUNNEL_FIELDS.items())
+                if v is not None}
+
+    def mpls_entry(self, i):
+        """pktd_mpls_entry(): (label, tc, bos, ttl) of stack entry i, or None."""
+        v = [c_uint32() for _ in range(4)]
+        if lib.pktd_mpls_entry(self._state, i, *[byref(x) for x in v]) != 1:
+            return None
+        return tuple(x.value for x in v)
+
+    def mpls_entries(self):
+        """Every MPLS label stack entry, top first, as mpls_entry() tuples."""
+        return [self.mpls_entry(i) for i in range(lib.pktd_mpls_depth(self._state))]
+
+    def tunnel_option_list(self):
+        """pktd_tunnel_option_next(): the Geneve options or GTP-U extension
+        headers as (type, data) pairs (Geneve type = class << 8 | type)."""
+        out, cur, t, ptr, n = [], c_uint32(0), c_uint32(), c_void_p(), c_size_t()
+        while lib.pktd_tunnel_option_next(self._state, byref(cur), byref(t), byref(ptr),
+                                          byref(n)) == 1:
+            out.append((t.value, _at(ptr.value, n.value)))
+        return out
+
     def _decode_at(self, linktype, addr, n, keep):
         # Zero-copy decode of library-owned memory (reader, capture ring).
         self._keep, self._caplen = keep, n
-        self.rc = lib.pktd_decode(self._state, linktype, addr, n)
+        self.rc = _f_decode(self._addr, linktype, addr, n)
         return self.rc
 
     def _parse(self, fn, data):
@@ -768,9 +997,9 @@ class Packet:
     # -- state and errors
     def has(self, layer):
         """pktd_packet_has(): whether a layer (LAYER_TCP, ... or "tcp") was decoded."""
-        if isinstance(layer, str):
-            layer = LAYERS[layer]
-        return bool(lib.pktd_packet_has(self._state, layer))
+        if type(layer) is not int:
+            layer = LAYERS[layer] if isinstance(layer, str) else int(layer)
+        return _f_has(self._addr, layer) == 1
 
     def field_array(self):
         """pktd_packet_fields(): every field in one foreign call, as the
@@ -782,6 +1011,34 @@ class Packet:
         arr = (c_uint32 * len(FIELD_NAMES))()
         lib.pktd_packet_fields(self._state, arr, len(arr))
         return arr
+
+    def five_tuple(self):
+        """(src, dst, proto, sport, dport) of an IPv4 or IPv6 packet, in one
+        foreign call, or None without IP.
+
+        Addresses are ints (IPv4: 32 bits, as ipv4_src(); IPv6: 128 bits,
+        the 16 bytes big-endian; ipaddress.ip_address() or ipv4_format()
+        give text, has(LAYER_IPV6) tells which); proto is the IPv4 protocol
+        or the IPv6 upper-layer protocol after the extension headers; the
+        ports are TCP's or UDP's, 0 for other protocols.  A packet with
+        both IPv4 and IPv6 headers (a tunnel) gives IPv4's, as the fields
+        of field_array() hold one header of each."""
+        f = self._fa
+        if f is None:
+            f = self._fa = (c_uint32 * FIELD_COUNT_)()
+        _f_fields(self._addr, f, FIELD_COUNT_)
+        layers = f[0]
+        if layers & _BIT_IPV4:
+            src, dst, proto = f[FIELD_IPV4_SRC], f[FIELD_IPV4_DST], f[FIELD_IPV4_PROTO]
+        elif layers & _BIT_IPV6:
+            src = f[_V6S] << 96 | f[_V6S + 1] << 64 | f[_V6S + 2] << 32 | f[_V6S + 3]
+            dst = f[_V6D] << 96 | f[_V6D + 1] << 64 | f[_V6D + 2] << 32 | f[_V6D + 3]
+            proto = f[FIELD_IPV6_UPPER]
+        else:
+            return None
+        if layers & _BIT_TCP:
+            return src, dst, proto, f[FIELD_TCP_SPORT], f[FIELD_TCP_DPORT]
+        return src, dst, proto, f[FIELD_UDP_SPORT], f[FIELD_UDP_DPORT]
 
     def fields(self):
         """Every field as a dict from the names of FIELD_NAMES ("ipv4.src",
@@ -1133,7 +1390,31 @@ class Packet:
         err = self.error()
         if err is not None:
             d["error"] = {"layer": err[0], "code": err[1], "msg": err[2]}
+        if lib.pktd_packet_tunnel(self._state) != 0:
+            d["encap"] = self._encap_dict()
         return d
+
+    # The JSON keys of each tunnel's identifiers (CONTRACT.md).
+    _ENCAP_KEYS = {"vxlan": ("vni",), "geneve": ("vni",), "gtpu": ("teid",),
+                   "gre": ("proto", "key", "seq", "erspan_ver"), "pppoe": ("session",),
+                   "pppoed": ("session",), "mpls": (), "ipip": ()}
+
+    def _encap_dict(self):
+        inner = self.inner()
+        name = self.tunnel_name()
+        e = {"type": name}
+        for key in self._ENCAP_KEYS.get(name, ()):
+            v = inner.tunnel_field(key)
+            if v is not None:
+                e[key] = v
+        if name == "gre":
+            session = inner.tunnel_field(TF_SESSION)
+            if session is not None:
+                e["erspan_session"] = session
+        if name == "mpls":
+            e["labels"] = [entry[0] for entry in inner.mpls_entries()]
+        e.update(inner.to_dict())
+        return e
 
 
 # What each generated accessor returns, for its docstring (help(Packet)).
@@ -1149,6 +1430,15 @@ _ACCESSOR_DOCS = {
     "packet_error_reason": "Why decoding stopped: a pktd_reason value, 0 if it did not.",
     "packet_error_value": "The first value quoted by the error message, or 0.",
     "packet_error_value2": "The second value quoted by the error message, or 0.",
+    "packet_tunnel": "The tunnel (TUNNEL_*) this packet continues into, recognised by the decode; 0 if none.",
+    "packet_tunnel_id": ("The main id of that tunnel: MPLS top label, PPPoE session, GRE key, "
+                         "VXLAN/Geneve VNI, GTP-U TEID; 0 if none or not captured."),
+    "packet_encap": "The tunnel (TUNNEL_*) an inner packet was decoded from; 0 for an outer packet.",
+    "packet_depth": "The nesting level: 0 for an outer packet, n for the n-th inner()."
+                    ,
+    "mpls_depth": "The number of MPLS label stack entries of a packet decoded from MPLS.",
+    "gre_checksum_ok": "Whether the GRE checksum was verified and is correct.",
+    "gre_checksum_bad": "Whether the GRE checksum was verified and is wrong.",
     "eth_type": "The EtherType after every VLAN tag (or the cooked header's protocol).",
     "vlan_count": "The number of VLAN tags decoded (0 ... VLAN_MAX_DEPTH).",
     "sll_pkttype": "Cooked header packet type (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).",
@@ -1215,15 +1505,15 @@ _ACCESSOR_DOCS = {
 
 
 def _state_method(cname, res):
-    fn = getattr(lib, cname)
+    fn = _fast(cname, res, [c_void_p])  # takes Packet._addr
     name = cname[5:]
     predicate = res is c_int and cname != "pktd_packet_error"
     if predicate:
         def method(self):
-            return fn(self._state) == 1
+            return fn(self._addr) == 1
     else:
         def method(self):
-            return fn(self._state)
+            return fn(self._addr)
     method.__name__ = method.__qualname__ = name
     what = _ACCESSOR_DOCS.get(name, "The value %s() returns." % cname)
     layer = next((label for prefix, label in _LAYER_OF_PREFIX if name.startswith(prefix)), None)
@@ -1241,7 +1531,7 @@ _LAYER_OF_PREFIX = (("eth_", "a link layer"), ("vlan_", "VLAN tags"), ("sll2_", 
                     ("sll_", "a cooked header"), ("loopback_", "a loopback header"),
                     ("ppp_", "a PPP header"), ("chdlc_", "a Cisco HDLC header"), ("arp_", "ARP"), ("ipv4_", "IPv4"),
                     ("tcp_", "TCP"), ("udp_", "UDP"), ("icmpv6_", "ICMPv6"), ("icmp_", "ICMP"),
-                    ("ipv6_", "IPv6"))
+                    ("ipv6_", "IPv6"), ("mpls_", "MPLS"), ("gre_", "GRE"))
 
 
 # Every accessor that takes only the state becomes a method, unless the class
@@ -1348,21 +1638,41 @@ class Reader(_Handle):
     def next_into(self, packet):
         """Read the next packet and decode it into packet in place, without a
         copy (valid until the next read).  Returns False at the end."""
-        rc, addr, n = self._next()
-        if rc == 0:
-            return False
-        packet._decode_at(lib.pktd_reader_linktype(self._h), addr, n, self)
+        # The per-packet hot path: two foreign calls (one more for pcapng,
+        # whose link type may change per interface), out-parameters made
+        # once per reader, no helper calls.
+        try:
+            out = self._out
+        except AttributeError:
+            out = self._out = self._outputs()
+        ptr, n, ptr_addr, n_addr, lt = out
+        rc = _f_reader_next(self._h, ptr_addr, n_addr)
+        if rc != 1:
+            if rc == 0:
+                return False
+            if not self._h:
+                self._need()  # ValueError: closed
+            _check(rc, "pktd_reader_next", self._errmsg)
+        caplen = n.value
+        packet._keep, packet._caplen = self, caplen
+        packet.rc = _f_decode(packet._addr, lt if lt is not None else _f_reader_linktype(self._h),
+                              ptr.value, caplen)
         return True
 
+    def _outputs(self):
+        ptr, n = c_void_p(), c_size_t()
+        # A pcap file has one link type: asked once.
+        lt = lib.pktd_reader_linktype(self._need()) if lib.pktd_reader_format(self._h) == FORMAT_PCAP else None
+        return ptr, n, ctypes.addressof(ptr), ctypes.addressof(n), lt
+
     def __iter__(self):
+        wire, ts, lt, index, iface = _f_reader_record
         while True:
             rc, addr, n = self._next()
             if rc == 0:
                 return
             h = self._h
-            yield Record(_at(addr, n), lib.pktd_reader_wire_len(h), lib.pktd_reader_ts_ns(h),
-                         lib.pktd_reader_linktype(h), lib.pktd_reader_packet_index(h),
-                         lib.pktd_reader_interface(h))
+            yield Record(ctypes.string_at(addr, n) if n else b"", wire(h), ts(h), lt(h), index(h), iface(h))
 
     def ts_ns(self):
         """pktd_reader_ts_ns() of the current packet."""
@@ -1987,13 +2297,18 @@ class _Batch(_Handle):
 
     _close = staticmethod(lib.pktd_batch_close)
 
-    def __init__(self, capacity, rows, sel, order):
+    def __init__(self, capacity, rows, sel, order, into=None, offset=0):
+        # into: columns (of order's names) to fill from row offset on, instead
+        # of new ones (read_columns() fills its final arrays in place).
         super().__init__()
         self.capacity = capacity
         self.cols = {}
         addrs = (c_void_p * max(len(sel), 1))()
         for i, (name, _) in enumerate(sel):
-            self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+            if into is None:
+                self.cols[name], addrs[i] = _new_column("I", "uint32", capacity)
+            else:
+                self.cols[name], addrs[i] = into[name], _address(into[name]) + 4 * offset
         idx = (c_uint32 * max(len(sel), 1))(*[f for _, f in sel])
         eb = ctypes.create_string_buffer(ERRBUF_SIZE)
         _check(lib.pktd_batch_create(byref(self._h), capacity, idx, len(sel), addrs, eb),
@@ -2001,7 +2316,11 @@ class _Batch(_Handle):
         self.order = order
         for name in rows:
             column, code, dtype = ROW_COLUMNS[name]
-            self.cols[name], addr = _new_column(code, dtype, capacity)
+            if into is None:
+                self.cols[name], addr = _new_column(code, dtype, capacity)
+            else:
+                self.cols[name] = into[name]
+                addr = _address(into[name]) + (8 if code == "Q" else 4) * offset
             _check(lib.pktd_batch_bind(self._h, column, addr), "pktd_batch_bind")
 
     def read(self, reader):
@@ -2009,6 +2328,96 @@ class _Batch(_Handle):
         n = c_uint32()
         rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
         return rc, {name: _shrink(self.cols[name], n.value) for name in self.order}
+
+    def fill(self, reader):
+        """pktd_batch_read() into the columns given as into: (return code, rows)."""
+        n = c_uint32()
+        rc = lib.pktd_batch_read(self._need(), reader._need(), 0, byref(n))
+        return rc, n.value
+
+
+def _address(a):
+    """Address of a column's first element."""
+    return a.ctypes.data if numpy is not None and isinstance(a, numpy.ndarray) else a.buffer_info()[0]
+
+
+def _grow(a, keep, n):
+    """A column of n rows whose first keep rows are a's."""
+    if numpy is not None and isinstance(a, numpy.ndarray):
+        b = numpy.empty(n, dtype=a.dtype)
+        b[:keep] = a[:keep]
+        return b
+    if n > len(a):
+        a.extend(array.array(a.typecode, [0]) * (n - len(a)))
+    return a
+
+
+# ------------------------------------------------ IP defragmentation (1.1)
+#: Statistics of pktd_defrag_stats(), in index order (defrag.h).
+DEFRAG_STAT_NAMES = (
+    "fragments", "datagrams", "reassembled", "atomic", "whole", "drop_duplicate", "drop_overlap",
+    "drop_tiny", "drop_too_big", "drop_invalid", "drop_truncated", "drop_too_many", "drop_timeout",
+    "drop_evicted", "datagrams_dropped", "datagrams_timeout", "datagrams_evicted",
+    "held_fragments", "held_datagrams", "bytes_in_use", "bytes_high", "bytes_pool",
+    "bytes_allocated")
+for _i, _n in enumerate(DEFRAG_STAT_NAMES):
+    globals()["DEFRAG_STAT_" + _n.upper()] = _i
+DEFRAG_STAT_COUNT = len(DEFRAG_STAT_NAMES)
+del _i, _n
+DEFRAG_DEFAULT_BUDGET = 4 << 20
+DEFRAG_DEFAULT_DATAGRAMS = 1024
+DEFRAG_DEFAULT_FRAGMENTS = 64
+DEFRAG_DEFAULT_TIMEOUT_NS = 30000000000
+DEFRAG_MAX_FRAGMENTS = 8192
+
+
+class Defrag(_Handle):
+    """An IP defragmenter (defrag.h, since 1.1), all its memory allocated
+    here: Defrag(budget=0, max_datagrams=0, max_fragments=0, timeout_ns=0)
+    (0: the library's default for each).
+
+    add(packet, ts_ns, zone=0) takes a decoded Packet with an IPv4 or IPv6
+    layer and returns the reassembled datagram (bytes, from the IP header
+    on: decode it with LINKTYPE_RAW), the packet's own IP bytes when it was
+    not a fragment, or None when the fragment was held or dropped.
+    stats() gives the counters by name (DEFRAG_STAT_NAMES)."""
+
+    _close = staticmethod(lib.pktd_defrag_close)
+
+    def __init__(self, budget=0, max_datagrams=0, max_fragments=0, timeout_ns=0):
+        super().__init__()
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_defrag_create(byref(self._h), budget, max_datagrams, max_fragments,
+                                      timeout_ns, eb),
+               "pktd_defrag_create", lambda: _s(eb.value))
+
+    def _errmsg(self):
+        return _s(lib.pktd_defrag_errmsg(self._h)) if self._h else ""
+
+    def add(self, packet, ts_ns, zone=0):
+        """pktd_defrag_add(): the datagram as bytes, or None."""
+        out = c_void_p()
+        n = c_size_t()
+        rc = lib.pktd_defrag_add(self._need(), packet._state, zone, ts_ns, byref(out), byref(n))
+        if rc < 0:
+            _raise(rc, self._errmsg(), "pktd_defrag_add")
+        return ctypes.string_at(out.value, n.value) if rc == 1 else None
+
+    def expire(self, now_ns=2 ** 64 - 1):
+        """pktd_defrag_expire(): drop the datagrams past their timeout at
+        now_ns (all of them by default); returns how many."""
+        rc = lib.pktd_defrag_expire(self._need(), now_ns)
+        if rc < 0:
+            _raise(rc, self._errmsg(), "pktd_defrag_expire")
+        return rc
+
+    def stats(self):
+        """pktd_defrag_stats() as a dict name -> value."""
+        arr = (c_uint64 * DEFRAG_STAT_COUNT)()
+        n = lib.pktd_defrag_stats(self._need(), arr, DEFRAG_STAT_COUNT)
+        if n < 0:
+            _raise(n, "", "pktd_defrag_stats")
+        return dict(zip(DEFRAG_STAT_NAMES, arr[:min(n, DEFRAG_STAT_COUNT)]))
 
 
 def iter_batches(path, batch_rows=65536, fields=None):
@@ -2040,18 +2449,6 @@ def iter_batches(path, batch_rows=65536, fields=None):
                 return
 
 
-def _concatenate(batches, order):
-    if len(batches) == 1:
-        return batches[0]
-    if numpy is not None:
-        return {name: numpy.concatenate([b[name] for b in batches]) for name in order}
-    out = batches[0]
-    for b in batches[1:]:
-        for name in order:
-            out[name].extend(b[name])
-    return out
-
-
 def read_columns(path, fields=None):
     """Read a whole pcap or pcapng file into columns.
 
@@ -2063,21 +2460,41 @@ def read_columns(path, fields=None):
     and status (int32, what decode() returned).  fields: a list of those
     names ("ipv4.src" spelling accepted); None means all of them.
 
-    Decodes in batches of 65536 rows (iter_batches()); a file of more than
-    one batch is concatenated at the end, one copy of every column (so
-    twice the columns' memory at the peak).  A reader error raises PktdError
-    with the reader's message; its .columns attribute holds the rows read
-    before it.
+    Decodes straight into the arrays it returns, without a copy: sized for
+    65536 rows at first, then for the file's size at the bytes per record
+    read so far (plus 2%), grown if that was short; the arrays returned are
+    views of the first rows (numpy) or cut in place (array.array).  A
+    reader error raises PktdError with the reader's message; its .columns
+    attribute holds the rows read before it.
     """
     rows, sel, order = _column_selection(fields)
-    batches = []
     try:
-        for b in iter_batches(path, fields=fields):
-            batches.append(b)
-    except PktdError as e:
-        e.columns = _concatenate(batches, order) if batches else _empty_columns(order)
-        raise
-    return _concatenate(batches, order) if batches else _empty_columns(order)
+        size = os.stat(path).st_size
+    except (OSError, TypeError, ValueError):
+        size = 0  # the reader says what is wrong with the path
+    with Reader(path) as r:
+        cap = 65536
+        cols = {name: _new_column(*(ROW_COLUMNS.get(name, (0, "I", "uint32"))[1:]), cap)[0] for name in order}
+        n = 0
+        while True:
+            b = _Batch(min(cap - n, 0x7fffffff), rows, sel, order, into=cols, offset=n)
+            try:
+                rc, k = b.fill(r)
+            finally:
+                b.close()
+            n += k
+            if rc < 0:
+                e = PktdError(rc, r._errmsg(), "pktd_batch_read %s" % path)
+                e.columns = {name: _shrink(cols[name], n) for name in order}
+                raise e
+            if rc == 0:
+                return {name: _shrink(cols[name], n) for name in order}
+            # Full: size the columns for the whole file, from the bytes
+            # per record so far (one more copy of the rows read, once).
+            pos = lib.pktd_reader_position(r._h)
+            est = int(size / pos * n * 1.02) + 1024 if 0 < pos < size else 0
+            cap = max(est, n + n // 4 + 65536)
+            cols = {name: _grow(cols[name], n, cap) for name in order}
 
 
 def _empty_columns(order):
@@ -2294,3 +2711,324 @@ def read_flows(paths, capacity=1 << 18, idle_timeout_ns=300 * 10**9,
         t.flush()
     order.sort(key=lambda x: x[0])
     return [f for _, f in order]
+# --------------------------------------------- chunks of one capture (1.1)
+# A large capture is cut into record-aligned chunks that each decode on
+# their own, in another process or on another machine (pktdecode.dask uses
+# this): one reader walks the file with pktd_reader_skip() to each boundary
+# (one foreign call per chunk, the reader's own checks), and
+# pktd_reader_header_ranges() says which bytes of the file a chunk needs in
+# front of it (the pcap file header; pcapng: its section header and every
+# interface description block so far).  A Chunk is plain data (picklable);
+# read_chunk() reads those bytes and the chunk's with os.pread() into one
+# buffer, a capture file in its own right, and decodes it in one batch.
+class Chunk(tuple):
+    """A record-aligned piece of a capture file (plan_chunks()): a tuple
+    (path, start, end, header, packets, first): the file's bytes [start,
+    end), the (offset, length) ranges of the file to put in front of them,
+    the number of packets in it and the index (from 0) of its first packet
+    in the file."""
+
+    __slots__ = ()
+
+    def __new__(cls, path, start, end, header, packets, first):
+        return tuple.__new__(cls, (path, start, end, tuple(header), packets, first))
+
+    path = property(lambda self: self[0], doc="the capture file")
+    start = property(lambda self: self[1], doc="offset of the chunk's first record")
+    end = property(lambda self: self[2], doc="offset after its last record")
+    header = property(lambda self: self[3], doc="((offset, length), ...) to read in front of it")
+    packets = property(lambda self: self[4], doc="packets in the chunk")
+    first = property(lambda self: self[5], doc="index of its first packet in the file, from 0")
+
+    def __reduce__(self):
+        return (Chunk, tuple(self))
+
+    def __repr__(self):
+        return "Chunk(%r, start=%d, end=%d, packets=%d, first=%d)" % (self.path, self.start, self.end,
+                                                                       self.packets, self.first)
+
+
+def _header_ranges(reader):
+    h = reader._need()
+    n = lib.pktd_reader_header_ranges(h, None, None, 0)
+    offs, lens = (c_uint64 * n)(), (c_size_t * n)()
+    lib.pktd_reader_header_ranges(h, offs, lens, n)
+    return tuple(zip(offs, lens))
+
+
+def _skip(reader, offset, path):
+    """pktd_reader_skip(): (return code, packets skipped); raises PktdError
+    with the reader's message when the file is bad."""
+    n = c_uint64()
+    rc = lib.pktd_reader_skip(reader._need(), offset, byref(n))
+    if rc < 0:
+        _raise(rc, reader._errmsg(), "pktd_reader_skip %s" % path)
+    return rc, n.value
+
+
+def count_packets(path):
+    """The number of packet records of a pcap or pcapng file, without
+    decoding them (one pktd_reader_skip() call).  Raises PktdError with the
+    reader's message for a file the reader refuses."""
+    with Reader(path) as r:
+        return _skip(r, 2 ** 64 - 1, path)[1]
+
+
+def plan_chunks(path, chunk_bytes=64 * 1024 * 1024):
+    """Cut a pcap or pcapng file into record-aligned chunks of about
+    chunk_bytes (each ends at the first record boundary at or after that
+    many bytes; a record is never split).  Returns a list of Chunk, at least
+    one (a file without packets gives one chunk of 0 packets).  The whole
+    file is read once (the record headers are checked as the reader checks
+    them: a bad file raises PktdError here with the reader's message).
+    read_chunk() decodes a chunk on its own, anywhere the file can be read
+    at the same path."""
+    if chunk_bytes < 1:
+        raise ValueError("chunk_bytes must be at least 1, not %r" % (chunk_bytes,))
+    chunks = []
+    first = 0
+    with Reader(path) as r:
+        h = r._need()
+        while True:
+            start = lib.pktd_reader_position(h)
+            header = _header_ranges(r)
+            rc, n = _skip(r, start + chunk_bytes, path)
+            end = lib.pktd_reader_position(h)
+            if n or not chunks:
+                chunks.append(Chunk(path, start, end, header, n, first))
+            elif end > start:
+                # trailing blocks without packets: part of the last chunk
+                last = chunks[-1]
+                chunks[-1] = Chunk(path, last.start, end, last.header, last.packets, last.first)
+            first += n
+            if rc == 0:
+                return chunks
+
+
+def _pread_ranges(fd, ranges, into):
+    """Read each (offset, length) range of fd, one after the other, into
+    the buffer into."""
+    view = memoryview(into)
+    pos = 0
+    for off, n in ranges:
+        got = 0
+        while got < n:
+            data = os.pread(fd, n - got, off + got)
+            if not data:
+                raise PktdError(E_TRUNCATED,
+                                "the file ends at offset %d, inside a range planned to end at %d "
+                                "(did it change since plan_chunks()?)" % (off + got, off + n))
+            view[pos + got:pos + got + len(data)] = data
+            got += len(data)
+        pos += n
+
+
+def _merge_ranges(ranges):
+    out = []
+    for off, n in ranges:
+        if out and out[-1][0] + out[-1][1] == off:
+            out[-1] = (out[-1][0], out[-1][1] + n)
+        elif n:
+            out.append((off, n))
+    return out
+
+
+def chunk_image(chunk):
+    """The bytes of a chunk as a capture file of its own (a bytearray): the
+    header ranges of the file, then the chunk's records."""
+    ranges = _merge_ranges(list(chunk.header) + [(chunk.start, chunk.end - chunk.start)])
+    buf = bytearray(sum(n for _, n in ranges))
+    fd = os.open(chunk.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _pread_ranges(fd, ranges, buf)
+    finally:
+        os.close(fd)
+    return buf
+
+
+def _fill_columns(reader, count, rows, sel, order, what):
+    """Decode the reader's records into columns of exactly count rows, in
+    one pktd_batch_read() (count known beforehand: no concatenation)."""
+    if count == 0:
+        return _empty_columns(order)
+    if count > 0x7fffffff:
+        raise ValueError("%s: %d packets, more than one batch holds (2**31-1): cut it into "
+                         "smaller chunks" % (what, count))
+    b = _Batch(count, rows, sel, order)
+    try:
+        rc, cols = b.read(reader)
+    finally:
+        b.close()
+    if rc < 0:
+        e = PktdError(rc, reader._errmsg(), "pktd_batch_read %s" % what)
+        e.columns = cols
+        raise e
+    n = len(cols[order[0]]) if order else count
+    # Full at the capacity, pktd_batch_read() cannot know whether more
+    # follow: a skip to the end must find nothing more.
+    more = _skip(reader, 2 ** 64 - 1, what)[1] if rc == 1 else 0
+    if n != count or more:
+        raise PktdError(E_MALFORMED, "%s: %d packets where %d were counted (did the file change?)"
+                        % (what, n + more, count))
+    return cols
+
+
+def read_chunk(chunk, fields=None):
+    """Decode one Chunk (plan_chunks()) into columns: a dict of column name
+    -> numpy array (array.array without numpy), exactly the rows
+    read_columns() gives for the chunk's records of the whole file.
+    fields as in read_columns()."""
+    rows, sel, order = _column_selection(fields)
+    what = "%s [%d, %d)" % (chunk.path, chunk.start, chunk.end)
+    mapped = _map_chunk(chunk)
+    if mapped is None:
+        with Reader.from_bytes(chunk_image(chunk)) as r:
+            return _fill_columns(r, chunk.packets, rows, sel, order, what)
+    m, view = mapped
+    r = Reader.from_bytes(view)
+    try:
+        return _fill_columns(r, chunk.packets, rows, sel, order, what)
+    finally:
+        r.close()
+        r._keep = None
+        del r
+        view.release()
+        try:
+            m.close()
+        except BufferError:  # still exported somewhere: the GC unmaps it
+            pass
+
+
+def _map_chunk(chunk):
+    """The chunk as a capture file without copying it: a private
+    copy-on-write mapping of the file from its start, with the header
+    ranges written over the bytes just before it (the end of the previous
+    chunk, in this process's copy only: one or two pages are copied).
+    (mmap, memoryview of the image), or None where the file cannot be
+    mapped (then chunk_image() reads it)."""
+    import mmap
+    hlen = sum(n for _, n in chunk.header)
+    first = chunk.start - hlen
+    if first < 0 or chunk.end <= chunk.start:
+        return None
+    base = first - first % mmap.ALLOCATIONGRANULARITY
+    try:
+        fd = os.open(chunk.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        # The header ranges may lie before the mapping: read them apart.
+        header = bytearray(hlen)
+        _pread_ranges(fd, chunk.header, header)
+        m = mmap.mmap(fd, chunk.end - base, access=mmap.ACCESS_COPY, offset=base)
+    except (OSError, ValueError, PktdError):
+        return None
+    finally:
+        os.close(fd)
+    if len(m) < chunk.end - base:  # the file shrank since plan_chunks()
+        m.close()
+        return None
+    try:
+        m.madvise(mmap.MADV_SEQUENTIAL)
+    except (AttributeError, OSError):
+        pass
+    m[first - base:chunk.start - base] = header
+    return m, memoryview(m)[first - base:]
+# ------------------------------------------------- TCP stream reassembly
+# tcp_reasm.h (since 1.1): events, END reasons, counters.
+TCP_REASM_DATA, TCP_REASM_GAP, TCP_REASM_END = 0, 1, 2
+TCP_REASM_END_FIN, TCP_REASM_END_RST, TCP_REASM_END_FLUSHED, TCP_REASM_END_EVICTED = 0, 1, 2, 3
+TCP_REASM_STAT_SEGMENTS, TCP_REASM_STAT_DELIVERED, TCP_REASM_STAT_GAP_BYTES = 0, 1, 2
+TCP_REASM_STAT_OVERLAP_BYTES, TCP_REASM_STAT_OVERLAP_DIFFS, TCP_REASM_STAT_HELD_BYTES = 3, 4, 5
+TCP_REASM_STAT_MEM_USED, TCP_REASM_STAT_MEM_PEAK, TCP_REASM_STAT_BUDGET_SKIPS = 6, 7, 8
+TCP_REASM_STAT_LATE, TCP_REASM_STAT_OLD_BYTES, TCP_REASM_STAT_COUNT = 9, 10, 11
+TCP_REASM_FLOW_DELIVERED, TCP_REASM_FLOW_GAP_BYTES, TCP_REASM_FLOW_OVERLAP_BYTES = 0, 1, 2
+TCP_REASM_FLOW_OVERLAP_DIFFS, TCP_REASM_FLOW_MIDSTREAM, TCP_REASM_FLOW_SEGMENTS = 3, 4, 5
+TCP_REASM_FLOW_HELD_BYTES, TCP_REASM_FLOW_COUNT = 6, 7
+TCP_REASM_CHUNK = 512
+
+
+class TcpReasm(_Handle):
+    """TCP stream reassembly (pktd_tcp_reasm_*): TcpReasm(capacity, budget,
+    callback).  callback(event, flow_id, dir, offset, data, length) gets
+    TCP_REASM_DATA with the bytes (data), TCP_REASM_GAP with data None and
+    length the bytes never seen, TCP_REASM_END with data None and length the
+    reason (TCP_REASM_END_FIN ...).  add(flow_id, dir, packet) gives it a
+    decoded Packet; the connection ids (below capacity) and directions are
+    the caller's, normally a flow table's.  An exception raised by the
+    callback is raised again by the add() or flush() that ran it."""
+
+    _close = staticmethod(lib.pktd_tcp_reasm_close)
+
+    def __init__(self, capacity, budget, callback):
+        super().__init__()
+        self._user = callback
+        self._error = None
+
+        def trampoline(user, event, flow_id, direction, offset, data, length):
+            if self._error is not None:
+                return
+            try:
+                if event == TCP_REASM_DATA:
+                    self._user(event, flow_id, direction, offset, ctypes.string_at(data, length), length)
+                else:
+                    self._user(event, flow_id, direction, offset, None, length)
+            except BaseException as e:  # re-raised by the calling method
+                self._error = e
+
+        self._fn = TCP_REASM_FN(trampoline)
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_tcp_reasm_create(byref(self._h), capacity, budget, self._fn, None, eb),
+               "pktd_tcp_reasm_create", lambda: _s(eb.value))
+
+    def _errmsg(self):
+        return _s(lib.pktd_tcp_reasm_errmsg(self._h)) if self._h else ""
+
+    def _rethrow(self):
+        if self._error is not None:
+            e, self._error = self._error, None
+            raise e
+
+    def add(self, flow_id, direction, packet, ts_ns=0):
+        """pktd_tcp_reasm_add(): one decoded TCP segment (a Packet)."""
+        rc = lib.pktd_tcp_reasm_add(self._need(), flow_id, direction, packet._state, ts_ns)
+        self._rethrow()
+        return _check(rc, "pktd_tcp_reasm_add", self._errmsg)
+
+    def flush(self, flow_id, reason=TCP_REASM_END_FLUSHED):
+        """pktd_tcp_reasm_flush(): end a connection, free its id."""
+        rc = lib.pktd_tcp_reasm_flush(self._need(), flow_id, reason)
+        self._rethrow()
+        return _check(rc, "pktd_tcp_reasm_flush", self._errmsg)
+
+    def stats(self):
+        """pktd_tcp_reasm_stats(): the TCP_REASM_STAT_* counters, as a list."""
+        a = (c_uint64 * TCP_REASM_STAT_COUNT)()
+        _check(lib.pktd_tcp_reasm_stats(self._need(), a, TCP_REASM_STAT_COUNT), "pktd_tcp_reasm_stats")
+        return list(a)
+
+    def flow_stats(self, flow_id, direction):
+        """pktd_tcp_reasm_flow_stats(): one direction's TCP_REASM_FLOW_* counters."""
+        a = (c_uint64 * TCP_REASM_FLOW_COUNT)()
+        _check(lib.pktd_tcp_reasm_flow_stats(self._need(), flow_id, direction, a, TCP_REASM_FLOW_COUNT),
+               "pktd_tcp_reasm_flow_stats")
+        return list(a)
+
+
+class Filter(_Handle):
+    """A tcpdump filter expression run on frames in memory (pktd_filter_*,
+    since 1.1): Filter(expr, linktype); match(data, wire_len=None) -> bool."""
+
+    _close = staticmethod(lib.pktd_filter_close)
+
+    def __init__(self, expr, linktype=LINKTYPE_ETHERNET):
+        super().__init__()
+        eb = ctypes.create_string_buffer(ERRBUF_SIZE)
+        _check(lib.pktd_filter_create(byref(self._h), expr.encode(), linktype, eb),
+               "pktd_filter_create", lambda: _s(eb.value))
+
+    def match(self, data, wire_len=None):
+        """pktd_filter_match(): whether the frame matches (wire length
+        defaults to the captured length)."""
+        keep, arg, n = _buffer(data)
+        return lib.pktd_filter_match(self._need(), arg, n, n if wire_len is None else wire_len) == 1
