@@ -117,6 +117,53 @@ static void format_addr(const struct record *r, const uint8_t *a, char *buf, siz
     }
 }
 
+/* A tunnel's zone (see count_levels()) is its type in the high 32 bits and
+ * its main identifier in the low ones. */
+static const char *zone_id_key(uint32_t type)
+{
+    switch (type) {
+    case PKTD_TUNNEL_VXLAN:
+    case PKTD_TUNNEL_GENEVE:
+        return "vni";
+    case PKTD_TUNNEL_GRE:
+        return "key";
+    case PKTD_TUNNEL_GTPU:
+        return "teid";
+    case PKTD_TUNNEL_MPLS:
+        return "label";
+    case PKTD_TUNNEL_PPPOE:
+    case PKTD_TUNNEL_PPPOED:
+        return "session";
+    default:
+        return NULL; /* IP in IP: no identifier */
+    }
+}
+
+static void print_encap_json(uint64_t zone)
+{
+    if (zone == 0) {
+        printf("null");
+        return;
+    }
+    uint32_t type = (uint32_t)(zone >> 32), id = (uint32_t)zone;
+    const char *key = zone_id_key(type);
+    printf("{\"type\": \"%s\"", pktd_tunnel_name(type));
+    if (key != NULL)
+        printf(", \"%s\": %" PRIu32, key, id);
+    printf("}");
+}
+
+static void format_encap_text(uint64_t zone, char *buf, size_t len)
+{
+    uint32_t type = (uint32_t)(zone >> 32), id = (uint32_t)zone;
+    if (zone == 0)
+        snprintf(buf, len, "-");
+    else if (zone_id_key(type) == NULL)
+        snprintf(buf, len, "%s", pktd_tunnel_name(type));
+    else
+        snprintf(buf, len, "%s:%" PRIu32, pktd_tunnel_name(type), id);
+}
+
 static void print_json(const struct record *r)
 {
     char src[64], dst[64];
@@ -128,10 +175,7 @@ static void print_json(const struct record *r)
     for (unsigned i = 0; i < r->nvlan; i++)
         printf("%s%u", i ? ", " : "", r->vlan[i]);
     printf("], \"encap\": ");
-    if (r->zone == 0)
-        printf("null");
-    else
-        printf("%" PRIu64, r->zone);
+    print_encap_json(r->zone);
     printf(", \"first_ns\": %" PRIu64 ", \"last_ns\": %" PRIu64 ", \"pkts_fwd\": %" PRIu64
            ", \"bytes_fwd\": %" PRIu64 ", \"pkts_rev\": %" PRIu64 ", \"bytes_rev\": %" PRIu64
            ", \"tcp_flags_fwd\": %u, \"tcp_flags_rev\": %u, \"end\": \"%s\"}\n",
@@ -141,14 +185,16 @@ static void print_json(const struct record *r)
 
 static void print_header(void)
 {
-    printf("# %-5s %-39s %5s %-39s %5s %-9s %-29s %12s %8s %12s %8s %12s %4s %4s %s\n", "proto",
-           "src", "sport", "dst", "dport", "vlan", "first (UTC)", "duration", "pkts_fwd",
+    printf("# %-5s %-39s %5s %-39s %5s %-9s %-16s %-29s %12s %8s %12s %8s %12s %4s %4s %s\n",
+           "proto", "src", "sport", "dst", "dport", "vlan", "encap", "first (UTC)", "duration",
+           "pkts_fwd",
            "bytes_fwd", "pkts_rev", "bytes_rev", "ffwd", "frev", "end");
 }
 
 static void print_text(const struct record *r)
 {
-    char src[64], dst[64], vlan[64] = "-", first[64];
+    char src[64], dst[64], vlan[64] = "-", first[64], encap[48];
+    format_encap_text(r->zone, encap, sizeof encap);
     format_addr(r, r->src, src, sizeof src);
     format_addr(r, r->dst, dst, sizeof dst);
     size_t off = 0;
@@ -163,11 +209,45 @@ static void print_text(const struct record *r)
     else
         snprintf(first, sizeof first, "%" PRIu64, r->first_ns);
     uint64_t dur = r->last_ns - r->first_ns;
-    printf("  %-5u %-39s %5u %-39s %5u %-9s %-29s %5" PRIu64 ".%06u %8" PRIu64 " %12" PRIu64
-           " %8" PRIu64 " %12" PRIu64 " 0x%02x 0x%02x %s\n",
-           r->proto, src, r->sport, dst, r->dport, vlan, first, dur / 1000000000u,
+    printf("  %-5u %-39s %5u %-39s %5u %-9s %-16s %-29s %5" PRIu64 ".%06u %8" PRIu64
+           " %12" PRIu64 " %8" PRIu64 " %12" PRIu64 " 0x%02x 0x%02x %s\n",
+           r->proto, src, r->sport, dst, r->dport, vlan, encap, first, dur / 1000000000u,
            (unsigned)(dur % 1000000000u / 1000u), r->pkts[0], r->bytes[0], r->pkts[1],
            r->bytes[1], r->flags[0], r->flags[1], pktd_flow_end_name(r->end));
+}
+
+/* Count one frame at every level: the outer packet in zone 0, then the
+ * packet each tunnel carries (pktd_decode_inner(), down to
+ * PKTD_TUNNEL_MAX_DEPTH levels) in the zone of the tunnel directly around
+ * it: its type in the high 32 bits, its main identifier (VNI, GRE key,
+ * TEID, top MPLS label, PPPoE session; 0 for IP in IP) in the low ones.
+ * So a VXLAN frame counts in its outer UDP flow and in its inner flow, as
+ * tshark's conversation tables count it, and the same inner 5-tuple in two
+ * VNIs is two flows.  Bytes are the frame's length on the wire at every
+ * level. */
+static void count_levels(pktd_flow_table *t, struct collector *c, uint32_t linktype,
+                         const uint8_t *data, size_t caplen, uint64_t ts_ns, size_t wire_len)
+{
+    pktd_packet lv[2];
+    unsigned cur = 0;
+    uint64_t zone = 0;
+    uint32_t id;
+    /* A packet decoded only in part still has a flow when its IP and
+     * transport headers were decoded; the table counts the others. */
+    (void)pktd_decode(&lv[0], linktype, data, caplen);
+    for (;;) {
+        int u = pktd_flow_table_update(t, &lv[cur], ts_ns, wire_len, zone, &id, NULL);
+        if (u == 2)
+            c->seq_of_id[id] = c->next_seq++;
+        uint32_t type = pktd_packet_tunnel(&lv[cur]);
+        if (type == PKTD_TUNNEL_NONE || pktd_packet_depth(&lv[cur]) >= PKTD_TUNNEL_MAX_DEPTH)
+            return;
+        zone = (uint64_t)type << 32 | pktd_packet_tunnel_id(&lv[cur]);
+        /* An inner packet that fails part-way is still counted like an
+         * outer one: by what decoded. */
+        (void)pktd_decode_inner(&lv[cur], &lv[cur ^ 1u]);
+        cur ^= 1u;
+    }
 }
 
 /* Count one file's packets in the table; returns 0 when it was read to its
@@ -184,17 +264,9 @@ static int read_file(const char *name, pktd_flow_table *t, struct collector *c)
     }
     const uint8_t *data;
     size_t caplen;
-    while ((rc = pktd_reader_next(r, &data, &caplen)) == 1) {
-        pktd_packet p;
-        uint32_t id;
-        /* A packet decoded only in part still has a flow when its IP and
-         * transport headers were decoded; the table counts the others. */
-        (void)pktd_decode(&p, pktd_reader_linktype(r), data, caplen);
-        int u = pktd_flow_table_update(t, &p, pktd_reader_ts_ns(r), pktd_reader_wire_len(r), 0,
-                                       &id, NULL);
-        if (u == 2)
-            c->seq_of_id[id] = c->next_seq++;
-    }
+    while ((rc = pktd_reader_next(r, &data, &caplen)) == 1)
+        count_levels(t, c, pktd_reader_linktype(r), data, caplen, pktd_reader_ts_ns(r),
+                     pktd_reader_wire_len(r));
     int status = 0;
     if (rc < 0) {
         const char *detail = pktd_reader_errmsg(r);

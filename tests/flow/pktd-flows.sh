@@ -46,6 +46,15 @@ check "table has a line per flow" test "$(($(wc -l <"$tmp/t") - 1))" -eq "$(wc -
 check "table order = JSON order" sh -c "tail -n +2 '$tmp/t' | awk '{print \$2, \$3, \$4, \$5}' >'$tmp/a'; sed 's/.*\"src\": \"\\([^\"]*\\)\", \"sport\": \\([0-9]*\\), \"dst\": \"\\([^\"]*\\)\", \"dport\": \\([0-9]*\\).*/\\1 \\2 \\3 \\4/' '$tmp/tj' >'$tmp/b'; cmp -s '$tmp/a' '$tmp/b'"
 check "first_ns ascending" sh -c "sed 's/.*\"first_ns\": \\([0-9]*\\).*/\\1/' '$tmp/tj' | sort -c -n"
 
+# Tunnels: a VXLAN frame counts in its outer UDP flow (encap null) and in
+# its inner TCP flow, whose encap is the VXLAN with its VNI; geneve.pcap's
+# ICMP goes out in VNI 10 and comes back in VNI 11: two zones, two flows.
+"$prog" -j "$corpus/gso-ipv4-vxlan-ipv4.pcap" >"$tmp/x"
+check "VXLAN: the outer UDP flow" grep -q '"proto": 17, .*"dport": 4789, "vlan": \[\], "encap": null' "$tmp/x"
+check "VXLAN: the inner TCP flow in its VNI" grep -q '"proto": 6, .*"encap": {"type": "vxlan", "vni": 5001}' "$tmp/x"
+"$prog" "$corpus/geneve.pcap" >"$tmp/g"
+check "Geneve: inner flows in the table per VNI" sh -c "grep -q ' geneve:10 ' '$tmp/g' && grep -q ' geneve:11 ' '$tmp/g'"
+
 # Exit statuses.
 "$prog" -j "$tmp/missing.pcap" "$corpus/mptcp-v0.pcap" >"$tmp/m" 2>"$tmp/merr"
 check "exit 1 for a missing file" test $? -eq 1
