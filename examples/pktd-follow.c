@@ -212,13 +212,26 @@ static int follow_file(const char *name, pktd_flow_table *t, const char *expr)
         }
         if (flt != NULL && !pktd_filter_match(flt, data, caplen, pktd_reader_wire_len(r)))
             continue;
-        pktd_packet p;
-        (void)pktd_decode(&p, lt, data, caplen);
-        if (!pktd_packet_has(&p, PKTD_LAYER_TCP))
+        /* The TCP segment may sit inside tunnels: the first level that has
+         * TCP is followed, keyed in the zone of the tunnel around it, as
+         * pktd-flows keys it (type << 32 | VNI, key, TEID, ...). */
+        pktd_packet lv[2];
+        unsigned cur = 0;
+        uint64_t zone = 0;
+        (void)pktd_decode(&lv[0], lt, data, caplen);
+        while (!pktd_packet_has(&lv[cur], PKTD_LAYER_TCP) &&
+               pktd_packet_tunnel(&lv[cur]) != PKTD_TUNNEL_NONE &&
+               pktd_packet_depth(&lv[cur]) < PKTD_TUNNEL_MAX_DEPTH) {
+            zone = (uint64_t)pktd_packet_tunnel(&lv[cur]) << 32 | pktd_packet_tunnel_id(&lv[cur]);
+            (void)pktd_decode_inner(&lv[cur], &lv[cur ^ 1u]);
+            cur ^= 1u;
+        }
+        const pktd_packet *pp = &lv[cur];
+        if (!pktd_packet_has(pp, PKTD_LAYER_TCP))
             continue;
         uint64_t ts = pktd_reader_ts_ns(r);
         uint32_t id, dir;
-        int n = pktd_flow_table_update(t, &p, ts, pktd_reader_wire_len(r), 0, &id, &dir);
+        int n = pktd_flow_table_update(t, pp, ts, pktd_reader_wire_len(r), zone, &id, &dir);
         if (n < 0) {
             fprintf(stderr, "pktd-follow: %s\n", pktd_flow_table_errmsg(t));
             status = 1;
@@ -230,7 +243,7 @@ static int follow_file(const char *name, pktd_flow_table *t, const char *expr)
             status = 1;
             break;
         }
-        if (conn_of[id] != 0 && pktd_tcp_reasm_add(reasm, id, dir, &p, ts) != 0) {
+        if (conn_of[id] != 0 && pktd_tcp_reasm_add(reasm, id, dir, pp, ts) != 0) {
             fprintf(stderr, "pktd-follow: %s\n", pktd_tcp_reasm_errmsg(reasm));
             status = 1;
             break;

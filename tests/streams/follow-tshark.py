@@ -62,22 +62,21 @@ TSHARK_WRONG = {
         "a1ca3072a8d36f4173710727ceb9b82fc5caf3e293ca4063757e1f8c3f1161bf"),
 }
 
+# (file, tshark stream): why pktd-follow has the stream's two directions in
+# two connections.  Each direction must still be found, byte for byte, as
+# the sending direction of one of them.
+ZONE_SPLIT = {
+    ("geneve.pcap", 0): "the connection goes out in Geneve VNI 10 and comes back in VNI 11; "
+                        "pktd-follow keys a connection by the tunnel around it (as pktd-flows), "
+                        "so each direction is a connection of its own",
+}
+
 # file: why pktd-follow finds none of its TCP connections.
 NOT_DECODED = {
     "arcnet-rfc1051-arp-icmp-http.pcap": "ARCNET link type (7), not decoded",
     "arcnet-rfc1201-arp-icmp-http.pcap": "ARCNET link type (129), not decoded",
     "bgp-aigp.pcap": "Juniper link type (178), not decoded",
     "ipoib.pcap": "IP over InfiniBand link type (242), not decoded",
-    "lspping-fec-ldp.pcap": "MPLS over PPP (protocol 0x0281), not decoded",
-    "geneve.pcap": "TCP inside Geneve: tunnels are not opened",
-    "gso-ipv4-geneve-ipv4.pcap": "TCP inside Geneve: tunnels are not opened",
-    "gso-ipv4-geneve-ipv6.pcap": "TCP inside Geneve: tunnels are not opened",
-    "gso-ipv6-geneve-ipv4.pcap": "TCP inside Geneve: tunnels are not opened",
-    "gso-ipv6-geneve-ipv6.pcap": "TCP inside Geneve: tunnels are not opened",
-    "gso-ipv4-vxlan-ipv4.pcap": "TCP inside VXLAN: tunnels are not opened",
-    "gso-ipv4-vxlan-ipv6.pcap": "TCP inside VXLAN: tunnels are not opened",
-    "gso-ipv6-vxlan-ipv4.pcap": "TCP inside VXLAN: tunnels are not opened",
-    "gso-ipv6-vxlan-ipv6.pcap": "TCP inside VXLAN: tunnels are not opened",
     "wccp_redirect_gre.pcap": "TCP inside GRE: tunnels are not opened",
 }
 
@@ -136,6 +135,20 @@ def main():
             used = set()
             for fname, stream, n0, n1, l0, h0, m0, l1, h1, m1 in streams:
                 a, b = endpoint(n0), endpoint(n1)
+                split = ZONE_SPLIT.get((name, int(stream)))
+                if split is not None:
+                    compared += 1
+                    for src, dst, want in ((a, b, (int(l0), h0)), (b, a, (int(l1), h1))):
+                        files = [(n, os.path.join(tmp, f"{n}-{src}-{dst}")) for n, *_ in conns]
+                        hits = [n for n, f in files if os.path.exists(f) and digest(f) == want]
+                        if hits:
+                            print(f"ok (split by tunnel) {name} stream {stream} {src} -> {dst} "
+                                  f"in connection {hits[0]}: {split}")
+                        else:
+                            print(f"FAIL {name} stream {stream} {src} -> {dst}: no connection has "
+                                  f"tshark's {want}")
+                            failures += 1
+                    continue
                 found = None
                 for n, label, sent, received, g0, g1 in conns:
                     if n in used or sent + received == 0:
