@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(srcdir, "examples", "python"))
 import pktdecode  # noqa: E402
 
 corpus = os.path.join(srcdir, "tests", "corpus", "tcpdump")
+tunnels = os.path.join(srcdir, "tests", "data", "tunnels")  # tests/capture/tunnels.sh's captures
 failures = 0
 
 
@@ -42,8 +43,10 @@ def frame(src, dst, sport, dport, flags):
 
 
 for files in (["mptcp-v0.pcap"], ["afs.pcap"], ["ipv4_tcp_http_xml.pcap"], ["dhcpv4v6-rfc5970-rfc8572.pcap"],
-              ["babel.pcap", "afs.pcap", "mptcp-v0.pcap"]):
-    paths = [os.path.join(corpus, f) for f in files]
+              ["babel.pcap", "afs.pcap", "mptcp-v0.pcap"], ["gso-ipv4-vxlan-ipv4.pcap"], ["geneve.pcap"],
+              ["ns-user-gtpu.pcap"], ["ns-user-mpls.pcap"], ["ns-user-pppoe.pcap"], ["ns-user-ipip.pcap"],
+              ["ns-user-gre.pcap"]):
+    paths = [os.path.join(corpus if not f.startswith("ns-") else tunnels, f) for f in files]
     out = subprocess.run([os.path.join(builddir, "examples", "pktd-flows"), "-j"] + paths,
                          capture_output=True, text=True, check=True).stdout
     want = [json.loads(line) for line in out.splitlines()]

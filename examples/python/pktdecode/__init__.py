@@ -2589,10 +2589,23 @@ class Flow:
         self.tcp_state = lib.pktd_flow_tcp_state(f)
         self.end = _s(lib.pktd_flow_end_name(lib.pktd_flow_end(f)))
 
+    def encap(self):
+        """The tunnel around the flow's packets as pktd-flows -j writes it:
+        None for zone 0, else {"type": name, <id key>: id} for a zone made
+        as read_flows() makes it (tunnel type << 32 | its identifier)."""
+        if not self.zone:
+            return None
+        t, i = self.zone >> 32, self.zone & 0xffffffff
+        d = {"type": _s(lib.pktd_tunnel_name(t))}
+        key = _ZONE_ID_KEY.get(t)
+        if key is not None:
+            d[key] = i
+        return d
+
     def as_dict(self):
-        """The record as pktd-flows -j writes it (encap: the zone, None when 0)."""
+        """The record as pktd-flows -j writes it."""
         return {"proto": self.proto, "src": self.src, "sport": self.sport, "dst": self.dst,
-                "dport": self.dport, "vlan": list(self.vlan), "encap": self.zone or None,
+                "dport": self.dport, "vlan": list(self.vlan), "encap": self.encap(),
                 "first_ns": self.first_ns, "last_ns": self.last_ns, "pkts_fwd": self.pkts_fwd,
                 "bytes_fwd": self.bytes_fwd, "pkts_rev": self.pkts_rev, "bytes_rev": self.bytes_rev,
                 "tcp_flags_fwd": self.tcp_flags_fwd, "tcp_flags_rev": self.tcp_flags_rev,
@@ -2689,6 +2702,14 @@ class FlowTable(_Handle):
         return self._errmsg()
 
 
+# The name of a tunnel's main identifier in pktd-flows' encap object.
+_ZONE_ID_KEY = {}
+for _n, _k in (("vxlan", "vni"), ("geneve", "vni"), ("gre", "key"), ("gtpu", "teid"),
+               ("mpls", "label"), ("pppoe", "session"), ("pppoed", "session")):
+    if "TUNNEL_" + _n.upper() in globals():
+        _ZONE_ID_KEY[globals()["TUNNEL_" + _n.upper()]] = _k
+
+
 def read_flows(paths, capacity=1 << 18, idle_timeout_ns=300 * 10**9,
                active_timeout_ns=3600 * 10**9):
     """The flows of capture files read as one input, as pktd-flows computes
@@ -2704,10 +2725,19 @@ def read_flows(paths, capacity=1 << 18, idle_timeout_ns=300 * 10**9,
         for path in paths:
             with Reader(path) as r:
                 while r.next_into(p):
-                    u = t.update(p, r.ts_ns(), r.wire_len())
-                    if u is not None and u[2]:
-                        seq_of[u[0]] = n
-                        n += 1
+                    # Every tunnel level, in the zone of the tunnel around
+                    # it (type << 32 | identifier), as pktd-flows counts.
+                    level, zone = p, 0
+                    while True:
+                        u = t.update(level, r.ts_ns(), r.wire_len(), zone)
+                        if u is not None and u[2]:
+                            seq_of[u[0]] = n
+                            n += 1
+                        tun = lib.pktd_packet_tunnel(level._state)
+                        if tun == 0 or lib.pktd_packet_depth(level._state) >= TUNNEL_MAX_DEPTH:
+                            break
+                        zone = tun << 32 | lib.pktd_packet_tunnel_id(level._state)
+                        level = level.inner()
         t.flush()
     order.sort(key=lambda x: x[0])
     return [f for _, f in order]
