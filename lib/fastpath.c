@@ -35,6 +35,7 @@
 #define TCP_TS_OFF 22u         /* the Timestamps option after NOP, NOP */
 #define TCP_TS_HLEN 32u
 #define TCP_NOP_NOP_TS 0x0101080au
+
 /* The next headers fast_ipv6() takes: TCP, UDP, ICMPv6 (all below 64). */
 #define IPV6_FAST_UPPER                                                    \
     ((UINT64_C(1) << PKTD__IPPROTO_TCP) | (UINT64_C(1) << PKTD__IPPROTO_UDP) | \
@@ -117,11 +118,12 @@ static int ipv6_general(struct pktd__packet *s, uint32_t l3)
  * leaves after a fixed header with a payload length inside the capture and
  * no extension header, written once.  Not inlined: in the caller it cost
  * the IPv4 frames two register saves and restores (callgrind: +4
- * instructions per frame); a tail call costs IPv6 one jump. */
-static __attribute__((noinline)) int fast_ipv6(struct pktd__packet *s, uint32_t l3)
+ * instructions per frame); a tail call costs IPv6 one jump.  The caller
+ * passes the header's address and the bytes captured from it, which it
+ * has in registers (reloading them here cost two loads). */
+static __attribute__((noinline)) int
+fast_ipv6(struct pktd__packet *s, uint32_t l3, const uint8_t *ip, uint32_t avail)
 {
-    const uint8_t *ip = s->data + l3;
-    uint32_t avail = s->caplen - l3;
     if (pktd__unlikely(avail < PKTD__IPV6_HLEN))
         return ipv6_general(s, l3);
     uint32_t cap_pay = avail - PKTD__IPV6_HLEN;
@@ -179,28 +181,31 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
     uint32_t tags = 0;
     if (type != PKTD__ETHERTYPE_IPV4) {
         /* IPv6, or one tag, or two (QinQ), then IPv4 or IPv6; at least an
-         * IPv4 header's worth captured (IPv6's: fast_ipv6()). */
-        if (type != PKTD__ETHERTYPE_IPV6) {
+         * IPv4 header's worth captured (IPv6's: fast_ipv6()).  Untagged
+         * IPv6 first, without the tag tests. */
+        if (type == PKTD__ETHERTYPE_IPV6) {
+            fast_link(s, 0, PKTD__ETHERTYPE_IPV6);
+            return fast_ipv6(s, PKTD__ETH_HLEN, d + PKTD__ETH_HLEN, caplen - PKTD__ETH_HLEN);
+        }
+        if (!fast_tpid(type) ||
+            caplen < PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
+            return pktd__eth_decode(s);
+        type = pktd__be16(d + 16);
+        l3 = PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN;
+        tags = 1;
+        if (!fast_ip_type(type)) {
             if (!fast_tpid(type) ||
-                caplen < PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
+                caplen < PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
                 return pktd__eth_decode(s);
-            type = pktd__be16(d + 16);
-            l3 = PKTD__ETH_HLEN + PKTD__VLAN_TAG_LEN;
-            tags = 1;
-            if (!fast_ip_type(type)) {
-                if (!fast_tpid(type) ||
-                    caplen < PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN + PKTD__IPV4_MIN_HLEN)
-                    return pktd__eth_decode(s);
-                type = pktd__be16(d + 20);
-                l3 = PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN;
-                tags = 2;
-                if (!fast_ip_type(type))
-                    return pktd__eth_decode(s);
-            }
+            type = pktd__be16(d + 20);
+            l3 = PKTD__ETH_HLEN + 2 * PKTD__VLAN_TAG_LEN;
+            tags = 2;
+            if (!fast_ip_type(type))
+                return pktd__eth_decode(s);
         }
         if (type == PKTD__ETHERTYPE_IPV6) {
             fast_link(s, tags, PKTD__ETHERTYPE_IPV6);
-            return fast_ipv6(s, l3);
+            return fast_ipv6(s, l3, d + l3, caplen - l3);
         }
     }
     fast_link(s, tags, PKTD__ETHERTYPE_IPV4);
