@@ -61,9 +61,12 @@ static inline int fast_tpid(uint32_t type)
 /* Layer 4 of a frame whose transport header (protocol @p proto) starts at
  * offset @p l4, at @p h, and whose IP packet ends at @p end (no fragment,
  * length on the wire: SEG_COMPLETE); @p ipv6 says which IP is below (a
- * constant at each call, so the test folds away). */
-static inline int fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4,
-                          uint32_t end, int ipv6)
+ * constant at each call, so the test folds away).  Inlined into
+ * fast_ipv6() and into fast_l4_ipv4(): GCC had made one out-of-line copy
+ * for both, with @p ipv6 passed at run time and a jump from either IP. */
+static inline __attribute__((always_inline)) int
+fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, uint32_t end,
+        int ipv6)
 {
     uint32_t seg = end - l4;
     uint32_t hl;
@@ -114,6 +117,14 @@ static inline int fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t pro
         break;
     }
     return pktd__ip_tunnel(s, proto, l4, end); /* GRE, IP in IP */
+}
+
+/* Layer 4 over IPv4: a function of its own, reached by a tail call, so
+ * that pktd__eth_fast_decode() saves no more registers. */
+static __attribute__((noinline)) int fast_l4_ipv4(struct pktd__packet *s, const uint8_t *h,
+                                                  uint32_t proto, uint32_t l4, uint32_t end)
+{
+    return fast_l4(s, h, proto, l4, end, 0);
 }
 
 /* Short, extension headers, a jumbogram or offload length, a length past
@@ -241,5 +252,5 @@ FAST_SCALAR_STORES int pktd__eth_fast_decode(struct pktd__packet *s)
     s->ip_pay_len = tot - PKTD__IPV4_MIN_HLEN;
     s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE;
     pktd__set_payload(s, l3 + PKTD__IPV4_MIN_HLEN, end);
-    return fast_l4(s, ip + PKTD__IPV4_MIN_HLEN, ip[9], l3 + PKTD__IPV4_MIN_HLEN, end, 0);
+    return fast_l4_ipv4(s, ip + PKTD__IPV4_MIN_HLEN, ip[9], l3 + PKTD__IPV4_MIN_HLEN, end);
 }
