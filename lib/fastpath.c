@@ -35,6 +35,7 @@
 #define TCP_TS_OFF 22u         /* the Timestamps option after NOP, NOP */
 #define TCP_TS_HLEN 32u
 #define TCP_NOP_NOP_TS 0x0101080au
+#define ICMPV6_ECHO_HLEN 8u    /* type, code, checksum, identifier, sequence */
 
 /* GCC's basic-block vectoriser packs the four 32-bit stores of the payload
  * and IP bounds into one 16-byte store, built with three movd and three
@@ -110,9 +111,19 @@ fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, u
             return pktd__icmp_decode(s, l4, end);
         break;
     case PKTD__IPPROTO_ICMPV6:
-        if (ipv6)
-            return pktd__icmpv6_decode(s, l4, end);
-        break;
+        if (!ipv6)
+            break;
+        /* Echo request and reply, the common ICMPv6 of a trace: their
+         * 8-byte fixed part and nothing to check beyond its length (the
+         * message is whole here: seg is the payload length).  The rest,
+         * Neighbor Discovery above all (its options), to icmpv6.c. */
+        if (pktd__likely(seg >= ICMPV6_ECHO_HLEN) &&
+            (h[0] == PKTD__ICMPV6_ECHO_REQUEST || h[0] == PKTD__ICMPV6_ECHO_REPLY)) {
+            pktd__set_l4(s, PKTD_LAYER_ICMPV6, l4, ICMPV6_ECHO_HLEN);
+            pktd__set_payload(s, l4 + ICMPV6_ECHO_HLEN, end);
+            return 0;
+        }
+        return pktd__icmpv6_decode(s, l4, end);
     default:
         break;
     }
