@@ -36,6 +36,7 @@
 #define TCP_TS_HLEN 32u
 #define TCP_NOP_NOP_TS 0x0101080au
 #define IPV6_FRAG_M 0x0001u    /* the fragment header's M flag */
+#define IPV6_EXT8_HLEN 8u      /* a fragment header, a hop-by-hop header of length 0 */
 #define ICMPV6_ECHO_HLEN 8u    /* type, code, checksum, identifier, sequence */
 
 /* GCC's basic-block vectoriser packs the four 32-bit stores of the payload
@@ -148,44 +149,61 @@ static int ipv6_general(struct pktd__packet *s, uint32_t l3)
 }
 
 /* IPv6 at @p l3 (header at @p ip) whose payload length @p plen (1 to the
- * @p cap_pay bytes captured after the fixed header) starts with a fragment
- * header followed by TCP, UDP or ICMPv6: the fragments of a datagram, the
- * one extension header a realistic trace has on more than a percent of
- * its IPv6 packets.  The state ipv6.c leaves after a chain of that one
- * header, written once; layer 4 as ipv6.c hands it over (the general
- * decoders: a first fragment's transport header is not whole).  Anything
- * else (a short payload, a size that is not a multiple of 8 before the
- * last fragment, another header after it) to ipv6.c. */
-static __attribute__((noinline)) int fast_ipv6_frag(struct pktd__packet *s, uint32_t l3,
-                                                    const uint8_t *ip, uint32_t plen,
-                                                    uint32_t cap_pay)
+ * @p cap_pay bytes captured after the fixed header) starts with one 8-byte
+ * extension header followed by TCP, UDP or ICMPv6: a fragment header (the
+ * fragments of a datagram: the one extension header a realistic trace has
+ * on more than a percent of its IPv6 packets), or a hop-by-hop header
+ * holding only a Router Alert and a PadN of 0 (the layout Linux sends with
+ * MLD and RSVP, and the ipv6 mix's).  The state ipv6.c leaves after a
+ * chain of that one header, written once; layer 4 as ipv6.c hands it over
+ * (the general decoders: a first fragment's transport header is not
+ * whole).  Anything else (another header or option layout, a short
+ * payload, a size that is not a multiple of 8 before the last fragment,
+ * another header after it) to ipv6.c. */
+static __attribute__((noinline)) int fast_ipv6_ext(struct pktd__packet *s, uint32_t l3,
+                                                   const uint8_t *ip, uint32_t plen,
+                                                   uint32_t cap_pay)
 {
     const uint8_t *e = ip + PKTD__IPV6_HLEN;
-    uint32_t frag_hdr = l3 + PKTD__IPV6_HLEN;
-    uint32_t pos = frag_hdr + PKTD__IPV6_FRAG_HLEN;
-    uint32_t end = frag_hdr + plen;
+    uint32_t ext = ip[6];
+    uint32_t ext_off = l3 + PKTD__IPV6_HLEN;
+    uint32_t pos = ext_off + IPV6_EXT8_HLEN;
+    uint32_t end = ext_off + plen;
     uint32_t nh = e[0];
-    uint32_t f = pktd__be16(e + 2);
-    uint32_t more = f & IPV6_FRAG_M;
-    uint32_t offset = f >> 3;
-    if (pktd__unlikely(plen < PKTD__IPV6_FRAG_HLEN || nh >= 64 ||
-                       ((IPV6_FAST_UPPER >> nh) & 1) == 0 ||
-                       (more != 0 && (plen - PKTD__IPV6_FRAG_HLEN) % 8 != 0)))
+    if (pktd__unlikely(plen < IPV6_EXT8_HLEN || nh >= 64 || ((IPV6_FAST_UPPER >> nh) & 1) == 0))
         return ipv6_general(s, l3);
     uint32_t flags = plen != cap_pay ? PKTD_F_IPV6_PADDING : 0;
-    uint32_t info = PKTD__IP_PAY_KNOWN;
-    if (offset != 0 || more != 0)
-        flags |= PKTD_F_FRAGMENT;
-    else
-        info |= PKTD__IP_SEG_COMPLETE; /* an atomic fragment (RFC 6946) */
-    if (offset != 0)
-        flags |= PKTD_F_LATER_FRAGMENT;
+    uint32_t info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE;
+    uint32_t frag_off = 0;
+    uint32_t offset = 0;
+    if (ext == PKTD__IPPROTO_FRAGMENT) {
+        uint32_t f = pktd__be16(e + 2);
+        uint32_t more = f & IPV6_FRAG_M;
+        offset = f >> 3;
+        /* RFC 8200 4.5: every fragment but the last carries a multiple of
+         * 8 bytes (ipv6.c's reason; it fails the packet). */
+        if (pktd__unlikely(more != 0 && (plen - IPV6_EXT8_HLEN) % 8 != 0))
+            return ipv6_general(s, l3);
+        frag_off = ext_off;
+        if (offset != 0 || more != 0) {
+            flags |= PKTD_F_FRAGMENT;
+            info = PKTD__IP_PAY_KNOWN;
+        } /* else an atomic fragment (RFC 6946): whole */
+        if (offset != 0)
+            flags |= PKTD_F_LATER_FRAGMENT;
+    } else {
+        /* Hop-by-hop: length byte 0 (8 bytes), Router Alert (5, length 2,
+         * any value), PadN of 0 (1, 0). */
+        uint32_t w0 = pktd__be32(e), w1 = pktd__be32(e + 4);
+        if (pktd__unlikely((w0 & 0x00ffffffu) != 0x000502u || (w1 & 0xffffu) != 0x0100u))
+            return ipv6_general(s, l3);
+    }
     s->flags = flags;
     pktd__set_l3(s, PKTD_LAYER_IPV6, l3, PKTD__IPV6_HLEN);
     s->ip_end = end;
-    s->ip_pay_len = plen - PKTD__IPV6_FRAG_HLEN;
+    s->ip_pay_len = plen - IPV6_EXT8_HLEN;
     s->ip6_upper_off = pos;
-    s->ip6_frag_off = frag_hdr;
+    s->ip6_frag_off = frag_off;
     s->ip6_rt_off = 0;
     s->ip6_jumbo = 0;
     s->ip6_upper = (uint8_t)nh;
@@ -223,8 +241,8 @@ fast_ipv6(struct pktd__packet *s, uint32_t l3, const uint8_t *ip, uint32_t avail
     if (pktd__unlikely(ip[0] >> 4 != 6 || plen - 1 >= cap_pay))
         return ipv6_general(s, l3);
     if (pktd__unlikely(nh >= 64 || ((IPV6_FAST_UPPER >> nh) & 1) == 0)) {
-        if (nh == PKTD__IPPROTO_FRAGMENT)
-            return fast_ipv6_frag(s, l3, ip, plen, cap_pay);
+        if (nh == PKTD__IPPROTO_FRAGMENT || nh == PKTD__IPPROTO_HOPOPTS)
+            return fast_ipv6_ext(s, l3, ip, plen, cap_pay);
         return ipv6_general(s, l3);
     }
     uint32_t l4 = l3 + PKTD__IPV6_HLEN;
