@@ -2,7 +2,9 @@
  * 802.1Q / 802.1ad tags, then either IPv4 with a 20-byte header and a
  * consistent total length, not a fragment, or IPv6 without extension
  * headers and with a payload length within the capture (release 1.1); TCP
- * or UDP on top.
+ * or UDP on top, or an ICMPv6 echo.  Also (fast_ipv6_ext()) IPv6 with one
+ * fragment header or one hop-by-hop header holding only a Router Alert,
+ * whose layer 4 then goes to the general decoders.
  *
  * Why a second decoder: the general one (eth.c, ipv4.c, ipv6.c, tcp.c,
  * udp.c) takes every decision one layer at a time, and on a realistic trace
@@ -23,9 +25,10 @@
  * start, before any state is written; IPv4 options, a total length that
  * is 0, short or longer than captured, and fragments at IPv4 (after the
  * link layer and its tags); for IPv6 a payload length of 0 or longer than
- * captured and any next header but TCP, UDP and ICMPv6 (extension headers
- * above all) at IPv6; other TCP options, odd UDP lengths, ICMP, ICMPv6 and
- * truncated transport headers at layer 4. */
+ * captured and any next header but TCP, UDP and ICMPv6 (other extension
+ * headers and chains above all) at IPv6; other TCP options, odd UDP
+ * lengths, ICMP, ICMPv6 but echoes and truncated transport headers at
+ * layer 4. */
 #include "config.h"
 
 #include "packet_impl.h"
