@@ -172,10 +172,16 @@ static void fill_ipv6(const struct pktd__packet *s, uint32_t *o, uint32_t layers
         o[PKTD_FIELD_IPV6_PLEN] = pktd__be16(h + 4);
         o[PKTD_FIELD_IPV6_NEXT] = h[6];
         o[PKTD_FIELD_IPV6_HLIM] = h[7];
-        for (uint32_t i = 0; i < 4; i++) {
-            o[PKTD_FIELD_IPV6_SRC0 + i] = pktd__be32(h + 8 + 4 * i);
-            o[PKTD_FIELD_IPV6_DST0 + i] = pktd__be32(h + 24 + 4 * i);
-        }
+        /* Written out: GCC -O2 kept the four-round loop (12 instructions
+         * of loop control per packet, callgrind); eight load, swap, store. */
+        o[PKTD_FIELD_IPV6_SRC0] = pktd__be32(h + 8);
+        o[PKTD_FIELD_IPV6_SRC1] = pktd__be32(h + 12);
+        o[PKTD_FIELD_IPV6_SRC2] = pktd__be32(h + 16);
+        o[PKTD_FIELD_IPV6_SRC3] = pktd__be32(h + 20);
+        o[PKTD_FIELD_IPV6_DST0] = pktd__be32(h + 24);
+        o[PKTD_FIELD_IPV6_DST1] = pktd__be32(h + 28);
+        o[PKTD_FIELD_IPV6_DST2] = pktd__be32(h + 32);
+        o[PKTD_FIELD_IPV6_DST3] = pktd__be32(h + 36);
         o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper;
         o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count;
         o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo;

@@ -383,9 +383,11 @@ START_TEST(test_built_matrix_ipv6)
                     {opt_bad_len, sizeof opt_bad_len}};
     /* The upper layer: TCP, UDP, ICMPv6, ICMP's number (not over IPv6),
      * No Next Header, GRE; and TCP or UDP behind hop-by-hop, destination
-     * options, routing, an atomic fragment, a first fragment. */
+     * options, routing, an atomic fragment, a first fragment; a later
+     * fragment; hop-by-hop with Router Alert and PadN 0 (the fast path's
+     * layout), and the same first eight bytes in a 16-byte header. */
     enum { UP_TCP, UP_UDP, UP_ICMPV6, UP_ICMP, UP_NONE, UP_GRE, UP_HBH, UP_DST, UP_RT,
-           UP_FRAG_ATOMIC, UP_FRAG_FIRST, UP_N };
+           UP_FRAG_ATOMIC, UP_FRAG_FIRST, UP_FRAG_LATER, UP_HBH_RA, UP_HBH_RA16, UP_N };
     /* Ways to end the frame: exact, Ethernet padding, payload length 0,
      * 4 (inside UDP's and TCP's header), 24 (inside TCP with timestamps),
      * one byte short, longer than captured, version 4 in the version
@@ -400,8 +402,8 @@ START_TEST(test_built_matrix_ipv6)
             for (uint32_t up = 0; up < UP_N; up++)
                 for (size_t oi = 0; oi < sizeof tcp_opts / sizeof tcp_opts[0]; oi++)
                     for (uint32_t e = 0; e < END_N; e++, k++) {
-                        static const uint8_t first_nh[UP_N] = {6, 17, 58, 1, 59, 47,
-                                                               0, 60, 43, 44, 44};
+                        static const uint8_t first_nh[UP_N] = {6, 17, 58, 1, 59, 47, 0,
+                                                               60, 43, 44, 44, 44, 0, 0};
                         /* Behind an extension header: TCP on even
                          * option layouts, UDP on odd ones. */
                         uint8_t l4p = up == UP_UDP ? 17 : up == UP_ICMPV6 ? 58
@@ -429,10 +431,27 @@ START_TEST(test_built_matrix_ipv6)
                             break;
                         case UP_FRAG_ATOMIC:
                         case UP_FRAG_FIRST:
+                        case UP_FRAG_LATER:
                             fr_u8(&f, l4p);
                             fr_u8(&f, 0);
-                            fr_be16(&f, up == UP_FRAG_FIRST ? 1 : 0);
+                            /* offset 0 (M 0 or 1), or offset 8 bytes */
+                            fr_be16(&f, up == UP_FRAG_FIRST ? 1 : up == UP_FRAG_LATER ? 8 : 0);
                             fr_be32(&f, 0x01020304u);
+                            break;
+                        case UP_HBH_RA:
+                        case UP_HBH_RA16:
+                            fr_u8(&f, l4p);
+                            fr_u8(&f, up == UP_HBH_RA16 ? 1 : 0);
+                            fr_u8(&f, 5); /* Router Alert, MLD */
+                            fr_u8(&f, 2);
+                            fr_be16(&f, 0);
+                            fr_u8(&f, 1); /* PadN of 0 */
+                            fr_u8(&f, 0);
+                            if (up == UP_HBH_RA16) {
+                                fr_u8(&f, 1); /* PadN of 6 */
+                                fr_u8(&f, 6);
+                                fr_fill(&f, 0, 6);
+                            }
                             break;
                         default:
                             break;
