@@ -42,16 +42,6 @@
 #define IPV6_EXT8_HLEN 8u      /* a fragment header, a hop-by-hop header of length 0 */
 #define ICMPV6_ECHO_HLEN 8u    /* type, code, checksum, identifier, sequence */
 
-/* GCC's basic-block vectoriser packs the four 32-bit stores of the payload
- * and IP bounds into one 16-byte store, built with three movd and three
- * punpck: seven instructions where four plain stores do (callgrind).
- * Turned off for the functions that write the state; clang does not do it. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define FAST_SCALAR_STORES __attribute__((optimize("no-tree-slp-vectorize")))
-#else
-#define FAST_SCALAR_STORES
-#endif
-
 /* The next headers fast_ipv6() takes: TCP, UDP, ICMPv6 (all below 64). */
 #define IPV6_FAST_UPPER                                                    \
     ((UINT64_C(1) << PKTD__IPPROTO_TCP) | (UINT64_C(1) << PKTD__IPPROTO_UDP) | \
@@ -232,7 +222,7 @@ static __attribute__((noinline)) int fast_ipv6_ext(struct pktd__packet *s, uint3
  * instructions per frame); a tail call costs IPv6 one jump.  The caller
  * passes the header's address and the bytes captured from it, which it
  * has in registers (reloading them here cost two loads). */
-static __attribute__((noinline)) FAST_SCALAR_STORES int
+static __attribute__((noinline)) int
 fast_ipv6(struct pktd__packet *s, uint32_t l3, const uint8_t *ip, uint32_t avail)
 {
     if (pktd__unlikely(avail < PKTD__IPV6_HLEN))
@@ -285,7 +275,7 @@ static inline int fast_ip_type(uint32_t type)
     return type == PKTD__ETHERTYPE_IPV4 || type == PKTD__ETHERTYPE_IPV6;
 }
 
-FAST_SCALAR_STORES int pktd__eth_fast_decode(struct pktd__packet *s)
+int pktd__eth_fast_decode(struct pktd__packet *s)
 {
     const uint8_t *d = s->data;
     uint32_t caplen = s->caplen;
