@@ -91,6 +91,7 @@ struct pktd_flow_table {
     pktd_flow_export_fn export_fn;
     void *export_user;
     int in_export;
+    int close_pending; /* pktd_flow_table_close() was called from the callback */
     uint64_t stats[PKTD_FLOW_STAT_COUNT];
     char errmsg[PKTD_ERRBUF_SIZE];
 };
@@ -196,7 +197,25 @@ int pktd_flow_table_create(pktd_flow_table **out, uint32_t capacity, uint64_t id
 
 void pktd_flow_table_close(pktd_flow_table *t)
 {
+    /* From inside the export callback the table is still being walked by
+     * the call that ran the callback: that call frees it on its way out
+     * (settle()). */
+    if (t != NULL && t->in_export) {
+        t->close_pending = 1;
+        return;
+    }
     free(t);
+}
+
+/* The way out of every call that can run the export callback: a close
+ * asked for inside it happens here, and the call says so. */
+static int settle(pktd_flow_table *t, int rc)
+{
+    if (t->close_pending) {
+        free(t);
+        return PKTD_E_BAD_STATE;
+    }
+    return rc;
 }
 
 int pktd_flow_table_set_export(pktd_flow_table *t, pktd_flow_export_fn fn, void *user)
@@ -279,11 +298,13 @@ static int expire(pktd_flow_table *t, uint64_t now)
 {
     int n = 0;
     uint32_t h;
-    while (t->idle_ns != 0 && (h = lru_head(t)) != NIL && idle_passed(t, &t->flows[h], now)) {
+    while (!t->close_pending && t->idle_ns != 0 && (h = lru_head(t)) != NIL &&
+           idle_passed(t, &t->flows[h], now)) {
         end_flow(t, h, PKTD_FLOW_END_IDLE);
         n++;
     }
-    while (t->age.head != NIL && active_passed(t, &t->flows[t->age.head], now)) {
+    while (!t->close_pending && t->age.head != NIL &&
+           active_passed(t, &t->flows[t->age.head], now)) {
         end_flow(t, t->age.head, PKTD_FLOW_END_ACTIVE);
         n++;
     }
@@ -297,7 +318,8 @@ int pktd_flow_table_expire(pktd_flow_table *t, uint64_t now_ns)
     if (t->in_export)
         return pktd__errmsgf(t->errmsg, PKTD_E_BAD_STATE,
                              "pktd_flow_table_expire: called from the export callback");
-    return expire(t, now_ns);
+    int n = expire(t, now_ns);
+    return settle(t, n);
 }
 
 int pktd_flow_table_flush(pktd_flow_table *t)
@@ -308,11 +330,11 @@ int pktd_flow_table_flush(pktd_flow_table *t)
         return pktd__errmsgf(t->errmsg, PKTD_E_BAD_STATE,
                              "pktd_flow_table_flush: called from the export callback");
     int n = 0;
-    while (t->age.head != NIL) {
+    while (!t->close_pending && t->age.head != NIL) {
         end_flow(t, t->age.head, PKTD_FLOW_END_EOF);
         n++;
     }
-    return n;
+    return settle(t, n);
 }
 
 /* ---- keying a packet --------------------------------------------------- */
@@ -456,6 +478,8 @@ int pktd_flow_table_update(pktd_flow_table *t, const pktd_packet *p, uint64_t ts
                              "pktd_flow_table_update: called from the export callback");
     t->stats[PKTD_FLOW_STAT_PACKETS]++;
     expire(t, ts_ns);
+    if (t->close_pending)
+        return settle(t, 0);
 
     struct flow_key k;
     int sender_is_lo;
@@ -498,7 +522,7 @@ int pktd_flow_table_update(pktd_flow_table *t, const pktd_packet *p, uint64_t ts
         *flow_id = i;
     if (dir != NULL)
         *dir = d;
-    return created ? 2 : 1;
+    return settle(t, created ? 2 : 1);
 }
 
 /* ---- queries ----------------------------------------------------------- */

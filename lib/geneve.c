@@ -74,10 +74,15 @@ int pktd__geneve_option_next(const uint8_t *h, uint32_t *cursor, uint32_t *type,
                              const uint8_t **data, size_t *len)
 {
     uint32_t opt = geneve_opt_bytes(h);
-    if (*cursor >= opt)
+    /* A cursor the walk did not hand out (not a multiple of 4, or with no
+     * room for an option header) ends it, as does an option whose length
+     * runs past the options (the decode checked the walk from 0 only). */
+    if (*cursor % 4u != 0 || *cursor >= opt || opt - *cursor < GENEVE_OPT_HLEN)
         return 0;
     const uint8_t *o = h + PKTD__GENEVE_HLEN + *cursor;
     uint32_t dlen = (o[3] & 0x1fu) * 4u;
+    if (dlen > opt - *cursor - GENEVE_OPT_HLEN)
+        return 0;
     if (type != NULL)
         *type = (uint32_t)pktd__be16(o) << 8 | o[2];
     if (data != NULL)

@@ -98,7 +98,7 @@ int pktd__gre_parse(struct pktd__packet *s, const uint8_t *h, uint32_t avail,
     if (proto == PKTD__ETHERTYPE_ERSPAN2 || proto == PKTD__ETHERTYPE_ERSPAN3) {
         /* The GRE layer stands even when the ERSPAN header fails. */
         s->layers = PKTD__BIT(PKTD_LAYER_GRE);
-        s->enc_hlen = (uint16_t)gl;
+        s->enc_hlen = gl;
         pktd__set_payload(s, gl, avail);
         int rc = erspan_parse(s, h, avail, gl, proto, flags, &el, &next);
         if (rc != 0)

@@ -112,9 +112,14 @@ int pktd__gtpu_ext_next(const uint8_t *h, uint32_t hlen, uint32_t *cursor, uint3
             return 0;
         at = PKTD__GTPU_HLEN + PKTD__GTPU_OPT_LEN;
     }
-    if (at >= hlen)
+    if (at < PKTD__GTPU_HLEN + PKTD__GTPU_OPT_LEN || at >= hlen)
         return 0;
-    uint32_t elen = h[at] * 4u; /* non-zero and inside hlen: checked by the decode */
+    /* Non-zero and inside hlen for every cursor the walk hands out (the
+     * decode checked the chain); any other cursor ends the walk instead of
+     * giving a length past the header or a step of 0. */
+    uint32_t elen = h[at] * 4u;
+    if (elen == 0 || elen > hlen - at)
+        return 0;
     if (type != NULL)
         *type = h[at - 1];
     if (data != NULL)

@@ -98,7 +98,7 @@ struct pktd__packet {
     uint8_t depth;     /* 0 outer, 1..PKTD_TUNNEL_MAX_DEPTH inner */
     uint8_t enc_type;  /* PKTD_TUNNEL_*, 0 for an outer packet */
     uint32_t enc_back;
-    uint16_t enc_hlen;
+    uint32_t enc_hlen; /* 32 bits: a GTP-U header can pass 65 535 bytes */
     uint8_t enc_count; /* MPLS: label stack entries */
     uint8_t enc_info;  /* PKTD__ENC_* */
 };

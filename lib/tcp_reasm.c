@@ -56,6 +56,8 @@ struct pktd_tcp_reasm {
     uint32_t newest;
     struct half *halves; /* 2 * capacity */
     struct chunk *chunks;
+    int in_callback;   /* the callback is running: add and flush refuse */
+    int close_pending; /* pktd_tcp_reasm_close() was called from it */
     uint64_t st[PKTD_TCP_REASM_STAT_COUNT];
     char errmsg[PKTD_ERRBUF_SIZE];
 };
@@ -81,14 +83,16 @@ int pktd_tcp_reasm_create(pktd_tcp_reasm **out, uint32_t capacity, size_t budget
         n = NIL - 1;
     struct pktd_tcp_reasm *r = calloc(1, sizeof(*r));
     if (r == NULL)
-        return pktd__errmsgf(errbuf, -ENOMEM, "out of memory for the reassembler");
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_tcp_reasm_create: calloc(%zu bytes): %s",
+                             sizeof(*r), pktd_strerror(-ENOMEM));
     r->halves = calloc((size_t)capacity * 2, sizeof(*r->halves));
     r->chunks = n != 0 ? malloc(n * sizeof(*r->chunks)) : NULL;
     if (r->halves == NULL || (n != 0 && r->chunks == NULL)) {
         pktd_tcp_reasm_close(r);
         return pktd__errmsgf(errbuf, -ENOMEM,
-                             "out of memory for %u connections and a %zu-byte budget", capacity,
-                             budget);
+                             "pktd_tcp_reasm_create: calloc/malloc for %u connections and a "
+                             "%zu-byte budget: %s",
+                             capacity, budget, pktd_strerror(-ENOMEM));
     }
     r->fn = fn;
     r->user = user;
@@ -109,6 +113,12 @@ void pktd_tcp_reasm_close(pktd_tcp_reasm *r)
 {
     if (r == NULL)
         return;
+    /* From inside the callback the call that ran it still walks the
+     * handle: it frees it on its way out (settle()). */
+    if (r->in_callback) {
+        r->close_pending = 1;
+        return;
+    }
     free(r->chunks);
     free(r->halves);
     free(r);
@@ -185,7 +195,28 @@ static void emit(struct pktd_tcp_reasm *r, uint32_t event, uint32_t hid, uint64_
         h->c[PKTD_TCP_REASM_FLOW_GAP_BYTES] += len;
         r->st[PKTD_TCP_REASM_STAT_GAP_BYTES] += len;
     }
+    r->in_callback = 1;
     r->fn(r->user, event, hid >> 1, hid & 1, off, data, len);
+    r->in_callback = 0;
+}
+
+/* The way out of add and flush: a close asked for inside the callback
+ * happens here, and the call says so. */
+static int settle(struct pktd_tcp_reasm *r, int rc)
+{
+    if (r->close_pending) {
+        r->close_pending = 0;
+        pktd_tcp_reasm_close(r);
+        return PKTD_E_BAD_STATE;
+    }
+    return rc;
+}
+
+/* add and flush from inside the callback would free chunks the running
+ * call still holds. */
+static int refuse_reentry(struct pktd_tcp_reasm *r, const char *call)
+{
+    return pktd__errmsgf(r->errmsg, PKTD_E_BAD_STATE, "%s: called from the callback", call);
 }
 
 static void count_overlap(struct pktd_tcp_reasm *r, struct half *h, uint64_t bytes, int differs)
@@ -411,12 +442,21 @@ static int bad(struct pktd_tcp_reasm *r, const char *what)
     return pktd__errmsgf(r->errmsg, PKTD_E_INVALID_ARGUMENT, "pktd_tcp_reasm_add: %s", what);
 }
 
+static int add_segment(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t dir, const pktd_packet *p);
+
 int pktd_tcp_reasm_add(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t dir, const pktd_packet *p,
                        uint64_t ts_ns)
 {
     (void)ts_ns;
     if (r == NULL)
         return PKTD_E_INVALID_ARGUMENT;
+    if (r->in_callback)
+        return refuse_reentry(r, "pktd_tcp_reasm_add");
+    return settle(r, add_segment(r, flow_id, dir, p));
+}
+
+static int add_segment(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t dir, const pktd_packet *p)
+{
     if (p == NULL)
         return bad(r, "the packet is NULL");
     if (flow_id >= r->capacity)
@@ -480,10 +520,19 @@ int pktd_tcp_reasm_add(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t dir, const 
     return 0;
 }
 
+static int flush_flow(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t reason);
+
 int pktd_tcp_reasm_flush(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t reason)
 {
     if (r == NULL)
         return PKTD_E_INVALID_ARGUMENT;
+    if (r->in_callback)
+        return refuse_reentry(r, "pktd_tcp_reasm_flush");
+    return settle(r, flush_flow(r, flow_id, reason));
+}
+
+static int flush_flow(pktd_tcp_reasm *r, uint32_t flow_id, uint32_t reason)
+{
     if (flow_id >= r->capacity || (reason != PKTD_TCP_REASM_END_FLUSHED &&
                                    reason != PKTD_TCP_REASM_END_EVICTED))
         return pktd__errmsgf(r->errmsg, PKTD_E_INVALID_ARGUMENT,

@@ -191,7 +191,7 @@ int pktd_decode_inner(const pktd_packet *outer, pktd_packet *inner)
     s->caplen = t.inner_len;
     s->layers = 0;
     s->enc_back = t.hlen;
-    s->enc_hlen = (uint16_t)t.own_hlen;
+    s->enc_hlen = t.own_hlen;
     s->enc_count = (uint8_t)t.count;
     /* Every byte of the tunnel's packet captured: the outer IP and UDP
      * lengths were on the wire (or it is a link-level tunnel of a frame

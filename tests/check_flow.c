@@ -659,6 +659,43 @@ START_TEST(test_reentry_refused)
 }
 END_TEST
 
+/* pktd_flow_table_close() from the export callback: carried out when the
+ * call that ran the callback returns, which then says PKTD_E_BAD_STATE; no
+ * flow is exported after it (it was a use after free; valgrind and ASan
+ * see the difference). */
+static unsigned closing_calls;
+static void close_from_callback(const pktd_flow *f, void *user)
+{
+    (void)f;
+    closing_calls++;
+    pktd_flow_table_close(user);
+}
+
+START_TEST(test_close_from_callback)
+{
+    for (int how = 0; how < 3; how++) { /* flush, expire, eviction by update */
+        pktd_flow_table *t;
+        char err[PKTD_ERRBUF_SIZE];
+        ck_assert_int_eq(pktd_flow_table_create(&t, 2, 10, 0, err), 0);
+        ck_assert_int_eq(pktd_flow_table_set_export(t, close_from_callback, t), 0);
+        struct pkt p = AB;
+        ck_assert_int_eq(upd(t, &p, 1, 0, NULL, NULL), 2);
+        p.sport = 1;
+        ck_assert_int_eq(upd(t, &p, 2, 0, NULL, NULL), 2);
+        closing_calls = 0;
+        if (how == 0) {
+            ck_assert_int_eq(pktd_flow_table_flush(t), PKTD_E_BAD_STATE);
+        } else if (how == 1) {
+            ck_assert_int_eq(pktd_flow_table_expire(t, 100), PKTD_E_BAD_STATE);
+        } else {
+            p.sport = 2; /* a third flow in a table of two: an eviction */
+            ck_assert_int_eq(upd(t, &p, 3, 0, NULL, NULL), PKTD_E_BAD_STATE);
+        }
+        ck_assert_uint_eq(closing_calls, 1); /* the second flow was not exported */
+    }
+}
+END_TEST
+
 START_TEST(test_arguments)
 {
     pktd_flow_table *t = (pktd_flow_table *)1;
@@ -723,6 +760,7 @@ static Suite *flow_suite(void)
     tcase_add_test(tc, test_tables_hash_apart);
     tcase_add_test(tc, test_crafted_collisions_need_the_key);
     tcase_add_test(tc, test_reentry_refused);
+    tcase_add_test(tc, test_close_from_callback);
     tcase_add_test(tc, test_arguments);
     suite_add_tcase(s, tc);
     return s;

@@ -1009,6 +1009,106 @@ START_TEST(test_arguments_and_names)
 }
 END_TEST
 
+/* Review findings (session 4): iterator cursors the walk never hands out
+ * end the walk instead of reading past the header or looping, and a GTP-U
+ * header longer than 65 535 bytes keeps its length (it was cut to 16 bits:
+ * header length 4, options length 0xfffffffc, no extension headers). */
+START_TEST(test_cursors_and_long_gtpu)
+{
+    /* Geneve with one 4-byte option, ending the buffer (a malloc'd copy so
+     * that ASan and valgrind see a read past it). */
+    size_t n = 14 + 20 + 8 + 12;
+    uint8_t *b = calloc(1, n);
+    ck_assert_ptr_nonnull(b);
+    b[12] = 0x08;
+    uint8_t *ip = b + 14;
+    ip[0] = 0x45, ip[3] = 40, ip[8] = 64, ip[9] = 17;
+    uint8_t *u = ip + 20;
+    u[2] = 6081 >> 8, u[3] = 6081 & 0xff, u[5] = 20;
+    uint8_t *g = u + 8;
+    g[0] = 1, g[2] = 0x65, g[3] = 0x58;
+    pktd_packet p, in;
+    ck_assert_int_eq(pktd_decode(&p, PKTD_LINKTYPE_ETHERNET, b, n), 0);
+    (void)pktd_decode_inner(&p, &in);
+    ck_assert_uint_eq(pktd_packet_encap(&in), PKTD_TUNNEL_GENEVE);
+    uint32_t c = 0, t;
+    const uint8_t *d;
+    size_t dl;
+    ck_assert_int_eq(pktd_tunnel_option_next(&in, &c, &t, &d, &dl), 1);
+    ck_assert_uint_eq(dl, 0);
+    ck_assert_int_eq(pktd_tunnel_option_next(&in, &c, &t, &d, &dl), 0);
+    for (c = 1; c < 8; c++) {
+        uint32_t cc = c;
+        ck_assert_msg(pktd_tunnel_option_next(&in, &cc, &t, &d, &dl) == 0, "cursor %u", c);
+    }
+    free(b);
+
+    /* GTP-U with one 4-byte extension header; cursors inside it or in the
+     * fixed header end the walk. */
+    uint8_t f[14 + 20 + 8 + 16] = {0};
+    f[12] = 0x08;
+    ip = f + 14;
+    ip[0] = 0x45, ip[3] = 44, ip[8] = 64, ip[9] = 17;
+    u = ip + 20;
+    u[2] = 2152 >> 8, u[3] = 2152 & 0xff, u[5] = 24;
+    g = u + 8;
+    g[0] = 0x34, g[1] = 1, g[3] = 8, g[11] = 0x85, g[12] = 1;
+    ck_assert_int_eq(pktd_decode(&p, PKTD_LINKTYPE_ETHERNET, f, sizeof f), 0);
+    (void)pktd_decode_inner(&p, &in);
+    ck_assert_uint_eq(pktd_packet_encap(&in), PKTD_TUNNEL_GTPU);
+    c = 0;
+    ck_assert_int_eq(pktd_tunnel_option_next(&in, &c, &t, &d, &dl), 1);
+    ck_assert_uint_eq(t, 0x85);
+    ck_assert_uint_eq(dl, 2);
+    ck_assert_int_eq(pktd_tunnel_option_next(&in, &c, &t, &d, &dl), 0);
+    for (c = 1; c < 16; c++) {
+        if (c == 12)
+            continue; /* the one cursor the walk hands out */
+        uint32_t cc = c;
+        ck_assert_msg(pktd_tunnel_option_next(&in, &cc, &t, &d, &dl) == 0, "cursor %u", c);
+    }
+
+    /* GTP-U of 65 540 header bytes: 65 extension headers, behind an IPv4
+     * total length of 0 and a UDP length of 0 (segmentation offload). */
+    uint32_t gl = 65540;
+    n = 14 + 20 + 8 + gl;
+    b = calloc(1, n);
+    ck_assert_ptr_nonnull(b);
+    b[12] = 0x08;
+    ip = b + 14;
+    ip[0] = 0x45, ip[8] = 64, ip[9] = 17;
+    u = ip + 20;
+    u[2] = 2152 >> 8, u[3] = 2152 & 0xff;
+    g = u + 8;
+    g[0] = 0x34, g[1] = 0x01, g[2] = 0xff, g[3] = 0xff;
+    uint32_t hl = 12;
+    for (int i = 0; i < 65; i++) {
+        uint32_t elen = i < 64 ? 1020 : 248;
+        g[hl - 1] = 0x85;
+        g[hl] = (uint8_t)(elen / 4);
+        hl += elen;
+    }
+    ck_assert_uint_eq(hl, gl);
+    (void)pktd_decode(&p, PKTD_LINKTYPE_ETHERNET, b, n);
+    ck_assert_uint_eq(pktd_packet_tunnel(&p), PKTD_TUNNEL_GTPU);
+    (void)pktd_decode_inner(&p, &in);
+    ck_assert(pktd_packet_has(&in, PKTD_LAYER_GTPU));
+    const uint8_t *h;
+    size_t hlen;
+    ck_assert_int_eq(pktd_packet_header(&in, PKTD_LAYER_GTPU, &h, &hlen), 1);
+    ck_assert_uint_eq(hlen, gl);
+    uint32_t opt = 0;
+    ck_assert_int_eq(pktd_tunnel_field(&in, PKTD_TF_OPT_LEN, &opt), 1);
+    ck_assert_uint_eq(opt, gl - 8);
+    int k = 0;
+    c = 0;
+    while (pktd_tunnel_option_next(&in, &c, &t, &d, &dl) && k < 1000)
+        k++;
+    ck_assert_int_eq(k, 65);
+    free(b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("parse_tunnel");
@@ -1026,6 +1126,7 @@ int main(void)
     tcase_add_test(tc, test_pppoe);
     tcase_add_test(tc, test_nesting);
     tcase_add_test(tc, test_arguments_and_names);
+    tcase_add_test(tc, test_cursors_and_long_gtpu);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

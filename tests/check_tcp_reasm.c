@@ -531,6 +531,56 @@ START_TEST(many_connections)
 }
 END_TEST
 
+/* Re-entry from the callback (review finding, session 4): add and flush
+ * are refused with PKTD_E_BAD_STATE (a flush used to free chunks the
+ * running call still held), and a close is carried out when the call that
+ * ran the callback returns, which then says PKTD_E_BAD_STATE. */
+static pktd_tcp_reasm *reentry_r;
+static int reentry_close, reentry_calls, reentry_flush_rc, reentry_add_rc;
+static pktd_packet reentry_pkt;
+
+static void reenter(void *user, uint32_t event, uint32_t flow, uint32_t dir, uint64_t off,
+                    const uint8_t *data, size_t len)
+{
+    (void)user, (void)event, (void)dir, (void)off, (void)data, (void)len;
+    reentry_calls++;
+    if (reentry_close) {
+        pktd_tcp_reasm_close(reentry_r);
+        return;
+    }
+    reentry_flush_rc = pktd_tcp_reasm_flush(reentry_r, flow, PKTD_TCP_REASM_END_FLUSHED);
+    reentry_add_rc = pktd_tcp_reasm_add(reentry_r, flow, 0, &reentry_pkt, 0);
+}
+
+START_TEST(reentry)
+{
+    static uint8_t f[40 + 4];
+    f[0] = 0x45, f[3] = 44, f[8] = 64, f[9] = 6;
+    f[12] = 10, f[15] = 1, f[16] = 10, f[19] = 2;
+    f[20] = 0x12, f[21] = 0x34, f[23] = 80, f[32] = 0x50, f[33] = PKTD_TCP_ACK, f[34] = 0xff;
+    memcpy(f + 40, "data", 4);
+    ck_assert_int_eq(pktd_decode(&reentry_pkt, PKTD_LINKTYPE_IPV4, f, sizeof f), 0);
+    char err[PKTD_ERRBUF_SIZE];
+
+    reentry_close = 0;
+    reentry_calls = 0;
+    ck_assert_int_eq(pktd_tcp_reasm_create(&reentry_r, 2, 4096, reenter, NULL, err), 0);
+    ck_assert_int_eq(pktd_tcp_reasm_add(reentry_r, 0, 0, &reentry_pkt, 0), 0);
+    ck_assert_int_eq(reentry_calls, 1); /* the data, and nothing from the refused calls */
+    ck_assert_int_eq(reentry_flush_rc, PKTD_E_BAD_STATE);
+    ck_assert_int_eq(reentry_add_rc, PKTD_E_BAD_STATE);
+    ck_assert_str_eq(pktd_tcp_reasm_errmsg(reentry_r),
+                     "pktd_tcp_reasm_add: called from the callback");
+    pktd_tcp_reasm_close(reentry_r);
+
+    reentry_close = 1;
+    reentry_calls = 0;
+    ck_assert_int_eq(pktd_tcp_reasm_create(&reentry_r, 2, 4096, reenter, NULL, err), 0);
+    ck_assert_int_eq(pktd_tcp_reasm_add(reentry_r, 0, 0, &reentry_pkt, 0), PKTD_E_BAD_STATE);
+    ck_assert_int_eq(reentry_calls, 1); /* freed on the way out (valgrind/ASan: no leak, no use) */
+}
+END_TEST
+
 START_TEST(arguments)
 {
     pktd_tcp_reasm *r = NULL;
@@ -584,6 +634,7 @@ int main(void)
     tcase_add_test(tc, huge_window);
     tcase_add_test(tc, budget_exhaustion);
     tcase_add_test(tc, many_connections);
+    tcase_add_test(tc, reentry);
     tcase_add_test(tc, arguments);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -152,8 +152,11 @@ typedef struct pktd_flow pktd_flow;
  *
  * @p f is valid only during the call; its id is handed to no other flow
  * before the call returns.  The callback may read any flow of the table
- * (pktd_flow_table_get()) but must not update, expire, flush or close it
- * (those calls return PKTD_E_BAD_STATE from inside the callback).
+ * (pktd_flow_table_get()) but must not update, expire or flush it (those
+ * calls return PKTD_E_BAD_STATE from inside the callback).  A
+ * pktd_flow_table_close() from inside the callback is carried out when the
+ * call that ran the callback returns: no further flow is exported, the
+ * table is freed, and that call returns PKTD_E_BAD_STATE.
  * @param f    the ended flow (pktd_flow_end() says why).
  * @param user the pointer given to pktd_flow_table_set_export().
  * @since 1.1

@@ -41,9 +41,11 @@
  *   arrive after their direction ended are counted and ignored.
  *
  * Thread safety: a reassembler is used by one thread at a time.  The
- * callback must not call back into the same reassembler, except
- * pktd_tcp_reasm_flow_stats(), pktd_tcp_reasm_stats() and
- * pktd_tcp_reasm_errmsg().
+ * callback may read the reassembler (pktd_tcp_reasm_flow_stats(),
+ * pktd_tcp_reasm_stats(), pktd_tcp_reasm_errmsg()); pktd_tcp_reasm_add()
+ * and pktd_tcp_reasm_flush() from inside it return PKTD_E_BAD_STATE, and a
+ * pktd_tcp_reasm_close() from inside it is carried out when the call that
+ * ran the callback returns (which then returns PKTD_E_BAD_STATE).
  */
 #ifndef PKTDECODE_TCP_REASM_H
 #define PKTDECODE_TCP_REASM_H
