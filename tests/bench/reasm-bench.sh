@@ -78,7 +78,7 @@ prog() {
         echo "$label: $(find "$out/dir" -type f | wc -l) files, $(du -sb "$out/dir" | cut -f1) bytes" >>"$notes"
         rm -rf "$out/dir"
     fi
-    awk -v l="$label" '{ printf "%s|%.3f|%.0f\n", l, $1 + $2, $3 / 1024 }' "$t" >>"$rows"
+    awk -v l="$label" '{ printf "%s|%.2f|%.0f|%.2f + %.2f\n", l, $1 + $2, $3 / 1024, $1, $2 }' "$t" >>"$rows"
 }
 prog "pktd-flows" 0 "$builddir/examples/pktd-flows" "$file"
 prog "tshark -z conv,tcp -z conv,udp" 0 tshark -n -q -z conv,tcp -z conv,udp -r "$file"
@@ -95,9 +95,9 @@ prog "tcpflow -r FILE -o DIR" 1 tcpflow -r "$file" -o "$out/dir"
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 echo "libpktdecode $("$bench" -V) flows and reassembly on $(basename "$file"):" \
     "$cpu, $(nproc) CPUs, load average $load0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-printf '%-34s %10s %10s %10s\n' "program" "ns/pkt" "CPU s" "max RSS MB"
+printf '%-32s %8s %7s %13s %10s\n' "program" "ns/pkt" "CPU s" "(user + sys)" "max RSS MB"
 awk -F'|' -v n="$n" '
-NF == 2 { printf "%-34s %10.1f %10s %10s\n", $1, $2, "-", "-" }
-NF == 3 { printf "%-34s %10.0f %10.2f %10s\n", $1, $2 * 1e9 / n, $2, $3 }' "$rows"
+NF == 2 { printf "%-32s %8.1f %7s %13s %10s\n", $1, $2, "-", "", "-" }
+NF == 4 { printf "%-32s %8.0f %7.2f %13s %10s\n", $1, $2 * 1e9 / n, $2, "(" $4 ")", $3 }' "$rows"
 echo "Notes:"
 sed 's/^/  /' "$notes"
