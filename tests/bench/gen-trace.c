@@ -3,7 +3,7 @@
  * always give the same bytes, so figures from different runs and machines
  * describe the same workload.
  *
- *   pktd-bench-gen [-n COUNT] [-m realistic|plain|options|ipv6] [-s SEED]
+ *   pktd-bench-gen [-n COUNT] [-m realistic|plain|options|ipv6|reasm] [-s SEED]
  *                  [-S SNAPLEN] -o FILE
  *
  * The traffic is modelled, not sampled: up to 32 interleaved TCP
@@ -27,7 +27,14 @@
  *              weights; ~1% of packets with a hop-by-hop header (Router
  *              Alert) where IPv4 had options, fragment headers where it
  *              fragmented, ICMPv6 echo and port unreachable for ICMP, and
- *              Neighbor Solicitation / Advertisement for ARP. */
+ *              Neighbor Solicitation / Advertisement for ARP.
+ *   reasm      realistic, plus what reassemblers meet (issue 17, 1.1): ~2.5%
+ *              of the bulk server segments delivered after the next one
+ *              (two adjacent segments of a connection swapped), ~1.5%
+ *              retransmitted at once with the same bytes (a new IPv4
+ *              identification), and 30% of the fragmented UDP datagrams
+ *              sent over IPv6 with fragment headers instead of as IPv4
+ *              fragments.  The other mixes keep their bytes. */
 #include "config.h"
 
 #include <errno.h>
@@ -166,14 +173,26 @@ struct mix {
     int no_tcp_opts;             /* no TCP options at all */
     uint32_t w_tcp, w_dns, w_quic, w_small, w_frag, w_ping, w_unreach, w_arp;
     int ipv6;                    /* IPv6 instead of IPv4 */
+    /* reasm mix only (0 elsewhere, and then no random draw is made, so
+     * the other mixes keep their bytes): per mille of bulk server data
+     * segments */
+    uint32_t reorder_pm;         /* delivered after the next one */
+    uint32_t retrans_pm;         /* sent twice */
+    uint32_t frag6_pm;           /* fragmented datagrams sent over IPv6 */
 };
 
 static const struct mix mixes[] = {
-    {"realistic", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15},
-    {"plain", 0, 0, 0, 0, 0, 1, 850, 50, 90, 10, 0, 0, 0, 0},
-    {"options", 0, 1000, 1000, 1000, 1, 0, 820, 50, 60, 10, 6, 15, 3, 15},
-    {"ipv6", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15, 1},
+    {"realistic", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15, 0, 0, 0, 0},
+    {"plain", 0, 0, 0, 0, 0, 1, 850, 50, 90, 10, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"options", 0, 1000, 1000, 1000, 1, 0, 820, 50, 60, 10, 6, 15, 3, 15, 0, 0, 0, 0},
+    {"ipv6", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15, 1, 0, 0, 0},
+    {"reasm", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15, 0, 25, 15, 300},
 };
+
+/* The reasm mix's IPv6 datagrams: the mix is switched to this one while
+ * they are written (everything that reads mix->ipv6 follows). */
+static const struct mix reasm_over_ipv6 = {
+    "reasm-ipv6", 160, 40, 700, 10, 0, 0, 820, 50, 60, 10, 6, 15, 3, 15, 1, 0, 0, 0};
 
 static const struct mix *mix;
 static struct host clients[NCLIENTS], servers[NSERVERS], gateway;
@@ -186,6 +205,11 @@ static uint64_t ts_us = 1700000000ull * 1000000ull;
 static uint64_t written, limit;
 static int warming; /* connections being advanced to a random point: no output */
 static uint8_t frame[MAX_FRAME];
+/* reasm mix: emit() keeps the next frame here when hold_next is set, and
+ * release_held() writes it later (a segment delivered out of order). */
+static uint8_t held[MAX_FRAME];
+static size_t held_len;
+static int hold_next;
 
 static void host_init(struct host *h, uint32_t ip, int windows, int remote)
 {
@@ -195,7 +219,7 @@ static void host_init(struct host *h, uint32_t ip, int windows, int remote)
     static const uint8_t prefix[4] = {0x20, 0x01, 0x0d, 0xb8};
     memcpy(h->ip6, prefix, 4);
     put32(h->ip6 + 4, ip);
-    if (mix->ipv6) /* the IPv4 mixes keep their bytes */
+    if (mix->ipv6 || mix->frag6_pm) /* the IPv4 mixes keep their bytes */
         rnd_fill(h->ip6 + 8, 8);
     h->ttl = (uint8_t)((windows ? 128 : 64) - (remote ? rnd_range(5, 20) : 0));
     h->ip_id = (uint16_t)rnd64();
@@ -334,10 +358,18 @@ static uint32_t pseudo_sum(const uint8_t *ip, uint8_t proto, size_t len)
 
 static void emit(size_t len)
 {
-    if (warming || written == limit)
+    if (warming || written == limit) {
+        hold_next = 0;
         return;
+    }
     while (len < 60)
         frame[len++] = 0; /* Ethernet minimum frame: padding */
+    if (hold_next) {
+        memcpy(held, frame, len);
+        held_len = len;
+        hold_next = 0;
+        return;
+    }
     uint32_t cap = len < snaplen ? (uint32_t)len : snaplen;
     uint8_t rec[16];
     ts_us += rnd_range(1, 400);
@@ -350,6 +382,17 @@ static void emit(size_t len)
         exit(1);
     }
     written++;
+}
+
+/* Write the frame emit() held back, if any. */
+static void release_held(void)
+{
+    if (held_len == 0)
+        return;
+    memcpy(frame, held, held_len);
+    size_t len = held_len;
+    held_len = 0;
+    emit(len);
 }
 
 /* ------------------------------------------------------------------- TCP -- */
@@ -457,7 +500,17 @@ static void tcp_segment(struct flow *fl, int from_client, uint8_t flags, size_t 
         fl->cts += rnd_range(0, 3);
     else
         fl->sts += rnd_range(0, 3);
-    emit(l2 + hl + tl + payload);
+    size_t len = l2 + hl + tl + payload;
+    int held_back = hold_next; /* not retransmitted before it is sent */
+    emit(len);
+    if (payload > 0 && mix->retrans_pm && !held_back && !mix->ipv6 && chance(mix->retrans_pm)) {
+        /* The same segment again (reasm mix, IPv4): same bytes, the next
+         * IPv4 identification, as a sender's retransmission would be. */
+        put16(ip + 4, src->ip_id++);
+        put16(ip + 10, 0);
+        put16(ip + 10, fold(sum16(ip, hl, 0)));
+        emit(len);
+    }
 }
 
 static const uint16_t server_ports[] = {443, 443, 443, 443, 443, 443, 443, 443, 443, 443,
@@ -524,6 +577,15 @@ static void flow_step(struct flow *fl)
             if (fl->unacked >= 2) {
                 tcp_segment(fl, 1, TH_ACK, 0, client_sack(fl));
                 fl->unacked = 0;
+            } else if (fl->left >= 3 && mix->reorder_pm && chance(mix->reorder_pm)) {
+                /* reasm mix: this segment reaches the tap after the next. */
+                size_t mss = mss_base() - (fl->ts ? 12 : 0);
+                hold_next = 1;
+                tcp_segment(fl, 0, TH_ACK, mss, heavy);
+                tcp_segment(fl, 0, TH_ACK, mss, heavy);
+                release_held();
+                fl->unacked += 2;
+                fl->left -= 2;
             } else {
                 size_t mss = mss_base() - (fl->ts ? 12 : 0);
                 tcp_segment(fl, 0, fl->left == 1 ? TH_PSH | TH_ACK : TH_ACK, mss, heavy);
@@ -739,7 +801,11 @@ static void fragments(void)
 {
     struct link l;
     link_init(&l);
+    const struct mix *saved = mix;
+    if (mix->frag6_pm && chance(mix->frag6_pm))
+        mix = &reasm_over_ipv6; /* reasm mix: IPv6 fragment headers */
     udp_fragmented(&clients[rnd_range(0, NCLIENTS - 1)], &servers[rnd_range(1, NSERVERS - 1)], &l);
+    mix = saved;
 }
 
 /* ------------------------------------------------------------------- ARP -- */
@@ -808,8 +874,8 @@ static void arp_pair(void)
 /* ------------------------------------------------------------------ main -- */
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: pktd-bench-gen [-n COUNT] [-m realistic|plain|options|ipv6] [-s SEED]\n"
-               "                      [-S SNAPLEN] -o FILE\n");
+    fprintf(f, "usage: pktd-bench-gen [-n COUNT] [-m realistic|plain|options|ipv6|reasm]\n"
+               "                      [-s SEED] [-S SNAPLEN] -o FILE\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v)
