@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "errmsg.h"
 #include "packet_impl.h"
 #include "proto.h"
+#include "reader_int.h"
 
 /* A "plain" field: an integer of 1, 2 or 4 bytes at a fixed offset in the
  * IPv4, TCP, UDP or ICMP header, present as fields.c decides (see
@@ -80,11 +82,34 @@ static const struct plain plain_fields[PKTD_FIELD_COUNT_] = {
  * offset + size above. */
 static const uint8_t zeros[20];
 
+/* One decoded row as the column loops read it: a copy of each plain
+ * header (zeros when the header is absent, as fields.c decides) and the
+ * per-row values.  Copied rather than pointed to, so that a plain column
+ * reads its field at one fixed offset of the row (chosen at create time)
+ * with no per-row pointer or layer test, and so that a reader's rows can
+ * be gathered in chunks although its record buffer is only valid until the
+ * next record. */
+struct row {
+    uint8_t ip[20];   /* PLAIN_IPV4: the decoder checked 20 bytes are there */
+    uint8_t tcp[20];  /* PLAIN_TCP: at least 20 bytes */
+    uint8_t udp[8];   /* PLAIN_UDP */
+    uint8_t icmp[8];  /* PLAIN_ICMP: the 8 bytes the decoder checked */
+    uint64_t ts_ns;   /* PKTD_BATCH_TS_NS */
+    uint32_t meta[PKTD_BATCH_COLUMN_COUNT]; /* the other per-row columns, by index */
+};
+static const uint8_t plain_hdr_off[PLAIN_N] = {
+    [PLAIN_IPV4] = offsetof(struct row, ip),
+    [PLAIN_TCP] = offsetof(struct row, tcp),
+    [PLAIN_UDP] = offsetof(struct row, udp),
+    [PLAIN_ICMP] = offsetof(struct row, icmp),
+};
+
 /* A selected column: the field, and its plain description copied in (size
- * 0: computed by field_value()). */
+ * 0: computed by field_value()) with the field's offset in struct row. */
 struct column {
     uint32_t *col;
     uint32_t field;
+    uint32_t row_off;
     struct plain plain;
 };
 
@@ -94,6 +119,7 @@ struct pktd_batch {
     uint32_t nslow, nplain;
     uint32_t nmeta; /* per-row columns bound */
     void *meta[PKTD_BATCH_COLUMN_COUNT]; /* per-row columns, NULL: not stored */
+    uint32_t meta_bound[PKTD_BATCH_COLUMN_COUNT]; /* indexes of the nmeta bound ones */
     struct column cols[PKTD_FIELD_COUNT_]; /* in the caller's order */
     uint32_t slow[PKTD_FIELD_COUNT_];      /* indexes in cols of the fields field_value() computes */
     uint32_t plain[PKTD_FIELD_COUNT_];     /* ... and of the plain ones */
@@ -359,6 +385,7 @@ int pktd_batch_create(pktd_batch **out, uint32_t capacity, const uint32_t *field
         b->cols[i].col = columns[i];
         b->cols[i].field = fields[i];
         b->cols[i].plain = plain_fields[fields[i]];
+        b->cols[i].row_off = plain_hdr_off[b->cols[i].plain.hdr] + b->cols[i].plain.off;
         if (b->cols[i].plain.size != 0)
             b->plain[b->nplain++] = i;
         else
@@ -380,7 +407,8 @@ int pktd_batch_bind(pktd_batch *b, uint32_t column, void *array)
     b->meta[column] = array;
     b->nmeta = 0;
     for (uint32_t i = 0; i < PKTD_BATCH_COLUMN_COUNT; i++)
-        b->nmeta += b->meta[i] != NULL;
+        if (b->meta[i] != NULL)
+            b->meta_bound[b->nmeta++] = i;
     return 0;
 }
 
@@ -394,88 +422,90 @@ static inline uint32_t row_limit(const pktd_batch *b, uint32_t max_rows)
     return max_rows == 0 || max_rows > b->capacity ? b->capacity : max_rows;
 }
 
-/* What the plain columns need of a decoded row. */
-#define BATCH_CHUNK 64u /* rows decoded before the plain columns are filled */
+#define BATCH_CHUNK 64u /* rows gathered before the columns are filled */
 
-struct rowref {
-    const uint8_t *hdr[PLAIN_N]; /* each plain header, or zeros when absent */
-};
-
-/* Rows first ... first + n - 1 of one plain column.  Column by column, so
- * that the field's description stays in registers and the loop is a dozen
- * branch-free instructions per row; one loop per load size. */
-static void put_plain(const struct column *c, const struct rowref *ref, uint32_t first, uint32_t n)
+/* Rows first ... first + n - 1 of one plain column, from the gathered
+ * rows.  Column by column, so that the field's description stays in
+ * registers and the loop is a few branch-free instructions per row; one
+ * loop per load size. */
+static void put_plain(const struct column *c, const struct row *rows, uint32_t first, uint32_t n)
 {
-    const struct plain pl = c->plain;
+    const uint32_t off = c->row_off, shift = c->plain.shift, bits = c->plain.bits;
     uint32_t *out = c->col + first;
 #define PLAIN_LOOP(LOAD)                                                                    \
     for (uint32_t i = 0; i < n; i++) {                                                      \
-        const uint8_t *q = ref[i].hdr[pl.hdr] + pl.off;                                      \
-        out[i] = ((uint32_t)(LOAD) >> pl.shift) & pl.bits;                                   \
+        const uint8_t *q = (const uint8_t *)&rows[i] + off;                                  \
+        out[i] = ((uint32_t)(LOAD) >> shift) & bits;                                         \
     }
-    if (pl.size == 1)
+    if (c->plain.size == 1)
         PLAIN_LOOP(q[0])
-    else if (pl.size == 2)
+    else if (c->plain.size == 2)
         PLAIN_LOOP(pktd__be16(q))
     else
         PLAIN_LOOP(pktd__be32(q))
 #undef PLAIN_LOOP
 }
 
-/* The per-row columns that are bound. */
-static void put_meta(void *const *m, uint32_t row, int rc, uint32_t linktype, size_t caplen,
-                     uint32_t wire_len, uint64_t ts_ns, uint32_t iface)
+/* Rows first ... first + n - 1 of the bound per-row columns and of the
+ * plain columns. */
+static void put_columns(const pktd_batch *b, const struct row *rows, uint32_t first, uint32_t n)
 {
-    if (m[PKTD_BATCH_TS_NS] != NULL)
-        ((uint64_t *)m[PKTD_BATCH_TS_NS])[row] = ts_ns;
-    if (m[PKTD_BATCH_CAPLEN] != NULL)
-        ((uint32_t *)m[PKTD_BATCH_CAPLEN])[row] = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
-    if (m[PKTD_BATCH_WIRE_LEN] != NULL)
-        ((uint32_t *)m[PKTD_BATCH_WIRE_LEN])[row] = wire_len;
-    if (m[PKTD_BATCH_LINKTYPE] != NULL)
-        ((uint32_t *)m[PKTD_BATCH_LINKTYPE])[row] = linktype;
-    if (m[PKTD_BATCH_INTERFACE] != NULL)
-        ((uint32_t *)m[PKTD_BATCH_INTERFACE])[row] = iface;
-    if (m[PKTD_BATCH_STATUS] != NULL)
-        ((int32_t *)m[PKTD_BATCH_STATUS])[row] = rc;
+    for (uint32_t k = 0; k < b->nmeta; k++) {
+        uint32_t m = b->meta_bound[k];
+        if (m == PKTD_BATCH_TS_NS) {
+            uint64_t *out = (uint64_t *)b->meta[m] + first;
+            for (uint32_t i = 0; i < n; i++)
+                out[i] = rows[i].ts_ns;
+        } else { /* uint32_t, or int32_t for the status: the same bits */
+            uint32_t *out = (uint32_t *)b->meta[m] + first;
+            for (uint32_t i = 0; i < n; i++)
+                out[i] = rows[i].meta[m];
+        }
+    }
+    for (uint32_t k = 0; k < b->nplain; k++)
+        put_plain(&b->cols[b->plain[k]], rows, first, n);
 }
 
-/* Decode one frame; store row `row` of the per-row columns and of the
- * columns that are not plain; describe the row for put_plain() in *ref. */
+/* Decode one frame; store row `row` of the columns that are not plain;
+ * gather the rest of the row in *rw for put_columns(). */
 __attribute__((always_inline)) static inline void put_row(pktd_batch *b, uint32_t row, uint32_t linktype, const uint8_t *data,
                            size_t caplen, uint32_t wire_len, uint64_t ts_ns, uint32_t iface,
-                           struct rowref *ref)
+                           struct row *rw)
 {
     pktd_packet p;
     int rc = pktd_decode(&p, linktype, data, caplen);
     const struct pktd__packet *s = pktd__cpkt(&p);
-    void *const *m = b->meta;
-    if (b->nmeta != 0)
-        put_meta(m, row, rc, linktype, caplen, wire_len, ts_ns, iface);
+    rw->ts_ns = ts_ns;
+    rw->meta[PKTD_BATCH_CAPLEN] = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
+    rw->meta[PKTD_BATCH_WIRE_LEN] = wire_len;
+    rw->meta[PKTD_BATCH_LINKTYPE] = linktype;
+    rw->meta[PKTD_BATCH_INTERFACE] = iface;
+    rw->meta[PKTD_BATCH_STATUS] = (uint32_t)rc;
     for (uint32_t k = 0; k < b->nslow; k++) {
         const struct column *c = &b->cols[b->slow[k]];
         c->col[row] = field_value(s, c->field);
     }
     /* Offsets of absent layers may be stale: their fields read the zeros
-     * instead.  Chosen once per row, so that the column loops have no
-     * test at all (whether a row is TCP or UDP is not predictable). */
+     * instead.  Chosen once per row by a conditional source address, so
+     * that the column loops have no test at all (whether a row is TCP or
+     * UDP is not predictable). */
     uint32_t layers = s->layers;
     int tcp = (layers & PKTD__BIT(PKTD_LAYER_TCP)) != 0;
-    ref->hdr[PLAIN_IPV4] = layers & PKTD__BIT(PKTD_LAYER_IPV4) ? pktd__l3(s) : zeros;
-    ref->hdr[PLAIN_TCP] = tcp ? pktd__l4(s) : zeros;
-    ref->hdr[PLAIN_UDP] = !tcp && (layers & PKTD__BIT(PKTD_LAYER_UDP)) ? pktd__l4(s) : zeros;
-    ref->hdr[PLAIN_ICMP] = !tcp && (layers & PKTD__BIT(PKTD_LAYER_ICMP)) ? pktd__l4(s) : zeros;
+    const uint8_t *l4 = pktd__l4(s);
+    memcpy(rw->ip, layers & PKTD__BIT(PKTD_LAYER_IPV4) ? pktd__l3(s) : zeros, sizeof rw->ip);
+    memcpy(rw->tcp, tcp ? l4 : zeros, sizeof rw->tcp);
+    memcpy(rw->udp, !tcp && (layers & PKTD__BIT(PKTD_LAYER_UDP)) ? l4 : zeros, sizeof rw->udp);
+    memcpy(rw->icmp, !tcp && (layers & PKTD__BIT(PKTD_LAYER_ICMP)) ? l4 : zeros, sizeof rw->icmp);
 }
 
-/* A frame whose buffer is only valid now (a reader's record, a capture's
- * packet): the whole row at once. */
+/* A frame whose buffer is only valid now (a capture's packet): the whole
+ * row at once. */
 static void put_one_row(pktd_batch *b, uint32_t row, uint32_t linktype, const uint8_t *data,
                         size_t caplen, uint32_t wire_len, uint64_t ts_ns, uint32_t iface)
 {
-    struct rowref ref;
-    put_row(b, row, linktype, data, caplen, wire_len, ts_ns, iface, &ref);
-    for (uint32_t k = 0; k < b->nplain; k++)
-        put_plain(&b->cols[b->plain[k]], &ref, row, 1);
+    struct row rw;
+    put_row(b, row, linktype, data, caplen, wire_len, ts_ns, iface, &rw);
+    put_columns(b, &rw, row, 1);
 }
 
 int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *rows)
@@ -486,15 +516,26 @@ int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *
         return PKTD_E_INVALID_ARGUMENT;
     uint32_t limit = row_limit(b, max_rows), n = 0;
     int rc = 1;
-    while (n < limit) {
-        const uint8_t *data;
-        size_t caplen;
-        rc = pktd_reader_next(r, &data, &caplen);
-        if (rc <= 0)
-            break;
-        put_one_row(b, n, pktd_reader_linktype(r), data, caplen, pktd_reader_wire_len(r),
-                    pktd_reader_ts_ns(r), pktd_reader_interface(r));
-        n++;
+    /* A chunk of records is gathered (each row copies what its columns
+     * need, the record's buffer being valid only until the next record),
+     * then each column is filled over the chunk.  The record's values are
+     * read from the reader directly: these are what pktd_reader_ts_ns()
+     * ... pktd_reader_interface() return after pktd_reader_next(). */
+    struct row chunk[BATCH_CHUNK];
+    while (n < limit && rc > 0) {
+        uint32_t want = limit - n < BATCH_CHUNK ? limit - n : BATCH_CHUNK, k = 0;
+        while (k < want) {
+            const uint8_t *data;
+            size_t caplen;
+            rc = pktd_reader_next(r, &data, &caplen);
+            if (rc <= 0)
+                break;
+            put_row(b, n + k, r->linktype, data, caplen, r->wire_len, r->ts_ns, r->iface,
+                    &chunk[k]);
+            k++;
+        }
+        put_columns(b, chunk, n, k);
+        n += k;
     }
     if (rows != NULL)
         *rows = n;
@@ -509,17 +550,16 @@ int pktd_batch_decode_frames(pktd_batch *b, uint32_t linktype, const uint8_t *co
     uint32_t limit = n < b->capacity ? n : b->capacity;
     /* The frames stay valid for the whole call: decode a chunk of rows,
      * then fill each plain column over the chunk (doc/design.md). */
-    struct rowref ref[BATCH_CHUNK];
+    struct row chunk[BATCH_CHUNK];
     for (uint32_t first = 0; first < limit; first += BATCH_CHUNK) {
         uint32_t k = limit - first < BATCH_CHUNK ? limit - first : BATCH_CHUNK;
         for (uint32_t i = 0; i < k; i++) {
             size_t len = lens[first + i];
             put_row(b, first + i, linktype, frames[first + i], len,
                     len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
-                    ts_ns != NULL ? ts_ns[first + i] : 0, 0, &ref[i]);
+                    ts_ns != NULL ? ts_ns[first + i] : 0, 0, &chunk[i]);
         }
-        for (uint32_t c = 0; c < b->nplain; c++)
-            put_plain(&b->cols[b->plain[c]], ref, first, k);
+        put_columns(b, chunk, first, k);
     }
     return (int)limit;
 }
