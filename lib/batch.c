@@ -120,6 +120,7 @@ struct pktd_batch {
     uint32_t nmeta; /* per-row columns bound */
     void *meta[PKTD_BATCH_COLUMN_COUNT]; /* per-row columns, NULL: not stored */
     uint32_t meta_bound[PKTD_BATCH_COLUMN_COUNT]; /* indexes of the nmeta bound ones */
+    uint32_t hdr_used; /* bit PLAIN_*: a plain column reads that header */
     struct column cols[PKTD_FIELD_COUNT_]; /* in the caller's order */
     uint32_t slow[PKTD_FIELD_COUNT_];      /* indexes in cols of the fields field_value() computes */
     uint32_t plain[PKTD_FIELD_COUNT_];     /* ... and of the plain ones */
@@ -386,8 +387,10 @@ int pktd_batch_create(pktd_batch **out, uint32_t capacity, const uint32_t *field
         b->cols[i].field = fields[i];
         b->cols[i].plain = plain_fields[fields[i]];
         b->cols[i].row_off = plain_hdr_off[b->cols[i].plain.hdr] + b->cols[i].plain.off;
-        if (b->cols[i].plain.size != 0)
+        if (b->cols[i].plain.size != 0) {
             b->plain[b->nplain++] = i;
+            b->hdr_used |= 1u << b->cols[i].plain.hdr;
+        }
         else
             b->slow[b->nslow++] = i;
     }
@@ -475,12 +478,15 @@ __attribute__((always_inline)) static inline void put_row(pktd_batch *b, uint32_
     pktd_packet p;
     int rc = pktd_decode(&p, linktype, data, caplen);
     const struct pktd__packet *s = pktd__cpkt(&p);
-    rw->ts_ns = ts_ns;
-    rw->meta[PKTD_BATCH_CAPLEN] = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
-    rw->meta[PKTD_BATCH_WIRE_LEN] = wire_len;
-    rw->meta[PKTD_BATCH_LINKTYPE] = linktype;
-    rw->meta[PKTD_BATCH_INTERFACE] = iface;
-    rw->meta[PKTD_BATCH_STATUS] = (uint32_t)rc;
+    /* The tests below are the same for every row of a batch: predicted. */
+    if (b->nmeta != 0) {
+        rw->ts_ns = ts_ns;
+        rw->meta[PKTD_BATCH_CAPLEN] = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
+        rw->meta[PKTD_BATCH_WIRE_LEN] = wire_len;
+        rw->meta[PKTD_BATCH_LINKTYPE] = linktype;
+        rw->meta[PKTD_BATCH_INTERFACE] = iface;
+        rw->meta[PKTD_BATCH_STATUS] = (uint32_t)rc;
+    }
     for (uint32_t k = 0; k < b->nslow; k++) {
         const struct column *c = &b->cols[b->slow[k]];
         c->col[row] = field_value(s, c->field);
@@ -489,13 +495,18 @@ __attribute__((always_inline)) static inline void put_row(pktd_batch *b, uint32_
      * instead.  Chosen once per row by a conditional source address, so
      * that the column loops have no test at all (whether a row is TCP or
      * UDP is not predictable). */
-    uint32_t layers = s->layers;
+    uint32_t layers = s->layers, used = b->hdr_used;
     int tcp = (layers & PKTD__BIT(PKTD_LAYER_TCP)) != 0;
     const uint8_t *l4 = pktd__l4(s);
-    memcpy(rw->ip, layers & PKTD__BIT(PKTD_LAYER_IPV4) ? pktd__l3(s) : zeros, sizeof rw->ip);
-    memcpy(rw->tcp, tcp ? l4 : zeros, sizeof rw->tcp);
-    memcpy(rw->udp, !tcp && (layers & PKTD__BIT(PKTD_LAYER_UDP)) ? l4 : zeros, sizeof rw->udp);
-    memcpy(rw->icmp, !tcp && (layers & PKTD__BIT(PKTD_LAYER_ICMP)) ? l4 : zeros, sizeof rw->icmp);
+    if (used & 1u << PLAIN_IPV4)
+        memcpy(rw->ip, layers & PKTD__BIT(PKTD_LAYER_IPV4) ? pktd__l3(s) : zeros, sizeof rw->ip);
+    if (used & 1u << PLAIN_TCP)
+        memcpy(rw->tcp, tcp ? l4 : zeros, sizeof rw->tcp);
+    if (used & 1u << PLAIN_UDP)
+        memcpy(rw->udp, !tcp && (layers & PKTD__BIT(PKTD_LAYER_UDP)) ? l4 : zeros, sizeof rw->udp);
+    if (used & 1u << PLAIN_ICMP)
+        memcpy(rw->icmp, !tcp && (layers & PKTD__BIT(PKTD_LAYER_ICMP)) ? l4 : zeros,
+               sizeof rw->icmp);
 }
 
 /* A frame whose buffer is only valid now (a capture's packet): the whole
