@@ -435,17 +435,26 @@ static void put_plain(const struct column *c, const struct row *rows, uint32_t f
 {
     const uint32_t off = c->row_off, shift = c->plain.shift, bits = c->plain.bits;
     uint32_t *out = c->col + first;
-#define PLAIN_LOOP(LOAD)                                                                    \
+#define PLAIN_LOOP(VALUE)                                                                   \
     for (uint32_t i = 0; i < n; i++) {                                                      \
         const uint8_t *q = (const uint8_t *)&rows[i] + off;                                  \
-        out[i] = ((uint32_t)(LOAD) >> shift) & bits;                                         \
+        out[i] = (VALUE);                                                                    \
     }
-    if (c->plain.size == 1)
-        PLAIN_LOOP(q[0])
-    else if (c->plain.size == 2)
-        PLAIN_LOOP(pktd__be16(q))
-    else
-        PLAIN_LOOP(pktd__be32(q))
+    /* Most fields are whole bytes: their loops neither shift nor mask. */
+    if (shift == 0 && bits == 0xffffffffu) {
+        if (c->plain.size == 1)
+            PLAIN_LOOP(q[0])
+        else if (c->plain.size == 2)
+            PLAIN_LOOP(pktd__be16(q))
+        else
+            PLAIN_LOOP(pktd__be32(q))
+    } else if (c->plain.size == 1) {
+        PLAIN_LOOP((uint32_t)(q[0] >> shift) & bits)
+    } else if (c->plain.size == 2) {
+        PLAIN_LOOP((uint32_t)(pktd__be16(q) >> shift) & bits)
+    } else {
+        PLAIN_LOOP((pktd__be32(q) >> shift) & bits)
+    }
 #undef PLAIN_LOOP
 }
 
