@@ -1,12 +1,13 @@
 /* Columnar batches (batch.h): decode many frames into the caller's columns.
  *
- * Each selected field is computed on its own from the decoded state by
- * field_value(), whose every case reads the field exactly as fill() in
- * fields.c does (tests/check_batch compares the two for every field on
- * every frame of the tcpdump corpus).  A switch per selected field and row,
- * rather than pktd_packet_fields() into a scratch array and a copy: a
- * 5-tuple batch then costs the decode plus seven loads and stores per row,
- * not 75 (doc/design.md, "Columnar batches (1.1)"). */
+ * Only the selected fields are computed.  The "plain" ones (a fixed
+ * offset in the IPv4, TCP, UDP or ICMP header: the whole 5-tuple) are read
+ * from a per-row copy of those headers at an offset chosen at create time,
+ * by one loop per column over chunks of rows; the others by field_value(),
+ * whose every case reads the field exactly as fill() in fields.c does
+ * (tests/check_batch compares the two for every field on every frame of
+ * the tcpdump corpus).  doc/design.md, "Columnar batches (1.1)";
+ * doc/performance.md §11. */
 #include "config.h"
 
 #include <errno.h>
