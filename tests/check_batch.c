@@ -19,16 +19,19 @@
 #include "parse_frames.h"
 
 #define CAP 7u /* a small capacity: many batch boundaries per file */
+/* A capacity over two of the chunks of 64 rows that lib/batch.c gathers
+ * before it fills the columns, plus a partial one. */
+#define BIG_CAP 150u
 
 /* The batch's columns, one set for CAP rows. */
 struct cols {
-    uint32_t f[PKTD_FIELD_COUNT_][CAP];
+    uint32_t f[PKTD_FIELD_COUNT_][BIG_CAP];
     uint32_t *fp[PKTD_FIELD_COUNT_];
     uint32_t sel[PKTD_FIELD_COUNT_];
     uint32_t nsel;
-    uint64_t ts[CAP];
-    uint32_t caplen[CAP], wire[CAP], lt[CAP], iface[CAP];
-    int32_t status[CAP];
+    uint64_t ts[BIG_CAP];
+    uint32_t caplen[BIG_CAP], wire[BIG_CAP], lt[BIG_CAP], iface[BIG_CAP];
+    int32_t status[BIG_CAP];
 };
 
 static pktd_batch *make_batch(struct cols *c, const uint32_t *sel, uint32_t nsel, uint32_t cap)
@@ -91,9 +94,9 @@ static uint64_t compare_file(const uint8_t *file, size_t size, const uint32_t *s
         uint32_t rows = 12345;
         int rc = pktd_batch_read(b, rb, max_rows, &rows);
         ck_assert_uint_le(rows, limit);
-        const uint8_t *frames[CAP];
-        size_t lens[CAP];
-        uint64_t ts[CAP];
+        const uint8_t *frames[BIG_CAP];
+        size_t lens[BIG_CAP];
+        uint64_t ts[BIG_CAP];
         uint32_t lt = 0;
         int same_lt = 1;
         for (uint32_t i = 0; i < rows; i++) {
@@ -194,6 +197,8 @@ START_TEST(test_corpus)
         compare_file(file, size, tuple, 7, CAP, 0, de->d_name);
         compare_file(file, size, one, 1, CAP, 0, de->d_name);
         compare_file(file, size, NULL, 0, CAP, 0, de->d_name);
+        compare_file(file, size, all_fields, PKTD_FIELD_COUNT_, BIG_CAP, 0, de->d_name);
+        compare_file(file, size, tuple, 7, BIG_CAP, 0, de->d_name);
         free(file);
         files++;
     }
