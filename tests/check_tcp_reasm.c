@@ -347,6 +347,8 @@ START_TEST(syn_fin_rst)
     ck_assert_uint_eq(stat(r, PKTD_TCP_REASM_STAT_LATE), 1);
     /* the id is reused after a flush: a new connection */
     ck_assert_int_eq(pktd_tcp_reasm_flush(r, 2, PKTD_TCP_REASM_END_EVICTED), 0);
+    free(sides[2][0].buf); /* the record of the old connection, then a clean one */
+    free(sides[2][1].buf);
     memset(&sides[2], 0, sizeof(sides[2]));
     seg(r, 2, 0, 77, PKTD_TCP_SYN, NULL, 0);
     pseg(r, 2, 0, 77, 0, 10, 0);
