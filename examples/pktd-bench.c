@@ -139,7 +139,7 @@ struct flows_ctx {
     uint64_t flows;
 };
 
-static void flows_count(const pktd_flow *f, void *user)
+static void flows_count(void *user, const pktd_flow *f)
 {
     struct flows_ctx *c = user;
     c->flows += pktd_flow_packets(f, PKTD_FLOW_FWD);
@@ -282,7 +282,7 @@ static void follow_data(void *user, uint32_t event, uint32_t flow_id, uint32_t d
         c->sum += (uint64_t)data[0] + data[len - 1] + len;
 }
 
-static void follow_export(const pktd_flow *f, void *user)
+static void follow_export(void *user, const pktd_flow *f)
 {
     struct follow_ctx *c = user;
     if (pktd_tcp_reasm_flush(c->r, pktd_flow_id(f), PKTD_TCP_REASM_END_FLUSHED) != 0)

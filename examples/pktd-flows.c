@@ -65,7 +65,7 @@ static void put_addr(uint8_t out[16], uint32_t v4, const uint8_t *v6)
 }
 
 /* The export callback: keep the ended flow's record for the output. */
-static void collect(const pktd_flow *f, void *user)
+static void collect(void *user, const pktd_flow *f)
 {
     struct collector *c = user;
     if (c->n == c->cap) {

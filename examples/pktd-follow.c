@@ -122,7 +122,7 @@ static void on_stream(void *user, uint32_t event, uint32_t flow_id, uint32_t dir
 
 /* The flow table ended a flow (timeout, eviction, end of input): end its
  * streams and free the id. */
-static void on_export(const pktd_flow *f, void *user)
+static void on_export(void *user, const pktd_flow *f)
 {
     (void)user;
     uint32_t id = pktd_flow_id(f);

@@ -252,7 +252,7 @@ static void end_flow(pktd_flow_table *t, uint32_t i, uint32_t end)
     t->stats[end_stat[end]]++;
     if (t->export_fn != NULL) {
         t->in_export = 1;
-        t->export_fn(f, t->export_user);
+        t->export_fn(t->export_user, f);
         t->in_export = 0;
     }
     uint32_t *link = &t->buckets[f->hash & t->mask];

@@ -108,7 +108,7 @@ struct exported {
     int reentry_rc;
 };
 
-static void record(const pktd_flow *f, void *user)
+static void record(void *user, const pktd_flow *f)
 {
     struct exported *e = user;
     e->total++;
@@ -664,7 +664,7 @@ END_TEST
  * flow is exported after it (it was a use after free; valgrind and ASan
  * see the difference). */
 static unsigned closing_calls;
-static void close_from_callback(const pktd_flow *f, void *user)
+static void close_from_callback(void *user, const pktd_flow *f)
 {
     (void)f;
     closing_calls++;

@@ -136,7 +136,7 @@ static void load_rows(void)
     fclose(f);
 }
 
-static void export_flow(const pktd_flow *f, void *user)
+static void export_flow(void *user, const pktd_flow *f)
 {
     (void)user;
     ck_assert_uint_lt(nflows, MAX_FLOWS);

@@ -157,11 +157,13 @@ typedef struct pktd_flow pktd_flow;
  * pktd_flow_table_close() from inside the callback is carried out when the
  * call that ran the callback returns: no further flow is exported, the
  * table is freed, and that call returns PKTD_E_BAD_STATE.
- * @param f    the ended flow (pktd_flow_end() says why).
+ * The caller's pointer comes first, as in the library's other callbacks
+ * (pktd_capture_dispatch()'s handler, #pktd_tcp_reasm_fn).
  * @param user the pointer given to pktd_flow_table_set_export().
+ * @param f    the ended flow (pktd_flow_end() says why).
  * @since 1.1
  */
-typedef void (*pktd_flow_export_fn)(const pktd_flow *f, void *user);
+typedef void (*pktd_flow_export_fn)(void *user, const pktd_flow *f);
 
 /**
  * @brief Create a flow table.

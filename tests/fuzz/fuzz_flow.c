@@ -24,7 +24,7 @@ struct totals {
     uint32_t cap;
 };
 
-static void on_export(const pktd_flow *f, void *user)
+static void on_export(void *user, const pktd_flow *f)
 {
     struct totals *t = user;
     FUZZ_CHECK(pktd_flow_id(f) < t->cap);

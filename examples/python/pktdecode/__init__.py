@@ -2637,7 +2637,7 @@ class FlowTable(_Handle):
         _check(lib.pktd_flow_table_set_export(self._h, self._cb, None),
                "pktd_flow_table_set_export", self._errmsg)
 
-    def _export(self, f, _user):
+    def _export(self, _user, f):
         try:
             self._on_export(Flow(f))
         except BaseException as e:  # noqa: B036 - re-raised after the C call
