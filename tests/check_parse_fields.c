@@ -172,9 +172,12 @@ static void compare(uint32_t linktype, const uint8_t *data, size_t len, const ch
     ck_assert_uint_eq(pktd_packet_fields(&p, got, PKTD_FIELD_COUNT_), PKTD_FIELD_COUNT_);
     ck_assert_uint_eq(got[PKTD_FIELD_COUNT_], 0xdeadbeefu);
     expected(&p, b, want);
+    /* Check records every assertion that passes: assert only on a
+     * difference, which kept this test's valgrind run in minutes. */
     for (uint32_t i = 0; i < PKTD_FIELD_COUNT_; i++)
-        ck_assert_msg(got[i] == want[i], "%s: field %s = %u, accessor says %u", what,
-                      pktd_field_name(i), got[i], want[i]);
+        if (got[i] != want[i])
+            ck_abort_msg("%s: field %s = %u, accessor says %u", what, pktd_field_name(i), got[i],
+                         want[i]);
     layers_seen |= pktd_packet_layers(&p);
     frames_compared++;
     free(b);
