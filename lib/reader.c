@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pktdecode/error.h>
@@ -48,7 +50,7 @@ static int reader_grow(struct pktd_reader *r, size_t need)
     return 0;
 }
 
-int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
+int pktd__reader_fetch_more(struct pktd_reader *r, size_t n, const uint8_t **p)
 {
     /* Callers check lengths against the limit first; this is the backstop
      * that keeps any length from turning into an allocation. */
@@ -219,12 +221,69 @@ int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t len, cha
     return reader_finish_open(out, r, "capture in memory", errbuf);
 }
 
+/* Maps a regular file read-only for pktd_reader_open_mapped(): the address,
+ * or NULL for anything that is better read with read(2) (not a regular
+ * file, empty or of an unknown size as /proc files are, larger than the
+ * address space, or mmap() refused). */
+static void *reader_map(int fd, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > (uint64_t)SIZE_MAX)
+        return NULL;
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    /* Ask the kernel to read ahead of the faults when the file is not in
+     * the page cache yet; advice only, its failure changes nothing. */
+    (void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+    *len = (size_t)st.st_size;
+    return m;
+}
+
+int pktd_reader_open_mapped(pktd_reader **out, const char *path, char *errbuf)
+{
+    if (out == NULL)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_mapped: out is NULL");
+    *out = NULL;
+    if (path == NULL)
+        return pktd__errmsgf(errbuf, PKTD_E_INVALID_ARGUMENT,
+                             "pktd_reader_open_mapped: path is NULL");
+    struct pktd_reader *r = reader_alloc();
+    if (r == NULL)
+        return pktd__errmsgf(errbuf, -ENOMEM, "pktd_reader_open_mapped: cannot allocate a reader");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(r);
+        return pktd__errmsg(errbuf, "open", path, -e);
+    }
+    size_t len = 0;
+    void *m = reader_map(fd, &len);
+    if (m == NULL) {
+        /* Read it as pktd_reader_open_path() does. */
+        r->fd = fd;
+        r->owns_fd = 1;
+    } else {
+        close(fd); /* the mapping keeps the file; read-only: nothing to lose */
+        r->map = m;
+        r->map_len = len;
+        r->mem = m;
+        r->end = len;
+        r->eof = 1;
+    }
+    return reader_finish_open(out, r, path, errbuf);
+}
+
 void pktd_reader_close(pktd_reader *r)
 {
     if (r == NULL)
         return;
     if (r->owns_fd)
         close(r->fd); /* read-only: nothing to lose if close() fails */
+    if (r->map != NULL)
+        munmap(r->map, r->map_len); /* fails only for a bad range, which this is not */
     free(r->buf);
     free(r->ifs);
     free(r);

@@ -40,10 +40,13 @@ struct pktd_reader {
     int fd;      /* -1 in memory mode */
     int owns_fd; /* opened by pktd_reader_open_path(): closed by us */
     const uint8_t *mem;
+    void *map; /* pktd_reader_open_mapped(): our mapping of the file (`mem`) */
+    size_t map_len;
     uint8_t *buf;
     size_t buf_cap;
     size_t pos, end;
     uint64_t consumed; /* file offset of `pos` */
+    size_t prefetched; /* memory mode: `mem` is prefetched up to here */
     int eof;
 
     /* Format. */
@@ -94,11 +97,23 @@ static inline uint32_t pktd__rd32(const struct pktd_reader *r, const uint8_t *p)
     return pktd__ld32(r->big_endian, p);
 }
 
+/* pktd__reader_fetch() when the window does not hold the n bytes (or n is
+ * over the limit): reads more, or says why it cannot. */
+int pktd__reader_fetch_more(struct pktd_reader *r, size_t n, const uint8_t **p);
+
 /* Makes n bytes at the read position available in *p without consuming
  * them.  Returns 1, 0 when the input ended cleanly with nothing left,
  * PKTD_E_TRUNCATED when it ended with fewer than n bytes left (the count is
- * pktd__reader_avail()), or -errno from read(). */
-int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p);
+ * pktd__reader_avail()), or -errno from read().  Inline: nearly every call
+ * finds the bytes already in the window. */
+static inline int pktd__reader_fetch(struct pktd_reader *r, size_t n, const uint8_t **p)
+{
+    if (__builtin_expect(n <= r->end - r->pos && n <= PKTD__READER_MAX_WINDOW, 1)) {
+        *p = (r->fd < 0 ? r->mem : r->buf) + r->pos;
+        return 1;
+    }
+    return pktd__reader_fetch_more(r, n, p);
+}
 
 /* Bytes left in the window (after a short fetch: what the file still had). */
 static inline size_t pktd__reader_avail(const struct pktd_reader *r)
@@ -106,11 +121,32 @@ static inline size_t pktd__reader_avail(const struct pktd_reader *r)
     return r->end - r->pos;
 }
 
+/* How far ahead of the read position a reader of memory (a mapped file)
+ * asks the CPU to load the bytes.  The reader touches only each record's
+ * header and first bytes, one record after the other: without this, every
+ * record waits a whole memory latency for its header (the next record's
+ * place is known only once this one's header is read), which costs more
+ * than streaming the whole file in.  Read ahead by bytes instead, every
+ * cache line, so the loads overlap and run at the memory's bandwidth.
+ * (Descriptor input needs none: read() has just copied the window.) */
+#define PKTD__READER_PREFETCH_AHEAD 4096u
+#define PKTD__READER_PREFETCH_LINE 64u
+
 /* Moves the read position n bytes forward (n <= the last fetch). */
 static inline void pktd__reader_consume(struct pktd_reader *r, size_t n)
 {
     r->pos += n;
     r->consumed += n;
+    if (r->fd < 0) {
+        size_t to = r->end - r->pos > PKTD__READER_PREFETCH_AHEAD ? r->pos + PKTD__READER_PREFETCH_AHEAD
+                                                                  : r->end;
+        size_t i = r->prefetched;
+        /* Locality 2 (prefetcht1 on x86): into L2, not L1, which the
+         * decode needs; 5% faster than into L1 on the 1M trace. */
+        for (; i < to; i += PKTD__READER_PREFETCH_LINE)
+            __builtin_prefetch(r->mem + i, 0, 2);
+        r->prefetched = i;
+    }
 }
 
 /* Records an error with its details in the handle and returns it; the

@@ -78,8 +78,9 @@ static void read_all(pktd_reader *r, struct result *res)
     ck_assert_int_eq(pktd_reader_next(r, &d, &cap), rc);
 }
 
-enum mode { M_MEM, M_PATH, M_FD, M_PIPE };
-static const char *const mode_name[] = {"mem", "path", "fd", "pipe"};
+/* M_MAPPED: pktd_reader_open_mapped() on a file (since 1.1). */
+enum mode { M_MEM, M_PATH, M_FD, M_PIPE, M_MAPPED };
+static const char *const mode_name[] = {"mem", "path", "fd", "pipe", "mapped"};
 
 static char *tmp_path(void)
 {
@@ -165,6 +166,12 @@ static void read_image(const uint8_t *img, size_t len, enum mode m, struct resul
         res->open_rc = pktd_reader_open_fd(&r, fd, errbuf);
         snprintf(prefix, sizeof prefix, "descriptor %d: ", fd);
         break;
+    case M_MAPPED:
+        path = tmp_path();
+        write_file(path, img, len);
+        res->open_rc = pktd_reader_open_mapped(&r, path, errbuf);
+        snprintf(prefix, sizeof prefix, "%s: ", path);
+        break;
     }
     if (res->open_rc == 0) {
         ck_assert_ptr_nonnull(r);
@@ -214,7 +221,7 @@ static void assert_same(const struct result *a, const struct result *b, const ch
 static void read_all_modes(const uint8_t *img, size_t len, struct result *res)
 {
     read_image(img, len, M_MEM, res);
-    for (int m = M_PATH; m <= M_PIPE; m++) {
+    for (int m = M_PATH; m <= M_MAPPED; m++) {
         struct result other;
         read_image(img, len, (enum mode)m, &other);
         assert_same(res, &other, mode_name[m]);
@@ -500,10 +507,14 @@ static void check_prefixes(const struct bb *b, size_t header_end)
                 ck_assert_uint_eq(res.v[i].cap, full.v[i].cap);
         }
         /* The descriptor path meets the same ends at other buffer states:
-         * all prefixes through a memfd, every 5th through a pipe. */
+         * all prefixes through a memfd, every 5th through a pipe; a mapped
+         * file ends where memory does (the empty one is read, not mapped). */
         struct result other;
         read_image(b->p, len, M_FD, &other);
         assert_same(&res, &other, "fd prefix");
+        result_free(&other);
+        read_image(b->p, len, M_MAPPED, &other);
+        assert_same(&res, &other, "mapped prefix");
         result_free(&other);
         if (len % 5 == 0) {
             read_image(b->p, len, M_PIPE, &other);
@@ -655,6 +666,18 @@ START_TEST(test_open_messages)
     write_file(path, v1, sizeof v1);
     snprintf(want, sizeof want, "%s: pcap version 1.0 is not supported (2.x only)", path);
     EXPECT_MSG(pktd_reader_open_path(&r, path, eb), PKTD_E_BAD_FILE, want);
+    /* Mapped: the same messages as by path, whether mapped or read. */
+    EXPECT_MSG(pktd_reader_open_mapped(NULL, path, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_mapped: out is NULL");
+    EXPECT_MSG(pktd_reader_open_mapped(&r, NULL, eb), PKTD_E_INVALID_ARGUMENT,
+               "pktd_reader_open_mapped: path is NULL");
+    EXPECT_MSG(pktd_reader_open_mapped(&r, "/nonexistent/pktd/file.pcap", eb), -ENOENT,
+               "open(/nonexistent/pktd/file.pcap): No such file or directory");
+    EXPECT_MSG(pktd_reader_open_mapped(&r, path, eb), PKTD_E_BAD_FILE, want);
+    EXPECT_MSG(pktd_reader_open_mapped(&r, "/dev/null", eb), PKTD_E_BAD_FILE,
+               "/dev/null: empty file: not a pcap or pcapng capture");
+    ck_assert_int_eq(pktd_reader_open_path(&r, "/", want), -EISDIR); /* not mapped: read */
+    EXPECT_MSG(pktd_reader_open_mapped(&r, "/", eb), -EISDIR, want);
 
     /* Writer: arguments, open(), write() of the file header. */
     EXPECT_MSG(pktd_writer_open_path(NULL, path, 1, 1, 0, 0, eb), PKTD_E_INVALID_ARGUMENT,
@@ -1108,6 +1131,76 @@ static void set_corpus_dir(void)
     snprintf(corpus_dir, sizeof corpus_dir, "%s/tests/corpus/tcpdump", src ? src : ".");
 }
 
+/* pktd_reader_open_mapped() (1.1) reads a named pipe with read(2), as
+ * pktd_reader_open_path() does, since a pipe cannot be mapped. */
+START_TEST(test_mapped_fifo)
+{
+    struct bb b;
+    build_pcap(&b, 0, 1);
+    struct result want, got;
+    read_image(b.p, b.n, M_MEM, &want);
+    char *path = tmp_path();
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        FILE *f = fopen(path, "wb");
+        _exit(f != NULL && fwrite(b.p, 1, b.n, f) == b.n && fclose(f) == 0 ? 0 : 3);
+    }
+    pktd_reader *r;
+    ck_assert_int_eq(pktd_reader_open_mapped(&r, path, NULL), 0);
+    memset(&got, 0, sizeof got);
+    read_all(r, &got);
+    pktd_reader_close(r);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_same(&want, &got, "fifo");
+    ck_assert_uint_eq(got.n, 4);
+    unlink(path);
+    result_free(&want);
+    result_free(&got);
+    bb_free(&b);
+}
+END_TEST
+
+/* The documented difference: a mapped file is read as long as it was when
+ * opened; records appended later are read by pktd_reader_open_path() only. */
+START_TEST(test_mapped_snapshot)
+{
+    struct bb b;
+    build_pcap(&b, 0, 0);
+    ck_assert_uint_ge(b.n_bound, 3);
+    size_t two = b.boundaries[2]; /* file header, records 1 and 2 */
+    char *path = tmp_path();
+    write_file(path, b.p, two);
+    pktd_reader *mapped, *byread;
+    ck_assert_int_eq(pktd_reader_open_mapped(&mapped, path, NULL), 0);
+    ck_assert_int_eq(pktd_reader_open_path(&byread, path, NULL), 0);
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(b.p + two, 1, b.n - two, f), b.n - two);
+    ck_assert_int_eq(fclose(f), 0);
+    struct result m, p;
+    memset(&m, 0, sizeof m);
+    memset(&p, 0, sizeof p);
+    read_all(mapped, &m);
+    read_all(byread, &p);
+    pktd_reader_close(mapped);
+    pktd_reader_close(byread);
+    ck_assert_int_eq(m.end_rc, 0);
+    ck_assert_uint_eq(m.n, 2);
+    ck_assert_int_eq(p.end_rc, 0);
+    ck_assert_uint_eq(p.n, 4);
+    ck_assert(m.v[1].cap == p.v[1].cap && memcmp(m.v[1].data, p.v[1].data, m.v[1].cap) == 0);
+    unlink(path);
+    result_free(&m);
+    result_free(&p);
+    bb_free(&b);
+}
+END_TEST
+
 /* Every capture of tcpdump's test suite reads to a clean end, identically
  * from memory, a path and a pipe. */
 START_TEST(test_corpus_all_modes)
@@ -1139,6 +1232,13 @@ START_TEST(test_corpus_all_modes)
         assert_same(&a, &c, de->d_name);
         result_free(&c);
         read_image(img, len, M_PIPE, &c);
+        assert_same(&a, &c, de->d_name);
+        result_free(&c);
+        /* mapped: the real file in place */
+        ck_assert_int_eq(pktd_reader_open_mapped(&r, path, NULL), 0);
+        memset(&c, 0, sizeof c);
+        read_all(r, &c);
+        pktd_reader_close(r);
         assert_same(&a, &c, de->d_name);
         result_free(&c);
         files++;
@@ -1948,6 +2048,8 @@ int main(void)
     tcase_add_test(tr, test_bad_magic);
     tcase_add_test(tr, test_bad_arguments);
     tcase_add_test(tr, test_open_messages);
+    tcase_add_test(tr, test_mapped_fifo);
+    tcase_add_test(tr, test_mapped_snapshot);
     tcase_add_test(tr, test_pcap_absurd_caplen);
     tcase_add_test(tr, test_pcapng_hostile);
     tcase_add_test(tr, test_pcapng_bad_first_block);

@@ -101,6 +101,37 @@ PKTD_API int pktd_reader_open_mem(pktd_reader **out, const uint8_t *data, size_t
                                   char *errbuf) PKTD_WUR;
 
 /**
+ * @brief Open a capture file by path and read it in place, mapped into
+ *        memory, without the copy read(2) makes.
+ *
+ * Reads the same records, with the same checks, errors and messages, as
+ * pktd_reader_open_path(); only the way the bytes arrive differs.  A
+ * regular file is mapped read-only (mmap) and read as pktd_reader_open_mem()
+ * reads memory, asking the CPU to load the bytes ahead of the read
+ * position: on a file in the page cache this costs less than having the
+ * kernel copy it (doc/performance.md, section 12).  Anything that cannot be
+ * mapped (a pipe, a device, an empty file or one of unknown size such as
+ * /proc files, a file larger than the address space, mmap() refused) is
+ * read with read(2) exactly as pktd_reader_open_path() reads it.
+ *
+ * Differences that remain: the reader sees the file as long as it was
+ * when opened (records appended later are not read; pktd_reader_open_path()
+ * reads on to wherever the end is when it gets there); and, as with any
+ * mapping, if another process shortens the file while the reader is open,
+ * or the storage fails, touching the lost bytes raises SIGBUS instead of
+ * returning an error.  Use pktd_reader_open_path() for a file that may
+ * shrink or lives on storage that may fail.
+ *
+ * @param out    receives the reader; set to NULL on failure.
+ * @param path   file name.
+ * @param errbuf as pktd_reader_open_path() (the message begins with the
+ *               path).
+ * @return As pktd_reader_open_path().
+ * @since 1.1
+ */
+PKTD_API int pktd_reader_open_mapped(pktd_reader **out, const char *path, char *errbuf) PKTD_WUR;
+
+/**
  * @brief Close a reader and free its memory.
  * @param r a reader, or NULL.
  * @since 1.0

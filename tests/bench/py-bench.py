@@ -6,11 +6,16 @@ of timestamp, lengths, 5-tuple and TCP flags (issue 15), run by `make bench`.
 
 1. End to end on the realistic trace of 1,000,000 packets
    (tests/bench/data/realistic-1000000.pcap, made by pktd-bench-gen when
-   missing): read_columns() (numpy), iter_batches(), and the reader alone
-   (count_packets(): every record read and checked, nothing decoded: what
-   getting the file's bytes through the reader costs); dpkt doing the same
-   (dpkt.pcap.Reader, Ethernet/IP/TCP/UDP objects, appending to lists, then
-   numpy arrays) on the same trace, one round.
+   missing): read_columns() (numpy; the file mapped, as it reads by
+   default since 1.1), the same with the file read by read(2)
+   (PKTDECODE_NO_MMAP=1, as before 1.1), iter_batches(), the reader alone
+   (count_packets(): every record read and checked, nothing decoded; mapped
+   and by read(2)), and
+   `dd bs=1M` of the file to /dev/null (the kernel's copy of the file out of
+   the page cache alone, in a child process: its CPU time); these rows
+   interleaved, round by round; then dpkt doing the same (dpkt.pcap.Reader,
+   Ethernet/IP/TCP/UDP objects, appending to lists, then numpy arrays) on
+   the same trace, one round.
 2. Per packet from Python on the 100,000-packet trace: Reader.next_into()
    with Packet.five_tuple(), and with the accessors; scapy (rdpcap and its
    layers) on 10,000 packets.
@@ -21,7 +26,8 @@ of timestamp, lengths, 5-tuple and TCP flags (issue 15), run by `make bench`.
    ... F files (how it scales with the number of files).
 
 Times: best of ROUNDS (default 3) wall-clock runs unless said, ns per
-packet; process CPU time beside it for the single-process rows.  Ratios are
+packet; process CPU time beside it for the single-process rows; part 1
+also gives the median of the rounds (wall and CPU).  Ratios are
 taken between rows of the same run only.  On a shared machine, say so
 (the load average is printed).  -q: smaller traces (100k end to end,
 10k per packet, 4 files), for a quick look.
@@ -64,6 +70,52 @@ def row(label, n, wall, cpu=None, extra=""):
     ns = wall / n * 1e9
     print("%-52s %10.0f %10s %s" % (label, ns, "%.0f" % (cpu / n * 1e9) if cpu is not None else "-", extra))
     return (ns, cpu / n * 1e9 if cpu is not None else None)
+
+
+def interleaved(fns, rounds):
+    """Runs each of fns once per round, round after round (so that a change
+    of the machine's load hits them all alike): {name: (walls, cpus)}."""
+    out = {name: ([], []) for name, _ in fns}
+    for _ in range(rounds):
+        for name, fn in fns:
+            w, c = fn()
+            out[name][0].append(w)
+            out[name][1].append(c)
+    return out
+
+
+def timed(fn):
+    """fn() timed in this process: (wall s, CPU s)."""
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - t, time.process_time() - c
+
+
+def timed_child(cmd):
+    """A command run to its end: (wall s, its CPU s)."""
+    t, c = time.perf_counter(), os.times()
+    subprocess.check_call(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    d = os.times()
+    return time.perf_counter() - t, (d.children_user - c.children_user) + (d.children_system - c.children_system)
+
+
+def row_med(label, n, walls, cpus):
+    """A row with best and median, wall and CPU: (best wall, best CPU) ns."""
+    import statistics
+    ns = [v / n * 1e9 for v in (min(walls), statistics.median(walls), min(cpus), statistics.median(cpus))]
+    print("%-52s %10.0f %10.0f   median %5.0f %5.0f" % (label, ns[0], ns[2], ns[1], ns[3]))
+    return (ns[0], ns[2])
+
+
+def no_mmap(fn):
+    """fn with the whole-file functions reading by read(2) (PKTDECODE_NO_MMAP)."""
+    def run():
+        os.environ["PKTDECODE_NO_MMAP"] = "1"
+        try:
+            return fn()
+        finally:
+            del os.environ["PKTDECODE_NO_MMAP"]
+    return run
 
 
 def ratio(label, a, b):
@@ -139,13 +191,25 @@ def main():
     print("%-52s %10s %10s" % ("", "wall", "cpu"))
     n = P.count_packets(big)
     kind = "numpy" if P.numpy is not None else "array.array"
-    w, c, _ = best(lambda: P.count_packets(big), a.k)
-    floor = row("reader alone (count_packets), %d pkts" % n, n, w, c)
-    w, c, _ = best(lambda: len(P.read_columns(big, COLS)["ts_ns"]), a.k)
-    e2e = row("read_columns -> %s, 11 columns" % kind, n, w, c)
+    print("%-52s %10s %10s   median  wall   cpu" % ("%d packets, %d rounds interleaved:" % (n, a.k), "", ""))
+    cols = lambda: len(P.read_columns(big, COLS)["ts_ns"])  # noqa: E731
+    m = interleaved([
+        ("dd", lambda: timed_child(["dd", "if=" + big, "of=/dev/null", "bs=1M"])),
+        ("count", lambda: timed(lambda: P.count_packets(big))),
+        ("count_read", lambda: timed(no_mmap(lambda: P.count_packets(big)))),
+        ("columns", lambda: timed(cols)),
+        ("columns_read", lambda: timed(no_mmap(cols))),
+        ("batches", lambda: timed(lambda: sum(len(b["ts_ns"]) for b in P.iter_batches(big, fields=COLS)))),
+    ], a.k)
+    dd = row_med("dd bs=1M of the file to /dev/null (the copy alone)", n, *m["dd"])
+    floor = row_med("reader alone (count_packets), file mapped", n, *m["count"])
+    row_med("reader alone, file read by read(2) (NO_MMAP=1)", n, *m["count_read"])
+    e2e = row_med("read_columns -> %s, 11 columns, file mapped" % kind, n, *m["columns"])
+    e2e_read = row_med("read_columns, file read by read(2) (NO_MMAP=1)", n, *m["columns_read"])
+    row_med("iter_batches (65536 rows), same columns", n, *m["batches"])
     ratio("  read_columns / reader alone", e2e, floor)
-    w, c, _ = best(lambda: sum(len(b["ts_ns"]) for b in P.iter_batches(big, fields=COLS)), a.k)
-    row("iter_batches (65536 rows), same columns", n, w, c)
+    ratio("  read_columns / dd of the file", e2e, dd)
+    ratio("  read_columns read(2) / mapped", e2e_read, e2e)
     try:
         import dpkt  # noqa: F401
         import numpy  # noqa: F401

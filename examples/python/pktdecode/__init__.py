@@ -452,6 +452,8 @@ _PROTOTYPES = [
     ("pktd_reader_skip", c_int, [_H, c_uint64, _U64P]),
     ("pktd_reader_position", c_uint64, [_H]),
     ("pktd_reader_header_ranges", c_uint32, [_H, _U64P, _OUTSIZE, c_uint32]),
+    # capture files: read mapped in memory (reader.h, since 1.1)
+    ("pktd_reader_open_mapped", c_int, [POINTER(_H), c_char_p, c_char_p]),
     # IP defragmentation (defrag.h, since 1.1)
     ("pktd_defrag_create", c_int, [POINTER(_H), c_size_t, c_uint32, c_uint32, c_uint64, c_char_p]),
     ("pktd_defrag_close", None, [_H]),
@@ -1616,6 +1618,17 @@ class Reader(_Handle):
         _check(rc, "open %s" % (path if path is not None else "capture"), lambda: _s(eb.value))
 
     @classmethod
+    def mapped(cls, path):
+        """Read a file mapped into memory in place (pktd_reader_open_mapped(),
+        since 1.1): the same records and errors as Reader(path), without the
+        kernel's copy of the file; a pipe or anything else that cannot be
+        mapped is read as Reader(path) reads it.  The file is read as long
+        as it was when opened, and one shortened by another process while
+        it is read kills the process with SIGBUS (doc/python.md)."""
+        p = os.fsencode(path)
+        return cls(path, lambda out, eb: (lib.pktd_reader_open_mapped(out, p, eb), None))
+
+    @classmethod
     def from_fd(cls, fd):
         """Read from an open descriptor (not closed by the reader)."""
         return cls(None, lambda out, eb: (lib.pktd_reader_open_fd(out, fd, eb), None))
@@ -2420,6 +2433,16 @@ class Defrag(_Handle):
         return dict(zip(DEFRAG_STAT_NAMES, arr[:min(n, DEFRAG_STAT_COUNT)]))
 
 
+def _whole_file_reader(path):
+    """The reader of the functions that read a whole file once (read_columns,
+    iter_batches, count_packets, plan_chunks): Reader.mapped(), unless
+    PKTDECODE_NO_MMAP is set to a non-empty value in the environment or the
+    library predates it, then Reader(path)."""
+    if os.environ.get("PKTDECODE_NO_MMAP") or "pktd_reader_open_mapped" in MISSING:
+        return Reader(path)
+    return Reader.mapped(path)
+
+
 def iter_batches(path, batch_rows=65536, fields=None):
     """Read a pcap or pcapng file as batches of columns.
 
@@ -2433,7 +2456,7 @@ def iter_batches(path, batch_rows=65536, fields=None):
     if not 1 <= batch_rows <= 0x7fffffff:
         raise ValueError("batch_rows must be 1 ... 2**31-1, not %r" % (batch_rows,))
     rows, sel, order = _column_selection(fields)
-    with Reader(path) as r:
+    with _whole_file_reader(path) as r:
         while True:
             b = _Batch(batch_rows, rows, sel, order)
             try:
@@ -2472,7 +2495,7 @@ def read_columns(path, fields=None):
         size = os.stat(path).st_size
     except (OSError, TypeError, ValueError):
         size = 0  # the reader says what is wrong with the path
-    with Reader(path) as r:
+    with _whole_file_reader(path) as r:
         cap = 65536
         cols = {name: _new_column(*(ROW_COLUMNS.get(name, (0, "I", "uint32"))[1:]), cap)[0] for name in order}
         n = 0
@@ -2800,7 +2823,7 @@ def count_packets(path):
     """The number of packet records of a pcap or pcapng file, without
     decoding them (one pktd_reader_skip() call).  Raises PktdError with the
     reader's message for a file the reader refuses."""
-    with Reader(path) as r:
+    with _whole_file_reader(path) as r:
         return _skip(r, 2 ** 64 - 1, path)[1]
 
 
@@ -2817,7 +2840,7 @@ def plan_chunks(path, chunk_bytes=64 * 1024 * 1024):
         raise ValueError("chunk_bytes must be at least 1, not %r" % (chunk_bytes,))
     chunks = []
     first = 0
-    with Reader(path) as r:
+    with _whole_file_reader(path) as r:
         h = r._need()
         while True:
             start = lib.pktd_reader_position(h)
