@@ -700,6 +700,29 @@ fast_frames(const pktd_batch *b, const uint8_t *const *frames, const size_t *len
     }
 }
 
+/* pktd_batch_read() of a fast-path batch: up to @p limit records into
+ * rows 0 ..., their count in *@p n; returns what pktd_reader_next() last
+ * returned.  @p fast, @p mask and @p meta as in fast_row(). */
+static inline __attribute__((always_inline)) int
+fast_records(const pktd_batch *b, pktd_reader *r, uint32_t limit, uint32_t *n, uint32_t fast,
+             uint32_t mask, int meta)
+{
+    int rc = 1;
+    uint32_t row = 0;
+    while (row < limit) {
+        const uint8_t *data;
+        size_t caplen;
+        rc = pktd_reader_next(r, &data, &caplen);
+        if (rc <= 0)
+            break;
+        fast_row(b, row, r->linktype, data, caplen, r->wire_len, &r->ts_ns, r->iface, fast, mask,
+                 meta);
+        row++;
+    }
+    *n = row;
+    return rc;
+}
+
 int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *rows)
 {
     if (rows != NULL)
@@ -709,16 +732,11 @@ int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *
     uint32_t limit = row_limit(b, max_rows), n = 0;
     int rc = 1;
     if (b->fast != FAST_OFF) {
-        while (n < limit) {
-            const uint8_t *data;
-            size_t caplen;
-            rc = pktd_reader_next(r, &data, &caplen);
-            if (rc <= 0)
-                break;
-            fast_row(b, n, r->linktype, data, caplen, r->wire_len, &r->ts_ns, r->iface, b->fast,
-                     b->tmask, b->nmeta != 0);
-            n++;
-        }
+        /* Python's read_columns() selection has a loop of its own. */
+        if (b->fast == FAST_TUPLE && b->tmask == T_TUPLE5_FLAGS)
+            rc = fast_records(b, r, limit, &n, FAST_TUPLE, T_TUPLE5_FLAGS, 1);
+        else
+            rc = fast_records(b, r, limit, &n, b->fast, b->tmask, b->nmeta != 0);
         if (rows != NULL)
             *rows = n;
         return rc;
