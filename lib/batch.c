@@ -690,14 +690,18 @@ static inline __attribute__((always_inline)) void
 fast_frames(const pktd_batch *b, const uint8_t *const *frames, const size_t *lens,
             const uint64_t *ts_ns, uint32_t n, uint32_t fast, uint32_t mask, int meta)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        size_t len = lens[i];
-        uint32_t ahead = i + PREFETCH_ROWS < n ? i + PREFETCH_ROWS : i;
-        __builtin_prefetch(frames[ahead]);
-        fast_row(b, i, PKTD_LINKTYPE_ETHERNET, frames[i], len,
-                 len > UINT32_MAX ? UINT32_MAX : (uint32_t)len, ts_ns != NULL ? ts_ns + i : NULL,
-                 0, fast, mask, meta);
+#define FAST_FRAME(i)                                                                      \
+    fast_row(b, i, PKTD_LINKTYPE_ETHERNET, frames[i], lens[i],                             \
+             lens[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)lens[i],                        \
+             ts_ns != NULL ? ts_ns + (i) : NULL, 0, fast, mask, meta)
+    uint32_t i = 0;
+    for (; i + PREFETCH_ROWS < n; i++) {
+        __builtin_prefetch(frames[i + PREFETCH_ROWS]);
+        FAST_FRAME(i);
     }
+    for (; i < n; i++)
+        FAST_FRAME(i);
+#undef FAST_FRAME
 }
 
 /* pktd_batch_read() of a fast-path batch: up to @p limit records into

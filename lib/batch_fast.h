@@ -168,7 +168,7 @@ pktd__fast_frame(const uint8_t *d, size_t caplen, struct pktd__fast *f)
 {
     /* Ethernet and the smallest IPv4 header, at least; the length fits the
      * decoder's 32-bit offsets; NULL data is the decoder's argument error. */
-    if (pktd__unlikely(caplen < 14 + 20 || caplen > UINT32_MAX || d == NULL))
+    if (pktd__unlikely(caplen - (14 + 20) > UINT32_MAX - (14 + 20) || d == NULL))
         return 0;
     uint32_t len = (uint32_t)caplen;
     uint32_t type = pktd__be16(d + 12);
