@@ -6,8 +6,11 @@
  * by one loop per column over chunks of rows; the others by field_value(),
  * whose every case reads the field exactly as fill() in fields.c does
  * (tests/check_batch compares the two for every field on every frame of
- * the tcpdump corpus).  doc/design.md, "Columnar batches (1.1)";
- * doc/performance.md §11. */
+ * the tcpdump corpus).  When every selected field is plain, the common
+ * Ethernet frame is not decoded at all: the extractor of batch_fast.h
+ * checks it and the columns are written from its two header addresses
+ * (fast_row(); the other frames are decoded in full, slow_row()).
+ * doc/design.md, "Columnar batches (1.1)"; doc/performance.md §11. */
 #include "config.h"
 
 #include <errno.h>
