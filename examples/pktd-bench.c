@@ -249,13 +249,13 @@ static int cmd_parse(int argc, char **argv)
         return 1;
     struct bench_result res;
     void *ctx = NULL;
-    if (pass == walk_pktd_batch && (ctx = walk_pktd_batch_new(&f)) == NULL) {
+    if (pass == walk_pktd_batch && (ctx = batch_pass_new(&f)) == NULL) {
         fprintf(stderr, "pktd-bench: cannot set up the batch (out of memory)\n");
         bench_frames_free(&f);
         return 1;
     }
     bench_run(&f, pass, ctx, rounds, &res);
-    walk_pktd_batch_free(ctx);
+    batch_pass_free(ctx);
     printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
            f.n, f.bytes);
     bench_print("parse", f.n, &res);

@@ -6,8 +6,11 @@
  * by one loop per column over chunks of rows; the others by field_value(),
  * whose every case reads the field exactly as fill() in fields.c does
  * (tests/check_batch compares the two for every field on every frame of
- * the tcpdump corpus).  doc/design.md, "Columnar batches (1.1)";
- * doc/performance.md §11. */
+ * the tcpdump corpus).  When every selected field is plain, the common
+ * Ethernet frame is not decoded at all: the extractor of batch_fast.h
+ * checks it and the columns are written from its two header addresses
+ * (fast_row(); the other frames are decoded in full, slow_row()).
+ * doc/design.md, "Columnar batches (1.1)"; doc/performance.md §11. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,6 +21,7 @@
 
 #include <pktdecode/batch.h>
 
+#include "batch_fast.h"
 #include "errmsg.h"
 #include "packet_impl.h"
 #include "proto.h"
@@ -79,9 +83,8 @@ static const struct plain plain_fields[PKTD_FIELD_COUNT_] = {
 #undef TCP
 #undef L4
 
-/* What an absent header's plain fields read: 20 bytes cover the largest
- * offset + size above. */
-static const uint8_t zeros[20];
+/* What an absent header's plain fields read (batch_fast.h). */
+#define zeros pktd__batch_zeros
 
 /* One decoded row as the column loops read it: a copy of each plain
  * header (zeros when the header is absent, as fields.c decides) and the
@@ -114,7 +117,31 @@ struct column {
     struct plain plain;
 };
 
+/* The extractor (batch_fast.h) serves a batch whose selected fields are
+ * all plain (any per-row columns): FAST_TUPLE when they are among the
+ * tuple slots below (the 5-tuple and the TCP flags: what a flow table and
+ * Python's read_columns() select), each computed by its own statement;
+ * FAST_PLAIN for the other plain fields, read through their struct plain.
+ * FAST_OFF: some field needs the decoder's state, every row is decoded. */
+enum { FAST_OFF, FAST_TUPLE, FAST_PLAIN };
+enum { T_SRC, T_DST, T_PROTO, T_TSPORT, T_TDPORT, T_USPORT, T_UDPORT, T_TFLAGS, T_N };
+static const uint32_t tuple_field[T_N] = {
+    [T_SRC] = PKTD_FIELD_IPV4_SRC,    [T_DST] = PKTD_FIELD_IPV4_DST,
+    [T_PROTO] = PKTD_FIELD_IPV4_PROTO, [T_TSPORT] = PKTD_FIELD_TCP_SPORT,
+    [T_TDPORT] = PKTD_FIELD_TCP_DPORT, [T_USPORT] = PKTD_FIELD_UDP_SPORT,
+    [T_UDPORT] = PKTD_FIELD_UDP_DPORT, [T_TFLAGS] = PKTD_FIELD_TCP_FLAGS,
+};
+#define T_BIT(t) (1u << (t))
+/* The 5-tuple alone, and with the TCP flags: loops of their own. */
+#define T_TUPLE5                                                                          \
+    (T_BIT(T_SRC) | T_BIT(T_DST) | T_BIT(T_PROTO) | T_BIT(T_TSPORT) | T_BIT(T_TDPORT) |   \
+     T_BIT(T_USPORT) | T_BIT(T_UDPORT))
+#define T_TUPLE5_FLAGS (T_TUPLE5 | T_BIT(T_TFLAGS))
+
 struct pktd_batch {
+    uint32_t fast;  /* FAST_* */
+    uint32_t tmask; /* FAST_TUPLE: T_BIT() of each selected slot */
+    uint32_t *tcol[T_N]; /* FAST_TUPLE: the slot's column (NULL: not selected) */
     uint32_t capacity;
     uint32_t nfields;
     uint32_t nslow, nplain;
@@ -395,6 +422,18 @@ int pktd_batch_create(pktd_batch **out, uint32_t capacity, const uint32_t *field
         else
             b->slow[b->nslow++] = i;
     }
+    b->fast = b->nslow == 0 ? FAST_TUPLE : FAST_OFF;
+    for (uint32_t i = 0; i < nfields && b->fast == FAST_TUPLE; i++) {
+        uint32_t t = 0;
+        while (t < T_N && tuple_field[t] != fields[i])
+            t++;
+        if (t == T_N) {
+            b->fast = FAST_PLAIN;
+        } else {
+            b->tmask |= T_BIT(t);
+            b->tcol[t] = columns[i];
+        }
+    }
     *out = b;
     return 0;
 }
@@ -529,6 +568,168 @@ static void put_one_row(pktd_batch *b, uint32_t row, uint32_t linktype, const ui
     put_columns(b, &rw, row, 1);
 }
 
+/* Fast-path batches (b->fast != FAST_OFF): each row is written as soon as
+ * it is read, by the extractor for the frames batch_fast.h takes, by the
+ * full decode for the others.  No chunk: nothing needs a copy of the
+ * frame. */
+
+/* The per-row columns of one row.  The tests are the same for every row
+ * of a batch: predicted. */
+static inline __attribute__((always_inline)) void
+put_meta(const pktd_batch *b, uint32_t row, uint32_t linktype, size_t caplen, uint32_t wire_len,
+         uint64_t ts_ns, uint32_t iface, int32_t status)
+{
+    if (b->nmeta == 0)
+        return;
+    if (b->meta[PKTD_BATCH_TS_NS] != NULL)
+        ((uint64_t *)b->meta[PKTD_BATCH_TS_NS])[row] = ts_ns;
+    if (b->meta[PKTD_BATCH_CAPLEN] != NULL)
+        ((uint32_t *)b->meta[PKTD_BATCH_CAPLEN])[row] =
+            caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
+    if (b->meta[PKTD_BATCH_WIRE_LEN] != NULL)
+        ((uint32_t *)b->meta[PKTD_BATCH_WIRE_LEN])[row] = wire_len;
+    if (b->meta[PKTD_BATCH_LINKTYPE] != NULL)
+        ((uint32_t *)b->meta[PKTD_BATCH_LINKTYPE])[row] = linktype;
+    if (b->meta[PKTD_BATCH_INTERFACE] != NULL)
+        ((uint32_t *)b->meta[PKTD_BATCH_INTERFACE])[row] = iface;
+    if (b->meta[PKTD_BATCH_STATUS] != NULL)
+        ((int32_t *)b->meta[PKTD_BATCH_STATUS])[row] = status;
+}
+
+/* A frame the extractor does not take: decoded in full, every column from
+ * the state (field_value() covers the plain fields too), and the per-row
+ * columns.  Out of line: the extractor's loop keeps its registers. */
+static __attribute__((noinline)) void slow_row(const pktd_batch *b, uint32_t row,
+                                               uint32_t linktype, const uint8_t *data,
+                                               size_t caplen, uint32_t wire_len, uint64_t ts_ns,
+                                               uint32_t iface)
+{
+    pktd_packet p;
+    int rc = pktd_decode(&p, linktype, data, caplen);
+    const struct pktd__packet *s = pktd__cpkt(&p);
+    for (uint32_t k = 0; k < b->nfields; k++)
+        b->cols[k].col[row] = field_value(s, b->cols[k].field);
+    put_meta(b, row, linktype, caplen, wire_len, ts_ns, iface, rc);
+}
+
+/* FAST_TUPLE: the selected slots of @p mask (a constant in the
+ * specialised loops, so that the untaken tests fold away).  Absent layers
+ * read pktd__batch_zeros or are masked: no branch on the frame's shape. */
+static inline __attribute__((always_inline)) void
+put_tuple(const pktd_batch *b, uint32_t row, const struct pktd__fast *f, uint32_t mask)
+{
+    const uint8_t *ip = f->ip4;
+    uint32_t ports = pktd__be32(f->l4); /* every transport header has 4 bytes */
+    uint32_t tcp = f->kind == PKTD__FAST_TCP ? 0xffffffffu : 0;
+    uint32_t udp = f->kind == PKTD__FAST_UDP ? 0xffffffffu : 0;
+    if (mask & T_BIT(T_SRC))
+        b->tcol[T_SRC][row] = pktd__be32(ip + 12);
+    if (mask & T_BIT(T_DST))
+        b->tcol[T_DST][row] = pktd__be32(ip + 16);
+    if (mask & T_BIT(T_PROTO))
+        b->tcol[T_PROTO][row] = ip[9];
+    if (mask & T_BIT(T_TSPORT))
+        b->tcol[T_TSPORT][row] = ports >> 16 & tcp;
+    if (mask & T_BIT(T_TDPORT))
+        b->tcol[T_TDPORT][row] = ports & 0xffffu & tcp;
+    if (mask & T_BIT(T_USPORT))
+        b->tcol[T_USPORT][row] = ports >> 16 & udp;
+    if (mask & T_BIT(T_UDPORT))
+        b->tcol[T_UDPORT][row] = ports & 0xffffu & udp;
+    if (mask & T_BIT(T_TFLAGS)) /* byte 13: only a TCP header surely has it */
+        b->tcol[T_TFLAGS][row] = (tcp ? f->l4 : zeros)[13];
+}
+
+/* FAST_PLAIN: every column through its struct plain, from the header
+ * the frame has or the zeros. */
+static void put_fast_plain(const pktd_batch *b, uint32_t row, const struct pktd__fast *f)
+{
+    const uint8_t *base[PKTD__FAST_NONE + 1] = {f->ip4, zeros, zeros, zeros, zeros};
+    base[f->kind] = f->l4; /* PKTD__FAST_* are PLAIN_*; NONE is a spare slot */
+    for (uint32_t k = 0; k < b->nplain; k++) {
+        const struct column *c = &b->cols[b->plain[k]];
+        const uint8_t *q = base[c->plain.hdr] + c->plain.off;
+        uint32_t v = c->plain.size == 1 ? q[0] : c->plain.size == 2 ? pktd__be16(q) : pktd__be32(q);
+        c->col[row] = v >> c->plain.shift & c->plain.bits;
+    }
+}
+
+PKTD__STATIC_ASSERT((int)PKTD__FAST_TCP == (int)PLAIN_TCP && (int)PKTD__FAST_UDP == (int)PLAIN_UDP &&
+                        (int)PKTD__FAST_ICMP == (int)PLAIN_ICMP && (int)PKTD__FAST_NONE == (int)PLAIN_N,
+                    "the extractor's kinds index the plain headers");
+
+/* One row of a fast-path batch.  @p fast, @p mask and @p meta are
+ * b->fast, b->tmask and b->nmeta != 0, or constants equal to them (the
+ * specialised loops of pktd_batch_decode_frames()).  The capture time is
+ * read from @p ts (NULL: 0) only where it is stored. */
+static inline __attribute__((always_inline)) void
+fast_row(const pktd_batch *b, uint32_t row, uint32_t linktype, const uint8_t *data, size_t caplen,
+         uint32_t wire_len, const uint64_t *ts, uint32_t iface, uint32_t fast, uint32_t mask,
+         int meta)
+{
+    struct pktd__fast f;
+    if (pktd__likely(linktype == PKTD_LINKTYPE_ETHERNET) && pktd__fast_frame(data, caplen, &f)) {
+        if (fast == FAST_TUPLE)
+            put_tuple(b, row, &f, mask);
+        else
+            put_fast_plain(b, row, &f);
+        if (meta)
+            put_meta(b, row, linktype, caplen, wire_len, ts != NULL ? *ts : 0, iface, 0);
+    } else {
+        slow_row(b, row, linktype, data, caplen, wire_len, ts != NULL ? *ts : 0, iface);
+    }
+}
+
+/* Frames ahead whose first cache line is requested: a trace's frames are
+ * hundreds of bytes apart, each row's headers are a new line, and the
+ * loop is too long for the processor to run far enough ahead by itself
+ * (about 8 % on the realistic mix, doc/performance.md). */
+#define PREFETCH_ROWS 8u
+
+/* pktd_batch_decode_frames() of a fast-path batch, with @p fast, @p mask
+ * and @p meta as in fast_row(); Ethernet frames only (the link type is
+ * tested once). */
+static inline __attribute__((always_inline)) void
+fast_frames(const pktd_batch *b, const uint8_t *const *frames, const size_t *lens,
+            const uint64_t *ts_ns, uint32_t n, uint32_t fast, uint32_t mask, int meta)
+{
+#define FAST_FRAME(i)                                                                      \
+    fast_row(b, i, PKTD_LINKTYPE_ETHERNET, frames[i], lens[i],                             \
+             lens[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)lens[i],                        \
+             ts_ns != NULL ? ts_ns + (i) : NULL, 0, fast, mask, meta)
+    uint32_t i = 0;
+    for (; i + PREFETCH_ROWS < n; i++) {
+        __builtin_prefetch(frames[i + PREFETCH_ROWS]);
+        FAST_FRAME(i);
+    }
+    for (; i < n; i++)
+        FAST_FRAME(i);
+#undef FAST_FRAME
+}
+
+/* pktd_batch_read() of a fast-path batch: up to @p limit records into
+ * rows 0 ..., their count in *@p n; returns what pktd_reader_next() last
+ * returned.  @p fast, @p mask and @p meta as in fast_row(). */
+static inline __attribute__((always_inline)) int
+fast_records(const pktd_batch *b, pktd_reader *r, uint32_t limit, uint32_t *n, uint32_t fast,
+             uint32_t mask, int meta)
+{
+    int rc = 1;
+    uint32_t row = 0;
+    while (row < limit) {
+        const uint8_t *data;
+        size_t caplen;
+        rc = pktd_reader_next(r, &data, &caplen);
+        if (rc <= 0)
+            break;
+        fast_row(b, row, r->linktype, data, caplen, r->wire_len, &r->ts_ns, r->iface, fast, mask,
+                 meta);
+        row++;
+    }
+    *n = row;
+    return rc;
+}
+
 int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *rows)
 {
     if (rows != NULL)
@@ -537,6 +738,16 @@ int pktd_batch_read(pktd_batch *b, pktd_reader *r, uint32_t max_rows, uint32_t *
         return PKTD_E_INVALID_ARGUMENT;
     uint32_t limit = row_limit(b, max_rows), n = 0;
     int rc = 1;
+    if (b->fast != FAST_OFF) {
+        /* Python's read_columns() selection has a loop of its own. */
+        if (b->fast == FAST_TUPLE && b->tmask == T_TUPLE5_FLAGS)
+            rc = fast_records(b, r, limit, &n, FAST_TUPLE, T_TUPLE5_FLAGS, 1);
+        else
+            rc = fast_records(b, r, limit, &n, b->fast, b->tmask, b->nmeta != 0);
+        if (rows != NULL)
+            *rows = n;
+        return rc;
+    }
     /* A chunk of records is gathered (each row copies what its columns
      * need, the record's buffer being valid only until the next record),
      * then each column is filled over the chunk.  The record's values are
@@ -569,6 +780,26 @@ int pktd_batch_decode_frames(pktd_batch *b, uint32_t linktype, const uint8_t *co
     if (b == NULL || (n > 0 && (frames == NULL || lens == NULL)))
         return PKTD_E_INVALID_ARGUMENT;
     uint32_t limit = n < b->capacity ? n : b->capacity;
+    if (b->fast != FAST_OFF) {
+        /* The selections of a flow table and of Python's read_columns()
+         * get loops of their own (their tests fold away); the rest one
+         * loop that tests. */
+        if (linktype != PKTD_LINKTYPE_ETHERNET) {
+            for (uint32_t i = 0; i < limit; i++) {
+                size_t len = lens[i];
+                slow_row(b, i, linktype, frames[i], len,
+                         len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+                         ts_ns != NULL ? ts_ns[i] : 0, 0);
+            }
+        } else if (b->fast == FAST_TUPLE && b->tmask == T_TUPLE5 && b->nmeta == 0) {
+            fast_frames(b, frames, lens, ts_ns, limit, FAST_TUPLE, T_TUPLE5, 0);
+        } else if (b->fast == FAST_TUPLE && b->tmask == T_TUPLE5_FLAGS) {
+            fast_frames(b, frames, lens, ts_ns, limit, FAST_TUPLE, T_TUPLE5_FLAGS, 1);
+        } else {
+            fast_frames(b, frames, lens, ts_ns, limit, b->fast, b->tmask, b->nmeta != 0);
+        }
+        return (int)limit;
+    }
     /* The frames stay valid for the whole call: decode a chunk of rows,
      * then fill each plain column over the chunk (doc/design.md). */
     struct row chunk[BATCH_CHUNK];
@@ -595,7 +826,11 @@ static int capture_row(void *user, const uint8_t *data, size_t caplen, uint32_t 
                        uint64_t ts_ns)
 {
     struct capture_ctx *x = user;
-    put_one_row(x->b, x->row, pktd_capture_linktype(x->c), data, caplen, wire_len, ts_ns,
+    if (x->b->fast != FAST_OFF)
+        fast_row(x->b, x->row, pktd_capture_linktype(x->c), data, caplen, wire_len, &ts_ns,
+                 pktd_capture_ifindex(x->c), x->b->fast, x->b->tmask, x->b->nmeta != 0);
+    else
+        put_one_row(x->b, x->row, pktd_capture_linktype(x->c), data, caplen, wire_len, ts_ns,
                 pktd_capture_ifindex(x->c));
     x->row++;
     /* The dispatch stops at its max anyway; this guards the capacity. */

@@ -315,7 +315,7 @@ struct walk_batch {
     uint32_t col[T_N][BATCH_ROWS];
 };
 
-void *walk_pktd_batch_new(const struct bench_frames *f)
+void *batch_pass_new(const struct bench_frames *f)
 {
     static const uint32_t sel[T_N] = {PKTD_FIELD_IPV4_SRC,  PKTD_FIELD_IPV4_DST,
                                       PKTD_FIELD_IPV4_PROTO, PKTD_FIELD_TCP_SPORT,
@@ -331,7 +331,7 @@ void *walk_pktd_batch_new(const struct bench_frames *f)
     w->lens = calloc(f->n + 1u, sizeof *w->lens);
     if (w->frames == NULL || w->lens == NULL ||
         pktd_batch_create(&w->b, BATCH_ROWS, sel, T_N, cols, NULL) != 0) {
-        walk_pktd_batch_free(w);
+        batch_pass_free(w);
         return NULL;
     }
     for (uint32_t i = 0; i < f->n; i++) {
@@ -341,7 +341,7 @@ void *walk_pktd_batch_new(const struct bench_frames *f)
     return w;
 }
 
-void walk_pktd_batch_free(void *ctx)
+void batch_pass_free(void *ctx)
 {
     struct walk_batch *w = ctx;
     if (w == NULL)
