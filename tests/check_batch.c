@@ -18,6 +18,14 @@
 
 #include "parse_frames.h"
 
+/* Check records every assertion that passes (a write to a file each): in
+ * the loops over every row and column, fail only on a difference. */
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            ck_abort_msg(__VA_ARGS__);                                                             \
+    } while (0)
+
 #define CAP 7u /* a small capacity: many batch boundaries per file */
 /* A capacity over two of the chunks of 64 rows that lib/batch.c gathers
  * before it fills the columns, plus a partial one. */
@@ -63,14 +71,14 @@ static void check_row(const struct cols *c, uint32_t row, const pktd_reader *r, 
     uint32_t all[PKTD_FIELD_COUNT_];
     int rc = pktd_decode(&p, pktd_reader_linktype(r), data, len);
     (void)pktd_packet_fields(&p, all, PKTD_FIELD_COUNT_);
-    ck_assert_msg(c->status[row] == rc, "%s row %u: status %d != %d", what, row, c->status[row], rc);
-    ck_assert_msg(c->ts[row] == pktd_reader_ts_ns(r), "%s row %u: ts", what, row);
-    ck_assert_msg(c->caplen[row] == len, "%s row %u: caplen", what, row);
-    ck_assert_msg(c->wire[row] == pktd_reader_wire_len(r), "%s row %u: wire", what, row);
-    ck_assert_msg(c->lt[row] == pktd_reader_linktype(r), "%s row %u: linktype", what, row);
-    ck_assert_msg(c->iface[row] == pktd_reader_interface(r), "%s row %u: interface", what, row);
+    EXPECT(c->status[row] == rc, "%s row %u: status %d != %d", what, row, c->status[row], rc);
+    EXPECT(c->ts[row] == pktd_reader_ts_ns(r), "%s row %u: ts", what, row);
+    EXPECT(c->caplen[row] == len, "%s row %u: caplen", what, row);
+    EXPECT(c->wire[row] == pktd_reader_wire_len(r), "%s row %u: wire", what, row);
+    EXPECT(c->lt[row] == pktd_reader_linktype(r), "%s row %u: linktype", what, row);
+    EXPECT(c->iface[row] == pktd_reader_interface(r), "%s row %u: interface", what, row);
     for (uint32_t k = 0; k < c->nsel; k++)
-        ck_assert_msg(c->f[k][row] == all[c->sel[k]], "%s row %u: field %s = %u, fields() gives %u",
+        EXPECT(c->f[k][row] == all[c->sel[k]], "%s row %u: field %s = %u, fields() gives %u",
                       what, row, pktd_field_name(c->sel[k]), c->f[k][row], all[c->sel[k]]);
 }
 
@@ -464,18 +472,18 @@ static void fcompare(const char *what)
                 int rc = pktd_decode(&p, PKTD_LINKTYPE_ETHERNET, fframes[first + i], flens[first + i]);
                 (void)pktd_packet_fields(&p, all, PKTD_FIELD_COUNT_);
                 for (uint32_t k = 0; k < fs->n; k++)
-                    ck_assert_msg(col[k][i] == all[fs->sel[k]],
+                    EXPECT(col[k][i] == all[fs->sel[k]],
                                   "%s frame %u (%zu bytes), selection %zu: %s = %u, fields() gives %u",
                                   what, first + i, flens[first + i], s, pktd_field_name(fs->sel[k]),
                                   col[k][i], all[fs->sel[k]]);
                 if (fs->meta) {
-                    ck_assert_msg(status[i] == rc, "%s frame %u (%zu bytes), selection %zu: status %d != %d",
+                    EXPECT(status[i] == rc, "%s frame %u (%zu bytes), selection %zu: status %d != %d",
                                   what, first + i, flens[first + i], s, status[i], rc);
-                    ck_assert(ts[i] == tsin[i]);
-                    ck_assert_uint_eq(caplen[i], flens[first + i]);
-                    ck_assert_uint_eq(wire[i], flens[first + i]);
-                    ck_assert_uint_eq(lt[i], PKTD_LINKTYPE_ETHERNET);
-                    ck_assert_uint_eq(iface[i], 0);
+                    EXPECT(ts[i] == tsin[i], "%s frame %u: ts", what, first + i);
+                    EXPECT(caplen[i] == flens[first + i], "%s frame %u: caplen", what, first + i);
+                    EXPECT(wire[i] == flens[first + i], "%s frame %u: wire", what, first + i);
+                    EXPECT(lt[i] == PKTD_LINKTYPE_ETHERNET, "%s frame %u: linktype", what, first + i);
+                    EXPECT(iface[i] == 0, "%s frame %u: interface", what, first + i);
                 }
             }
             /* Nothing written past the rows. */
