@@ -216,8 +216,8 @@ static void print_text(const struct record *r)
            r->bytes[1], r->flags[0], r->flags[1], pktd_flow_end_name(r->end));
 }
 
-/* Count one frame at every level: the outer packet in zone 0, then the
- * packet each tunnel carries (pktd_decode_inner(), down to
+/* Count one frame at every level (pktd_packet_level_next()): the outer
+ * packet in zone 0, then the packet each tunnel carries (down to
  * PKTD_TUNNEL_MAX_DEPTH levels) in the zone of the tunnel directly around
  * it: its type in the high 32 bits, its main identifier (VNI, GRE key,
  * TEID, top MPLS label, PPPoE session; 0 for IP in IP) in the low ones.
@@ -229,24 +229,17 @@ static void count_levels(pktd_flow_table *t, struct collector *c, uint32_t linkt
                          const uint8_t *data, size_t caplen, uint64_t ts_ns, size_t wire_len)
 {
     pktd_packet lv[2];
-    unsigned cur = 0;
-    uint64_t zone = 0;
-    uint32_t id;
-    /* A packet decoded only in part still has a flow when its IP and
-     * transport headers were decoded; the table counts the others. */
+    const pktd_packet *level;
+    uint64_t zone;
+    uint32_t cursor = 0, id;
+    /* A packet decoded only in part (outer or inner) still has a flow when
+     * its IP and transport headers were decoded; the table counts the
+     * others. */
     (void)pktd_decode(&lv[0], linktype, data, caplen);
-    for (;;) {
-        int u = pktd_flow_table_update(t, &lv[cur], ts_ns, wire_len, zone, &id, NULL);
+    while (pktd_packet_level_next(&lv[0], &cursor, lv, &level, &zone)) {
+        int u = pktd_flow_table_update(t, level, ts_ns, wire_len, zone, &id, NULL);
         if (u == 2)
             c->seq_of_id[id] = c->next_seq++;
-        uint32_t type = pktd_packet_tunnel(&lv[cur]);
-        if (type == PKTD_TUNNEL_NONE || pktd_packet_depth(&lv[cur]) >= PKTD_TUNNEL_MAX_DEPTH)
-            return;
-        zone = (uint64_t)type << 32 | pktd_packet_tunnel_id(&lv[cur]);
-        /* An inner packet that fails part-way is still counted like an
-         * outer one: by what decoded. */
-        (void)pktd_decode_inner(&lv[cur], &lv[cur ^ 1u]);
-        cur ^= 1u;
     }
 }
 

@@ -214,20 +214,20 @@ static int follow_file(const char *name, pktd_flow_table *t, const char *expr)
             continue;
         /* The TCP segment may sit inside tunnels: the first level that has
          * TCP is followed, keyed in the zone of the tunnel around it, as
-         * pktd-flows keys it (type << 32 | VNI, key, TEID, ...). */
+         * pktd-flows keys it (pktd_packet_level_next()). */
         pktd_packet lv[2];
-        unsigned cur = 0;
-        uint64_t zone = 0;
+        const pktd_packet *pp = NULL, *level;
+        uint64_t zone = 0, level_zone;
+        uint32_t cursor = 0;
         (void)pktd_decode(&lv[0], lt, data, caplen);
-        while (!pktd_packet_has(&lv[cur], PKTD_LAYER_TCP) &&
-               pktd_packet_tunnel(&lv[cur]) != PKTD_TUNNEL_NONE &&
-               pktd_packet_depth(&lv[cur]) < PKTD_TUNNEL_MAX_DEPTH) {
-            zone = (uint64_t)pktd_packet_tunnel(&lv[cur]) << 32 | pktd_packet_tunnel_id(&lv[cur]);
-            (void)pktd_decode_inner(&lv[cur], &lv[cur ^ 1u]);
-            cur ^= 1u;
+        while (pktd_packet_level_next(&lv[0], &cursor, lv, &level, &level_zone)) {
+            if (pktd_packet_has(level, PKTD_LAYER_TCP)) {
+                pp = level;
+                zone = level_zone;
+                break;
+            }
         }
-        const pktd_packet *pp = &lv[cur];
-        if (!pktd_packet_has(pp, PKTD_LAYER_TCP))
+        if (pp == NULL)
             continue;
         uint64_t ts = pktd_reader_ts_ns(r);
         uint32_t id, dir;

@@ -1,5 +1,6 @@
 /* IPv6 IP-layer capture (1.1): an AF_INET6 SOCK_RAW socket for one protocol
- * (ICMPv6 unless another is set), the IPv6 twin of capture_inet.c.
+ * (ICMPv6 unless another is set), the IPv6 twin of capture_inet.c (what
+ * they do alike is in capture_rawsock.c).
  *
  * An AF_INET6 raw socket never hands out the IPv6 header (RFC 3542 3: the
  * kernel strips it and any extension headers): only the upper-layer payload,
@@ -46,19 +47,10 @@ static uint32_t inet6_proto(const pktd_capture *c)
 
 static int inet6_activate(pktd_capture *c)
 {
-    uint32_t proto = inet6_proto(c);
-    c->fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, (int)proto);
-    if (c->fd < 0)
-        return pktd__cap_fail_sys(c, -errno, "socket(AF_INET6, SOCK_RAW, %u)", proto);
-    /* As for AF_INET: reject everything until the real filter is attached. */
-    int rc = pktd__cap_filter_reject_all(c);
-    if (rc == 0)
-        rc = pktd__cap_inet_bind_device(c);
+    int rc = pktd__cap_inet_open(c, AF_INET6, "AF_INET6", inet6_proto(c));
     if (rc != 0)
         return rc;
     int one = 1;
-    if (setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
-        return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_TIMESTAMPNS)");
     if (setsockopt(c->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) != 0)
         return pktd__cap_fail_sys(c, -errno, "setsockopt(IPV6_RECVPKTINFO)");
     if (setsockopt(c->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) != 0)
@@ -118,26 +110,14 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
         struct sockaddr_in6 from;
         struct iovec iov = {c->rxbuf + INET6_ROOM, c->rxbuf_len - INET6_ROOM};
         struct msghdr msg;
-        memset(&msg, 0, sizeof msg);
+        pktd__cap_inet_msg(&msg, &iov, ctl.buf, sizeof ctl.buf);
         memset(&from, 0, sizeof from);
         msg.msg_name = &from;
         msg.msg_namelen = sizeof from;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = ctl.buf;
-        msg.msg_controllen = sizeof ctl.buf;
-        ssize_t n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                return pktd__cap_fail_sys(c, -errno, "recvmsg");
-            int rc = pktd__cap_wait(c);
-            if (rc <= 0)
-                return rc;
-            continue;
-        }
-        c->st_received++;
+        size_t n;
+        int rc = pktd__cap_inet_recv(c, &msg, &n);
+        if (rc <= 0)
+            return rc;
         /* The control buffer has room for every message enabled above, so
          * a cut one means the kernel sent something this code does not
          * know: a timestamp or an address could be missing, and a packet
@@ -152,11 +132,9 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
         memset(&dst, 0, sizeof dst);
         c->ifidx = (uint32_t)c->ifindex;
         for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
-                struct timespec t;
-                memcpy(&t, CMSG_DATA(cm), sizeof t);
-                ts = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-            } else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+            if (pktd__cap_inet_cmsg(c, cm, &ts))
+                continue; /* the timestamp, the drop count */
+            if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
                 struct in6_pktinfo pi;
                 memcpy(&pi, CMSG_DATA(cm), sizeof pi);
                 dst = pi.ipi6_addr;
@@ -169,22 +147,18 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
                 int v;
                 memcpy(&v, CMSG_DATA(cm), sizeof v);
                 tclass = (uint32_t)v;
-            } else if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
-                uint32_t total;
-                memcpy(&total, CMSG_DATA(cm), sizeof total);
-                pktd__cap_inet_account_drops(c, total);
             }
         }
         size_t room = c->rxbuf_len - INET6_ROOM;
-        size_t got = (size_t)n < room ? (size_t)n : room;
+        size_t got = n < room ? n : room;
         /* MSG_TRUNC reports the payload's full length (a filter cannot
          * trim it: the kernel program only accepts or rejects here). */
         uint8_t *payload = c->rxbuf + INET6_ROOM;
-        size_t hlen = pktd__inet6_header(payload, tclass, (size_t)n, inet6_proto(c), hops,
+        size_t hlen = pktd__inet6_header(payload, tclass, n, inet6_proto(c), hops,
                                          &from.sin6_addr, &dst);
         uint8_t *pkt = payload - hlen;
         size_t snap = hlen + got;
-        uint32_t wire = (uint32_t)(hlen + (size_t)n);
+        uint32_t wire = (uint32_t)(hlen + n);
         if (c->prog != NULL) {
             struct pktd__bpf_aux aux = {
                 .len = wire,
@@ -202,12 +176,7 @@ static int inet6_next(pktd_capture *c, const uint8_t **data, size_t *caplen)
             if (keep < snap)
                 snap = keep;
         }
-        c->ts_ns = ts != 0 ? ts : pktd__cap_now_ns();
-        c->wire_len = wire;
-        c->pkttype = PKTD_CAPTURE_PKT_HOST;
-        *data = pkt;
-        *caplen = snap < c->snaplen ? snap : c->snaplen;
-        return 1;
+        return pktd__cap_inet_deliver(c, ts, wire, pkt, snap, data, caplen);
     }
 }
 

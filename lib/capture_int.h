@@ -99,7 +99,7 @@ struct pktd_capture {
     uint32_t pkts_left;       /* V3: packets after next_pkt in the current block */
     uint32_t blk_max_pkts;    /* V3: most packets a block of block_size can hold */
 
-    /* ---- AF_INET raw socket (capture_inet.c) ---- */
+    /* ---- AF_INET raw socket (capture_inet.c, capture_rawsock.c) ---- */
     uint8_t *rxbuf;           /* one datagram */
     size_t rxbuf_len;
     uint32_t inet_drops_seen; /* last cumulative socket drop count read */
@@ -176,10 +176,37 @@ extern const struct pktd__cap_ops pktd__cap_inet_ops; /* capture_inet.c */
 /* AF_INET6 raw socket behind a synthesized IPv6 header (capture_inet6.c). */
 extern const struct pktd__cap_ops pktd__cap_inet6_ops;
 
-/* Parts of the AF_INET backend the AF_INET6 one shares (capture_inet.c). */
-int pktd__cap_inet_bind_device(pktd_capture *c);
+/* What the AF_INET and AF_INET6 raw-socket backends share
+ * (capture_rawsock.c). */
+struct msghdr;
+struct cmsghdr;
+struct iovec;
+/* socket(@p family, SOCK_RAW, @p proto) into c->fd (@p family_name in the
+ * message), rejecting every packet until pktd__cap_inet_finish(), bound
+ * to the handle's device if one was named, with SO_TIMESTAMPNS.  0 or < 0. */
+int pktd__cap_inet_open(pktd_capture *c, int family, const char *family_name, uint32_t proto);
+/* The rest of the activation, after the family's options: SO_RXQ_OVFL,
+ * the receive buffer, a datagram buffer of @p rxbuf_len bytes, the drop
+ * count to start from, and the filter.  0 or < 0. */
 int pktd__cap_inet_finish(pktd_capture *c, size_t rxbuf_len);
-void pktd__cap_inet_account_drops(pktd_capture *c, uint32_t total);
+/* A receive header for one buffer (@p iov) and @p ctl_len bytes of room
+ * for control messages at @p ctl, no address. */
+void pktd__cap_inet_msg(struct msghdr *msg, struct iovec *iov, void *ctl, size_t ctl_len);
+/* Receive one datagram with @p msg (buffers set by the caller; each
+ * attempt starts from it again): retries EINTR, waits with
+ * pktd__cap_wait() while nothing is queued, counts it received.  1 with
+ * *len = the length MSG_TRUNC reports (may pass the buffer), 0 on
+ * timeout, or < 0. */
+int pktd__cap_inet_recv(pktd_capture *c, struct msghdr *msg, size_t *len);
+/* A control message of the socket level (SOL_SOCKET): the timestamp into
+ * *ts_ns, or the cumulative drop count, accounted.  1 when @p cm was one,
+ * 0 for any other (the family's). */
+int pktd__cap_inet_cmsg(pktd_capture *c, const struct cmsghdr *cm, uint64_t *ts_ns);
+/* Hand out the packet of @p snap bytes at @p pkt: its time (@p ts_ns, the
+ * clock's now when 0), wire length, PKTD_CAPTURE_PKT_HOST, and the
+ * snapshot length cut.  Returns 1. */
+int pktd__cap_inet_deliver(pktd_capture *c, uint64_t ts_ns, uint32_t wire_len,
+                           const uint8_t *pkt, size_t snap, const uint8_t **data, size_t *caplen);
 int pktd__cap_inet_stats(pktd_capture *c, uint64_t *pending);
 void pktd__cap_inet_close(pktd_capture *c);
 

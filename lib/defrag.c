@@ -192,7 +192,7 @@ static void piece_free(pktd_defrag *d, uint32_t c)
 
 static uint32_t bucket_of(const pktd_defrag *d, const struct dkey *k)
 {
-    return (uint32_t)pktd__keyhash(&d->hkey, k, sizeof *k) & d->bucket_mask;
+    return (uint32_t)pktd__siphash24(&d->hkey, k, sizeof *k) & d->bucket_mask;
 }
 
 static uint32_t dgram_find(const pktd_defrag *d, const struct dkey *k)

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <pktdecode/eth.h>
 #include <pktdecode/flow.h>
@@ -32,7 +31,7 @@
 
 #include "errmsg.h"
 #include "flow_int.h"
-#include "flowhash.h"
+#include "keyhash.h"
 #include "proto.h"
 
 #define NIL UINT32_MAX
@@ -87,7 +86,7 @@ struct pktd_flow_table {
     uint32_t free_head;
     struct list lru, age;
     uint64_t idle_ns, active_ns;
-    uint64_t key[2];
+    struct pktd__hashkey key;
     pktd_flow_export_fn export_fn;
     void *export_user;
     int in_export;
@@ -130,23 +129,6 @@ static void list_remove(pktd_flow_table *t, struct list *l, int which, uint32_t 
 
 /* ---- creation ---------------------------------------------------------- */
 
-static int draw_key(uint64_t key[2], char *errbuf)
-{
-    uint8_t buf[16];
-    size_t got = 0;
-    while (got < sizeof buf) {
-        ssize_t n = getrandom(buf + got, sizeof buf - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return pktd__errmsg(errbuf, "getrandom", "flow table hash key", -errno);
-        }
-        got += (size_t)n;
-    }
-    memcpy(key, buf, sizeof buf);
-    return 0;
-}
-
 int pktd_flow_table_create(pktd_flow_table **out, uint32_t capacity, uint64_t idle_timeout_ns,
                            uint64_t active_timeout_ns, char *errbuf)
 {
@@ -176,10 +158,10 @@ int pktd_flow_table_create(pktd_flow_table **out, uint32_t capacity, uint64_t id
     t->mask = nbuckets - 1u;
     t->idle_ns = idle_timeout_ns;
     t->active_ns = active_timeout_ns;
-    int rc = draw_key(t->key, errbuf);
+    int rc = pktd__hashkey_random(&t->key);
     if (rc < 0) {
         free(mem);
-        return rc;
+        return pktd__errmsg(errbuf, "getrandom", "flow table hash key", rc);
     }
     memset(t->buckets, 0xff, (size_t)nbuckets * sizeof(uint32_t));
     memset(t->flows, 0, (size_t)capacity * sizeof(struct pktd_flow));
@@ -489,7 +471,7 @@ int pktd_flow_table_update(pktd_flow_table *t, const pktd_packet *p, uint64_t ts
 
     int is_tcp = k.proto == PKTD__IPPROTO_TCP && pktd_packet_has(p, PKTD_LAYER_TCP);
     uint8_t flags = is_tcp ? pktd_tcp_flags(p) : 0;
-    uint64_t h = pktd__siphash13(t->key, &k, sizeof k);
+    uint64_t h = pktd__siphash13(&t->key, &k, sizeof k);
     uint32_t i = lookup(t, &k, h);
     if (i != NIL) {
         struct pktd_flow *f = &t->flows[i];
@@ -567,8 +549,8 @@ uint32_t pktd__flow_table_bucket(const pktd_flow_table *t, uint32_t flow_id)
 
 void pktd__flow_table_set_key(pktd_flow_table *t, uint64_t k0, uint64_t k1)
 {
-    t->key[0] = k0;
-    t->key[1] = k1;
+    t->key.k0 = k0;
+    t->key.k1 = k1;
 }
 
 /* ---- flow records ------------------------------------------------------ */

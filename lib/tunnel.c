@@ -252,6 +252,49 @@ uint32_t pktd_packet_depth(const pktd_packet *p)
     return d <= PKTD_TUNNEL_MAX_DEPTH ? d : PKTD_TUNNEL_MAX_DEPTH;
 }
 
+uint64_t pktd_packet_tunnel_zone(const pktd_packet *p)
+{
+    uint32_t type = pktd_packet_tunnel(p);
+    return type == PKTD_TUNNEL_NONE ? 0 : (uint64_t)type << 32 | pktd_packet_tunnel_id(p);
+}
+
+/* Level k (k >= 1) of the walk is decoded into levels[k & 1] from level
+ * k - 1: @p p for k == 1, else levels[(k - 1) & 1].  So level k - 1 is
+ * only overwritten by level k + 1, and p may be levels[0] (it is needed
+ * for level 1 only, decoded into levels[1]). */
+int pktd_packet_level_next(const pktd_packet *p, uint32_t *cursor, pktd_packet *levels,
+                           const pktd_packet **level, uint64_t *zone)
+{
+    if (p == NULL || cursor == NULL || *cursor > PKTD_TUNNEL_MAX_DEPTH + 1u)
+        return 0;
+    uint32_t k = *cursor;
+    if (k == 0) {
+        if (level != NULL)
+            *level = p;
+        if (zone != NULL)
+            *zone = 0;
+        *cursor = 1;
+        return 1;
+    }
+    if (levels == NULL || p == &levels[1])
+        return 0;
+    const pktd_packet *outer = k == 1 ? p : &levels[(k - 1) & 1u];
+    if (pktd_packet_tunnel(outer) == PKTD_TUNNEL_NONE ||
+        pktd_packet_depth(outer) >= PKTD_TUNNEL_MAX_DEPTH)
+        return 0;
+    pktd_packet *inner = &levels[k & 1u];
+    /* A level whose decode stopped part-way is still given: what decoded
+     * (its IP and transport headers, say) may be all the caller needs, and
+     * the code is kept in the state (pktd_packet_error()). */
+    (void)pktd_decode_inner(outer, inner);
+    if (level != NULL)
+        *level = inner;
+    if (zone != NULL)
+        *zone = pktd_packet_tunnel_zone(outer);
+    *cursor = k + 1;
+    return 1;
+}
+
 const char *pktd_tunnel_name(uint32_t tunnel)
 {
     switch (tunnel) {

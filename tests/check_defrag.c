@@ -16,7 +16,6 @@
 
 #include <pktdecode.h>
 
-#include "../lib/keyhash.h"
 #include "parse_check.h"
 #include "parse_frames.h"
 
@@ -617,18 +616,6 @@ START_TEST(test_arguments)
 }
 END_TEST
 
-/* SipHash-2-4's reference vector (the paper, appendix A). */
-START_TEST(test_keyhash_vector)
-{
-    struct pktd__hashkey k = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
-    uint8_t msg[15];
-    for (unsigned i = 0; i < sizeof msg; i++)
-        msg[i] = (uint8_t)i;
-    ck_assert_uint_eq(pktd__keyhash(&k, msg, sizeof msg), 0xa129ca6149be45e5ull);
-}
-END_TEST
-
-
 /* ---- the tcpdump corpus against tshark ---- */
 
 #define MAX_ROWS 4096
@@ -765,7 +752,6 @@ int main(void)
     tcase_add_test(tc, test_atomic_and_whole);
     tcase_add_test(tc, test_zones);
     tcase_add_test(tc, test_arguments);
-    tcase_add_test(tc, test_keyhash_vector);
     suite_add_tcase(s, tc);
     TCase *tc2 = tcase_create("corpus");
     tcase_set_timeout(tc2, 600);

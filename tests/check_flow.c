@@ -11,7 +11,6 @@
 #include <pktdecode.h>
 
 #include "flow_int.h"
-#include "flowhash.h"
 #include "parse_frames.h"
 
 #define SEC 1000000000ull
@@ -565,22 +564,6 @@ START_TEST(test_not_keyed)
 }
 END_TEST
 
-/* Python's hash() of bytes is SipHash-1-3 with an all-zero key when
- * PYTHONHASHSEED=0: PYTHONHASHSEED=0 python3 -c 'print(hex(hash(b"abc") % 2**64))'. */
-START_TEST(test_siphash13_vectors)
-{
-    const uint64_t zero[2] = {0, 0};
-    uint8_t seq[64];
-    for (unsigned i = 0; i < sizeof seq; i++)
-        seq[i] = (uint8_t)i;
-    ck_assert_uint_eq(pktd__siphash13(zero, "abc", 3), 0xc03bc3a0042630f2ull);
-    ck_assert_uint_eq(pktd__siphash13(zero, seq, 15), 0xf30eb725bb91c9eaull);
-    ck_assert_uint_eq(pktd__siphash13(zero, seq, 64), 0x75e05fd5bbc870c6ull);
-    const uint64_t key[2] = {1, 0};
-    ck_assert_uint_ne(pktd__siphash13(key, seq, 64), 0x75e05fd5bbc870c6ull);
-}
-END_TEST
-
 /* Two tables put the same flows in different buckets (random keys). */
 START_TEST(test_tables_hash_apart)
 {
@@ -756,7 +739,6 @@ static Suite *flow_suite(void)
     tcase_add_test(tc, test_ipv6_and_icmpv6);
     tcase_add_test(tc, test_icmp);
     tcase_add_test(tc, test_not_keyed);
-    tcase_add_test(tc, test_siphash13_vectors);
     tcase_add_test(tc, test_tables_hash_apart);
     tcase_add_test(tc, test_crafted_collisions_need_the_key);
     tcase_add_test(tc, test_reentry_refused);

@@ -180,27 +180,20 @@ static uint64_t flows_of(const char *file)
     uint64_t first = 0;
     int rc, n = 0;
     while ((rc = pktd_reader_next(r, &data, &caplen)) == 1) {
-        pktd_packet p;
         if (n++ == 0)
             first = pktd_reader_ts_ns(r);
-        (void)pktd_decode(&p, pktd_reader_linktype(r), data, caplen);
-        ck_assert_int_ge(pktd_flow_table_update(t, &p, pktd_reader_ts_ns(r),
-                                                pktd_reader_wire_len(r), 0, NULL, NULL),
-                         0);
-        /* Every tunnel level too, in the zone of its tunnel, as pktd-flows
-         * counts it (tshark's tables have the inner conversations). */
-        pktd_packet in[2];
-        const pktd_packet *cur = &p;
-        for (unsigned k = 0; pktd_packet_tunnel(cur) != PKTD_TUNNEL_NONE &&
-                             pktd_packet_depth(cur) < PKTD_TUNNEL_MAX_DEPTH;
-             k ^= 1u) {
-            uint64_t zone = (uint64_t)pktd_packet_tunnel(cur) << 32 | pktd_packet_tunnel_id(cur);
-            (void)pktd_decode_inner(cur, &in[k]);
-            cur = &in[k];
-            ck_assert_int_ge(pktd_flow_table_update(t, cur, pktd_reader_ts_ns(r),
+        /* The packet and every tunnel level, in the zone of its tunnel, as
+         * pktd-flows counts it (tshark's tables have the inner
+         * conversations). */
+        pktd_packet lv[2];
+        const pktd_packet *level;
+        uint64_t zone;
+        uint32_t cursor = 0;
+        (void)pktd_decode(&lv[0], pktd_reader_linktype(r), data, caplen);
+        while (pktd_packet_level_next(&lv[0], &cursor, lv, &level, &zone))
+            ck_assert_int_ge(pktd_flow_table_update(t, level, pktd_reader_ts_ns(r),
                                                     pktd_reader_wire_len(r), zone, NULL, NULL),
                              0);
-        }
     }
     ck_assert_int_ge(pktd_flow_table_flush(t), 0);
     pktd_flow_table_close(t);

@@ -979,6 +979,167 @@ START_TEST(test_nesting)
 }
 END_TEST
 
+/* Two states decoded alike: the same error, layers, flags and fields. */
+static void assert_same(const pktd_packet *a, const pktd_packet *b)
+{
+    ck_assert_int_eq(pktd_packet_error(a), pktd_packet_error(b));
+    ck_assert_uint_eq(pktd_packet_layers(a), pktd_packet_layers(b));
+    ck_assert_uint_eq(pktd_packet_flags(a), pktd_packet_flags(b));
+    ck_assert_uint_eq(pktd_packet_depth(a), pktd_packet_depth(b));
+    uint32_t va[PKTD_FIELD_COUNT_], vb[PKTD_FIELD_COUNT_];
+    pktd_packet_fields(a, va, PKTD_FIELD_COUNT_);
+    pktd_packet_fields(b, vb, PKTD_FIELD_COUNT_);
+    for (uint32_t i = 0; i < PKTD_FIELD_COUNT_; i++)
+        ck_assert_msg(va[i] == vb[i], "field %s: %u, %u", pktd_field_name(i), va[i], vb[i]);
+}
+
+/* pktd_packet_level_next() on the frame in @p f: @p n levels, the zones
+ * of levels 1.. in @p zones, each level equal to what pktd_decode_inner()
+ * gives, the outer state left alone; then the walk stays ended.  Returns
+ * the last level's state (in @p lv). */
+static const pktd_packet *walk(const struct fr *f, pktd_packet lv[2], uint32_t n,
+                               const uint64_t *zones)
+{
+    const uint8_t *b = exact(f, f->len);
+    pktd_packet p, ref[PKTD_TUNNEL_MAX_DEPTH + 1];
+    (void)decode_eth(&p, b, f->len);
+    ref[0] = p;
+    const pktd_packet *level = NULL;
+    uint64_t zone = 1;
+    uint32_t c = 0, k = 0;
+    while (pktd_packet_level_next(&p, &c, lv, &level, &zone)) {
+        ck_assert_uint_lt(k, n);
+        ck_assert_uint_eq(c, k + 1);
+        ck_assert_uint_eq(zone, k == 0 ? 0 : zones[k - 1]);
+        if (k == 0) {
+            ck_assert_ptr_eq(level, &p);
+        } else {
+            ck_assert_uint_eq(pktd_packet_tunnel_zone(&ref[k - 1]), zones[k - 1]);
+            (void)pktd_decode_inner(&ref[k - 1], &ref[k]);
+            ck_assert_ptr_eq(level, &lv[k & 1u]);
+            assert_same(level, &ref[k]);
+        }
+        k++;
+    }
+    ck_assert_uint_eq(k, n);
+    assert_same(&p, &ref[0]);
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, lv, &level, &zone), 0);
+    ck_assert_uint_eq(c, n);
+    return level;
+}
+
+#define ZONE(type, id) ((uint64_t)PKTD_TUNNEL_##type << 32 | (uint32_t)(id))
+
+/* The flow zone and the level walk (session 5): every kind of tunnel, none,
+ * nested ones, the depth limit, a level that fails part-way, arguments. */
+START_TEST(test_levels)
+{
+    struct fr f;
+    size_t udpo, ipo;
+    pktd_packet lv[2];
+    /* No tunnel: the packet alone, in zone 0. */
+    fr_init(&f);
+    fr_eth(&f, 0x0800);
+    inner_ip_tcp(&f);
+    assert_inner_tcp(walk(&f, lv, 1, NULL));
+    /* One level of each kind, the identifier in the low 32 bits. */
+    vxlan_frame(&f, &udpo, 0x08, 0xabcdef);
+    uint64_t z = ZONE(VXLAN, 0xabcdef);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    geneve_frame(&f, 0, 0x6558, NULL, 0, 1);
+    z = ZONE(GENEVE, 0x123456);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    gtpu_frame(&f, 0x30, 255, NULL, 0, 0);
+    z = ZONE(GTPU, 0xcafe0001u);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    static const uint32_t key = 0xfedcba98u;
+    gre_frame(&f, &ipo, 0x2000, 0x0800, &key, 1);
+    inner_ip_tcp(&f);
+    fr_ip4_finish(&f, ipo);
+    z = ZONE(GRE, key);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    gre_frame(&f, &ipo, 0, 0x0800, NULL, 0);
+    inner_ip_tcp(&f);
+    fr_ip4_finish(&f, ipo);
+    z = ZONE(GRE, 0);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    ipip_chain(&f, 1);
+    z = ZONE(IPIP, 0);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    mpls_frame(&f, 0x8847, 2);
+    inner_ip_tcp(&f);
+    z = ZONE(MPLS, 100);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    pppoe_frame(&f, 0x8864, 0x11, 0, 0x1234, 0);
+    z = ZONE(PPPOE, 0x1234);
+    assert_inner_tcp(walk(&f, lv, 2, &z));
+    pppoe_frame(&f, 0x8863, 0x11, 0x09, 0x4321, 0);
+    z = ZONE(PPPOED, 0x4321);
+    ck_assert_uint_eq(pktd_packet_layers(walk(&f, lv, 2, &z)), L(PPPOE));
+    free_copies();
+    /* Nested: GRE carrying MPLS, two levels in two zones. */
+    gre_frame(&f, &ipo, 0, 0x8847, NULL, 0);
+    fr_be32(&f, 16u << 12 | 0x100 | 64);
+    inner_ip_tcp(&f);
+    fr_ip4_finish(&f, ipo);
+    const uint64_t gre_mpls[] = {ZONE(GRE, 0), ZONE(MPLS, 16)};
+    assert_inner_tcp(walk(&f, lv, 3, gre_mpls));
+    /* At the depth limit every level is given; past it the walk ends at
+     * depth PKTD_TUNNEL_MAX_DEPTH, on a level that still has a tunnel. */
+    const uint64_t ipip[PKTD_TUNNEL_MAX_DEPTH] = {ZONE(IPIP, 0), ZONE(IPIP, 0), ZONE(IPIP, 0),
+                                                  ZONE(IPIP, 0)};
+    ipip_chain(&f, PKTD_TUNNEL_MAX_DEPTH);
+    assert_inner_tcp(walk(&f, lv, PKTD_TUNNEL_MAX_DEPTH + 1, ipip));
+    ipip_chain(&f, PKTD_TUNNEL_MAX_DEPTH + 1);
+    ck_assert_uint_eq(pktd_packet_tunnel(walk(&f, lv, PKTD_TUNNEL_MAX_DEPTH + 1, ipip)),
+                      PKTD_TUNNEL_IPIP);
+    free_copies();
+    /* In place: the outer packet in lv[0], overwritten by level 2. */
+    ipip_chain(&f, 3);
+    const uint8_t *b = exact(&f, f.len);
+    (void)decode_eth(&lv[0], b, f.len);
+    const pktd_packet *level;
+    uint32_t c = 0, k = 0;
+    while (pktd_packet_level_next(&lv[0], &c, lv, &level, NULL))
+        ck_assert_uint_eq(pktd_packet_depth(level), k++);
+    ck_assert_uint_eq(k, 4);
+    assert_inner_tcp(level);
+    /* A level that fails part-way is still given, with its error. */
+    vxlan_frame(&f, &udpo, 0x08, 7);
+    b = exact(&f, f.len - 10);
+    pktd_packet p;
+    (void)decode_eth(&p, b, f.len - 10);
+    c = 0;
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, lv, NULL, NULL), 1);
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, lv, &level, NULL), 1);
+    ck_assert_int_eq(pktd_packet_error(level), PKTD_E_TRUNCATED);
+    ck_assert(pktd_packet_has(level, PKTD_LAYER_VXLAN));
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, lv, &level, NULL), 0);
+    /* Arguments: NULL state or cursor, a cursor never handed out, no
+     * levels (the packet only), the packet in levels[1]. */
+    uint64_t zone = 5;
+    c = 0;
+    ck_assert_int_eq(pktd_packet_level_next(NULL, &c, lv, &level, &zone), 0);
+    ck_assert_int_eq(pktd_packet_level_next(&p, NULL, lv, &level, &zone), 0);
+    c = PKTD_TUNNEL_MAX_DEPTH + 2;
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, lv, &level, &zone), 0);
+    c = UINT32_MAX;
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, lv, &level, &zone), 0);
+    ck_assert_uint_eq(zone, 5);
+    c = 0;
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, NULL, &level, &zone), 1);
+    ck_assert_ptr_eq(level, &p);
+    ck_assert_uint_eq(zone, 0);
+    ck_assert_int_eq(pktd_packet_level_next(&p, &c, NULL, &level, &zone), 0);
+    lv[1] = p;
+    c = 0;
+    ck_assert_int_eq(pktd_packet_level_next(&lv[1], &c, lv, NULL, NULL), 1);
+    ck_assert_int_eq(pktd_packet_level_next(&lv[1], &c, lv, NULL, NULL), 0);
+    ck_assert_uint_eq(pktd_packet_tunnel_zone(&p), ZONE(VXLAN, 7));
+    free_copies();
+}
+END_TEST
+
 START_TEST(test_arguments_and_names)
 {
     pktd_packet p, in;
@@ -1125,6 +1286,7 @@ int main(void)
     tcase_add_test(tc, test_mpls);
     tcase_add_test(tc, test_pppoe);
     tcase_add_test(tc, test_nesting);
+    tcase_add_test(tc, test_levels);
     tcase_add_test(tc, test_arguments_and_names);
     tcase_add_test(tc, test_cursors_and_long_gtpu);
     suite_add_tcase(s, tc);

@@ -241,6 +241,57 @@ PKTD_API uint32_t pktd_packet_encap(const pktd_packet *p);
 PKTD_API uint32_t pktd_packet_depth(const pktd_packet *p);
 
 /**
+ * @brief The flow zone of the packet inside the tunnel @p p continues
+ *        into: the tunnel type in the high 32 bits, its main identifier
+ *        (pktd_packet_tunnel_id()) in the low 32.
+ *
+ * The zone to give pktd_flow_table_update() (or pktd_defrag_add()) for the
+ * inner packet, so that the same inner addresses and ports in two VNIs, two
+ * GRE keys or two kinds of tunnel are two flows.  Never 0 with a tunnel
+ * (no tunnel type is 0), so 0 stays the outer packet's zone.
+ * @param p a decoded state.
+ * @return The zone, 0 when @p p continues into no tunnel.
+ * @since 1.1
+ */
+PKTD_API uint64_t pktd_packet_tunnel_zone(const pktd_packet *p);
+
+/**
+ * @brief Walk a packet and every packet nested in its tunnels, each with
+ *        its flow zone.
+ *
+ * Each call gives the next level: first @p p itself, in zone 0; then the
+ * packet inside the tunnel it continues into, decoded by
+ * pktd_decode_inner() into @p levels, in the zone of that tunnel
+ * (pktd_packet_tunnel_zone() of the level around it); and so on, until a
+ * level continues into no tunnel or is at depth #PKTD_TUNNEL_MAX_DEPTH.
+ * A level whose decode stopped part-way is still given (its code is
+ * pktd_packet_error()), as what decoded may still have a flow:
+ *
+ *     pktd_packet lv[2];
+ *     const pktd_packet *l;
+ *     uint64_t zone;
+ *     uint32_t c = 0;
+ *     (void)pktd_decode(&lv[0], linktype, data, len);
+ *     while (pktd_packet_level_next(&lv[0], &c, lv, &l, &zone))
+ *         pktd_flow_table_update(t, l, ts_ns, wire_len, zone, NULL, NULL);
+ *
+ * The levels are decoded into the two states of @p levels in turn: a level
+ * stays valid until the call after the next one.  @p p may be `&levels[0]`
+ * (as above: it is overwritten by the second inner level, when it is no
+ * longer needed), not `&levels[1]`.
+ * @param p      a decoded state, the first level.
+ * @param cursor iteration state: 0 to start (NULL: returns 0).
+ * @param levels an array of two states the inner levels are decoded into
+ *               (NULL: only @p p is given).
+ * @param level  receives the level (may be NULL).
+ * @param zone   receives its zone (may be NULL).
+ * @return 1 with the next level, 0 after the last.
+ * @since 1.1
+ */
+PKTD_API int pktd_packet_level_next(const pktd_packet *p, uint32_t *cursor, pktd_packet *levels,
+                                    const pktd_packet **level, uint64_t *zone);
+
+/**
  * @brief The lower-case name of a tunnel type ("vxlan", "gre", ...).
  * @param tunnel a #pktd_tunnel value.
  * @return A static string; "unknown" for unknown values.

@@ -3,7 +3,8 @@
 
 - read_flows() gives, flow by flow and key by key, the records
   `pktd-flows -j` prints for the same captures (TCP with FIN and RST ends,
-  UDP, ICMP, IPv6, VLAN tags, several files as one input).
+  UDP, ICMP, IPv6, VLAN tags, tunnels (nested too), several files as one
+  input); Packet.levels() walks the tunnel levels as inner() does.
 - FlowTable: update() results (new flow, direction), get(), count(),
   stats() names and values, idle expiry in capture time, eviction with its
   end name, flush(), on_export errors raised by the call that ended the flow,
@@ -45,13 +46,33 @@ def frame(src, dst, sport, dport, flags):
 for files in (["mptcp-v0.pcap"], ["afs.pcap"], ["ipv4_tcp_http_xml.pcap"], ["dhcpv4v6-rfc5970-rfc8572.pcap"],
               ["babel.pcap", "afs.pcap", "mptcp-v0.pcap"], ["gso-ipv4-vxlan-ipv4.pcap"], ["geneve.pcap"],
               ["ns-user-gtpu.pcap"], ["ns-user-mpls.pcap"], ["ns-user-pppoe.pcap"], ["ns-user-ipip.pcap"],
-              ["ns-user-gre.pcap"]):
+              ["ns-user-gre.pcap"], ["ns-vxlan-in-gre.pcap"]):
     paths = [os.path.join(corpus if not f.startswith("ns-") else tunnels, f) for f in files]
     out = subprocess.run([os.path.join(builddir, "examples", "pktd-flows"), "-j"] + paths,
                          capture_output=True, text=True, check=True).stdout
     want = [json.loads(line) for line in out.splitlines()]
     got = [f.as_dict() for f in pktdecode.read_flows(paths)]
     check(got == want and len(want) > 0, "read_flows == pktd-flows -j on %s (%d flows)" % (" ".join(files), len(want)))
+
+# Packet.levels() (pktd_packet_level_next): the packet, then each inner()
+# level, in the zone of the tunnel around it; nested tunnels included.
+nlevels, same = 0, True
+for name in ("ns-vxlan-in-gre.pcap", "ns-user-mpls.pcap", "ns-user-pppoe.pcap"):
+    with pktdecode.Reader(os.path.join(tunnels, name)) as r:
+        for rec in r:
+            p = pktdecode.Packet(rec.data, rec.linktype)
+            want, level, zone = [], p, 0
+            while True:
+                want.append((zone, level.to_dict()))
+                if not level.packet_tunnel() or level.packet_depth() >= pktdecode.TUNNEL_MAX_DEPTH:
+                    break
+                zone = level.packet_tunnel() << 32 | level.packet_tunnel_id()
+                same &= level.packet_tunnel_zone() == zone
+                level = level.inner()
+            got = [(z, lv.to_dict()) for lv, z in p.levels()]
+            same &= got == want
+            nlevels += len(got)
+check(same and nlevels > 0, "levels() == the inner() chain, zones == tunnel << 32 | id (%d levels)" % nlevels)
 
 SEC = 10 ** 9
 A, B = [10, 0, 0, 1], [10, 0, 0, 2]

@@ -448,6 +448,8 @@ _PROTOTYPES = [
     ("pktd_tunnel_option_next", c_int, [_STATE, _U32P, _U32P, _OUTPTR, _OUTSIZE]),
     ("pktd_gre_checksum_ok", c_int, [_STATE]),
     ("pktd_gre_checksum_bad", c_int, [_STATE]),
+    ("pktd_packet_tunnel_zone", c_uint64, [_STATE]),
+    ("pktd_packet_level_next", c_int, [_STATE, _U32P, _STATE, _OUTPTR, _U64P]),
     # capture files: record-aligned chunks (reader.h, since 1.1)
     ("pktd_reader_skip", c_int, [_H, c_uint64, _U64P]),
     ("pktd_reader_position", c_uint64, [_H]),
@@ -529,6 +531,7 @@ def _fast(name, res, args):
 _f_decode = _fast("pktd_decode", c_int, [c_void_p, c_uint32, c_void_p, c_size_t])
 _f_has = _fast("pktd_packet_has", c_int, [c_void_p, c_uint32])
 _f_fields = _fast("pktd_packet_fields", c_uint32, [c_void_p, c_void_p, c_size_t])
+_f_level_next = _fast("pktd_packet_level_next", c_int, [c_void_p] * 5)
 _f_reader_next = _fast("pktd_reader_next", c_int, [c_void_p, c_void_p, c_void_p])
 _f_reader_linktype = _fast("pktd_reader_linktype", c_uint32, [c_void_p])
 _f_reader_record = tuple(_fast("pktd_reader_" + _n, _t, [c_void_p]) for _n, _t in (
@@ -838,7 +841,7 @@ class Packet:
     one foreign call (see doc/python.md).
     """
 
-    __slots__ = ("_state", "_keep", "_caplen", "rc", "_addr", "_fa")
+    __slots__ = ("_state", "_keep", "_caplen", "rc", "_addr", "_fa", "_lv")
 
     _STATE_TYPE = c_uint64 * (lib.pktd_packet_size() // 8)
 
@@ -846,6 +849,7 @@ class Packet:
         self._state = self._STATE_TYPE()
         self._addr = ctypes.addressof(self._state)  # for the c_void_p fast calls
         self._fa = None  # five_tuple()'s field array, made once
+        self._lv = None  # levels()' two inner states, made once
         self._keep = None
         self._caplen = 0
         self.rc = 0
@@ -889,17 +893,49 @@ class Packet:
         if lib.pktd_packet_tunnel(self._state) == 0:
             return None
         p = Packet()
-        p._keep = self._keep  # the inner bytes are in this packet's buffer
         p.rc = lib.pktd_decode_inner(self._state, p._state)
-        # The inner packet's captured bytes: to the end of this packet's
-        # payload (what _ipv4_len() needs for a total length of 0).
+        self._inner_bytes(p)
+        return p
+
+    def _inner_bytes(self, p):
+        """What a Packet p decoded from this one's tunnel keeps of its bytes:
+        this packet's buffer, and its captured length, to the end of this
+        packet's payload (what _ipv4_len() needs for a total length of 0)."""
+        p._keep = self._keep
+        p._caplen = 0
         ptr, n, first = c_void_p(), c_size_t(), c_void_p()
         if lib.pktd_packet_payload(self._state, byref(ptr), byref(n)) == 1:
             for layer in (LAYER_ETH, LAYER_PPP, LAYER_IPV4, LAYER_IPV6):
                 if lib.pktd_packet_header(p._state, layer, byref(first), None) == 1:
                     p._caplen = ptr.value + n.value - first.value
                     break
-        return p
+
+    def levels(self):
+        """pktd_packet_level_next(): this packet and the packet inside each
+        of its tunnels, as (packet, zone) pairs: itself in zone 0, then each
+        inner level (down to TUNNEL_MAX_DEPTH) in the zone of the tunnel
+        around it (packet_tunnel_zone()), as pktd-flows counts them.  A level
+        that failed part-way is given too (its rc says why).  The inner levels
+        are two states this Packet owns, used in turn: each stays valid
+        until the level after the next, or the next levels() (inner() gives
+        a Packet of its own)."""
+        lv = self._lv
+        if lv is None:
+            self._lv = lv = _levels_workspace(self._STATE_TYPE)
+        q0, q1, cur, level, zone, cur_a, level_a, zone_a = lv
+        # The first level is the packet itself in zone 0 (the call's
+        # contract): given without a foreign call, the walk goes on from
+        # cursor 1.
+        yield self, 0
+        me, a0 = self._addr, q0._addr
+        outer = self
+        cur.value = 1
+        while _f_level_next(me, cur_a, a0, level_a, zone_a) == 1:
+            p = q0 if level.value == a0 else q1
+            p.rc = lib.pktd_packet_error(p._state)
+            outer._inner_bytes(p)
+            outer = p
+            yield p, zone.value
 
     def tunnel_name(self):
         """The name of the tunnel this packet continues into ("vxlan",
@@ -1419,6 +1455,23 @@ class Packet:
         return e
 
 
+def _levels_workspace(state_type):
+    """Packet.levels()' workspace: two Packets over one array of two states
+    (pktd_packet_level_next() decodes into levels[0] and levels[1]), and
+    its out-parameters with their addresses, made once per Packet."""
+    pair = (state_type * 2)()
+    qs = []
+    for i in range(2):
+        q = Packet.__new__(Packet)
+        q._state = pair[i]  # shares pair's memory, keeps it alive
+        q._addr = ctypes.addressof(q._state)
+        q._fa = q._lv = q._keep = None
+        q._caplen = q.rc = 0
+        qs.append(q)
+    outs = (c_uint32(), c_void_p(), c_uint64())
+    return tuple(qs) + outs + tuple(ctypes.addressof(o) for o in outs)
+
+
 # What each generated accessor returns, for its docstring (help(Packet)).
 # Scalars follow the C rule: the field in host order, 0 when the packet has
 # no such layer (check has() when 0 is a valid value).  Predicates (a C int
@@ -1438,6 +1491,8 @@ _ACCESSOR_DOCS = {
     "packet_encap": "The tunnel (TUNNEL_*) an inner packet was decoded from; 0 for an outer packet.",
     "packet_depth": "The nesting level: 0 for an outer packet, n for the n-th inner()."
                     ,
+    "packet_tunnel_zone": ("The flow zone of the packet inside the tunnel this one continues into: "
+                           "the tunnel type << 32 | its main id (levels()); 0 if none."),
     "mpls_depth": "The number of MPLS label stack entries of a packet decoded from MPLS.",
     "gre_checksum_ok": "Whether the GRE checksum was verified and is correct.",
     "gre_checksum_bad": "Whether the GRE checksum was verified and is wrong.",
@@ -2749,18 +2804,12 @@ def read_flows(paths, capacity=1 << 18, idle_timeout_ns=300 * 10**9,
             with Reader(path) as r:
                 while r.next_into(p):
                     # Every tunnel level, in the zone of the tunnel around
-                    # it (type << 32 | identifier), as pktd-flows counts.
-                    level, zone = p, 0
-                    while True:
+                    # it, as pktd-flows counts.
+                    for level, zone in p.levels():
                         u = t.update(level, r.ts_ns(), r.wire_len(), zone)
                         if u is not None and u[2]:
                             seq_of[u[0]] = n
                             n += 1
-                        tun = lib.pktd_packet_tunnel(level._state)
-                        if tun == 0 or lib.pktd_packet_depth(level._state) >= TUNNEL_MAX_DEPTH:
-                            break
-                        zone = tun << 32 | lib.pktd_packet_tunnel_id(level._state)
-                        level = level.inner()
         t.flush()
     order.sort(key=lambda x: x[0])
     return [f for _, f in order]
