@@ -475,8 +475,8 @@ static enum read_result read_ipv4(const struct pktd__packet *s, uint64_t zone, s
 
 static enum read_result read_ipv6(const struct pktd__packet *s, uint64_t zone, struct frag *f)
 {
-    if (s->ip6_frag_off == 0)
-        return READ_WHOLE;
+    if (pktd__ip6_frag_off(s) == 0)
+        return READ_WHOLE; /* and with PKTD__IP6_NO_EXT, nothing below is read */
     const uint8_t *h = pktd__l3(s);
     const uint8_t *fh = s->data + s->ip6_frag_off;
     uint32_t field = pktd__be16(fh + 2);

@@ -246,13 +246,8 @@ fast_ipv6(struct pktd__packet *s, uint32_t l3, const uint8_t *ip, uint32_t avail
     s->l3_hlen = PKTD__IPV6_HLEN;
     s->ip_end = end;
     s->ip_pay_len = plen;
-    s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE;
-    s->ip6_upper_off = l4;
-    s->ip6_frag_off = 0;
-    s->ip6_rt_off = 0;
-    s->ip6_jumbo = 0;
-    s->ip6_upper = (uint8_t)nh;
-    s->ip6_ext_count = 0;
+    /* The extension-chain slots are derived from the bit (packet_impl.h). */
+    s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE | PKTD__IP6_NO_EXT;
     pktd__set_payload(s, l4, end);
     return fast_l4(s, ip + PKTD__IPV6_HLEN, nh, l4, end, 1);
 }

@@ -182,14 +182,20 @@ static void fill_ipv6(const struct pktd__packet *s, uint32_t *o, uint32_t layers
         o[PKTD_FIELD_IPV6_DST1] = pktd__be32(h + 28);
         o[PKTD_FIELD_IPV6_DST2] = pktd__be32(h + 32);
         o[PKTD_FIELD_IPV6_DST3] = pktd__be32(h + 36);
-        o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper;
-        o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count;
-        o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo;
-        if (s->ip6_frag_off != 0) {
-            o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u;
-            o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off + 4);
+        if (pktd__ip6_no_ext(s)) {
+            /* No extension header (the fast path's slots are not written). */
+            o[PKTD_FIELD_IPV6_UPPER] = h[6];
+            CLEAR(o, PKTD_FIELD_IPV6_EXT_COUNT, PKTD_FIELD_IPV6_FRAG_ID);
         } else {
-            CLEAR(o, PKTD_FIELD_IPV6_FRAG, PKTD_FIELD_IPV6_FRAG_ID);
+            o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper;
+            o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count;
+            o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo;
+            if (s->ip6_frag_off != 0) {
+                o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u;
+                o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off + 4);
+            } else {
+                CLEAR(o, PKTD_FIELD_IPV6_FRAG, PKTD_FIELD_IPV6_FRAG_ID);
+            }
         }
     } else {
         CLEAR(o, PKTD_FIELD_IPV6_TCLASS, PKTD_FIELD_IPV6_FRAG_ID);
