@@ -76,6 +76,7 @@ done
 # The programs: "label|command" (FILE is appended).
 programs="floor|$builddir/tests/bench/bench-floor -r $inner
 pktd decode only|$bench parse -m decode -r $inner
+pktd decode+prefetch|$bench parse -m decode-prefetch -r $inner
 pktd full|$bench parse -m full -r $inner
 pktd fields|$bench parse -m fields -r $inner
 pktd 5-tuple accessors|$bench parse -m tuple -r $inner
@@ -206,7 +207,7 @@ END {
             printf "IPv6 mix next to the realistic IPv4 mix (%s/pkt, best of the run):\n" \
                 "%-8s %-24s %9s %9s %8s\n", unit, "packets", "program", "IPv4", "IPv6", "v6/v4"
         # (the 5-tuple passes read the IPv4 addresses only: not compared)
-        n = split("decode only|full|fields|full+csum", ps, "|")
+        n = split("decode only|decode+prefetch|full|fields|full+csum", ps, "|")
         for (j = 1; j <= n; j++) {
             p = "pktd " ps[j]
             if (!((v4, p) in best) || !((v6, p) in best)) continue
