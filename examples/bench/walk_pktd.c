@@ -258,8 +258,15 @@ static inline uint64_t read_fields(const uint32_t *v)
              v[PKTD_FIELD_IPV4_FRAG] + v[PKTD_FIELD_IPV4_TTL] + v[PKTD_FIELD_IPV4_PROTO] +
              v[PKTD_FIELD_IPV4_CHECKSUM] + v[PKTD_FIELD_IPV4_OPTIONS_LEN];
     else if (layers & (1u << PKTD_LAYER_IPV6))
-        for (uint32_t f = PKTD_FIELD_IPV6_TCLASS; f <= PKTD_FIELD_IPV6_FRAG_ID; f++)
-            s += v[f];
+        /* Written out like IPv4's: GCC kept the 18-round loop (about 70
+         * instructions per IPv6 packet, callgrind). */
+        s += (uint64_t)v[PKTD_FIELD_IPV6_TCLASS] + v[PKTD_FIELD_IPV6_FLOW] +
+             v[PKTD_FIELD_IPV6_PLEN] + v[PKTD_FIELD_IPV6_NEXT] + v[PKTD_FIELD_IPV6_HLIM] +
+             v[PKTD_FIELD_IPV6_SRC0] + v[PKTD_FIELD_IPV6_SRC1] + v[PKTD_FIELD_IPV6_SRC2] +
+             v[PKTD_FIELD_IPV6_SRC3] + v[PKTD_FIELD_IPV6_DST0] + v[PKTD_FIELD_IPV6_DST1] +
+             v[PKTD_FIELD_IPV6_DST2] + v[PKTD_FIELD_IPV6_DST3] + v[PKTD_FIELD_IPV6_UPPER] +
+             v[PKTD_FIELD_IPV6_EXT_COUNT] + v[PKTD_FIELD_IPV6_JUMBO_LEN] +
+             v[PKTD_FIELD_IPV6_FRAG] + v[PKTD_FIELD_IPV6_FRAG_ID];
     if (layers & (1u << PKTD_LAYER_TCP)) {
         s += (uint64_t)v[PKTD_FIELD_TCP_SPORT] + v[PKTD_FIELD_TCP_DPORT] + v[PKTD_FIELD_TCP_SEQ] +
              v[PKTD_FIELD_TCP_ACK] + v[PKTD_FIELD_TCP_DOFF] + v[PKTD_FIELD_TCP_FLAGS] +
