@@ -215,12 +215,12 @@ static __attribute__((noinline)) int fast_ipv6_ext(struct pktd__packet *s, uint3
     pktd__set_l3(s, PKTD_LAYER_IPV6, l3, PKTD__IPV6_HLEN);
     s->ip_end = end;
     s->ip_pay_len = plen - IPV6_EXT8_HLEN;
-    s->ip6_upper_off = pos;
-    s->ip6_frag_off = frag_off;
-    s->ip6_rt_off = 0;
-    s->ip6_jumbo = 0;
-    s->ip6_upper = (uint8_t)nh;
-    s->ip6_ext_count = 1;
+    s->ip6_upper_off_ = pos;
+    s->ip6_frag_off_ = frag_off;
+    s->ip6_rt_off_ = 0;
+    s->ip6_jumbo_ = 0;
+    s->ip6_upper_ = (uint8_t)nh;
+    s->ip6_ext_count_ = 1;
     pktd__set_payload(s, pos, end);
     s->ip_info = (uint8_t)info;
     if (offset != 0)

@@ -204,12 +204,12 @@ static void fill_ipv6(const struct pktd__packet *s, uint32_t *o, uint32_t layers
             o[PKTD_FIELD_IPV6_UPPER] = h[6];
             CLEAR(o, PKTD_FIELD_IPV6_EXT_COUNT, PKTD_FIELD_IPV6_FRAG_ID);
         } else {
-            o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper;
-            o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count;
-            o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo;
-            if (s->ip6_frag_off != 0) {
-                o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u;
-                o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off + 4);
+            o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper_;
+            o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count_;
+            o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo_;
+            if (s->ip6_frag_off_ != 0) {
+                o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off_ + 2) & 0xfff9u;
+                o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off_ + 4);
             } else {
                 CLEAR(o, PKTD_FIELD_IPV6_FRAG, PKTD_FIELD_IPV6_FRAG_ID);
             }

@@ -226,12 +226,12 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
     pktd__set_l3(s, PKTD_LAYER_IPV6, off, PKTD__IPV6_HLEN);
     s->ip_end = end;
     s->ip_pay_len = (info & PKTD__IP_PAY_KNOWN) != 0 ? (uint32_t)(wire_end - pos) : end - pos;
-    s->ip6_upper_off = pos;
-    s->ip6_frag_off = frag_off;
-    s->ip6_rt_off = rt_off;
-    s->ip6_jumbo = jumbo;
-    s->ip6_upper = (uint8_t)nh;
-    s->ip6_ext_count = (uint8_t)count;
+    s->ip6_upper_off_ = pos;
+    s->ip6_frag_off_ = frag_off;
+    s->ip6_rt_off_ = rt_off;
+    s->ip6_jumbo_ = jumbo;
+    s->ip6_upper_ = (uint8_t)nh;
+    s->ip6_ext_count_ = (uint8_t)count;
     pktd__set_payload(s, pos, end);
     if ((info & PKTD__IP_PAY_KNOWN) != 0 && (flags & PKTD_F_FRAGMENT) == 0)
         info |= PKTD__IP_SEG_COMPLETE;

@@ -81,13 +81,15 @@ struct pktd__packet {
     uint8_t tcp_opt[PKTD__TCPOPT_N];
     /* IPv6 (valid with its bit): the extension chain, as offsets into the
      * buffer (0 = no such header: the fixed header comes first).  Not
-     * written with PKTD__IP6_NO_EXT: read through pktd__ip6_*(). */
-    uint32_t ip6_upper_off; /* the upper-layer header (end of the chain) */
-    uint32_t ip6_frag_off;  /* the fragment header */
-    uint32_t ip6_rt_off;    /* the first routing header */
-    uint32_t ip6_jumbo;     /* Jumbo Payload length, 0 if none */
-    uint8_t ip6_upper;      /* upper-layer protocol */
-    uint8_t ip6_ext_count;  /* extension headers in the chain */
+     * written with PKTD__IP6_NO_EXT, so read only through pktd__ip6_*()
+     * (the trailing _ makes a direct read stand out, and a reader written
+     * against the old names fail to compile). */
+    uint32_t ip6_upper_off_; /* the upper-layer header (end of the chain) */
+    uint32_t ip6_frag_off_;  /* the fragment header */
+    uint32_t ip6_rt_off_;    /* the first routing header */
+    uint32_t ip6_jumbo_;     /* Jumbo Payload length, 0 if none */
+    uint8_t ip6_upper_;      /* upper-layer protocol */
+    uint8_t ip6_ext_count_;  /* extension headers in the chain */
     uint8_t reserved6_[2];
     /* Tunnels (tunnel.c).  The tunnel this packet continues into, noticed by
      * the decode (valid when tun_type != 0): its header spans tun_off ..
@@ -155,32 +157,32 @@ static inline int pktd__ip6_no_ext(const struct pktd__packet *s)
 
 static inline uint32_t pktd__ip6_upper_off(const struct pktd__packet *s)
 {
-    return pktd__ip6_no_ext(s) ? s->l3_off + PKTD__IPV6_HLEN : s->ip6_upper_off;
+    return pktd__ip6_no_ext(s) ? s->l3_off + PKTD__IPV6_HLEN : s->ip6_upper_off_;
 }
 
 static inline uint32_t pktd__ip6_upper(const struct pktd__packet *s)
 {
-    return pktd__ip6_no_ext(s) ? s->data[s->l3_off + 6] : s->ip6_upper;
+    return pktd__ip6_no_ext(s) ? s->data[s->l3_off + 6] : s->ip6_upper_;
 }
 
 static inline uint32_t pktd__ip6_frag_off(const struct pktd__packet *s)
 {
-    return pktd__ip6_no_ext(s) ? 0 : s->ip6_frag_off;
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_frag_off_;
 }
 
 static inline uint32_t pktd__ip6_rt_off(const struct pktd__packet *s)
 {
-    return pktd__ip6_no_ext(s) ? 0 : s->ip6_rt_off;
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_rt_off_;
 }
 
 static inline uint32_t pktd__ip6_jumbo(const struct pktd__packet *s)
 {
-    return pktd__ip6_no_ext(s) ? 0 : s->ip6_jumbo;
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_jumbo_;
 }
 
 static inline uint32_t pktd__ip6_ext_count(const struct pktd__packet *s)
 {
-    return pktd__ip6_no_ext(s) ? 0 : s->ip6_ext_count;
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_ext_count_;
 }
 
 /* Start a decode: only what every reader checks before trusting a field. */
