@@ -295,13 +295,15 @@ static uint32_t ipv6_field(const struct pktd__packet *s, uint32_t layers, uint32
     case PKTD_FIELD_IPV6_PLEN: return pktd__be16(h + 4);
     case PKTD_FIELD_IPV6_NEXT: return h[6];
     case PKTD_FIELD_IPV6_HLIM: return h[7];
-    case PKTD_FIELD_IPV6_UPPER: return s->ip6_upper;
-    case PKTD_FIELD_IPV6_EXT_COUNT: return s->ip6_ext_count;
-    case PKTD_FIELD_IPV6_JUMBO_LEN: return s->ip6_jumbo;
+    case PKTD_FIELD_IPV6_UPPER: return pktd__ip6_upper(s);
+    case PKTD_FIELD_IPV6_EXT_COUNT: return pktd__ip6_ext_count(s);
+    case PKTD_FIELD_IPV6_JUMBO_LEN: return pktd__ip6_jumbo(s);
     case PKTD_FIELD_IPV6_FRAG:
-        return s->ip6_frag_off != 0 ? pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u : 0;
+        return pktd__ip6_frag_off(s) != 0
+                   ? pktd__be16(s->data + pktd__ip6_frag_off(s) + 2) & 0xfff9u
+                   : 0;
     default: /* PKTD_FIELD_IPV6_FRAG_ID */
-        return s->ip6_frag_off != 0 ? pktd__be32(s->data + s->ip6_frag_off + 4) : 0;
+        return pktd__ip6_frag_off(s) != 0 ? pktd__be32(s->data + pktd__ip6_frag_off(s) + 4) : 0;
     }
 }
 

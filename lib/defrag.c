@@ -475,10 +475,10 @@ static enum read_result read_ipv4(const struct pktd__packet *s, uint64_t zone, s
 
 static enum read_result read_ipv6(const struct pktd__packet *s, uint64_t zone, struct frag *f)
 {
-    if (s->ip6_frag_off == 0)
-        return READ_WHOLE;
+    if (pktd__ip6_frag_off(s) == 0)
+        return READ_WHOLE; /* and with PKTD__IP6_NO_EXT, nothing below is read */
     const uint8_t *h = pktd__l3(s);
-    const uint8_t *fh = s->data + s->ip6_frag_off;
+    const uint8_t *fh = s->data + pktd__ip6_frag_off(s);
     uint32_t field = pktd__be16(fh + 2);
     memset(f, 0, sizeof *f);
     f->key.zone = zone;
@@ -487,12 +487,12 @@ static enum read_result read_ipv6(const struct pktd__packet *s, uint64_t zone, s
     memcpy(f->key.src, h + 8, 16);
     memcpy(f->key.dst, h + 24, 16);
     f->ip = h;
-    f->hdr_len = s->ip6_frag_off - s->l3_off;
+    f->hdr_len = pktd__ip6_frag_off(s) - s->l3_off;
     f->data = fh + PKTD__IPV6_FRAG_HLEN;
     f->off = field & 0xfff8u;
     f->more = (field & 1u) != 0;
     f->frag_nh = fh[0];
-    f->tcp = s->ip6_upper == PKTD__IPPROTO_TCP;
+    f->tcp = pktd__ip6_upper(s) == PKTD__IPPROTO_TCP;
     /* The byte that names the fragment header: the fixed header's next
      * header, or the first byte of the extension header before it.  The
      * decode validated the chain; it is walked again to find that byte
@@ -502,7 +502,7 @@ static enum read_result read_ipv6(const struct pktd__packet *s, uint64_t zone, s
     uint32_t nh = h[6];
     uint32_t pos = PKTD__IPV6_HLEN;
     uint32_t nfrag = 0;
-    for (uint32_t k = 0; k < s->ip6_ext_count; k++) {
+    for (uint32_t k = 0; k < pktd__ip6_ext_count(s); k++) {
         const uint8_t *e = h + pos;
         if (nh == PKTD__IPPROTO_FRAGMENT)
             nfrag++;
@@ -515,15 +515,15 @@ static enum read_result read_ipv6(const struct pktd__packet *s, uint64_t zone, s
         return READ_INVALID;
     if ((s->ip_info & PKTD__IP_PAY_KNOWN) == 0)
         return READ_INVALID;
-    uint64_t wire_end = (uint64_t)s->ip6_upper_off + s->ip_pay_len;
-    uint64_t data_off = s->ip6_frag_off + PKTD__IPV6_FRAG_HLEN;
+    uint64_t wire_end = (uint64_t)pktd__ip6_upper_off(s) + s->ip_pay_len;
+    uint64_t data_off = pktd__ip6_frag_off(s) + PKTD__IPV6_FRAG_HLEN;
     f->len = (uint32_t)(wire_end - data_off);
     if (wire_end > s->ip_end)
         return READ_TRUNCATED;
     if (f->off == 0 && !f->more)
         return READ_ATOMIC;
-    f->upper_min = upper_min(s->ip6_upper);
-    f->upper_have = (uint32_t)(wire_end - s->ip6_upper_off);
+    f->upper_min = upper_min(pktd__ip6_upper(s));
+    f->upper_have = (uint32_t)(wire_end - pktd__ip6_upper_off(s));
     return READ_FRAGMENT;
 }
 

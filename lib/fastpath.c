@@ -54,10 +54,21 @@ static inline int fast_tpid(uint32_t type)
     return type == PKTD__TPID_8021Q || type == PKTD__TPID_8021AD;
 }
 
+/* The payload the IP layer leaves (@p l4 to @p end): what a layer-4
+ * decoder that fails, or a protocol without a decoder, leaves behind.  The
+ * callers of fast_l4() do not write it: the fast TCP and UDP cases replace
+ * it at once (on IPv6 the four stores of the IP layer's lengths and this
+ * payload were one vector store built from three registers). */
+static inline void ip_payload(struct pktd__packet *s, uint32_t l4, uint32_t end)
+{
+    pktd__set_payload(s, l4, end);
+}
+
 /* Layer 4 of a frame whose transport header (protocol @p proto) starts at
  * offset @p l4, at @p h, and whose IP packet ends at @p end (no fragment,
  * length on the wire: SEG_COMPLETE); @p ipv6 says which IP is below (a
- * constant at each call, so the test folds away).  Inlined into
+ * constant at each call, so the test folds away).  The payload is not yet
+ * written (ip_payload()): each case writes it.  Inlined into
  * fast_ipv6() and into fast_l4_ipv4(): GCC had made one out-of-line copy
  * for both, with @p ipv6 passed at run time and a jump from either IP. */
 static inline __attribute__((always_inline)) int
@@ -70,8 +81,10 @@ fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, u
      * frame on every mix; the compiler tested UDP and ICMPv6 first). */
     switch (__builtin_expect(proto, PKTD__IPPROTO_TCP)) {
     case PKTD__IPPROTO_TCP:
-        if (pktd__unlikely(seg < PKTD__TCP_MIN_HLEN))
+        if (pktd__unlikely(seg < PKTD__TCP_MIN_HLEN)) {
+            ip_payload(s, l4, end);
             return pktd__tcp_decode(s, l4, end);
+        }
         if (pktd__likely(h[12] >> 4 == 5)) {
             hl = PKTD__TCP_MIN_HLEN;
             memset(s->tcp_opt, 0, sizeof s->tcp_opt);
@@ -83,6 +96,7 @@ fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, u
             memset(s->tcp_opt, 0, sizeof s->tcp_opt);
             s->tcp_opt[PKTD__TCPOPT_TS] = TCP_TS_OFF;
         } else {
+            ip_payload(s, l4, end);
             return pktd__tcp_decode(s, l4, end); /* other options: the walk */
         }
         pktd__set_l4(s, PKTD_LAYER_TCP, l4, hl);
@@ -90,8 +104,10 @@ fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, u
         return 0;
     case PKTD__IPPROTO_UDP:
         /* The length field equal to the IP payload: nothing to flag. */
-        if (pktd__unlikely(seg < PKTD__UDP_HLEN || pktd__be16(h + 4) != seg))
+        if (pktd__unlikely(seg < PKTD__UDP_HLEN || pktd__be16(h + 4) != seg)) {
+            ip_payload(s, l4, end);
             return pktd__udp_decode(s, l4, end);
+        }
         /* RFC 8200 8.1: a zero checksum over IPv6 is flagged. */
         if (ipv6 && pktd__be16(h + 6) == 0)
             s->flags |= PKTD_F_UDP_ZERO_CSUM;
@@ -102,8 +118,10 @@ fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, u
     case PKTD__IPPROTO_ICMP:
         /* Each ICMP is handed over, over its own IP only (fast_ipv6() lets
          * no other protocol through). */
-        if (!ipv6)
+        if (!ipv6) {
+            ip_payload(s, l4, end);
             return pktd__icmp_decode(s, l4, end);
+        }
         break;
     case PKTD__IPPROTO_ICMPV6:
         if (!ipv6)
@@ -118,10 +136,12 @@ fast_l4(struct pktd__packet *s, const uint8_t *h, uint32_t proto, uint32_t l4, u
             pktd__set_payload(s, l4 + ICMPV6_ECHO_HLEN, end);
             return 0;
         }
+        ip_payload(s, l4, end);
         return pktd__icmpv6_decode(s, l4, end);
     default:
         break;
     }
+    ip_payload(s, l4, end);
     return pktd__ip_tunnel(s, proto, l4, end); /* GRE, IP in IP */
 }
 
@@ -195,12 +215,12 @@ static __attribute__((noinline)) int fast_ipv6_ext(struct pktd__packet *s, uint3
     pktd__set_l3(s, PKTD_LAYER_IPV6, l3, PKTD__IPV6_HLEN);
     s->ip_end = end;
     s->ip_pay_len = plen - IPV6_EXT8_HLEN;
-    s->ip6_upper_off = pos;
-    s->ip6_frag_off = frag_off;
-    s->ip6_rt_off = 0;
-    s->ip6_jumbo = 0;
-    s->ip6_upper = (uint8_t)nh;
-    s->ip6_ext_count = 1;
+    s->ip6_upper_off_ = pos;
+    s->ip6_frag_off_ = frag_off;
+    s->ip6_rt_off_ = 0;
+    s->ip6_jumbo_ = 0;
+    s->ip6_upper_ = (uint8_t)nh;
+    s->ip6_ext_count_ = 1;
     pktd__set_payload(s, pos, end);
     s->ip_info = (uint8_t)info;
     if (offset != 0)
@@ -246,14 +266,8 @@ fast_ipv6(struct pktd__packet *s, uint32_t l3, const uint8_t *ip, uint32_t avail
     s->l3_hlen = PKTD__IPV6_HLEN;
     s->ip_end = end;
     s->ip_pay_len = plen;
-    s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE;
-    s->ip6_upper_off = l4;
-    s->ip6_frag_off = 0;
-    s->ip6_rt_off = 0;
-    s->ip6_jumbo = 0;
-    s->ip6_upper = (uint8_t)nh;
-    s->ip6_ext_count = 0;
-    pktd__set_payload(s, l4, end);
+    /* The extension-chain slots are derived from the bit (packet_impl.h). */
+    s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE | PKTD__IP6_NO_EXT;
     return fast_l4(s, ip + PKTD__IPV6_HLEN, nh, l4, end, 1);
 }
 
@@ -335,6 +349,5 @@ int pktd__eth_fast_decode(struct pktd__packet *s)
     s->ip_end = end;
     s->ip_pay_len = tot - PKTD__IPV4_MIN_HLEN;
     s->ip_info = PKTD__IP_PAY_KNOWN | PKTD__IP_SEG_COMPLETE;
-    pktd__set_payload(s, l3 + PKTD__IPV4_MIN_HLEN, end);
     return fast_l4_ipv4(s, ip + PKTD__IPV4_MIN_HLEN, ip[9], l3 + PKTD__IPV4_MIN_HLEN, end);
 }

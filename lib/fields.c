@@ -162,6 +162,23 @@ static void fill_tcp(const struct pktd__packet *s, const uint8_t *h, uint32_t *o
     o[PKTD_FIELD_TCP_OPTIONS] = has;
 }
 
+/* Two big-endian 32-bit words at @p p into o[0] and o[1].  On a
+ * little-endian machine one 64-bit load, swap, rotate and store: the eight
+ * words of IPv6's addresses in 16 instructions instead of 24 (callgrind). */
+static inline void put_be32_pair(uint32_t *o, const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    v = __builtin_bswap64(v); /* the first word in the high half */
+    v = v >> 32 | v << 32;
+    memcpy(o, &v, sizeof v);
+#else
+    o[0] = pktd__be32(p);
+    o[1] = pktd__be32(p + 4);
+#endif
+}
+
 /* IPv6 and ICMPv6 (1.1), filled before the TCP early return below. */
 static void fill_ipv6(const struct pktd__packet *s, uint32_t *o, uint32_t layers)
 {
@@ -173,23 +190,29 @@ static void fill_ipv6(const struct pktd__packet *s, uint32_t *o, uint32_t layers
         o[PKTD_FIELD_IPV6_NEXT] = h[6];
         o[PKTD_FIELD_IPV6_HLIM] = h[7];
         /* Written out: GCC -O2 kept the four-round loop (12 instructions
-         * of loop control per packet, callgrind); eight load, swap, store. */
-        o[PKTD_FIELD_IPV6_SRC0] = pktd__be32(h + 8);
-        o[PKTD_FIELD_IPV6_SRC1] = pktd__be32(h + 12);
-        o[PKTD_FIELD_IPV6_SRC2] = pktd__be32(h + 16);
-        o[PKTD_FIELD_IPV6_SRC3] = pktd__be32(h + 20);
-        o[PKTD_FIELD_IPV6_DST0] = pktd__be32(h + 24);
-        o[PKTD_FIELD_IPV6_DST1] = pktd__be32(h + 28);
-        o[PKTD_FIELD_IPV6_DST2] = pktd__be32(h + 32);
-        o[PKTD_FIELD_IPV6_DST3] = pktd__be32(h + 36);
-        o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper;
-        o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count;
-        o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo;
-        if (s->ip6_frag_off != 0) {
-            o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off + 2) & 0xfff9u;
-            o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off + 4);
+         * of loop control per packet, callgrind). */
+        PKTD__STATIC_ASSERT(PKTD_FIELD_IPV6_SRC3 == PKTD_FIELD_IPV6_SRC0 + 3 &&
+                                PKTD_FIELD_IPV6_DST0 == PKTD_FIELD_IPV6_SRC0 + 4 &&
+                                PKTD_FIELD_IPV6_DST3 == PKTD_FIELD_IPV6_SRC0 + 7,
+                            "the address words are consecutive fields");
+        put_be32_pair(o + PKTD_FIELD_IPV6_SRC0, h + 8);
+        put_be32_pair(o + PKTD_FIELD_IPV6_SRC2, h + 16);
+        put_be32_pair(o + PKTD_FIELD_IPV6_DST0, h + 24);
+        put_be32_pair(o + PKTD_FIELD_IPV6_DST2, h + 32);
+        if (pktd__ip6_no_ext(s)) {
+            /* No extension header (the fast path's slots are not written). */
+            o[PKTD_FIELD_IPV6_UPPER] = h[6];
+            CLEAR(o, PKTD_FIELD_IPV6_EXT_COUNT, PKTD_FIELD_IPV6_FRAG_ID);
         } else {
-            CLEAR(o, PKTD_FIELD_IPV6_FRAG, PKTD_FIELD_IPV6_FRAG_ID);
+            o[PKTD_FIELD_IPV6_UPPER] = s->ip6_upper_;
+            o[PKTD_FIELD_IPV6_EXT_COUNT] = s->ip6_ext_count_;
+            o[PKTD_FIELD_IPV6_JUMBO_LEN] = s->ip6_jumbo_;
+            if (s->ip6_frag_off_ != 0) {
+                o[PKTD_FIELD_IPV6_FRAG] = pktd__be16(s->data + s->ip6_frag_off_ + 2) & 0xfff9u;
+                o[PKTD_FIELD_IPV6_FRAG_ID] = pktd__be32(s->data + s->ip6_frag_off_ + 4);
+            } else {
+                CLEAR(o, PKTD_FIELD_IPV6_FRAG, PKTD_FIELD_IPV6_FRAG_ID);
+            }
         }
     } else {
         CLEAR(o, PKTD_FIELD_IPV6_TCLASS, PKTD_FIELD_IPV6_FRAG_ID);

@@ -226,12 +226,12 @@ int pktd__ipv6_decode(struct pktd__packet *s, uint32_t off)
     pktd__set_l3(s, PKTD_LAYER_IPV6, off, PKTD__IPV6_HLEN);
     s->ip_end = end;
     s->ip_pay_len = (info & PKTD__IP_PAY_KNOWN) != 0 ? (uint32_t)(wire_end - pos) : end - pos;
-    s->ip6_upper_off = pos;
-    s->ip6_frag_off = frag_off;
-    s->ip6_rt_off = rt_off;
-    s->ip6_jumbo = jumbo;
-    s->ip6_upper = (uint8_t)nh;
-    s->ip6_ext_count = (uint8_t)count;
+    s->ip6_upper_off_ = pos;
+    s->ip6_frag_off_ = frag_off;
+    s->ip6_rt_off_ = rt_off;
+    s->ip6_jumbo_ = jumbo;
+    s->ip6_upper_ = (uint8_t)nh;
+    s->ip6_ext_count_ = (uint8_t)count;
     pktd__set_payload(s, pos, end);
     if ((info & PKTD__IP_PAY_KNOWN) != 0 && (flags & PKTD_F_FRAGMENT) == 0)
         info |= PKTD__IP_SEG_COMPLETE;
@@ -268,9 +268,10 @@ int pktd_ipv6_parse(pktd_packet *p, const uint8_t *data, size_t len)
 static const uint8_t *final_destination(const struct pktd__packet *s)
 {
     const uint8_t *h = pktd__l3(s);
-    if (s->ip6_rt_off == 0)
+    uint32_t rt_off = pktd__ip6_rt_off(s);
+    if (rt_off == 0)
         return h + 24;
-    const uint8_t *r = s->data + s->ip6_rt_off;
+    const uint8_t *r = s->data + rt_off;
     uint32_t rlen = ((uint32_t)r[1] + 1) * 8;
     if (r[3] == 0)
         return h + 24;
@@ -363,13 +364,13 @@ const uint8_t *pktd_ipv6_dst(const pktd_packet *p)
 uint32_t pktd_ipv6_jumbo_len(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    return pktd__has(s, PKTD_LAYER_IPV6) ? s->ip6_jumbo : 0;
+    return pktd__has(s, PKTD_LAYER_IPV6) ? pktd__ip6_jumbo(s) : 0;
 }
 
 uint32_t pktd_ipv6_ext_count(const pktd_packet *p)
 {
     const struct pktd__packet *s = pktd__cpkt(p);
-    return pktd__has(s, PKTD_LAYER_IPV6) ? s->ip6_ext_count : 0;
+    return pktd__has(s, PKTD_LAYER_IPV6) ? pktd__ip6_ext_count(s) : 0;
 }
 
 int pktd_ipv6_upper(const pktd_packet *p, uint8_t *proto, size_t *off)
@@ -380,9 +381,9 @@ int pktd_ipv6_upper(const pktd_packet *p, uint8_t *proto, size_t *off)
     if (!pktd__has(s, PKTD_LAYER_IPV6))
         return 0;
     if (proto != NULL)
-        *proto = s->ip6_upper;
+        *proto = (uint8_t)pktd__ip6_upper(s);
     if (off != NULL)
-        *off = s->ip6_upper_off;
+        *off = pktd__ip6_upper_off(s);
     return 1;
 }
 
@@ -391,9 +392,9 @@ int pktd_ipv6_frag(const pktd_packet *p, uint16_t *offset, uint8_t *more, uint32
     if (p == NULL)
         return 0;
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_IPV6) || s->ip6_frag_off == 0)
+    if (!pktd__has(s, PKTD_LAYER_IPV6) || pktd__ip6_frag_off(s) == 0)
         return 0;
-    const uint8_t *f = s->data + s->ip6_frag_off;
+    const uint8_t *f = s->data + pktd__ip6_frag_off(s);
     uint32_t v = pktd__be16(f + 2);
     if (offset != NULL)
         *offset = (uint16_t)IPV6_FRAG_OFFSET(v);
@@ -409,9 +410,9 @@ int pktd_ipv6_routing(const pktd_packet *p, uint8_t *type, uint8_t *segleft)
     if (p == NULL)
         return 0;
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_IPV6) || s->ip6_rt_off == 0)
+    if (!pktd__has(s, PKTD_LAYER_IPV6) || pktd__ip6_rt_off(s) == 0)
         return 0;
-    const uint8_t *r = s->data + s->ip6_rt_off;
+    const uint8_t *r = s->data + pktd__ip6_rt_off(s);
     if (type != NULL)
         *type = r[2];
     if (segleft != NULL)
@@ -428,7 +429,7 @@ int pktd_ipv6_ext_next(const pktd_packet *p, uint32_t *cursor, uint8_t *type,
     if (p == NULL || cursor == NULL)
         return 0;
     const struct pktd__packet *s = pktd__cpkt(p);
-    if (!pktd__has(s, PKTD_LAYER_IPV6) || *cursor >= s->ip6_ext_count)
+    if (!pktd__has(s, PKTD_LAYER_IPV6) || *cursor >= pktd__ip6_ext_count(s))
         return 0;
     const uint8_t *h = pktd__l3(s);
     uint32_t nh = h[6];

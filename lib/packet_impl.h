@@ -22,6 +22,7 @@
 #include <pktdecode/tunnel.h>
 
 #include "common.h"
+#include "proto.h"
 
 /* Layer bit. */
 #define PKTD__BIT(layer) (1u << (layer))
@@ -44,6 +45,10 @@ enum {
 /* Private bits in pktd__packet.ip_info. */
 #define PKTD__IP_SEG_COMPLETE 0x01u /* ip_pay_len is the whole transport segment */
 #define PKTD__IP_PAY_KNOWN 0x02u    /* ip_pay_len comes from the total length field */
+/* IPv6 without extension headers, decoded by the fast path (fastpath.c):
+ * the ip6_* slots below are not written (six stores fewer on the common
+ * IPv6 frame); read them through pktd__ip6_*(), which derive them. */
+#define PKTD__IP6_NO_EXT 0x04u
 
 struct pktd__packet {
     const uint8_t *data;   /* caller's buffer */
@@ -75,13 +80,16 @@ struct pktd__packet {
     uint32_t udp_len;      /* UDP length in effect (the field, or the IP payload if 0) */
     uint8_t tcp_opt[PKTD__TCPOPT_N];
     /* IPv6 (valid with its bit): the extension chain, as offsets into the
-     * buffer (0 = no such header: the fixed header comes first). */
-    uint32_t ip6_upper_off; /* the upper-layer header (end of the chain) */
-    uint32_t ip6_frag_off;  /* the fragment header */
-    uint32_t ip6_rt_off;    /* the first routing header */
-    uint32_t ip6_jumbo;     /* Jumbo Payload length, 0 if none */
-    uint8_t ip6_upper;      /* upper-layer protocol */
-    uint8_t ip6_ext_count;  /* extension headers in the chain */
+     * buffer (0 = no such header: the fixed header comes first).  Not
+     * written with PKTD__IP6_NO_EXT, so read only through pktd__ip6_*()
+     * (the trailing _ makes a direct read stand out, and a reader written
+     * against the old names fail to compile). */
+    uint32_t ip6_upper_off_; /* the upper-layer header (end of the chain) */
+    uint32_t ip6_frag_off_;  /* the fragment header */
+    uint32_t ip6_rt_off_;    /* the first routing header */
+    uint32_t ip6_jumbo_;     /* Jumbo Payload length, 0 if none */
+    uint8_t ip6_upper_;      /* upper-layer protocol */
+    uint8_t ip6_ext_count_;  /* extension headers in the chain */
     uint8_t reserved6_[2];
     /* Tunnels (tunnel.c).  The tunnel this packet continues into, noticed by
      * the decode (valid when tun_type != 0): its header spans tun_off ..
@@ -137,6 +145,44 @@ static inline const uint8_t *pktd__l3(const struct pktd__packet *s)
 static inline const uint8_t *pktd__l4(const struct pktd__packet *s)
 {
     return s->data + s->l4_off;
+}
+
+/* The IPv6 extension-chain slots (check the IPv6 bit first); without
+ * extension headers (PKTD__IP6_NO_EXT) the upper layer follows the fixed
+ * header, named by its next header field, and the rest is 0. */
+static inline int pktd__ip6_no_ext(const struct pktd__packet *s)
+{
+    return (s->ip_info & PKTD__IP6_NO_EXT) != 0;
+}
+
+static inline uint32_t pktd__ip6_upper_off(const struct pktd__packet *s)
+{
+    return pktd__ip6_no_ext(s) ? s->l3_off + PKTD__IPV6_HLEN : s->ip6_upper_off_;
+}
+
+static inline uint32_t pktd__ip6_upper(const struct pktd__packet *s)
+{
+    return pktd__ip6_no_ext(s) ? s->data[s->l3_off + 6] : s->ip6_upper_;
+}
+
+static inline uint32_t pktd__ip6_frag_off(const struct pktd__packet *s)
+{
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_frag_off_;
+}
+
+static inline uint32_t pktd__ip6_rt_off(const struct pktd__packet *s)
+{
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_rt_off_;
+}
+
+static inline uint32_t pktd__ip6_jumbo(const struct pktd__packet *s)
+{
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_jumbo_;
+}
+
+static inline uint32_t pktd__ip6_ext_count(const struct pktd__packet *s)
+{
+    return pktd__ip6_no_ext(s) ? 0 : s->ip6_ext_count_;
 }
 
 /* Start a decode: only what every reader checks before trusting a field. */

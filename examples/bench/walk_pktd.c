@@ -210,6 +210,29 @@ uint64_t walk_pktd_decode(const struct bench_frames *f, void *ctx)
     return s;
 }
 
+/* Frames ahead whose first two cache lines walk_pktd_decode_prefetch()
+ * requests: far enough that they arrive before the decode reaches them. */
+#define PREFETCH_AHEAD 4u
+
+uint64_t walk_pktd_decode_prefetch(const struct bench_frames *f, void *ctx)
+{
+    (void)ctx;
+    uint64_t s = 0;
+    pktd_packet p;
+    for (uint32_t i = 0; i < f->n; i++) {
+        if (i + PREFETCH_AHEAD < f->n) {
+            const struct bench_frame *next = &f->v[i + PREFETCH_AHEAD];
+            __builtin_prefetch(next->data);
+            if (next->len > 64)
+                __builtin_prefetch(next->data + 64);
+        }
+        const struct bench_frame *fr = &f->v[i];
+        s += (uint64_t)pktd_decode(&p, fr->linktype, fr->data, fr->len) +
+             pktd_packet_layers(&p);
+    }
+    return s;
+}
+
 /* The same fields as read_all(), from the array pktd_packet_fields() fills. */
 static inline uint64_t read_fields(const uint32_t *v)
 {
@@ -235,8 +258,15 @@ static inline uint64_t read_fields(const uint32_t *v)
              v[PKTD_FIELD_IPV4_FRAG] + v[PKTD_FIELD_IPV4_TTL] + v[PKTD_FIELD_IPV4_PROTO] +
              v[PKTD_FIELD_IPV4_CHECKSUM] + v[PKTD_FIELD_IPV4_OPTIONS_LEN];
     else if (layers & (1u << PKTD_LAYER_IPV6))
-        for (uint32_t f = PKTD_FIELD_IPV6_TCLASS; f <= PKTD_FIELD_IPV6_FRAG_ID; f++)
-            s += v[f];
+        /* Written out like IPv4's: GCC kept the 18-round loop (about 70
+         * instructions per IPv6 packet, callgrind). */
+        s += (uint64_t)v[PKTD_FIELD_IPV6_TCLASS] + v[PKTD_FIELD_IPV6_FLOW] +
+             v[PKTD_FIELD_IPV6_PLEN] + v[PKTD_FIELD_IPV6_NEXT] + v[PKTD_FIELD_IPV6_HLIM] +
+             v[PKTD_FIELD_IPV6_SRC0] + v[PKTD_FIELD_IPV6_SRC1] + v[PKTD_FIELD_IPV6_SRC2] +
+             v[PKTD_FIELD_IPV6_SRC3] + v[PKTD_FIELD_IPV6_DST0] + v[PKTD_FIELD_IPV6_DST1] +
+             v[PKTD_FIELD_IPV6_DST2] + v[PKTD_FIELD_IPV6_DST3] + v[PKTD_FIELD_IPV6_UPPER] +
+             v[PKTD_FIELD_IPV6_EXT_COUNT] + v[PKTD_FIELD_IPV6_JUMBO_LEN] +
+             v[PKTD_FIELD_IPV6_FRAG] + v[PKTD_FIELD_IPV6_FRAG_ID];
     if (layers & (1u << PKTD_LAYER_TCP)) {
         s += (uint64_t)v[PKTD_FIELD_TCP_SPORT] + v[PKTD_FIELD_TCP_DPORT] + v[PKTD_FIELD_TCP_SEQ] +
              v[PKTD_FIELD_TCP_ACK] + v[PKTD_FIELD_TCP_DOFF] + v[PKTD_FIELD_TCP_FLAGS] +

@@ -19,7 +19,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 want=$("$decode" -j "$sample" | wc -l)
 [ "$want" -gt 0 ] || bad "pktd-decode found no packets in $sample"
 
-for mode in "" "-m full" "-m fields" "-m decode" "-m csum"; do
+for mode in "" "-m full" "-m fields" "-m decode" "-m decode-prefetch" "-m csum"; do
     # shellcheck disable=SC2086 # $mode is two words or none
     if ! "$bench" parse -r 2 $mode "$sample" >"$tmp"; then
         bad "pktd-bench parse $mode exited $?"

@@ -15,7 +15,8 @@
 #
 # The ipv6 mix is the realistic one over IPv6; after the table, the pktd
 # rows of each ipv6 workload are printed next to those of the realistic
-# workload of the same size, with their ratio.
+# workload of the same size, with their ratio (of the best figures and of
+# the medians).
 #
 # Each program loads the trace into memory (untimed), then times INNER
 # rounds of >= 200000 frame decodes and reports its best round.  The program
@@ -76,6 +77,7 @@ done
 # The programs: "label|command" (FILE is appended).
 programs="floor|$builddir/tests/bench/bench-floor -r $inner
 pktd decode only|$bench parse -m decode -r $inner
+pktd decode+prefetch|$bench parse -m decode-prefetch -r $inner
 pktd full|$bench parse -m full -r $inner
 pktd fields|$bench parse -m fields -r $inner
 pktd 5-tuple accessors|$bench parse -m tuple -r $inner
@@ -115,12 +117,18 @@ trace_for() {
     echo "$f"
 }
 
+# Every trace first, so that the repetitions below can go round the
+# workloads too: a ratio between two workloads (IPv6 / IPv4) is then taken
+# between figures measured alternately, not minutes apart.
 for w in $workloads; do
-    file=$(trace_for "$w") || { echo "run-bench.sh: cannot generate $w" >&2; exit 1; }
-    n=${w##*:}
-    i=0
-    while [ "$i" -lt "$outer" ]; do
-        i=$((i + 1))
+    trace_for "$w" >/dev/null || { echo "run-bench.sh: cannot generate $w" >&2; exit 1; }
+done
+i=0
+while [ "$i" -lt "$outer" ]; do
+    i=$((i + 1))
+    for w in $workloads; do
+        file=$(trace_for "$w") || exit 1
+        n=${w##*:}
         echo "$programs" | while IFS='|' read -r label cmd; do
             if [ "$label" = dpkt ] && { [ "$n" -gt 10000 ] || [ "$count" = 1 ]; }; then
                 continue
@@ -193,9 +201,19 @@ END {
     }
 }' "$results"
 # IPv6 next to IPv4: the same traffic model, so the ratio is the cost of
-# the IP version (issue 13's target: within 10 %).
+# the IP version (issue 13's target: within 10 %).  Beside the best figures,
+# the median of the repetitions (each one program run's best round).
 awk -F'|' -v workloads="$workloads" -v unit="$unit" '
-{ if (!(($1, $2) in best) || $3 + 0 < best[$1, $2]) best[$1, $2] = $3 + 0; progs[$2] = 1 }
+function median(w, p,    n, i, j, t, v) {
+    n = split(all[w, p], v, " ")
+    for (i = 2; i <= n; i++)
+        for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+{
+    if (!(($1, $2) in best) || $3 + 0 < best[$1, $2]) best[$1, $2] = $3 + 0
+    all[$1, $2] = all[$1, $2] " " $3
+}
 END {
     nw = split(workloads, ws, " ")
     for (k = 1; k <= nw; k++) {
@@ -203,15 +221,17 @@ END {
         if (mn[1] != "ipv6" || !(("realistic:" mn[2], "pktd decode only") in best)) continue
         v4 = "realistic:" mn[2]; v6 = ws[k]
         if (!header++)
-            printf "IPv6 mix next to the realistic IPv4 mix (%s/pkt, best of the run):\n" \
-                "%-8s %-24s %9s %9s %8s\n", unit, "packets", "program", "IPv4", "IPv6", "v6/v4"
+            printf "IPv6 mix next to the realistic IPv4 mix (%s/pkt, best of the run; v6/v4 of the\n" \
+                "best figures and of the medians of the repetitions):\n" \
+                "%-8s %-24s %9s %9s %8s %8s\n", unit, "packets", "program", "IPv4", "IPv6", "v6/v4",
+                "median"
         # (the 5-tuple passes read the IPv4 addresses only: not compared)
-        n = split("decode only|full|fields|full+csum", ps, "|")
+        n = split("decode only|decode+prefetch|full|fields|full+csum", ps, "|")
         for (j = 1; j <= n; j++) {
             p = "pktd " ps[j]
             if (!((v4, p) in best) || !((v6, p) in best)) continue
-            printf "%-8s %-24s %9.2f %9.2f %8.2f\n", mn[2], p, best[v4, p], best[v6, p],
-                best[v6, p] / best[v4, p]
+            printf "%-8s %-24s %9.2f %9.2f %8.2f %8.2f\n", mn[2], p, best[v4, p], best[v6, p],
+                best[v6, p] / best[v4, p], median(v6, p) / median(v4, p)
         }
     }
     if (header) printf "\n"
