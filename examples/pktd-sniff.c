@@ -65,6 +65,10 @@ struct sink {
     int rotating;   /* -C or -G */
     int done;       /* -G -W: the last file is full */
     int failed;
+    /* Packets the library handed over that are in no file: one that a
+     * rotation failed to find a file for (counted as dropped), and the one
+     * that -G -W's end left unwritten (counted as not received). */
+    uint64_t lost, untaken;
 };
 
 /* The capture's running totals, as the pcapng statistics block takes
@@ -100,8 +104,17 @@ static int on_packet(void *user, const uint8_t *data, size_t caplen, uint32_t wi
                      uint64_t ts_ns)
 {
     struct sink *s = user;
-    if (s->rotating && s->files.w != NULL && rotate(s, ts_ns) != 0)
-        return 1; /* not taken: neither written nor counted */
+    if (s->rotating && s->files.w != NULL) {
+        int rc = rotate(s, ts_ns);
+        if (rc < 0) {
+            s->lost++; /* no file to write it to */
+            return 1;
+        }
+        if (rc > 0) {
+            s->untaken++; /* -G -W: the capture ends before it */
+            return 1;
+        }
+    }
     s->n++;
     if (s->w != NULL) {
         int rc = pktd_writer_write(s->w, data, caplen, wire_len, ts_ns);
@@ -381,7 +394,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
         status = 1;
     }
-    sniff_print_stats(prog, c, s.n);
+    sniff_print_stats_more(prog, c, s.n, s.lost, s.untaken);
     pktd_capture_close(c);
     free(expr);
     return status;
