@@ -719,6 +719,14 @@ static inline __attribute__((always_inline)) int next_v3(pktd_capture *c, const 
          * field is wrong is worked out only on failure). */
         uint8_t *p = c->next_pkt;
         struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)p;
+        /* The block was written by the CPU that received the packets: ask
+         * for the lines a few small packets ahead (about 160 bytes each with
+         * their headers) while this one is handled.  A hint only: it never
+         * faults, even past the block.  Measured interleaved under a flood
+         * of 60-byte frames: ~10 % less CPU per packet (doc/performance.md
+         * §8). */
+        __builtin_prefetch(p + 512);
+        __builtin_prefetch(p + 576);
         size_t room = (size_t)(c->blk_end - p); /* >= V3_PKT_MIN */
         uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
         if (pktd__unlikely(mac < V3_MAC_MIN || (uint64_t)mac + snap > room))
