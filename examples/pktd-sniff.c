@@ -30,6 +30,9 @@
 
 static const char *prog = "pktd-sniff";
 
+/* The ring block timeout when writing a file (see main()). */
+#define SNIFF_FILE_BLOCK_MS 100u
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -303,6 +306,18 @@ int main(int argc, char **argv)
          (rc = pktd_capture_set_linktype(c, PKTD_LINKTYPE_LINUX_SLL2)) != 0) ||
         (rc = pktd_capture_set_promisc(c, promisc && iface != NULL)) != 0 ||
         (rc = pktd_capture_set_snaplen(c, snaplen)) != 0 || (rc = pktd_capture_set_timeout(c, 1000)) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
+        return 1;
+    }
+    /* Writing a file, the ring's blocks are handed over when full rather
+     * than at the kernel's block timeout, which it derives from the link's
+     * speed: 1 ms on a veth (which says 10 Gb/s), so that a flood below
+     * that rate was handed over in blocks partly used (800 instead of 550
+     * wakeups per 2 million packets, and a ring that holds fewer packets;
+     * doc/performance.md §8).  100 ms keeps a file at most that far
+     * behind, well within the half second sniff_drain() waits for the
+     * last block. */
+    if (wfile != NULL && (rc = pktd_capture_set_block_timeout(c, SNIFF_FILE_BLOCK_MS)) != 0) {
         fprintf(stderr, "%s: %s\n", prog, pktd_capture_errmsg(c));
         return 1;
     }
