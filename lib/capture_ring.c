@@ -723,7 +723,7 @@ static inline __attribute__((always_inline)) int next_v3(pktd_capture *c, const 
          * for the lines a few small packets ahead (about 160 bytes each with
          * their headers) while this one is handled.  A hint only: it never
          * faults, even past the block.  Measured interleaved under a flood
-         * of 60-byte frames: ~10 % less CPU per packet (doc/performance.md
+         * of 60-byte frames: 10-20 % less CPU per packet (doc/performance.md
          * §8). */
         __builtin_prefetch(p + 512);
         __builtin_prefetch(p + 576);
