@@ -88,6 +88,12 @@ uint64_t sniff_drain(pktd_capture *c, void (*cb)(void *, const uint8_t *, size_t
 
 void sniff_print_stats(const char *prog, pktd_capture *c, uint64_t captured)
 {
+    sniff_print_stats_more(prog, c, captured, 0, 0);
+}
+
+void sniff_print_stats_more(const char *prog, pktd_capture *c, uint64_t captured, uint64_t lost,
+                            uint64_t untaken)
+{
     uint64_t st[PKTD_CAPTURE_STAT_COUNT] = {0};
     int rc = pktd_capture_stats(c, st, PKTD_CAPTURE_STAT_COUNT);
     if (rc < 0) {
@@ -95,8 +101,8 @@ void sniff_print_stats(const char *prog, pktd_capture *c, uint64_t captured)
         return;
     }
     uint64_t received = st[PKTD_CAPTURE_STAT_RECEIVED] - st[PKTD_CAPTURE_STAT_FILTERED] -
-                        st[PKTD_CAPTURE_STAT_PENDING];
-    uint64_t dropped = st[PKTD_CAPTURE_STAT_DROPPED];
+                        st[PKTD_CAPTURE_STAT_PENDING] - untaken;
+    uint64_t dropped = st[PKTD_CAPTURE_STAT_DROPPED] + lost;
     fprintf(stderr, "%" PRIu64 " packet%s captured\n", captured, captured == 1 ? "" : "s");
     fprintf(stderr, "%" PRIu64 " packet%s received by filter\n", received,
             received == 1 ? "" : "s");

@@ -31,4 +31,12 @@ uint64_t sniff_drain(pktd_capture *c, void (*cb)(void *, const uint8_t *, size_t
  * received. */
 void sniff_print_stats(const char *prog, pktd_capture *c, uint64_t captured);
 
+/* The same, for a program that was handed packets it did not capture:
+ * @p lost could not be written (the file to rotate into could not be
+ * opened) and are counted as dropped; @p untaken were left unread when
+ * the program stopped by itself (-G -W: the packet that needed one file
+ * more) and, like packets still queued, are not counted as received. */
+void sniff_print_stats_more(const char *prog, pktd_capture *c, uint64_t captured, uint64_t lost,
+                            uint64_t untaken);
+
 #endif

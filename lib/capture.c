@@ -457,6 +457,12 @@ static __attribute__((cold)) int interface_removed(pktd_capture *c)
 
 int pktd__cap_wait(pktd_capture *c)
 {
+    /* pktd_capture_dispatch() after its first packet takes what the ring
+     * already holds and returns; a poll(0) here would only repeat that
+     * check in the kernel, once per ring block (a system call per block
+     * handed over); errors and removals are seen by the next wait. */
+    if (c->ready_only)
+        return 0;
     struct pollfd pfd[2] = {
         {.fd = c->fd, .events = POLLIN},
         {.fd = c->efd, .events = POLLIN},
@@ -563,14 +569,17 @@ int pktd_capture_dispatch(pktd_capture *c, uint32_t max, pktd_capture_handler cb
             break;
         /* After the first packet take only what is ready: never wait again. */
         c->nonblock = 1;
+        c->ready_only = 1;
         if (atomic_load(&c->brk) != 0) {
             /* Stopped by a break (from the callback, a signal or a thread):
              * say so, as libpcap does; the packets were handed over. */
             c->nonblock = saved_nonblock;
+            c->ready_only = 0;
             return pktd__cap_take_break(c);
         }
     }
     c->nonblock = saved_nonblock;
+    c->ready_only = 0;
     if (n > 0)
         return (int)n;
     return rc;

@@ -62,6 +62,7 @@ struct pktd_capture {
     uint32_t fanout_mode;
     uint32_t fanout_group;
     int nonblock;
+    int ready_only;           /* dispatch past its first packet: no wait, not even poll(0) */
     uint64_t deadline_ns;     /* CLOCK_MONOTONIC end of the current read's wait; 0 = none */
 
     /* ---- filter ---- */

@@ -48,6 +48,10 @@
  * TPACKET_ALIGNMENT; the struct needs only this). */
 #define V3_HDR_MISALIGNED(off) (((off) & (_Alignof(struct tpacket3_hdr) - 1u)) != 0)
 
+/* The block size a V3 ring refused by the kernel (ENOMEM) is halved down
+ * to before it is made smaller (create_ring()). */
+#define V3_RETRY_BLOCK (256u << 10)
+
 static size_t page_size(void)
 {
     long p = sysconf(_SC_PAGESIZE);
@@ -80,9 +84,14 @@ int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, uint32_t mtu, si
     while (block < need)
         block <<= 1;
     /* Bigger blocks waste less of the ring (V2: a frame never straddles a
-     * block) and mean fewer wakeups; stop at 256 KiB (V3) or 1 MiB (V2),
-     * and keep at least 8 blocks when the ring is large enough. */
-    size_t cap = version == 3 ? (256u << 10) : (1u << 20);
+     * block) and mean fewer wakeups: V3 wakes the reader once per block
+     * handed over, and under a flood each wakeup (poll, sleep, switch back)
+     * costs more than a thousand packets' own work (doc/performance.md §8:
+     * the default 4 MiB ring as 8 blocks of 512 KiB instead of 16 of
+     * 256 KiB took pktd-sniff from 1 100 to 650 wakeups per 2 million
+     * packets and its CPU per packet down by a fifth).  Stop at 1 MiB, and
+     * keep at least 8 blocks when the ring is large enough. */
+    size_t cap = 1u << 20;
     while (block < cap && block * 2u <= bytes / 8u)
         block <<= 1;
     if (block > (size_t)INT_MAX) /* the kernel takes the block size as an int */
@@ -220,7 +229,7 @@ static int create_ring(pktd_capture *c)
     if (rc != 0)
         return pktd__errmsgf(c->errmsg, rc,
                              "ring of %zu bytes cannot be described to the kernel", want);
-    size_t first_blocks = bn;
+    size_t first_bytes = (size_t)bs * bn;
     uint32_t per_block = fn / bn;
     for (;;) {
         union {
@@ -245,6 +254,15 @@ static int create_ring(pktd_capture *c)
         } else {
             err = errno;
         }
+        /* V3 blocks above 256 KiB are first halved, the ring's size kept:
+         * the kernel allocates each block in one piece, which may fail
+         * where smaller ones succeed; then the ring shrinks as before. */
+        if (err == ENOMEM && c->version == 3 && bs > V3_RETRY_BLOCK && bn <= UINT32_MAX / 2u) {
+            bs /= 2u;
+            bn *= 2u;
+            fs = bs;
+            continue;
+        }
         if (err != ENOMEM || bn <= 2)
             return pktd__cap_fail_sys(c, -err,
                                       "setsockopt(PACKET_RX_RING, %u blocks of %u KiB = %zu KiB)",
@@ -258,7 +276,7 @@ static int create_ring(pktd_capture *c)
     c->frame_nr = bn * per_block;
     c->map_len = (size_t)bs * bn;
     c->buf_actual = c->map_len;
-    int retried = bn < first_blocks;
+    int retried = c->map_len < first_bytes;
     if (!halved && !retried)
         return 0;
     /* The warning: each reason the ring is smaller than asked, then its size. */
@@ -270,7 +288,7 @@ static int create_ring(pktd_capture *c)
     if (retried)
         pktd__errmsgf(c->errmsg, 0,
                       "%sthe kernel could not allocate %zu KiB (ENOMEM); retried smaller; ",
-                      c->errmsg, (first_blocks * bs) >> 10);
+                      c->errmsg, first_bytes >> 10);
     return pktd__errmsgf(c->errmsg, PKTD_CAPTURE_WARNING,
                          "%susing a ring of %zu KiB (%u blocks of %u KiB)",
                          c->errmsg, c->map_len >> 10, bn, bs >> 10);
@@ -701,6 +719,14 @@ static inline __attribute__((always_inline)) int next_v3(pktd_capture *c, const 
          * field is wrong is worked out only on failure). */
         uint8_t *p = c->next_pkt;
         struct tpacket3_hdr *h = (struct tpacket3_hdr *)(void *)p;
+        /* The block was written by the CPU that received the packets: ask
+         * for the lines a few small packets ahead (about 160 bytes each with
+         * their headers) while this one is handled.  A hint only: it never
+         * faults, even past the block.  Measured interleaved under a flood
+         * of 60-byte frames: 10-20 % less CPU per packet (doc/performance.md
+         * §8). */
+        __builtin_prefetch(p + 512);
+        __builtin_prefetch(p + 576);
         size_t room = (size_t)(c->blk_end - p); /* >= V3_PKT_MIN */
         uint32_t mac = h->tp_mac, snap = h->tp_snaplen;
         if (pktd__unlikely(mac < V3_MAC_MIN || (uint64_t)mac + snap > room))

@@ -3,13 +3,16 @@
 # writing pcap to /dev/null, on one end of a veth pair flooded from the
 # other end.
 #
-#   capture-bench.sh -b BUILDDIR [-n FRAMES] [-p PPS] [-f FILE.pcap] [-R ROUNDS]
+#   capture-bench.sh -b BUILDDIR [-B BASEDIR] [-n FRAMES] [-p PPS] [-f FILE.pcap] [-R ROUNDS]
 #
 #   -n FRAMES   frames per run (default 2000000)
 #   -p PPS      flood rate (default 1000000: as fast as the sender goes)
 #   -f FILE     frames to send (classic pcap, cycled); default: 60-byte UDP
 #               frames to port 9999
 #   -R ROUNDS   runs of each capturer, alternating (default 2)
+#   -B BASEDIR  also run BASEDIR's pktd-sniff with BASEDIR's library (another
+#               build tree, e.g. of the main branch) as "sniff-base", in the
+#               same alternation: a before/after comparison in one run
 #
 # Two network namespaces made here (and removed on exit) hold the two ends
 # of the veth pair, so the flood never leaves them.  The flood runs on CPU
@@ -18,22 +21,25 @@
 # lines report it.  The capturers:
 #   pktd-bench  pktd-bench capture -w /dev/null IFACE (no filter)
 #   pktd-sniff  pktd-sniff -q -w /dev/null 'udp dst port 9999'
+#   sniff-base  (-B) the same pktd-sniff command from BASEDIR
 #   tcpdump     tcpdump -q -w /dev/null 'udp dst port 9999'
 # CPU time per packet is the capturing process's time on the CPU during the
 # flood (the first field of /proc/PID/schedstat, in ns, read just before
-# and just after the flood) divided by the packets it captured.  Needs root,
+# and just after the flood) divided by the packets it captured; the best
+# and the median of the rounds without drops are printed.  Needs root,
 # iproute2 and, for the comparison, tcpdump; exits 77 when it cannot run.
 set -u
 
-builddir='' frames=2000000 pps=1000000 file='' rounds=2
-while getopts b:n:p:f:R:h opt; do
+builddir='' basedir='' frames=2000000 pps=1000000 file='' rounds=2
+while getopts b:B:n:p:f:R:h opt; do
     case $opt in
     b) builddir=$OPTARG ;;
+    B) basedir=$OPTARG ;;
     n) frames=$OPTARG ;;
     p) pps=$OPTARG ;;
     f) file=$OPTARG ;;
     R) rounds=$OPTARG ;;
-    h) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    h) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) exit 2 ;;
     esac
 done
@@ -55,6 +61,12 @@ flood=$builddir/tests/bench/pktd-bench-flood
 # so that /proc/PID is the capturer itself.
 [ -x "$builddir/examples/.libs/pktd-bench" ] && bench="$builddir/examples/.libs/pktd-bench"
 [ -x "$builddir/examples/.libs/pktd-sniff" ] && sniff="$builddir/examples/.libs/pktd-sniff"
+base_sniff=
+if [ -n "$basedir" ]; then
+    base_sniff=$basedir/examples/pktd-sniff
+    [ -x "$basedir/examples/.libs/pktd-sniff" ] && base_sniff="$basedir/examples/.libs/pktd-sniff"
+    [ -x "$base_sniff" ] || { echo "capture-bench.sh: no pktd-sniff in $basedir" >&2; exit 2; }
+fi
 export LD_LIBRARY_PATH="$builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 filter='udp dst port 9999'
 
@@ -145,13 +157,16 @@ echo "capture benchmark: $frames frames flooded at up to $pps pps" \
     "${file:+from $file }(60-byte UDP frames to port 9999 unless -f), $rounds rounds"
 printf '%-10s %-5s %10s %10s %8s %12s\n' program round sent captured drops cpu_ns/pkt
 declare -A best
+declare -A all
 progs=(pktd-bench pktd-sniff)
+[ -n "$base_sniff" ] && progs+=(sniff-base)
 [ "$have_tcpdump" = 1 ] && progs+=(tcpdump)
 for r in $(seq 1 "$rounds"); do
     for prog in "${progs[@]}"; do
         case $prog in
         pktd-bench) out=$(run_pktd_bench) ;;
         pktd-sniff) out=$(run_tcpdump_like "$sniff") ;;
+        sniff-base) out=$(LD_LIBRARY_PATH="$basedir/lib/.libs" run_tcpdump_like "$base_sniff") ;;
         tcpdump) out=$(run_tcpdump_like tcpdump -n) ;;
         esac
         read -r cap drops cpu <<<"$out"
@@ -165,22 +180,35 @@ for r in $(seq 1 "$rounds"); do
         echo "flood: $(cat "$tmp/flood.out")" >>"$tmp/floods"
         # Only a run without drops counts: a capturer that fell behind (a
         # busy CPU 1) did less work per packet than one that kept up.
-        [ "${drops:-0}" = 0 ] &&
+        [ "${drops:-0}" = 0 ] && all[$prog]="${all[$prog]:-} $per" &&
             best[$prog]=$(awk -v a="${best[$prog]:-}" -v b="$per" 'BEGIN { print (a == "" || b < a) ? b : a }')
     done
 done
+# median PROG: of its runs without drops.
+median() {
+    printf '%s\n' ${all[$1]:-} | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 sed 's/^/  /' "$tmp/floods" 2>/dev/null
 line="best CPU/packet of the runs without drops:"
 for prog in "${progs[@]}"; do
     [ -n "${best[$prog]:-}" ] && line="$line $prog ${best[$prog]} ns,"
 done
 echo "${line%,}"
+line="median CPU/packet of the runs without drops:"
+for prog in "${progs[@]}"; do
+    [ -n "${best[$prog]:-}" ] && line="$line $prog $(median "$prog") ns,"
+done
+echo "${line%,}"
 if [ -n "${best[tcpdump]:-}" ]; then
-    for prog in pktd-bench pktd-sniff; do
+    for prog in pktd-bench pktd-sniff sniff-base; do
         [ -n "${best[$prog]:-}" ] &&
-            awk -v p="${best[$prog]}" -v t="${best[tcpdump]}" -v n="$prog" \
-                'BEGIN { printf "ratio %s / tcpdump: %.2f\n", n, p / t }'
+            awk -v p="${best[$prog]}" -v t="${best[tcpdump]}" -v pm="$(median "$prog")" \
+                -v tm="$(median tcpdump)" -v n="$prog" \
+                'BEGIN { printf "ratio %s / tcpdump: %.2f (medians %.2f)\n", n, p / t, pm / tm }'
     done
+elif [ "$have_tcpdump" = 1 ]; then
+    echo "no run of tcpdump without drops: no comparison"
 else
     echo "tcpdump not installed: no comparison"
 fi
