@@ -10,14 +10,15 @@ around the call only (not the import).
 
 LIB: the libpktdecode.so.1 to load (PKTDECODE_LIB); PYPATH: the directory
 holding the pktdecode package (PYTHONPATH); VAR=VALUE: more environment
-(e.g. PKTDECODE_NO_MMAP=1).  -w count times count_packets() instead.
+(e.g. PKTDECODE_MAPPED=1: this script then passes mapped=True, 1.1).
+-w count times count_packets() instead.
 Prints best and median, wall clock and CPU time (the child's own), in ns
 per packet.  Example, main against a branch, both built in place:
 
     py-ab.py -k 7 -f tests/bench/data/realistic-1000000.pcap \\
         main=/work/main/lib/.libs/libpktdecode.so.1:/work/main/examples/python \\
         new=lib/.libs/libpktdecode.so.1:examples/python \\
-        new-read=lib/.libs/libpktdecode.so.1:examples/python:PKTDECODE_NO_MMAP=1
+        new-mapped=lib/.libs/libpktdecode.so.1:examples/python:PKTDECODE_MAPPED=1
 """
 import argparse
 import os
@@ -29,11 +30,12 @@ import time
 COLS = ["ts_ns", "caplen", "len", "ipv4_src", "ipv4_dst", "ipv4_proto", "tcp_sport", "tcp_dport",
         "udp_sport", "udp_dport", "tcp_flags"]
 CHILD = r'''
-import sys, time
+import os, sys, time
 import pktdecode as P
 path, what, cols = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 t, c = time.perf_counter(), time.process_time()
-n = P.count_packets(path) if what == "count" else len(P.read_columns(path, cols)["ts_ns"])
+kw = {"mapped": True} if os.environ.get("PKTDECODE_MAPPED") else {}
+n = P.count_packets(path, **kw) if what == "count" else len(P.read_columns(path, cols, **kw)["ts_ns"])
 print(n, time.perf_counter() - t, time.process_time() - c)
 '''
 

@@ -6,11 +6,10 @@ of timestamp, lengths, 5-tuple and TCP flags (issue 15), run by `make bench`.
 
 1. End to end on the realistic trace of 1,000,000 packets
    (tests/bench/data/realistic-1000000.pcap, made by pktd-bench-gen when
-   missing): read_columns() (numpy; the file mapped, as it reads by
-   default since 1.1), the same with the file read by read(2)
-   (PKTDECODE_NO_MMAP=1, as before 1.1), iter_batches(), the reader alone
-   (count_packets(): every record read and checked, nothing decoded; mapped
-   and by read(2)), and
+   missing): read_columns() (numpy) with mapped=True (the file read in
+   place, 1.1) and by read(2) (the default), iter_batches(mapped=True), the
+   reader alone (count_packets(): every record read and checked, nothing
+   decoded; mapped and by read(2)), and
    `dd bs=1M` of the file to /dev/null (the kernel's copy of the file out of
    the page cache alone, in a child process: its CPU time); these rows
    interleaved, round by round; then dpkt doing the same (dpkt.pcap.Reader,
@@ -107,17 +106,6 @@ def row_med(label, n, walls, cpus):
     return (ns[0], ns[2])
 
 
-def no_mmap(fn):
-    """fn with the whole-file functions reading by read(2) (PKTDECODE_NO_MMAP)."""
-    def run():
-        os.environ["PKTDECODE_NO_MMAP"] = "1"
-        try:
-            return fn()
-        finally:
-            del os.environ["PKTDECODE_NO_MMAP"]
-    return run
-
-
 def ratio(label, a, b):
     """a / b, wall and (when both have it) CPU."""
     print("%-52s %9.1fx %9s" % (label, a[0] / b[0], "%.1fx" % (a[1] / b[1]) if a[1] and b[1] else "-"))
@@ -192,21 +180,23 @@ def main():
     n = P.count_packets(big)
     kind = "numpy" if P.numpy is not None else "array.array"
     print("%-52s %10s %10s   median  wall   cpu" % ("%d packets, %d rounds interleaved:" % (n, a.k), "", ""))
-    cols = lambda: len(P.read_columns(big, COLS)["ts_ns"])  # noqa: E731
+    cols = lambda: len(P.read_columns(big, COLS, mapped=True)["ts_ns"])  # noqa: E731
+    cols_read = lambda: len(P.read_columns(big, COLS)["ts_ns"])  # noqa: E731
     m = interleaved([
         ("dd", lambda: timed_child(["dd", "if=" + big, "of=/dev/null", "bs=1M"])),
-        ("count", lambda: timed(lambda: P.count_packets(big))),
-        ("count_read", lambda: timed(no_mmap(lambda: P.count_packets(big)))),
+        ("count", lambda: timed(lambda: P.count_packets(big, mapped=True))),
+        ("count_read", lambda: timed(lambda: P.count_packets(big))),
         ("columns", lambda: timed(cols)),
-        ("columns_read", lambda: timed(no_mmap(cols))),
-        ("batches", lambda: timed(lambda: sum(len(b["ts_ns"]) for b in P.iter_batches(big, fields=COLS)))),
+        ("columns_read", lambda: timed(cols_read)),
+        ("batches", lambda: timed(lambda: sum(len(b["ts_ns"]) for b in P.iter_batches(big, fields=COLS,
+                                                                                     mapped=True)))),
     ], a.k)
     dd = row_med("dd bs=1M of the file to /dev/null (the copy alone)", n, *m["dd"])
-    floor = row_med("reader alone (count_packets), file mapped", n, *m["count"])
-    row_med("reader alone, file read by read(2) (NO_MMAP=1)", n, *m["count_read"])
-    e2e = row_med("read_columns -> %s, 11 columns, file mapped" % kind, n, *m["columns"])
-    e2e_read = row_med("read_columns, file read by read(2) (NO_MMAP=1)", n, *m["columns_read"])
-    row_med("iter_batches (65536 rows), same columns", n, *m["batches"])
+    floor = row_med("reader alone (count_packets, mapped=True)", n, *m["count"])
+    row_med("reader alone, read(2) (the default)", n, *m["count_read"])
+    e2e = row_med("read_columns -> %s, 11 columns, mapped=True" % kind, n, *m["columns"])
+    e2e_read = row_med("read_columns, read(2) (the default)", n, *m["columns_read"])
+    row_med("iter_batches (65536 rows), same columns, mapped", n, *m["batches"])
     ratio("  read_columns / reader alone", e2e, floor)
     ratio("  read_columns / dd of the file", e2e, dd)
     ratio("  read_columns read(2) / mapped", e2e_read, e2e)
@@ -215,7 +205,8 @@ def main():
         import numpy  # noqa: F401
         w, c, _ = best(lambda: dpkt_columns(big), 1)
         d = row("dpkt, same columns (lists -> numpy), 1 round", n, w, c)
-        ratio("  dpkt / read_columns", d, e2e)
+        ratio("  dpkt / read_columns mapped=True", d, e2e)
+        ratio("  dpkt / read_columns (read(2), the default)", d, e2e_read)
     except ImportError as e:
         print("# dpkt: skipped (%s; Debian: python3-dpkt)" % e)
 

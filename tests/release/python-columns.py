@@ -11,10 +11,11 @@ read_dataframe(), ipv4_text(), ipv6_text() (issue 15).
   batches of the expected sizes.
 - A truncated file: the good rows are yielded, then PktdError with the
   reader's code and message (the same as Reader iteration raises).
-- The whole-file functions read the file mapped (1.1): the same rows and
-  errors as with read(2) (PKTDECODE_NO_MMAP=1), for the corpus files, a
-  truncated file and a named pipe (read, not mapped); iter_batches maps
-  the file and unmaps it when closed.
+- The whole-file functions read by read(2) by default and, with
+  mapped=True (1.1), read the file mapped: the same rows and errors both
+  ways, for the corpus files, a truncated file and a named pipe (read, not
+  mapped); iter_batches(mapped=True) maps the file and unmaps it when
+  closed, and by default maps nothing.
 - A field selection, read_dataframe() == read_columns() (or ImportError
   without pandas), the address helpers against the library's formatters.
 
@@ -208,21 +209,16 @@ def suite(kind):
         except P.PktdError as e:
             check(e.name == "ENOENT", "a missing file raises PktdError ENOENT")
 
-    # The whole-file functions read the file mapped in place (1.1): the same
-    # rows and errors as reading it with read(2) (PKTDECODE_NO_MMAP=1); a
-    # named pipe cannot be mapped and is read.
+    # With mapped=True the whole-file functions read the file mapped in
+    # place (1.1): the same rows and errors as reading it with read(2), the
+    # default; a named pipe cannot be mapped and is read.
     if "pktd_reader_open_mapped" not in P.MISSING:
         def mapped_now(path):
             with open("/proc/self/maps") as f:
                 return os.path.realpath(path) in f.read()
 
         def both(fn):
-            os.environ["PKTDECODE_NO_MMAP"] = "1"
-            try:
-                by_read = fn()
-            finally:
-                del os.environ["PKTDECODE_NO_MMAP"]
-            return fn(), by_read
+            return fn(True), fn(False)
 
         def outcome(fn):
             try:
@@ -235,30 +231,30 @@ def suite(kind):
 
         for fname in FILES:
             fp = os.path.join(corpus, fname)
-            (m, me), (r, re_) = both(lambda: outcome(lambda: P.read_columns(fp)))
+            (m, me), (r, re_) = both(lambda m: outcome(lambda: P.read_columns(fp, mapped=m)))
             check(me == re_ and same(m, r), "%s: read_columns mapped == read(2)" % fname)
-            m, r = both(lambda: P.count_packets(fp))
+            m, r = both(lambda m: P.count_packets(fp, mapped=m))
             check(m == r, "%s: count_packets mapped == read(2) (%d)" % (fname, m))
         with P.Reader.mapped(path) as rm, P.Reader(path) as rr:
             def recs(r):
                 return [(x.data, x.wire_len, x.ts_ns, x.linktype, x.index, x.interface) for x in r]
             check(recs(rm) == recs(rr), "Reader.mapped() == Reader(), record by record")
-        gen = P.iter_batches(path, batch_rows=1)
+        gen = P.iter_batches(path, batch_rows=1, mapped=True)
         next(gen)
-        check(mapped_now(path), "iter_batches maps the file while it reads")
+        check(mapped_now(path), "iter_batches(mapped=True) maps the file while it reads")
         gen.close()
         check(not mapped_now(path), "... and unmaps it when closed")
-        os.environ["PKTDECODE_NO_MMAP"] = "1"
         gen = P.iter_batches(path, batch_rows=1)
         next(gen)
-        check(not mapped_now(path), "PKTDECODE_NO_MMAP=1: iter_batches reads with read(2)")
+        check(not mapped_now(path), "iter_batches() reads with read(2) by default (no SIGBUS risk)")
         gen.close()
-        del os.environ["PKTDECODE_NO_MMAP"]
+        got = P.read_columns(path, mapped=True)
+        check(same(got, whole), "read_columns(mapped=True) == read_columns()")
         with tempfile.TemporaryDirectory() as d:
             cut = os.path.join(d, "cut.pcap")
             with open(cut, "wb") as f:
                 f.write(data[:-5])
-            (m, me), (r, re_) = both(lambda: outcome(lambda: P.read_columns(cut)))
+            (m, me), (r, re_) = both(lambda m: outcome(lambda: P.read_columns(cut, mapped=m)))
             check(me is not None and me == re_ and same(m, r),
                   "a truncated file: the same rows and error mapped and by read(2) (%s)" % (me,))
             fifo = os.path.join(d, "fifo.pcap")
@@ -268,7 +264,7 @@ def suite(kind):
                 with open(fifo, "wb") as f:
                     f.write(data)
                 os._exit(0)
-            got = P.read_columns(fifo)
+            got = P.read_columns(fifo, mapped=True)
             os.waitpid(pid, 0)
             check(same(got, whole), "a named pipe: read with read(2), the same rows")
             check(not mapped_now(cut), "nothing left mapped")
