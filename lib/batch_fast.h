@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common.h"
 #include "options.h"
@@ -41,6 +42,20 @@
 /* What an absent header reads: 20 bytes cover every plain field's offset
  * + size (batch.c). */
 static const uint8_t pktd__batch_zeros[20];
+
+/* A 16-bit field as stored (network order), and a constant in that
+ * order: the most common tests compare without swapping the bytes. */
+static inline uint32_t pktd__fast_raw16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+#ifdef WORDS_BIGENDIAN
+#define PKTD__FAST_NET16(v) ((uint32_t)(uint16_t)(v))
+#else
+#define PKTD__FAST_NET16(v) ((uint32_t)__builtin_bswap16((uint16_t)(v)))
+#endif
 
 /* The transport header of a frame taken (batch.c's PLAIN_* order). */
 enum { PKTD__FAST_TCP = 1, PKTD__FAST_UDP = 2, PKTD__FAST_ICMP = 3, PKTD__FAST_NONE = 4 };
@@ -187,15 +202,15 @@ pktd__fast_ipv4(struct pktd__fast *f, const uint8_t *ip, uint32_t avail)
         return 0;
     if (pktd__unlikely(hl > 20) && !pktd__fast_ipv4_options_ok(ip, hl))
         return 0;
-    uint32_t frag = pktd__be16(ip + 6);
+    uint32_t frag = pktd__fast_raw16(ip + 6);
     f->ip4 = ip;
-    if (pktd__unlikely((frag & 0x1fffu) != 0)) {
+    if (pktd__unlikely((frag & PKTD__FAST_NET16(0x1fffu)) != 0)) {
         /* A later fragment: no transport header (ipv4.c). */
         f->l4 = pktd__batch_zeros;
         f->kind = PKTD__FAST_NONE;
         return 1;
     }
-    return pktd__fast_l4(f, ip + hl, ip[9], tot - hl, frag & 0x2000u);
+    return pktd__fast_l4(f, ip + hl, ip[9], tot - hl, frag & PKTD__FAST_NET16(0x2000u));
 }
 
 /* 1: the frame (@p caplen bytes at @p d, link type Ethernet) decodes
@@ -208,10 +223,10 @@ pktd__fast_frame(const uint8_t *d, size_t caplen, struct pktd__fast *f)
     if (pktd__unlikely(caplen - (14 + 20) > UINT32_MAX - (14 + 20) || d == NULL))
         return 0;
     uint32_t len = (uint32_t)caplen;
-    uint32_t type = pktd__be16(d + 12);
     /* Untagged IPv4 first: most frames, one test before the header. */
-    if (pktd__likely(type == PKTD__ETHERTYPE_IPV4))
+    if (pktd__likely(pktd__fast_raw16(d + 12) == PKTD__FAST_NET16(PKTD__ETHERTYPE_IPV4)))
         return pktd__fast_ipv4(f, d + 14, len - 14);
+    uint32_t type = pktd__be16(d + 12);
     uint32_t l3 = 14;
     if (type == PKTD__TPID_8021Q || type == PKTD__TPID_8021AD) {
         /* eth.c reads tags while the type is one of its four TPIDs: after
