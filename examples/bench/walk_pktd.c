@@ -332,9 +332,11 @@ uint64_t walk_pktd_tuple(const struct bench_frames *f, void *ctx)
     return s;
 }
 
-/* A columnar batch of the 5-tuple: the frame pointers and lengths are laid
- * out once (untimed, as a reader or a ring would hand them over), then each
- * round decodes BATCH_ROWS frames per call and sums the columns. */
+/* A columnar batch of the 5-tuple: the frame pointers and lengths, cut in
+ * runs of one link type and at most BATCH_ROWS frames, are laid out once
+ * (untimed, as a reader or a ring hands them over: a pcap file or an
+ * interface has one link type), then each round makes one call per run
+ * and sums every column of every row. */
 #define BATCH_ROWS 256u
 enum { T_SRC, T_DST, T_PROTO, T_TSPORT, T_TDPORT, T_USPORT, T_UDPORT, T_N };
 
@@ -342,6 +344,10 @@ struct walk_batch {
     pktd_batch *b;
     const uint8_t **frames;
     size_t *lens;
+    struct batch_run {
+        uint32_t first, n, linktype;
+    } *runs;
+    uint32_t nruns;
     uint32_t col[T_N][BATCH_ROWS];
 };
 
@@ -359,7 +365,8 @@ void *batch_pass_new(const struct bench_frames *f)
         cols[k] = w->col[k];
     w->frames = calloc(f->n + 1u, sizeof *w->frames);
     w->lens = calloc(f->n + 1u, sizeof *w->lens);
-    if (w->frames == NULL || w->lens == NULL ||
+    w->runs = calloc(f->n + 1u, sizeof *w->runs);
+    if (w->frames == NULL || w->lens == NULL || w->runs == NULL ||
         pktd_batch_create(&w->b, BATCH_ROWS, sel, T_N, cols, NULL) != 0) {
         batch_pass_free(w);
         return NULL;
@@ -367,6 +374,13 @@ void *batch_pass_new(const struct bench_frames *f)
     for (uint32_t i = 0; i < f->n; i++) {
         w->frames[i] = f->v[i].data;
         w->lens[i] = f->v[i].len;
+    }
+    for (uint32_t i = 0; i < f->n;) {
+        uint32_t lt = f->v[i].linktype, n = 1;
+        while (n < BATCH_ROWS && i + n < f->n && f->v[i + n].linktype == lt)
+            n++;
+        w->runs[w->nruns++] = (struct batch_run){i, n, lt};
+        i += n;
     }
     return w;
 }
@@ -379,6 +393,7 @@ void batch_pass_free(void *ctx)
     pktd_batch_close(w->b);
     free(w->frames);
     free(w->lens);
+    free(w->runs);
     free(w);
 }
 
@@ -386,17 +401,15 @@ uint64_t walk_pktd_batch(const struct bench_frames *f, void *ctx)
 {
     struct walk_batch *w = ctx;
     uint64_t s = 0;
-    for (uint32_t i = 0; i < f->n;) {
-        /* One call per run of frames of one link type, at most BATCH_ROWS. */
-        uint32_t lt = f->v[i].linktype, n = 1;
-        while (n < BATCH_ROWS && i + n < f->n && f->v[i + n].linktype == lt)
-            n++;
-        int rows = pktd_batch_decode_frames(w->b, lt, w->frames + i, w->lens + i, NULL, n);
+    (void)f;
+    for (uint32_t k = 0; k < w->nruns; k++) {
+        const struct batch_run *run = &w->runs[k];
+        int rows = pktd_batch_decode_frames(w->b, run->linktype, w->frames + run->first,
+                                            w->lens + run->first, NULL, run->n);
         for (int r = 0; r < rows; r++)
             s += (uint64_t)w->col[T_SRC][r] + w->col[T_DST][r] + w->col[T_PROTO][r] +
                  w->col[T_TSPORT][r] + w->col[T_TDPORT][r] + w->col[T_USPORT][r] +
                  w->col[T_UDPORT][r];
-        i += n;
     }
     return s;
 }
