@@ -688,8 +688,10 @@ fast_row(const pktd_batch *b, uint32_t row, uint32_t linktype, const uint8_t *da
  * (about 8 % on the realistic mix, doc/performance.md).  16 rather than
  * 8 since the 5-tuple loop got shorter (a row is about 20 instructions
  * fewer): about 5 % less time on the realistic mix, 32 no better.  The
- * second line: about 5 % less on the realistic mix, 20 % on plain. */
-#define PREFETCH_ROWS 16u
+ * second line: about 5 % less on the realistic mix, 20 % on plain; with
+ * it, 10 rows ahead rather than 16: about 4 % less on both (two
+ * requests per row), 8 no better. */
+#define PREFETCH_ROWS 10u
 
 /* A frame of pktd_batch_decode_frames() the extractor does not take: its
  * per-row values computed here, so that the extractor's loop neither
