@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +52,22 @@ int pktd__cap_fail_sys(pktd_capture *c, int code, const char *fmt, ...)
     pktd__verrmsgf(c->errmsg, code, fmt, ap);
     va_end(ap);
     return pktd__errmsgf(c->errmsg, code, "%s: %s%s", c->errmsg, pktd_strerror(code), advice(code));
+}
+
+int pktd__cap_device_up(pktd_capture *c, struct ifreq *ifr, int *ifindex)
+{
+    memset(ifr, 0, sizeof *ifr);
+    memcpy(ifr->ifr_name, c->device, strlen(c->device) + 1);
+    if (ioctl(c->fd, SIOCGIFINDEX, ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFINDEX(%s)", c->device);
+    *ifindex = ifr->ifr_ifindex;
+    if (ioctl(c->fd, SIOCGIFFLAGS, ifr) != 0)
+        return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
+    if (!(ifr->ifr_flags & IFF_UP))
+        return pktd__errmsgf(c->errmsg, -ENETDOWN,
+                             "interface %s is down: bring it up with `ip link set %s up`",
+                             c->device, c->device);
+    return 0;
 }
 
 uint64_t pktd__cap_now_ns(void)

@@ -33,17 +33,11 @@ static int bind_device(pktd_capture *c)
     if (c->device[0] == '\0')
         return 0;
     struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
-    if (ioctl(c->fd, SIOCGIFINDEX, &ifr) != 0)
-        return pktd__cap_fail_sys(c, -errno, "SIOCGIFINDEX(%s)", c->device);
-    c->ifindex = ifr.ifr_ifindex;
-    if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
-        return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
-    if (!(ifr.ifr_flags & IFF_UP))
-        return pktd__errmsgf(c->errmsg, -ENETDOWN,
-                             "interface %s is down: bring it up with `ip link set %s up`",
-                             c->device, c->device);
+    int ifindex;
+    int rc = pktd__cap_device_up(c, &ifr, &ifindex);
+    if (rc != 0)
+        return rc;
+    c->ifindex = ifindex;
     if (setsockopt(c->fd, SOL_SOCKET, SO_BINDTODEVICE, c->device,
                    (socklen_t)strlen(c->device)) != 0)
         return pktd__cap_fail_sys(c, -errno, "setsockopt(SO_BINDTODEVICE, %s)", c->device);

@@ -115,17 +115,9 @@ int pktd__cap_ring_geometry(uint32_t version, uint32_t snaplen, uint32_t mtu, si
 static int lookup_device(pktd_capture *c, int *ifindex, int *hatype)
 {
     struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    memcpy(ifr.ifr_name, c->device, strlen(c->device) + 1);
-    if (ioctl(c->fd, SIOCGIFINDEX, &ifr) != 0)
-        return pktd__cap_fail_sys(c, -errno, "SIOCGIFINDEX(%s)", c->device);
-    *ifindex = ifr.ifr_ifindex;
-    if (ioctl(c->fd, SIOCGIFFLAGS, &ifr) != 0)
-        return pktd__cap_fail_sys(c, -errno, "SIOCGIFFLAGS(%s)", c->device);
-    if (!(ifr.ifr_flags & IFF_UP))
-        return pktd__errmsgf(c->errmsg, -ENETDOWN,
-                             "interface %s is down: bring it up with `ip link set %s up`",
-                             c->device, c->device);
+    int rc = pktd__cap_device_up(c, &ifr, ifindex);
+    if (rc != 0)
+        return rc;
     if (ioctl(c->fd, SIOCGIFHWADDR, &ifr) != 0)
         return pktd__cap_fail_sys(c, -errno, "SIOCGIFHWADDR(%s)", c->device);
     *hatype = ifr.ifr_hwaddr.sa_family;
