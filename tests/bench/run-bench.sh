@@ -53,7 +53,7 @@ if [ "$count" = 1 ]; then
 fi
 if [ -z "$workloads" ]; then
     workloads="realistic:10000 plain:10000 options:10000 ipv6:10000"
-    [ "$quick" = 1 ] || workloads="$workloads realistic:1000 realistic:100000 realistic:1000000"
+    [ "$quick" = 1 ] || workloads="$workloads realistic:1000 ipv6:1000 realistic:100000 realistic:1000000"
 fi
 
 gen=$builddir/tests/bench/pktd-bench-gen
@@ -222,13 +222,14 @@ END {
         v4 = "realistic:" mn[2]; v6 = ws[k]
         if (!header++)
             printf "IPv6 mix next to the realistic IPv4 mix (%s/pkt, best of the run; v6/v4 of the\n" \
-                "best figures and of the medians of the repetitions):\n" \
+                "best figures and of the medians of the repetitions; the floor reads the\n" \
+                "EtherType and the ports, IPv6'"'"'s 20 bytes further into the frame):\n" \
                 "%-8s %-24s %9s %9s %8s %8s\n", unit, "packets", "program", "IPv4", "IPv6", "v6/v4",
                 "median"
         # (the 5-tuple passes read the IPv4 addresses only: not compared)
-        n = split("decode only|decode+prefetch|full|fields|full+csum", ps, "|")
+        n = split("floor|pktd decode only|pktd decode+prefetch|pktd full|pktd fields|pktd full+csum", ps, "|")
         for (j = 1; j <= n; j++) {
-            p = "pktd " ps[j]
+            p = ps[j]
             if (!((v4, p) in best) || !((v6, p) in best)) continue
             printf "%-8s %-24s %9.2f %9.2f %8.2f %8.2f\n", mn[2], p, best[v4, p], best[v6, p],
                 best[v6, p] / best[v4, p], median(v6, p) / median(v4, p)
