@@ -19,7 +19,12 @@ A packet tshark decodes and we do not is a miss, counted with the reason:
 our decode error (layer and message, numbers removed) or, without one,
 tshark's path up to the IP layer (what sits between the link and IP).
 Tunnels (a second IP layer not quoted by ICMP) are counted separately:
-another part of the project decodes them.  Not a `make check` test (it
+another part of the project decodes them.  Our first IP layer may sit
+inside an "encap" object (an MPLS stack, a PPPoE session): that is where
+tshark's first IP layer is too.  Two narrower figures follow the overall
+one: the packets on link types we decode, and of those the packets in
+which tshark reports no expert item of severity Error (its "Malformed
+packet" and "Bad length" verdicts, among others).  Not a `make check` test (it
 needs tshark and takes minutes); it prints figures and asserts nothing.
 """
 import argparse
@@ -40,13 +45,17 @@ def tshark_paths(path):
     """Frame number -> list of protocol names, from tshark."""
     out = subprocess.run(
         ["tshark", "-n", "-r", path, "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-         "-T", "fields", "-e", "frame.number", "-e", "frame.protocols"],
+         "-T", "fields", "-e", "frame.number", "-e", "frame.protocols",
+         "-e", "_ws.expert.severity"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False).stdout
     frames = {}
     for line in out.splitlines():
-        num, _, protos = line.partition("\t")
+        num, protos, sev = (line.split("\t") + ["", ""])[:3]
         if num.isdigit():
-            frames[int(num)] = protos.split(":") if protos else []
+            # tshark's own verdict: an expert item of severity Error
+            # (PI_ERROR, 0x00800000; malformed packets carry one).
+            bad = any(v.isdigit() and int(v) >= 0x00800000 for v in sev.split(","))
+            frames[int(num)] = (protos.split(":") if protos else [], bad)
     return frames
 
 
@@ -82,8 +91,31 @@ def tshark_layers(protos):
     return protos[ip_at], trans, ":".join(protos[:ip_at]), tunnel
 
 
+def levels(rec):
+    """The record's levels: itself, then each "encap" object inside it (the
+    packet inside an MPLS stack, PPPoE session, GRE, VXLAN ... header)."""
+    while rec:
+        yield rec
+        rec = rec.get("encap")
+
+
+def our_layers(rec):
+    """(network, transport) of the first level of ours with an IP layer:
+    the level that tshark's first IP layer is at, whether the link header
+    carries IP itself or through an MPLS stack or PPPoE session first."""
+    for lv in levels(rec):
+        net = "ipv4" if "ipv4" in lv else "ipv6" if "ipv6" in lv else None
+        if net:
+            return net, next((t for t in TRANSPORT if t in lv), None)
+    return None, None
+
+
 def our_reason(rec):
-    err = rec.get("error")
+    # The error of the deepest level that has one: an inner packet that
+    # failed says why the layers tshark decodes there are missing.
+    err = None
+    for lv in levels(rec):
+        err = lv.get("error") or err
     if not err:
         return None
     msg = err.get("msg", "")
@@ -102,17 +134,30 @@ def compare(args):
     c = collections.Counter()
     miss_net, miss_trans, extra = collections.Counter(), collections.Counter(), collections.Counter()
     examples = {}
-    for num, protos in theirs.items():
+    for num, (protos, tshark_error) in theirs.items():
         rec = mine.get(num, {})
         net, trans, prefix, tunnel = tshark_layers(protos)
-        our_net = "ipv4" if "ipv4" in rec else "ipv6" if "ipv6" in rec else None
-        our_trans = next((t for t in TRANSPORT if t in rec), None)
+        our_net, our_trans = our_layers(rec)
         c["packets"] += 1
         if num not in mine:
             c["not read by pktd-decode"] += 1
         if tunnel:
             c["tunnel"] += 1
         reason = our_reason(rec) or "no error; tshark path " + (prefix or "-")
+        # The two narrower figures: packets on a link type we decode
+        # ("sup"), and of those the ones tshark itself finds no error in
+        # ("clean").
+        scopes = []
+        if not reason.startswith("link: unsupported link type"):
+            scopes.append("sup")
+            if not tshark_error:
+                scopes.append("clean")
+        for kind, theirs_has, ours_has in (("net", net, our_net), ("trans", trans, our_trans == trans)):
+            for sc in scopes:
+                if theirs_has:
+                    c["%s_tshark_%s" % (kind, sc)] += 1
+                    if ours_has:
+                        c["%s_both_%s" % (kind, sc)] += 1
         if net:
             c["net_tshark"] += 1
             if our_net:
@@ -174,6 +219,12 @@ def main():
           % (total["trans_tshark"], total["trans_both"],
              pct(total["trans_both"], total["trans_tshark"]), sum(miss_trans.values()),
              sum(v for k, v in miss_trans.items() if k.startswith("tunnel"))))
+    for sc, what in (("sup", "on the link types we decode"),
+                     ("clean", "on those, without a tshark expert error")):
+        print("%s:" % what)
+        for kind, name in (("net", "network layer:  "), ("trans", "transport layer:")):
+            n, d = total["%s_both_%s" % (kind, sc)], total["%s_tshark_%s" % (kind, sc)]
+            print("  %s tshark %d, both %d: %s; missed %d" % (name, d, n, pct(n, d), d - n))
     for title, counter, kind in (("network misses", miss_net, "net"),
                                  ("transport misses", miss_trans, "trans")):
         print("\nTop %s (packets, reason, first example):" % title)
