@@ -19,7 +19,8 @@ of timestamp, lengths, 5-tuple and TCP flags (issue 15), run by `make bench`.
    with Packet.five_tuple(), and with the accessors; scapy (rdpcap and its
    layers) on 10,000 packets.
 3. dask: F files of 100,000 packets (seeds 1..F), a reduction
-   (read_pcaps(...)["caplen"].sum() and the row count) with the sync
+   (read_pcaps(..., mapped=True)["caplen"].sum() and the row count; the
+   sync scheduler with mapped=False too) with the sync
    scheduler in this process, then a dask.distributed LocalCluster of 1 and
    of 2 worker processes (1 thread each); and the 2-worker time for 1, 2, 4
    ... F files (how it scales with the number of files).
@@ -261,15 +262,18 @@ def dask_part(a, P, nfiles):
     files = [trace(a.b, "realistic", per, seed) for seed in range(1, nfiles + 1)]
     total = per * nfiles
 
-    def reduce(paths):
-        df = PD.read_pcaps(paths, fields=["caplen", "tcp_dport"])
+    def reduce(paths, mapped=True):
+        df = PD.read_pcaps(paths, fields=["caplen", "tcp_dport"], mapped=mapped)
         return int(df["caplen"].sum().compute())
 
-    print("dask: %d files of %d packets, read_pcaps(...)['caplen'].sum(), %d partitions "
+    print("dask: %d files of %d packets, read_pcaps(..., mapped=True)['caplen'].sum(), %d partitions "
           "(64 MiB chunks):" % (nfiles, per, len(PD.partitions(files))))
     with dask.config.set(scheduler="sync"):
         w, c, _ = best(lambda: reduce(files), a.k)
-    one = row("  one process (sync scheduler)", total, w, c)
+        one = row("  one process (sync scheduler)", total, w, c)
+        w, c, _ = best(lambda: reduce(files, False), a.k)
+        copied = row("  one process, mapped=False (chunks copied)", total, w, c)
+    ratio("  mapped=False / mapped=True, one process", copied, one)
     res = {}
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,

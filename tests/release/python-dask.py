@@ -18,7 +18,9 @@ pktdecode.dask.read_pcaps().
   which both decode partitions; a bad file raises PktdError, with the
   reader's message, through the cluster too.
 - A truncated file: plan_chunks() raises the reader's error (the same code
-  and message as read_columns()).
+  and message as read_columns()).  A file truncated while read_chunk()
+  decodes a chunk of it: the rows come out whole (the default reads the
+  chunk with pread first; mapped=True is compared for equal rows too).
 - pktdecode.dask imports without dask, and read_pcaps() then raises an
   ImportError that says what to install.
 
@@ -177,6 +179,10 @@ def suite():
                 parts = [PD.read_partition(c) for c in P.plan_chunks(path, cb)]
                 same(pandas.concat(parts), want, "%s in chunks of %d bytes (%d chunks) = read_dataframe()"
                      % (os.path.basename(path), cb, len(parts)))
+            cb = size // 3 or 1
+            parts = [PD.read_partition(c, mapped=True) for c in P.plan_chunks(path, cb)]
+            same(pandas.concat(parts), want, "%s in chunks of %d bytes, mapped = read_dataframe()"
+                 % (os.path.basename(path), cb))
 
         # read_pcaps(), local scheduler.
         with dask.config.set(scheduler="sync"):
@@ -195,6 +201,41 @@ def suite():
             same(PD.read_pcaps(pattern).compute(),
                  pandas.concat([P.read_dataframe(f) for f in sorted(glob.glob(pattern))]),
                  "read_pcaps(a glob pattern) reads the matching files in sorted order")
+            for cb in (None, 1000):
+                same(PD.read_pcaps(files, chunk_bytes=cb, mapped=True).compute(),
+                     pandas.concat([P.read_dataframe(f) for f in files]),
+                     "read_pcaps(7 files, chunk_bytes=%s, mapped=True) = the files' read_dataframe()" % cb)
+
+        # A file shortened while a chunk is decoded (a capture program
+        # rotating its files): by default the chunk's bytes were read
+        # before decoding, so the rows come out whole.  (mapped=True would
+        # die of SIGBUS here, which is why it is not the default.)
+        victim = os.path.join(tmp, "rotated.pcap")
+
+        def truncated_while_read(victim, cb):
+            last = P.plan_chunks(victim, cb)[-1]
+            want = P.read_chunk(last)
+            real_from_bytes = P.Reader.from_bytes
+
+            def truncate_then_open(data):
+                with open(victim, "r+b") as f:
+                    f.truncate(0)
+                return real_from_bytes(data)
+            P.Reader.from_bytes = truncate_then_open
+            try:
+                got = P.read_chunk(last)
+            finally:
+                P.Reader.from_bytes = real_from_bytes
+            import numpy
+            check(os.path.getsize(victim) == 0 and list(got) == list(want)
+                  and all(numpy.array_equal(got[k], want[k]) for k in want)
+                  and len(got["status"]) == last.packets > 0,
+                  "a file truncated to 0 while read_chunk() decodes a %d-byte chunk: the %d rows, whole"
+                  % (last.end - last.start, last.packets))
+
+        for cb in (1000, os.path.getsize(files[2])):  # a small chunk and a large one (read apart)
+            shutil.copyfile(files[2], victim)
+            truncated_while_read(victim, cb)
 
         # A truncated file: the reader's error, at planning.
         bad = os.path.join(tmp, "truncated.pcap")

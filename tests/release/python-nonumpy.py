@@ -35,19 +35,20 @@ bad = 0
 for name in ("pim-packet-assortment.pcap", "OSPFv2_Capture_FINAL.pcapng", "LINKTYPE_RAW_ipv6.pcap"):
     path = os.path.join(corpus, name)
     whole = P.read_columns(path)
-    for cb in (1, 1000):
+    for cb, mapped in ((1, False), (1000, False), (1000, True)):
         got = {k: array.array(v.typecode) for k, v in whole.items()}
         for c in P.plan_chunks(path, cb):
-            part = P.read_chunk(c)
+            part = P.read_chunk(c, mapped=mapped)
             for k in got:
                 if type(part[k]) is not array.array:
                     bad += 1
                 got[k].extend(part[k])
         ok = got == whole
         bad += not ok
-        print(("ok - " if ok else "not ok - ") + "%s in chunks of %d bytes = read_columns (array.array)" % (name, cb))
+        print(("ok - " if ok else "not ok - ") + "%s in chunks of %d bytes%s = read_columns (array.array)"
+              % (name, cb, ", mapped" if mapped else ""))
     # chunk_image(): each chunk as a capture file of its own (what read_chunk
-    # reads when the file cannot be mapped) reads to the same rows
+    # decodes by default) reads to the same rows
     import tempfile
     ok = True
     for c in P.plan_chunks(path, 700):

@@ -84,19 +84,20 @@ def meta(fields=None):
     return pandas.DataFrame(_P._empty_columns(_P._column_selection(fields)[2]))
 
 
-def read_partition(part, fields=None):
+def read_partition(part, fields=None, mapped=False):
     """Decode one partition (a Chunk from partitions()) into a pandas
-    DataFrame; its index is the packet's index in its file, from 0."""
+    DataFrame; its index is the packet's index in its file, from 0.
+    mapped as in read_pcaps()."""
     import pandas
     if part.end < 0:
-        cols = _P.read_columns(part.path, fields)
+        cols = _P.read_columns(part.path, fields, mapped)
     else:
-        cols = _P.read_chunk(part, fields)
+        cols = _P.read_chunk(part, fields, mapped)
     n = len(next(iter(cols.values()))) if cols else 0
     return pandas.DataFrame(cols, index=pandas.RangeIndex(part.first, part.first + n), copy=False)
 
 
-def read_pcaps(paths, fields=None, chunk_bytes=CHUNK_BYTES):
+def read_pcaps(paths, fields=None, chunk_bytes=CHUNK_BYTES, mapped=False):
     """Read pcap and pcapng files as one dask DataFrame.
 
     paths: a file, a glob pattern ("captures/*.pcap") or a list of them.
@@ -105,6 +106,11 @@ def read_pcaps(paths, fields=None, chunk_bytes=CHUNK_BYTES):
     about this size, one partition each, so that one large capture is
     decoded on many cores; smaller files are one partition each.  None: one
     partition per file.
+    mapped: False (the default) has each partition read its bytes with
+    read(2) or os.pread(); True maps the files and decodes in place (one
+    copy less, but a file shortened while a partition is decoded kills that
+    worker with SIGBUS instead of raising PktdError: map only files that
+    nothing else writes; pktdecode.read_chunk()).
 
     The rows are the records in file order, files in the order given, with
     exactly the values read_columns() gives for the same file (the dtypes of
@@ -121,4 +127,5 @@ def read_pcaps(paths, fields=None, chunk_bytes=CHUNK_BYTES):
     if not parts:
         raise ValueError("read_pcaps: no file given")
     load = dask.delayed(read_partition, pure=True)
-    return dd.from_delayed([load(p, fields) for p in parts], meta=meta(fields), verify_meta=False)
+    return dd.from_delayed([load(p, fields, mapped) for p in parts], meta=meta(fields),
+                           verify_meta=False)
