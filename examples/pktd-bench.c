@@ -1,6 +1,6 @@
 /* pktd-bench: measure libpktdecode.  Interface: doc/programs.md, "pktd-bench".
  *
- *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|decode-prefetch|csum|tuple|batch] FILE
+ *   pktd-bench parse [-r ROUNDS] [-m full|fields|decode|decode-prefetch|read|csum|tuple|batch] FILE
  *   pktd-bench hash COUNT SIZE
  *   pktd-bench cipher COUNT SIZE
  *   pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS
@@ -19,7 +19,9 @@
  * full plus the verification of every checksum; tuple reads the 5-tuple
  * (IPv4 addresses and protocol, TCP or UDP ports) with one accessor call per
  * field; batch reads the same 5-tuple from a columnar batch (batch.h) of 256
- * frames per call.
+ * frames per call; read decodes the frames as they come out of a reader
+ * over the trace as a pcap file in memory (pktd_reader_open_mem(): what a
+ * program reading a capture file does, the reader's prefetching included).
  *
  * hash / cipher: COUNT one-shot AF_ALG operations on SIZE bytes through one
  * handle (sha256 digests; cbc(aes) encryptions with a 128-bit key, SIZE a
@@ -72,7 +74,7 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|fields|decode|decode-prefetch|csum|tuple|batch] FILE\n"
+    fprintf(out, "usage: pktd-bench parse [-r ROUNDS] [-m full|fields|decode|decode-prefetch|read|csum|tuple|batch] FILE\n"
                  "       pktd-bench hash COUNT SIZE\n"
                  "       pktd-bench cipher COUNT SIZE\n"
                  "       pktd-bench capture [-w FILE] [-B KiB] IFACE SECONDS\n"
@@ -85,7 +87,9 @@ static void usage(FILE *out)
                  "  -m      full: every field of every layer, one accessor call each\n"
                  "          (default); fields: the same fields from one pktd_packet_fields()\n"
                  "          call; decode: decoding only; decode-prefetch: the same with the\n"
-                 "          headers of the frame 4 ahead prefetched; csum: full plus IPv4/TCP/UDP/ICMP\n"
+                 "          headers of the frame 4 ahead prefetched; read: decoding only, the\n"
+                 "          frames read from the trace as a pcap file in memory by a reader;\n"
+                 "          csum: full plus IPv4/TCP/UDP/ICMP\n"
                  "          checksum verification; tuple: the 5-tuple, one accessor call\n"
                  "          each; batch: the 5-tuple from columnar batches (batch.h)\n"
                  "  hash    COUNT one-shot AF_ALG sha256 digests of SIZE bytes, one handle\n"
@@ -239,6 +243,8 @@ static int cmd_parse(int argc, char **argv)
                 pass = walk_pktd_tuple;
             else if (strcmp(optarg, "batch") == 0)
                 pass = walk_pktd_batch;
+            else if (strcmp(optarg, "read") == 0)
+                pass = walk_pktd_read;
             else
                 goto bad;
             break;
@@ -259,8 +265,16 @@ static int cmd_parse(int argc, char **argv)
         bench_frames_free(&f);
         return 1;
     }
+    if (pass == walk_pktd_read && (ctx = read_pass_new(&f)) == NULL) {
+        fprintf(stderr, "pktd-bench: -m read needs frames of one link type (and memory)\n");
+        bench_frames_free(&f);
+        return 1;
+    }
     bench_run(&f, pass, ctx, rounds, &res);
-    batch_pass_free(ctx);
+    if (pass == walk_pktd_read)
+        read_pass_free(ctx);
+    else
+        batch_pass_free(ctx);
     printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
            f.n, f.bytes);
     bench_print("parse", f.n, &res);

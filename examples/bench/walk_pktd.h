@@ -42,4 +42,13 @@ uint64_t walk_pktd_batch(const struct bench_frames *f, void *ctx);
 void *batch_pass_new(const struct bench_frames *f);
 void batch_pass_free(void *ctx);
 
+/* What an application reading a capture file does: a reader over the
+ * trace as a pcap file in memory (pktd_reader_open_mem(), which prefetches
+ * the bytes ahead of its position), pktd_decode() of each record, the layer
+ * set.  ctx from read_pass_new(f) (NULL when out of memory or when the
+ * frames have more than one link type), freed by read_pass_free(). */
+uint64_t walk_pktd_read(const struct bench_frames *f, void *ctx);
+void *read_pass_new(const struct bench_frames *f);
+void read_pass_free(void *ctx);
+
 #endif /* PKTD_BENCH_WALK_PKTD_H */

@@ -19,7 +19,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 want=$("$decode" -j "$sample" | wc -l)
 [ "$want" -gt 0 ] || bad "pktd-decode found no packets in $sample"
 
-for mode in "" "-m full" "-m fields" "-m decode" "-m decode-prefetch" "-m csum"; do
+for mode in "" "-m full" "-m fields" "-m decode" "-m decode-prefetch" "-m read" "-m csum"; do
     # shellcheck disable=SC2086 # $mode is two words or none
     if ! "$bench" parse -r 2 $mode "$sample" >"$tmp"; then
         bad "pktd-bench parse $mode exited $?"
@@ -39,6 +39,12 @@ sinks=$(for mode in full fields; do
     "$bench" parse -r 1 -m "$mode" "$sample" | sed -n 's/.* sink=\([0-9a-f]*\).*/\1/p'
 done | sort -u | wc -l)
 [ "$sinks" = 1 ] || bad "parse -m full and fields computed different values ($sinks)"
+# decode and read decode the same frames, from the harness's buffer and
+# from a reader over the same bytes: the same sum of results and layers.
+sinks=$(for mode in decode read; do
+    "$bench" parse -r 1 -m "$mode" "$sample" | sed -n 's/.* sink=\([0-9a-f]*\).*/\1/p'
+done | sort -u | wc -l)
+[ "$sinks" = 1 ] || bad "parse -m decode and read computed different values ($sinks)"
 
 # AF_ALG: the result line where the kernel has AF_ALG, "unavailable" where not.
 for mode in hash cipher; do

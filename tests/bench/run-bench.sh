@@ -78,6 +78,7 @@ done
 programs="floor|$builddir/tests/bench/bench-floor -r $inner
 pktd decode only|$bench parse -m decode -r $inner
 pktd decode+prefetch|$bench parse -m decode-prefetch -r $inner
+pktd read+decode|$bench parse -m read -r $inner
 pktd full|$bench parse -m full -r $inner
 pktd fields|$bench parse -m fields -r $inner
 pktd 5-tuple accessors|$bench parse -m tuple -r $inner
@@ -227,7 +228,7 @@ END {
                 "%-8s %-24s %9s %9s %8s %8s\n", unit, "packets", "program", "IPv4", "IPv6", "v6/v4",
                 "median"
         # (the 5-tuple passes read the IPv4 addresses only: not compared)
-        n = split("floor|pktd decode only|pktd decode+prefetch|pktd full|pktd fields|pktd full+csum", ps, "|")
+        n = split("floor|pktd decode only|pktd decode+prefetch|pktd read+decode|pktd full|pktd fields|pktd full+csum", ps, "|")
         for (j = 1; j <= n; j++) {
             p = ps[j]
             if (!((v4, p) in best) || !((v6, p) in best)) continue
