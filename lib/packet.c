@@ -61,6 +61,8 @@ static inline int decode_link(struct pktd__packet *s)
     case PKTD_LINKTYPE_ETHERNET:
         return pktd__eth_fast_decode(s);
     case PKTD_LINKTYPE_RAW:
+    case PKTD_LINKTYPE_DLT_RAW:         /* DLT_RAW's number written as it is */
+    case PKTD_LINKTYPE_DLT_RAW_OPENBSD: /* the same, from OpenBSD */
         return decode_raw(s);
     case PKTD_LINKTYPE_IPV4:
         return pktd__ipv4_decode(s, 0);

@@ -33,6 +33,17 @@ START_TEST(match)
     ck_assert_int_eq(pktd_filter_match(flt, f, 10, 40), 0); /* the ports were not captured */
     ck_assert_int_eq(pktd_filter_match(NULL, f, n, n), 0);
     pktd_filter_close(flt);
+    /* DLT_RAW's numbers written into files as they are (12; 14 on OpenBSD,
+     * unknown to libpcap elsewhere): filtered as raw IP too (1.1). */
+    static const uint32_t raw_numbers[] = {PKTD_LINKTYPE_DLT_RAW, PKTD_LINKTYPE_DLT_RAW_OPENBSD};
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(pktd_filter_create(&flt, "tcp src port 1234", raw_numbers[i], err), 0);
+        n = tcp4(f, 1234);
+        ck_assert_int_eq(pktd_filter_match(flt, f, n, n), 1);
+        tcp4(f, 1235);
+        ck_assert_int_eq(pktd_filter_match(flt, f, n, n), 0);
+        pktd_filter_close(flt);
+    }
     /* Ethernet: the same segment behind an Ethernet header */
     ck_assert_int_eq(pktd_filter_create(&flt, "tcp port 80", PKTD_LINKTYPE_ETHERNET, err), 0);
     memset(f, 0, 14);

@@ -410,6 +410,60 @@ START_TEST(test_raw_ipv6_links)
 }
 END_TEST
 
+/* Link types 12 and 14 (DLT_RAW's numbers, written into files as they
+ * are) decode exactly as LINKTYPE_RAW: every field but the link type, the
+ * return value, the error details and the header bounds, for IPv4, IPv6,
+ * another version nibble and every cut of each. */
+START_TEST(test_dlt_raw_numbers)
+{
+    ck_assert_uint_eq(PKTD_LINKTYPE_DLT_RAW, 12);
+    ck_assert_uint_eq(PKTD_LINKTYPE_DLT_RAW_OPENBSD, 14);
+    struct fr v4, v6, other;
+    fr_init(&v4);
+    append_ip_udp(&v4);
+    fr_init(&v6);
+    append_ipv6(&v6);
+    fr_init(&other);
+    fr_u8(&other, 0x50);
+    fr_fill(&other, 0, 30);
+    const struct fr *frames[] = {&v4, &v6, &other};
+    static const uint32_t lts[] = {PKTD_LINKTYPE_DLT_RAW, PKTD_LINKTYPE_DLT_RAW_OPENBSD};
+    int decoded = 0;
+    for (size_t k = 0; k < 3; k++) {
+        for (size_t len = 0; len <= frames[k]->len; len++) {
+            uint8_t *b = fr_exact_copy(frames[k]->b, len);
+            pktd_packet want, got;
+            uint32_t fw[PKTD_FIELD_COUNT_], fg[PKTD_FIELD_COUNT_];
+            int rw = pktd_decode(&want, PKTD_LINKTYPE_RAW, b, len);
+            pktd_packet_fields(&want, fw, PKTD_FIELD_COUNT_);
+            for (size_t i = 0; i < 2; i++) {
+                int rg = pktd_decode(&got, lts[i], b, len);
+                pktd_packet_fields(&got, fg, PKTD_FIELD_COUNT_);
+                ck_assert_int_eq(rg, rw);
+                ck_assert_uint_eq(fg[PKTD_FIELD_LINKTYPE], lts[i]);
+                fg[PKTD_FIELD_LINKTYPE] = fw[PKTD_FIELD_LINKTYPE];
+                ck_assert_msg(memcmp(fg, fw, sizeof fw) == 0,
+                              "link type %u, frame %zu cut at %zu: fields differ from LINKTYPE_RAW",
+                              lts[i], k, len);
+                ck_assert_uint_eq(pktd_packet_error_reason(&got), pktd_packet_error_reason(&want));
+                for (uint32_t l = 0; l < PKTD_LAYER_COUNT_; l++) {
+                    const uint8_t *hw = NULL, *hg = NULL;
+                    size_t nw = 0, ng = 0;
+                    ck_assert_int_eq(pktd_packet_header(&got, l, &hg, &ng),
+                                     pktd_packet_header(&want, l, &hw, &nw));
+                    ck_assert_ptr_eq(hg, hw);
+                    ck_assert_uint_eq(ng, nw);
+                }
+                decoded += rg == 0 && (pktd_packet_layers(&got) & (L(IPV4) | L(IPV6))) != 0;
+            }
+            free(b);
+        }
+    }
+    /* The whole IPv4 and IPv6 packets decoded, under both numbers. */
+    ck_assert_int_ge(decoded, 4);
+}
+END_TEST
+
 START_TEST(test_absent_and_names)
 {
     struct fr f;
@@ -568,6 +622,7 @@ int main(void)
     tcase_add_test(tc, test_ppp_truncated);
     tcase_add_test(tc, test_chdlc);
     tcase_add_test(tc, test_raw_ipv6_links);
+    tcase_add_test(tc, test_dlt_raw_numbers);
     tcase_add_test(tc, test_absent_and_names);
     tcase_add_test(tc, test_corpus);
     suite_add_tcase(s, tc);

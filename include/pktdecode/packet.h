@@ -73,6 +73,13 @@ typedef struct pktd_packet {
 #define PKTD_LINKTYPE_PPP_HDLC 50
 /** Cisco HDLC: address, control, EtherType.  @since 1.1 */
 #define PKTD_LINKTYPE_C_HDLC 104
+/** 12, the value of DLT_RAW on most systems, which some programs write into
+ *  files instead of #PKTD_LINKTYPE_RAW: decoded exactly as #PKTD_LINKTYPE_RAW
+ *  (as libpcap on Linux and Wireshark read it).  @since 1.1 */
+#define PKTD_LINKTYPE_DLT_RAW 12
+/** 14, the value of DLT_RAW on OpenBSD, found in files for the same reason:
+ *  decoded exactly as #PKTD_LINKTYPE_RAW (as Wireshark reads it).  @since 1.1 */
+#define PKTD_LINKTYPE_DLT_RAW_OPENBSD 14
 /** OpenBSD loopback: like #PKTD_LINKTYPE_NULL, the family in network byte order.  @since 1.1 */
 #define PKTD_LINKTYPE_LOOP 108
 /** @} */
