@@ -48,6 +48,32 @@ static void fast_equals_general(const uint8_t *data, size_t len)
     }
 }
 
+/* DLT_RAW's numbers 12 and 14 decode exactly as LINKTYPE_RAW: every field
+ * but the link type, the return value, the error reason, header bounds. */
+static void dlt_raw_equals_raw(const uint8_t *data, size_t len, int rc)
+{
+    static const uint32_t numbers[] = {PKTD_LINKTYPE_DLT_RAW, PKTD_LINKTYPE_DLT_RAW_OPENBSD};
+    pktd_packet raw, alias;
+    uint32_t vr[PKTD_FIELD_COUNT_], va[PKTD_FIELD_COUNT_];
+    FUZZ_CHECK(pktd_decode(&raw, PKTD_LINKTYPE_RAW, data, len) == rc);
+    pktd_packet_fields(&raw, vr, PKTD_FIELD_COUNT_);
+    for (size_t i = 0; i < 2; i++) {
+        FUZZ_CHECK(pktd_decode(&alias, numbers[i], data, len) == rc);
+        pktd_packet_fields(&alias, va, PKTD_FIELD_COUNT_);
+        FUZZ_CHECK(va[PKTD_FIELD_LINKTYPE] == numbers[i]);
+        va[PKTD_FIELD_LINKTYPE] = PKTD_LINKTYPE_RAW;
+        FUZZ_CHECK(memcmp(va, vr, sizeof vr) == 0);
+        FUZZ_CHECK(pktd_packet_error_reason(&alias) == pktd_packet_error_reason(&raw));
+        for (uint32_t layer = 0; layer < PKTD_LAYER_COUNT_; layer++) {
+            const uint8_t *hr = NULL, *ha = NULL;
+            size_t lr = 0, la = 0;
+            FUZZ_CHECK(pktd_packet_header(&alias, layer, &ha, &la) ==
+                       pktd_packet_header(&raw, layer, &hr, &lr));
+            FUZZ_CHECK(ha == hr && la == lr);
+        }
+    }
+}
+
 /* Chosen by the first byte (tests/fuzz/make-seeds.py's LINK_SEL); the 1.1
  * link types are appended so the committed seeds keep their link type
  * (index 5, once the unknown 0, is LINKTYPE_NULL since 1.1). */
@@ -74,5 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(fuzz_decode_checked(FUZZ_SLL, 0, data + 1, size - 1, 0) == rc);
     else if (lt == PKTD_LINKTYPE_LINUX_SLL2)
         FUZZ_CHECK(fuzz_decode_checked(FUZZ_SLL2, 0, data + 1, size - 1, 0) == rc);
+    else if (lt == PKTD_LINKTYPE_RAW)
+        dlt_raw_equals_raw(data + 1, size - 1, rc);
     return 0;
 }
