@@ -160,6 +160,11 @@ def compare(path):
     try:
         theirs = tshark_rows(path)
     except TsharkFailed as e:
+        if e.args[0] != 2:
+            # Not the file: tshark refused the command line (a field or a
+            # preference this tshark does not know).  Every file would be
+            # "not compared" and the run would pass having compared nothing.
+            return [f"{name}: tshark exited {e.args[0]}, a usage error: {e.args[1]}"], 0, {}
         print(f"{name}: not compared: tshark exited {e.args[0]} ({e.args[1]})")
         return [], 0, {}
     c.eq(0, "packet count", len(ours), len(theirs))
@@ -436,6 +441,9 @@ def main():
     for k, v in sorted(skipped.items(), key=lambda kv: -kv[1]):
         print(f"not compared on purpose: {v} x {k}")
     print(f"{total} fields compared over {len(files)} captures, {len(failures)} disagreements")
+    if total == 0:
+        print("FAIL: no field compared")
+        return 1
     return 1 if failures else 0
 
 
