@@ -3051,8 +3051,10 @@ def read_chunk(chunk, fields=None, mapped=False):
     read_columns() gives for the chunk's records of the whole file.
     fields as in read_columns().
 
-    mapped: False (the default) reads the chunk's bytes with os.pread()
-    into one buffer first (chunk_image()); True maps the file copy-on-write
+    mapped: False (the default) reads the chunk's bytes into one buffer
+    first: chunk_image()'s bytearray for a chunk under 64 KiB, else an
+    anonymous mapping filled with os.preadv() (os.pread() where the
+    platform has no preadv); True maps the file copy-on-write
     and decodes the chunk in place, without that copy: the same rows and
     errors, but a file shortened by another process while the chunk is
     decoded kills the process with SIGBUS instead of raising PktdError
