@@ -237,6 +237,35 @@ def suite():
             shutil.copyfile(files[2], victim)
             truncated_while_read(victim, cb)
 
+        # A file shortened before read_chunk() copies the chunk: PktdError
+        # (E_TRUNCATED, where the file ended), for the small chunk (a
+        # bytearray) and the large one (an anonymous mapping, which must be
+        # unmapped without a BufferError hiding the error), with os.preadv()
+        # and without it (the os.pread() loop).
+        for cb in (1000, os.path.getsize(files[2])):
+            for drop_preadv in (False, True):
+                shutil.copyfile(files[2], victim)
+                last = P.plan_chunks(victim, cb)[-1]
+                with open(victim, "r+b") as f:
+                    f.truncate(last.start + 10)
+                saved = getattr(os, "preadv", None)
+                if drop_preadv and saved is not None:
+                    del os.preadv
+                try:
+                    P.read_chunk(last)
+                    got = "no error"
+                except P.PktdError as e:
+                    got = e.code
+                except Exception as e:  # noqa: BLE001 - what the test reports
+                    got = "%s: %s" % (type(e).__name__, e)
+                finally:
+                    if saved is not None:
+                        os.preadv = saved
+                check(got == P.E_TRUNCATED,
+                      "a %d-byte chunk of a file shortened before read_chunk() reads it%s: "
+                      "PktdError E_TRUNCATED (got %s)"
+                      % (last.end - last.start, " (no os.preadv)" if drop_preadv else "", got))
+
         # A truncated file: the reader's error, at planning.
         bad = os.path.join(tmp, "truncated.pcap")
         with open(files[0], "rb") as f:

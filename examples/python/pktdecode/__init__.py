@@ -2946,26 +2946,29 @@ def plan_chunks(path, chunk_bytes=64 * 1024 * 1024, mapped=False):
 
 def _pread_ranges(fd, ranges, into):
     """Read each (offset, length) range of fd, one after the other, into
-    the buffer into."""
-    view = memoryview(into)
+    the buffer into.  The view of into is released before returning or
+    raising: a traceback that kept it would keep an mmap buffer exported
+    (_chunk_copy() could not close it: BufferError instead of PktdError)."""
     preadv = getattr(os, "preadv", None)
     pos = 0
-    for off, n in ranges:
-        got = 0
-        while got < n:
-            if preadv is not None:
-                # straight into the buffer: no bytes object, no second copy
-                k = preadv(fd, [view[pos + got:pos + n]], off + got)
-            else:
-                data = os.pread(fd, n - got, off + got)
-                k = len(data)
-                view[pos + got:pos + got + k] = data
-            if k == 0:
-                raise PktdError(E_TRUNCATED,
-                                "the file ends at offset %d, inside a range planned to end at %d "
-                                "(did it change since plan_chunks()?)" % (off + got, off + n))
-            got += k
-        pos += n
+    with memoryview(into) as view:
+        for off, n in ranges:
+            got = 0
+            while got < n:
+                if preadv is not None:
+                    # straight into the buffer: no bytes object, no second copy
+                    with view[pos + got:pos + n] as part:
+                        k = preadv(fd, [part], off + got)
+                else:
+                    data = os.pread(fd, n - got, off + got)
+                    k = len(data)
+                    view[pos + got:pos + got + k] = data
+                if k == 0:
+                    raise PktdError(E_TRUNCATED,
+                                    "the file ends at offset %d, inside a range planned to end at %d "
+                                    "(did it change since plan_chunks()?)" % (off + got, off + n))
+                got += k
+            pos += n
 
 
 def _merge_ranges(ranges):
@@ -3048,8 +3051,10 @@ def read_chunk(chunk, fields=None, mapped=False):
     read_columns() gives for the chunk's records of the whole file.
     fields as in read_columns().
 
-    mapped: False (the default) reads the chunk's bytes with os.pread()
-    into one buffer first (chunk_image()); True maps the file copy-on-write
+    mapped: False (the default) reads the chunk's bytes into one buffer
+    first: chunk_image()'s bytearray for a chunk under 64 KiB, else an
+    anonymous mapping filled with os.preadv() (os.pread() where the
+    platform has no preadv); True maps the file copy-on-write
     and decodes the chunk in place, without that copy: the same rows and
     errors, but a file shortened by another process while the chunk is
     decoded kills the process with SIGBUS instead of raising PktdError
