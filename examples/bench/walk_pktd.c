@@ -455,7 +455,7 @@ void *read_pass_new(const struct bench_frames *f)
     }
     (void)madvise(m, w->map_len, MADV_HUGEPAGE);
     w->img = m;
-    put32le(w->img, 0xa1b2c3d4u); /* microseconds, this machine's byte order */
+    put32le(w->img, 0xa1b2c3d4u); /* microseconds, little-endian like the records */
     put32le(w->img + 4, 2u | 4u << 16);
     put32le(w->img + 8, 0);
     put32le(w->img + 12, 0);
