@@ -494,6 +494,8 @@ static void check_stack(const struct view *v, enum fuzz_entry entry, uint32_t li
             first_ok = 1u << PKTD_LAYER_SLL2;
             break;
         case PKTD_LINKTYPE_RAW:
+        case PKTD_LINKTYPE_DLT_RAW:         /* DLT_RAW's numbers in files (1.1) */
+        case PKTD_LINKTYPE_DLT_RAW_OPENBSD:
             first_ok = (1u << PKTD_LAYER_IPV4) | (1u << PKTD_LAYER_IPV6);
             break;
         case PKTD_LINKTYPE_IPV4:
