@@ -47,4 +47,26 @@ uint32_t pktd__bpf_run(const struct sock_filter *prog, size_t len, const uint8_t
  * -ENOMEM. */
 int pktd__bpf_parse_text(const char *text, struct sock_filter **out, size_t *len, char *err);
 
+#ifdef HAVE_LIBPCAP
+#include <pcap/dlt.h>
+#include <pktdecode/packet.h>
+
+/* libpcap's DLT_ value for a pcap LINKTYPE_ value (pcap_open_dead() takes
+ * a DLT): the same number, except raw IP, whose DLT differs between
+ * platforms: LINKTYPE_RAW (101), and DLT_RAW's own numbers found in files
+ * (12; 14, OpenBSD's, which libpcap elsewhere does not know).  For the
+ * expressions of pktd_filter_create() and of the capture handle. */
+static inline int pktd__dlt_of(uint32_t linktype)
+{
+    switch (linktype) {
+    case PKTD_LINKTYPE_RAW:
+    case PKTD_LINKTYPE_DLT_RAW:
+    case PKTD_LINKTYPE_DLT_RAW_OPENBSD:
+        return DLT_RAW;
+    default:
+        return (int)linktype;
+    }
+}
+#endif
+
 #endif /* PKTD_CAPTURE_BPF_H */

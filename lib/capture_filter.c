@@ -257,19 +257,12 @@ static int mentions_vlan(const char *s)
     return 0;
 }
 
-/* libpcap's DLT_ value for a LINKTYPE_ value: the same number, except
- * LINKTYPE_RAW (101), whose DLT differs between platforms. */
-static int dlt_of(uint32_t linktype)
-{
-    return linktype == 101u ? DLT_RAW : (int)linktype;
-}
-
 static int compile_expr(pktd_capture *c, const char *expr, int optimize, struct sock_filter **out,
                         size_t *len)
 {
     /* The backend's link type: DLT_RAW for the IP layer, so programs start
      * at the IP header, as the kernel runs them on AF_INET raw sockets. */
-    pcap_t *p = pcap_open_dead(dlt_of(pktd__cap_backend(c)->linktype), (int)c->snaplen);
+    pcap_t *p = pcap_open_dead(pktd__dlt_of(pktd__cap_backend(c)->linktype), (int)c->snaplen);
     if (p == NULL)
         return pktd__errmsgf(c->errmsg, -ENOMEM, "pcap_open_dead failed");
     struct bpf_program fp;

@@ -219,13 +219,14 @@ const struct pktd__cap_ops *pktd__cap_backend(const pktd_capture *c);
  * may quote errmsg itself), then ": <pktd_strerror(code)>" and, for common
  * errno values, what to do about it; returns @p code.  Every other capture
  * error is a plain pktd__errmsgf(c->errmsg, code, ...). */
+int pktd__cap_fail_sys(pktd_capture *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The index of c->device (the handle's socket asks), failing with the
  * call and its reason, or with "interface X is down" when it is not up;
  * @p ifr keeps the device's name and flags for further ioctls.  Shared by
  * the ring and the raw-socket backends. */
 int pktd__cap_device_up(pktd_capture *c, struct ifreq *ifr, int *ifindex);
-int pktd__cap_fail_sys(pktd_capture *c, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* The IPv6 header (and, for a payload past 65 535 bytes, a hop-by-hop
  * Jumbo Payload header) capture_inet6.c writes in front of @p payload,

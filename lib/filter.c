@@ -32,10 +32,7 @@ int pktd_filter_create(pktd_filter **out, const char *expr, uint32_t linktype, c
                              "pktd_filter_create: %s is NULL", out == NULL ? "out" : "expr");
     *out = NULL;
 #ifdef HAVE_LIBPCAP
-    /* LINKTYPE_RAW (101) is DLT_RAW, whose number differs between platforms;
-     * 12 and 14 are DLT_RAW's numbers written into files as they are. */
-    int dlt = linktype == 101u || linktype == 12u || linktype == 14u ? DLT_RAW : (int)linktype;
-    pcap_t *p = pcap_open_dead(dlt, 262144);
+    pcap_t *p = pcap_open_dead(pktd__dlt_of(linktype), 262144);
     if (p == NULL)
         return pktd__errmsgf(errbuf, -ENOMEM, "pcap_open_dead failed");
     struct bpf_program fp;
