@@ -12,6 +12,19 @@ real=$(command -v tshark) || { echo "SKIP: tshark is not installed"; exit 77; }
 py=${PYTHON3:-python3}
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
+fail=0
+# expect RC PATTERN WHAT: a run of tshark-agree.py (status RC, output in $tmp/out) must
+# have failed with status 1 and printed PATTERN.
+expect() {
+    if [ "$1" -eq 1 ] && grep -q "$2" "$tmp/out"; then
+        echo "ok - $3"
+    else
+        echo "FAIL - tshark-agree.py exited $1, not 1 with '$2': $3"
+        sed 's/^/# /' "$tmp/out"
+        fail=1
+    fi
+}
+
 cat >"$tmp/tshark" <<SHIM
 #!/bin/sh
 exec "$real" "\$@" -e no.such.field
@@ -20,14 +33,7 @@ chmod +x "$tmp/tshark"
 PATH="$tmp:$PATH" "$py" "$top_srcdir/tests/decode/tshark-agree.py" \
     "$top_srcdir/tests/data/sample.pcap" >"$tmp/out" 2>&1
 rc=$?
-fail=0
-if [ "$rc" -eq 1 ] && grep -q 'usage error' "$tmp/out"; then
-    echo "ok - tshark-agree.py fails when tshark refuses its fields"
-else
-    echo "FAIL - tshark-agree.py exited $rc with a tshark that refuses its fields:"
-    sed 's/^/# /' "$tmp/out"
-    fail=1
-fi
+expect "$rc" 'usage error' "tshark-agree.py fails when tshark refuses its fields"
 
 # The exclusion for a microsecond field of 10^6 or more must not hide a
 # time that is off by whole seconds: a pktd-decode whose times are one
@@ -47,11 +53,6 @@ chmod +x "$tmp/b/examples/pktd-decode"
 top_builddir="$tmp/b" "$py" "$top_srcdir/tests/decode/tshark-agree.py" \
     "$top_srcdir/tests/corpus/tcpdump/time_2039.pcap" >"$tmp/out" 2>&1
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q 'MISMATCH time_2039.pcap #1 ts_ns' "$tmp/out"; then
-    echo "ok - a time one second late on a record of fraction 0 is a disagreement"
-else
-    echo "FAIL - tshark-agree.py exited $rc with times one second late:"
-    sed 's/^/# /' "$tmp/out"
-    fail=1
-fi
+expect "$rc" 'MISMATCH time_2039.pcap #1 ts_ns' \
+    "a time one second late on a record of fraction 0 is a disagreement"
 exit $fail
