@@ -217,10 +217,30 @@ static int cmd_flows(int argc, char **argv)
     return 0;
 }
 
+/* The passes of `parse -m`, with the set-up some of them need beside the
+ * frames (made untimed, before the rounds). */
+static const struct parse_mode {
+    const char *name;
+    bench_pass_fn pass;
+    void *(*ctx_new)(const struct bench_frames *f); /* NULL: no context */
+    void (*ctx_free)(void *ctx);
+    const char *ctx_fails; /* why ctx_new can return NULL */
+} parse_modes[] = {
+    {"full", walk_pktd_full, NULL, NULL, NULL},
+    {"decode", walk_pktd_decode, NULL, NULL, NULL},
+    {"decode-prefetch", walk_pktd_decode_prefetch, NULL, NULL, NULL},
+    {"csum", walk_pktd_csum, NULL, NULL, NULL},
+    {"fields", walk_pktd_fields, NULL, NULL, NULL},
+    {"tuple", walk_pktd_tuple, NULL, NULL, NULL},
+    {"batch", walk_pktd_batch, batch_pass_new, batch_pass_free, "out of memory"},
+    {"read", walk_pktd_read, read_pass_new, read_pass_free,
+     "it needs frames of one link type, and memory"},
+};
+
 static int cmd_parse(int argc, char **argv)
 {
     uint32_t rounds = 9;
-    bench_pass_fn pass = walk_pktd_full;
+    const struct parse_mode *mode = &parse_modes[0];
     int c;
     while ((c = getopt(argc, argv, "r:m:")) != -1) {
         switch (c) {
@@ -229,23 +249,11 @@ static int cmd_parse(int argc, char **argv)
                 goto bad;
             break;
         case 'm':
-            if (strcmp(optarg, "full") == 0)
-                pass = walk_pktd_full;
-            else if (strcmp(optarg, "decode") == 0)
-                pass = walk_pktd_decode;
-            else if (strcmp(optarg, "decode-prefetch") == 0)
-                pass = walk_pktd_decode_prefetch;
-            else if (strcmp(optarg, "csum") == 0)
-                pass = walk_pktd_csum;
-            else if (strcmp(optarg, "fields") == 0)
-                pass = walk_pktd_fields;
-            else if (strcmp(optarg, "tuple") == 0)
-                pass = walk_pktd_tuple;
-            else if (strcmp(optarg, "batch") == 0)
-                pass = walk_pktd_batch;
-            else if (strcmp(optarg, "read") == 0)
-                pass = walk_pktd_read;
-            else
+            mode = NULL;
+            for (size_t k = 0; k < sizeof parse_modes / sizeof parse_modes[0]; k++)
+                if (strcmp(optarg, parse_modes[k].name) == 0)
+                    mode = &parse_modes[k];
+            if (mode == NULL)
                 goto bad;
             break;
         default:
@@ -260,21 +268,14 @@ static int cmd_parse(int argc, char **argv)
         return 1;
     struct bench_result res;
     void *ctx = NULL;
-    if (pass == walk_pktd_batch && (ctx = batch_pass_new(&f)) == NULL) {
-        fprintf(stderr, "pktd-bench: cannot set up the batch (out of memory)\n");
+    if (mode->ctx_new != NULL && (ctx = mode->ctx_new(&f)) == NULL) {
+        fprintf(stderr, "pktd-bench: cannot set up -m %s (%s)\n", mode->name, mode->ctx_fails);
         bench_frames_free(&f);
         return 1;
     }
-    if (pass == walk_pktd_read && (ctx = read_pass_new(&f)) == NULL) {
-        fprintf(stderr, "pktd-bench: -m read needs frames of one link type (and memory)\n");
-        bench_frames_free(&f);
-        return 1;
-    }
-    bench_run(&f, pass, ctx, rounds, &res);
-    if (pass == walk_pktd_read)
-        read_pass_free(ctx);
-    else
-        batch_pass_free(ctx);
+    bench_run(&f, mode->pass, ctx, rounds, &res);
+    if (mode->ctx_free != NULL)
+        mode->ctx_free(ctx);
     printf("# libpktdecode %s, %" PRIu32 " frames, %" PRIu64 " bytes\n", pktd_version_string(),
            f.n, f.bytes);
     bench_print("parse", f.n, &res);

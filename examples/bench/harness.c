@@ -81,25 +81,73 @@ int bench_frames_add(struct bench_frames *f, const uint8_t *data, uint32_t caple
  * trace of a million frames spans 200000 pages, and the TLB misses then cost
  * more than any decoder.  Every program gets the same buffer, so the
  * comparison stays fair; BENCH_NO_HUGEPAGES=1 keeps the malloc'd one. */
+#define HUGE_PAGE (2u << 20)
+
+/* At least @p len bytes, 2 MiB-aligned and advised for huge pages; *map
+ * and *map_len are what munmap() takes.  NULL when the mapping fails. */
+static uint8_t *huge_alloc(size_t len, void **map, size_t *map_len)
+{
+    size_t rounded = (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    uint8_t *m = mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    uint8_t *aligned = (uint8_t *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+#ifdef MADV_HUGEPAGE
+    (void)madvise(aligned, rounded, MADV_HUGEPAGE);
+#endif
+    *map = m;
+    *map_len = rounded + HUGE_PAGE;
+    return aligned;
+}
+
 static void frames_to_hugepages(struct bench_frames *f)
 {
-    const size_t huge = 2u << 20;
-    if (f->size < huge || getenv("BENCH_NO_HUGEPAGES") != NULL)
+    if (f->size < HUGE_PAGE || getenv("BENCH_NO_HUGEPAGES") != NULL)
         return;
-    size_t len = (f->size + huge - 1) / huge * huge;
-    uint8_t *m = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
+    uint8_t *aligned = huge_alloc(f->size, &f->map, &f->map_len);
+    if (aligned == NULL)
         return;
-    uint8_t *aligned = (uint8_t *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
-#ifdef MADV_HUGEPAGE
-    (void)madvise(aligned, len, MADV_HUGEPAGE);
-#endif
     memcpy(aligned, f->buf, f->size);
     free(f->buf);
     f->buf = aligned;
-    f->map = m;
-    f->map_len = len + huge;
-    f->cap = len;
+    f->cap = f->map_len - HUGE_PAGE;
+}
+
+int bench_frames_pcap_image(const struct bench_frames *f, struct bench_image *img)
+{
+    memset(img, 0, sizeof *img);
+    if (f->n == 0)
+        return -1;
+    for (uint32_t i = 1; i < f->n; i++)
+        if (f->v[i].linktype != f->v[0].linktype)
+            return -1;
+    /* The buffer's bytes in use end after the last frame. */
+    const struct bench_frame *last = &f->v[f->n - 1];
+    size_t body = (size_t)(last->data + last->len - f->buf);
+    img->len = 24 + body;
+    /* The same kind of memory as the frames' (frames_to_hugepages()). */
+    img->data = f->map != NULL ? huge_alloc(img->len, &img->map, &img->map_len)
+                               : malloc(img->len);
+    if (img->data == NULL)
+        return -1;
+    put32le(img->data, 0xa1b2c3d4u); /* microseconds, little-endian like the records */
+    put32le(img->data + 4, 2u | 4u << 16);
+    put32le(img->data + 8, 0);
+    put32le(img->data + 12, 0);
+    put32le(img->data + 16, 262144);
+    put32le(img->data + 20, f->v[0].linktype);
+    memcpy(img->data + 24, f->buf, body);
+    return 0;
+}
+
+void bench_image_free(struct bench_image *img)
+{
+    if (img->map != NULL)
+        munmap(img->map, img->map_len);
+    else
+        free(img->data);
+    memset(img, 0, sizeof *img);
 }
 
 void bench_frames_finish(struct bench_frames *f, uint32_t max)

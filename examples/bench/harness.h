@@ -54,6 +54,20 @@ int bench_frames_load_pcap(struct bench_frames *f, const char *path, uint32_t ma
 
 void bench_frames_free(struct bench_frames *f);
 
+/* The frames as a classic pcap file in memory: a file header, then the
+ * buffer as it is, in the same kind of memory as the frames. */
+struct bench_image {
+    uint8_t *data;
+    size_t len;
+    void *map; /* mapping data lives in, or NULL (malloc'd) */
+    size_t map_len;
+};
+
+/* 0, or -1 when out of memory or when the frames have more than one link
+ * type (a pcap file has one). */
+int bench_frames_pcap_image(const struct bench_frames *f, struct bench_image *img);
+void bench_image_free(struct bench_image *img);
+
 /* One timed pass over every frame; returns a value derived from the fields
  * it read, so that the compiler cannot drop the work. */
 typedef uint64_t (*bench_pass_fn)(const struct bench_frames *f, void *ctx);

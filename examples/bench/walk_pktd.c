@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <pktdecode.h>
 
@@ -415,75 +414,33 @@ uint64_t walk_pktd_batch(const struct bench_frames *f, void *ctx)
     return s;
 }
 
-/* The trace as a classic pcap file: a file header, then the harness's
- * buffer as it is (16-byte record headers with microsecond timestamps and
- * the frames, back to back), in memory of its own on 2 MiB pages where the
- * kernel offers them, like the frames (harness.c). */
-struct read_pass {
-    uint8_t *img;
-    size_t len, map_len;
-};
-
-static void put32le(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 void *read_pass_new(const struct bench_frames *f)
 {
-    if (f->n == 0)
-        return NULL;
-    for (uint32_t i = 1; i < f->n; i++)
-        if (f->v[i].linktype != f->v[0].linktype)
-            return NULL;
-    struct read_pass *w = calloc(1, sizeof *w);
-    if (w == NULL)
-        return NULL;
-    /* The buffer's bytes in use end after the last frame. */
-    const struct bench_frame *last = &f->v[f->n - 1];
-    size_t body = (size_t)(last->data + last->len - f->buf);
-    const size_t huge = 2u << 20;
-    w->len = 24 + body;
-    w->map_len = (w->len + huge - 1) / huge * huge;
-    void *m = mmap(NULL, w->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) {
-        free(w);
-        return NULL;
+    struct bench_image *img = malloc(sizeof *img);
+    if (img != NULL && bench_frames_pcap_image(f, img) != 0) {
+        free(img);
+        img = NULL;
     }
-    (void)madvise(m, w->map_len, MADV_HUGEPAGE);
-    w->img = m;
-    put32le(w->img, 0xa1b2c3d4u); /* microseconds, little-endian like the records */
-    put32le(w->img + 4, 2u | 4u << 16);
-    put32le(w->img + 8, 0);
-    put32le(w->img + 12, 0);
-    put32le(w->img + 16, 262144);
-    put32le(w->img + 20, f->v[0].linktype);
-    memcpy(w->img + 24, f->buf, body);
-    return w;
+    return img;
 }
 
 void read_pass_free(void *ctx)
 {
-    struct read_pass *w = ctx;
-    if (w == NULL)
-        return;
-    munmap(w->img, w->map_len);
-    free(w);
+    if (ctx != NULL)
+        bench_image_free(ctx);
+    free(ctx);
 }
 
 uint64_t walk_pktd_read(const struct bench_frames *f, void *ctx)
 {
-    struct read_pass *w = ctx;
+    const struct bench_image *img = ctx;
     uint64_t s = 0;
     uint32_t n = 0;
     pktd_reader *r;
     pktd_packet p;
     const uint8_t *data;
     size_t len;
-    if (pktd_reader_open_mem(&r, w->img, w->len, NULL) != 0)
+    if (pktd_reader_open_mem(&r, img->data, img->len, NULL) != 0)
         abort(); /* built above from frames the harness loaded */
     uint32_t linktype = pktd_reader_linktype(r);
     while (pktd_reader_next(r, &data, &len) == 1) {
